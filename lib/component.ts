@@ -1,0 +1,298 @@
+/**
+ * `ImsCallback`: the whole IMS callback setup of one region — the `ice-callback-` queue, IMS's
+ * authorization to write to it, and the callback setting — as one component.
+ *
+ * @packageDocumentation
+ */
+import * as alicloud from "@pulumi/alicloud";
+import * as pulumi from "@pulumi/pulumi";
+import { ImsQueueAuthorization } from "./authorization";
+import { EventCallback } from "./eventCallback";
+import { isDocumentedRegion, IMS_REGIONS } from "./regions";
+import { queueNameProblems, QUEUE_NAME_PREFIX, type DeletionPolicy } from "./validation";
+
+/** The HTTP(S) method. */
+export interface ImsCallbackHttpTarget {
+  /**
+   * The one http(s) URL that receives events (at most 256 bytes).
+   *
+   * @example "https://media.example.com/ims/events"
+   */
+  readonly url: pulumi.Input<string>;
+  /**
+   * Turns on callback authentication with this key (stored as a secret).
+   *
+   * @default undefined (authentication off)
+   */
+  readonly authKey?: pulumi.Input<string>;
+}
+
+/** Queue options passed to `alicloud.message.ServiceQueue` when the component creates the queue. */
+export interface ImsCallbackQueueOptions {
+  /** Seconds before a new message becomes visible. `@default` the service's (0) */
+  readonly delaySeconds?: pulumi.Input<number>;
+  /** Largest message in bytes. `@default` the service's (65536) */
+  readonly maximumMessageSize?: pulumi.Input<number>;
+  /** Seconds a message is kept. `@default` the service's (345600, 4 days) */
+  readonly messageRetentionPeriod?: pulumi.Input<number>;
+  /** Long-poll wait of ReceiveMessage in seconds. `@default` the service's (0) */
+  readonly pollingWaitSeconds?: pulumi.Input<number>;
+  /** Seconds a received message stays invisible. `@default` the service's (30) */
+  readonly visibilityTimeout?: pulumi.Input<number>;
+  /** Log the queue's operations. `@default false` */
+  readonly loggingEnabled?: pulumi.Input<boolean>;
+  /** Tags of the queue. `@default` none */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The queue (MNS) method. */
+export interface ImsCallbackQueueTarget {
+  /**
+   * The queue to create. Must start with `ice-callback-`.
+   *
+   * @default "ice-callback-<component name>"
+   */
+  readonly name?: string;
+  /**
+   * Use this existing queue instead of creating one (same region, name starting with `ice-callback-`).
+   *
+   * @default undefined (a queue is created)
+   */
+  readonly existingQueueName?: pulumi.Input<string>;
+  /** Options of the created queue. `@default` the service's defaults */
+  readonly options?: ImsCallbackQueueOptions;
+}
+
+/**
+ * How IMS gets permission to write to the queue: `"create"` a least-privilege authorization for this
+ * queue alone, pass a shared {@link ImsQueueAuthorization} (one per account, for multi-region stacks),
+ * or `"skip"` when you manage RAM yourself.
+ */
+export type ImsCallbackAuthorization = "create" | "skip" | ImsQueueAuthorization;
+
+/** Arguments of {@link ImsCallback}. */
+export interface ImsCallbackArgs {
+  /**
+   * The IMS region. Required unless `provider` is given, whose region is then used.
+   *
+   * @example "cn-shanghai"
+   */
+  readonly region?: pulumi.Input<string>;
+  /**
+   * The alicloud provider of the region, used for the queue and the RAM resources.
+   *
+   * @default the default alicloud provider
+   */
+  readonly provider?: alicloud.Provider;
+  /** Deliver by HTTP(S) POST. Give exactly one of `http` and `queue`. */
+  readonly http?: ImsCallbackHttpTarget;
+  /** Deliver to a queue (Alibaba's recommendation for reliability). Give exactly one of `http` and `queue`. */
+  readonly queue?: ImsCallbackQueueTarget;
+  /**
+   * The event types to send.
+   *
+   * @example ["ProduceMediaComplete", "MediaConvertComplete"]
+   */
+  readonly eventTypes: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Queue method only: how IMS is authorized to write to the queue.
+   *
+   * @default "create"
+   */
+  readonly authorization?: ImsCallbackAuthorization;
+  /** Role for `authorization: "create"`. `@default "AliyunICEDefaultRole"` */
+  readonly roleName?: pulumi.Input<string>;
+  /** Create the role for `authorization: "create"`. `@default false` */
+  readonly createRole?: boolean;
+  /** Account id in the queue ARN. `@default` the caller's account */
+  readonly accountId?: pulumi.Input<string>;
+  /** See {@link EventCallbackArgs.adoptExisting}. `@default false` */
+  readonly adoptExisting?: pulumi.Input<boolean>;
+  /** See {@link EventCallbackArgs.deletionPolicy}. `@default "restore"` */
+  readonly deletionPolicy?: pulumi.Input<DeletionPolicy>;
+  /** See {@link EventCallbackArgs.allowUndocumentedRegion}. `@default false` */
+  readonly allowUndocumentedRegion?: boolean;
+}
+
+/** The key-free view of the applied setting. */
+export interface AppliedCallbackSetting {
+  readonly region: string;
+  readonly callbackType: "HTTP" | "MNS";
+  readonly callbackUrl?: string;
+  readonly queueName?: string;
+  readonly eventTypes: string[];
+  readonly authSwitch: "on" | "off";
+}
+
+/**
+ * The IMS event callback of one region, with everything it needs.
+ *
+ * - HTTP method: the setting only.
+ * - Queue method: the queue (`alicloud.message.ServiceQueue`, or an existing one), the RAM
+ *   authorization for IMS to send to it, then the setting — applied only after both exist.
+ *
+ * @example
+ * ```ts
+ * new ImsCallback("media", {
+ *   region: "cn-shanghai",
+ *   queue: {},                                   // creates "ice-callback-media"
+ *   eventTypes: ["ProduceMediaComplete"],
+ * });
+ * ```
+ */
+export class ImsCallback extends pulumi.ComponentResource {
+  /** The low-level setting resource. */
+  readonly callback: EventCallback;
+  /** The applied setting, without the key. */
+  readonly setting: pulumi.Output<AppliedCallbackSetting>;
+  /** The authentication key (secret), HTTP only. */
+  readonly authKey: pulumi.Output<string | undefined>;
+  /** The queue name (queue method). */
+  readonly queueName: pulumi.Output<string | undefined>;
+  /** The RAM role name (queue method with an authorization). */
+  readonly roleName: pulumi.Output<string | undefined>;
+  /** The RAM policy name (queue method with an authorization). */
+  readonly policyName: pulumi.Output<string | undefined>;
+  /** The created queue, if any. */
+  readonly queue?: alicloud.message.ServiceQueue;
+  /** The authorization in use (created or shared), if any. */
+  readonly authorization?: ImsQueueAuthorization;
+
+  constructor(name: string, args: ImsCallbackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("alicloud-ims-callback:index:ImsCallback", name, {}, opts);
+    validateComponentArgs(name, args);
+
+    const region: pulumi.Input<string> =
+      args.region ??
+      args.provider!.region.apply((r) => {
+        if (!r) throw new Error(`ImsCallback "${name}": region: the given provider has no region; set region.`);
+        return r;
+      });
+    const alicloudOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+    const dependsOn: pulumi.Resource[] = [];
+    let queueName: pulumi.Input<string> | undefined;
+
+    if (args.queue) {
+      if (args.queue.existingQueueName !== undefined) {
+        queueName = args.queue.existingQueueName;
+      } else {
+        const { options = {} } = args.queue;
+        this.queue = new alicloud.message.ServiceQueue(
+          `${name}-queue`,
+          { queueName: args.queue.name ?? `${QUEUE_NAME_PREFIX}${name}`, ...options },
+          alicloudOpts,
+        );
+        queueName = this.queue.queueName;
+        dependsOn.push(this.queue);
+      }
+      const authorization = args.authorization ?? "create";
+      if (authorization === "create") {
+        this.authorization = new ImsQueueAuthorization(
+          `${name}-authorization`,
+          {
+            queues: [{ region, queueName }],
+            roleName: args.roleName,
+            createRole: args.createRole,
+            accountId: args.accountId,
+            policyName: `ims-callback-${name}-send`,
+          },
+          { parent: this, provider: args.provider },
+        );
+        dependsOn.push(this.authorization);
+      } else if (authorization !== "skip") {
+        this.authorization = authorization;
+        dependsOn.push(authorization);
+      }
+    }
+
+    // The dynamic resource gets the region as an input and never an alicloud provider.
+    this.callback = new EventCallback(
+      `${name}-setting`,
+      {
+        region,
+        callbackType: args.http ? "HTTP" : "MNS",
+        callbackUrl: args.http?.url,
+        authKey: args.http?.authKey,
+        queueName,
+        eventTypes: args.eventTypes,
+        adoptExisting: args.adoptExisting,
+        deletionPolicy: args.deletionPolicy,
+        allowUndocumentedRegion: args.allowUndocumentedRegion,
+      },
+      { parent: this, dependsOn },
+    );
+
+    const c = this.callback;
+    this.setting = pulumi
+      .all([c.region, c.callbackType, c.callbackUrl, c.queueName, c.eventTypes, c.authSwitch])
+      .apply(([r, callbackType, callbackUrl, q, eventTypes, authSwitch]) => ({
+        region: r,
+        callbackType,
+        callbackUrl,
+        queueName: q,
+        eventTypes,
+        authSwitch,
+      }));
+    this.authKey = c.authKey;
+    this.queueName = pulumi.output(queueName);
+    this.roleName = this.authorization ? this.authorization.roleName : pulumi.output(undefined);
+    this.policyName = this.authorization ? this.authorization.policyName : pulumi.output(undefined);
+    this.registerOutputs({
+      setting: this.setting,
+      authKey: this.authKey,
+      queueName: this.queueName,
+      roleName: this.roleName,
+      policyName: this.policyName,
+    });
+  }
+}
+
+/**
+ * Checks the plain (already known) arguments of an {@link ImsCallback} and throws one error listing
+ * every problem, each naming the argument and the fix. Values that are Outputs are checked later by
+ * the provider, at preview.
+ */
+export function validateComponentArgs(name: string, args: ImsCallbackArgs): void {
+  const problems: string[] = [];
+  if (!args) {
+    throw new Error(`Invalid ImsCallback "${name}":\n  - args: required.`);
+  }
+  if (!!args.http === !!args.queue) {
+    problems.push('http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.');
+  }
+  if (args.region === undefined && args.provider === undefined) {
+    problems.push('region: required (or pass the alicloud provider of the region as provider). E.g. region: "cn-shanghai".');
+  }
+  if (typeof args.region === "string" && !isDocumentedRegion(args.region) && args.allowUndocumentedRegion !== true) {
+    problems.push(`region: "${args.region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). Use one of them, or set allowUndocumentedRegion: true.`);
+  }
+  if (args.queue) {
+    if (args.queue.name !== undefined && args.queue.existingQueueName !== undefined) {
+      problems.push("queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.");
+    }
+    const names: Array<[string, unknown]> = [
+      ["queue.name", args.queue.name ?? (args.queue.existingQueueName === undefined ? `${QUEUE_NAME_PREFIX}${name}` : undefined)],
+      ["queue.existingQueueName", args.queue.existingQueueName],
+    ];
+    for (const [property, value] of names) {
+      if (typeof value === "string") {
+        for (const reason of queueNameProblems(value)) problems.push(`${property}: ${reason}`);
+      }
+    }
+    if (args.queue.existingQueueName !== undefined && args.queue.options !== undefined) {
+      problems.push("queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.");
+    }
+  } else {
+    for (const property of ["authorization", "roleName", "createRole", "accountId"] as const) {
+      if (args[property] !== undefined) {
+        problems.push(`${property}: only used with the queue method; remove it.`);
+      }
+    }
+  }
+  if (Array.isArray(args.eventTypes) && args.eventTypes.length === 0) {
+    problems.push('eventTypes: must list at least one event type, e.g. ["ProduceMediaComplete"].');
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * `EventCallback`: the IMS event callback setting of one account in one region, as a Pulumi
+ * dynamic resource (type `pulumi-nodejs:dynamic/ims:EventCallback`).
+ *
+ * @packageDocumentation
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { CallbackSetting, CallbackType } from "./setting";
+import { validateCallbackInputs, type DeletionPolicy } from "./validation";
+
+/**
+ * The provider serialized into the state. Each method only forwards to the runtime module, loaded
+ * by package name in the dynamic-provider host, so the serialized code stays a few hundred bytes and
+ * captures nothing (no credentials, no module state). Do not reference anything from this file in
+ * these bodies: whatever they capture is serialized by value.
+ */
+const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
+  async configure(req) {
+    require("pulumi-alicloud-ims-callback/runtime").configure(req.config);
+  },
+  async check(olds, news) {
+    return require("pulumi-alicloud-ims-callback/runtime").check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("pulumi-alicloud-ims-callback/runtime").diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("pulumi-alicloud-ims-callback/runtime").create(inputs);
+  },
+  async read(id, props) {
+    return require("pulumi-alicloud-ims-callback/runtime").read(id, props);
+  },
+  async update(id, olds, news) {
+    return require("pulumi-alicloud-ims-callback/runtime").update(id, olds, news);
+  },
+  async delete(id, props) {
+    return require("pulumi-alicloud-ims-callback/runtime").remove(id, props);
+  },
+};
+
+/** Arguments of {@link EventCallback}. */
+export interface EventCallbackArgs {
+  /**
+   * The IMS region whose setting this resource owns; also the resource id. Changing it replaces
+   * the resource (the new region is set first, then the old one is handled by `deletionPolicy`).
+   *
+   * @example "cn-shanghai"
+   */
+  readonly region: pulumi.Input<string>;
+  /** `"HTTP"` (POST to `callbackUrl`) or `"MNS"` (write to the queue `queueName`). */
+  readonly callbackType: pulumi.Input<CallbackType>;
+  /**
+   * HTTP method only: the one http(s) URL that receives events, at most 256 bytes.
+   *
+   * @example "https://media.example.com/ims/events"
+   */
+  readonly callbackUrl?: pulumi.Input<string>;
+  /**
+   * MNS method only: a queue in the same region whose name starts with `ice-callback-`.
+   *
+   * @example "ice-callback-orders"
+   */
+  readonly queueName?: pulumi.Input<string>;
+  /**
+   * The event types to send, case-sensitive. Order and duplicates do not matter. Names missing from
+   * the catalogue are sent as given, with a warning.
+   *
+   * @example ["ProduceMediaComplete", "MediaConvertComplete"]
+   */
+  readonly eventTypes: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * HTTP method only: turns on callback authentication (`AuthSwitch=on`) with this key; at most 32
+   * characters with upper-case letters, lower-case letters and digits. Stored as a secret.
+   *
+   * @default undefined (authentication off)
+   */
+  readonly authKey?: pulumi.Input<string>;
+  /**
+   * Take over a setting that already exists in the region. Without it, creating this resource in a
+   * region with a different setting fails and shows what is there.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: pulumi.Input<boolean>;
+  /**
+   * What destroying the resource does to the region (IMS has no delete operation):
+   * `"restore"` writes back the setting found when this stack took over (or clears it when there was
+   * none); `"clear"` sends an empty setting; `"retain"` leaves the setting as it is.
+   *
+   * @default "restore"
+   */
+  readonly deletionPolicy?: pulumi.Input<DeletionPolicy>;
+  /**
+   * Accept a region missing from {@link IMS_REGIONS}, for regions IMS launched after this release.
+   *
+   * @default false
+   */
+  readonly allowUndocumentedRegion?: pulumi.Input<boolean>;
+}
+
+/**
+ * The event callback setting of one Alibaba Cloud account in one IMS region, applied through
+ * SetEventCallback and read back through GetEventCallback, so `pulumi preview --refresh` shows
+ * changes made in the console.
+ *
+ * Credentials come from stack config `alicloud:accessKey`/`alicloud:secretKey` (or
+ * `alicloud:profile`), then the usual environment variables, then the Alibaba Cloud default chain.
+ *
+ * @example
+ * ```ts
+ * const callback = new EventCallback("shanghai", {
+ *   region: "cn-shanghai",
+ *   callbackType: "HTTP",
+ *   callbackUrl: "https://media.example.com/ims/events",
+ *   eventTypes: ["ProduceMediaComplete"],
+ *   authKey: config.requireSecret("imsAuthKey"),
+ * });
+ * ```
+ */
+export class EventCallback extends pulumi.dynamic.Resource {
+  /** The region (also the id). */
+  declare readonly region: pulumi.Output<string>;
+  /** `"HTTP"` or `"MNS"`. */
+  declare readonly callbackType: pulumi.Output<CallbackType>;
+  /** The HTTP URL, when the method is HTTP. */
+  declare readonly callbackUrl: pulumi.Output<string | undefined>;
+  /** The queue name, when the method is MNS. */
+  declare readonly queueName: pulumi.Output<string | undefined>;
+  /** The event types as declared (after a refresh: as IMS returned them, if they drifted). */
+  declare readonly eventTypes: pulumi.Output<string[]>;
+  /** The authentication key (secret). */
+  declare readonly authKey: pulumi.Output<string | undefined>;
+  /** `"on"` when callback authentication is on. */
+  declare readonly authSwitch: pulumi.Output<"on" | "off">;
+  /** Whether an existing setting may be taken over. */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  /** The deletion policy in force. */
+  declare readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
+  /** The setting found when this stack took over the region, if any (secret: it may hold a key). */
+  declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
+  /** Size in bytes of the provider code serialized into this resource's state. */
+  declare readonly providerCodeBytes: pulumi.Output<number>;
+
+  constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
+    const authKey = args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
+    super(
+      eventCallbackProvider,
+      name,
+      {
+        region: args.region,
+        callbackType: args.callbackType,
+        callbackUrl: args.callbackUrl,
+        queueName: args.queueName,
+        eventTypes: args.eventTypes,
+        authKey,
+        adoptExisting: args.adoptExisting ?? false,
+        deletionPolicy: args.deletionPolicy ?? "restore",
+        allowUndocumentedRegion: args.allowUndocumentedRegion ?? false,
+        authSwitch: undefined,
+        previousSetting: undefined,
+        providerCodeBytes: undefined,
+        stateVersion: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["authKey", "previousSetting"] }),
+      "ims",
+      "EventCallback",
+    );
+    // Soft problems (plain http, unknown or retired events) are warnings on this resource; hard
+    // problems fail the provider's check, which the engine reports per property at preview.
+    pulumi
+      .all([args.region, args.callbackType, args.callbackUrl, args.queueName, args.eventTypes])
+      .apply(([region, callbackType, callbackUrl, queueName, eventTypes]) => {
+        const problems = validateCallbackInputs({ region, callbackType, callbackUrl, queueName, eventTypes });
+        for (const problem of problems.filter((p) => p.severity === "warning")) {
+          pulumi.log.warn(problem.reason, this);
+        }
+      });
+  }
+}

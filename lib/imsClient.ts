@@ -1,0 +1,225 @@
+/**
+ * A small client for the two IMS callback operations, over Alibaba's generic OpenAPI runtime
+ * (`@alicloud/openapi-core`) with its real request signing, plus retries and readable errors.
+ *
+ * @packageDocumentation
+ */
+import type Credential from "@alicloud/credentials";
+import { imsEndpointHost, type ImsEndpointType } from "./regions";
+import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "./setting";
+
+/** The IMS API version that serves SetEventCallback / GetEventCallback. */
+export const IMS_API_VERSION = "2020-11-09";
+
+/** Retry behaviour of {@link ImsClient}. */
+export interface RetryPolicy {
+  /** Total attempts, the first included. `@default 5` */
+  readonly maxAttempts: number;
+  /** Delay before the first retry; doubles each time. `@default 200` (ms) */
+  readonly baseDelayMs: number;
+  /** Upper bound of one delay. `@default 3000` (ms) */
+  readonly maxDelayMs: number;
+}
+
+/** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, full jitter. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 3000 });
+
+/** Options of {@link ImsClient}. */
+export interface ImsClientOptions {
+  /** The region whose setting is read and written, e.g. `"cn-shanghai"`. */
+  readonly region: string;
+  /** Credentials, see {@link resolveCredential}. */
+  readonly credential: Credential;
+  /**
+   * Endpoint override: `host[:port]` or a URL such as `http://127.0.0.1:4101` (the local emulator).
+   * `@default` derived from the region and `endpointType`.
+   */
+  readonly endpoint?: string;
+  /** Public or VPC endpoint when no override is given. `@default "public"` */
+  readonly endpointType?: ImsEndpointType;
+  /** Per-attempt timeout. `@default 10000` (ms) */
+  readonly timeoutMs?: number;
+  /** `@default` {@link DEFAULT_RETRY_POLICY} */
+  readonly retry?: RetryPolicy;
+  /** Request signature: `"v3"` (ACS3-HMAC-SHA256) or `"v2"` (HMAC-SHA1). `@default "v3"` */
+  readonly signatureVersion?: "v3" | "v2";
+  /** Sleep function, injectable for tests. `@default` a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** An IMS call that failed, with everything needed to act on it. The message never holds secrets. */
+export class ImsApiError extends Error {
+  /** `"ImsApiError"` */
+  override readonly name = "ImsApiError";
+  constructor(
+    /** The region called. */
+    readonly region: string,
+    /** `"SetEventCallback"` or `"GetEventCallback"`. */
+    readonly operation: string,
+    /** Alibaba's error code, e.g. `"Forbidden.RAM"`, or a network error code. */
+    readonly code: string,
+    /** Alibaba's request id, when the service answered. */
+    readonly requestId: string | undefined,
+    /** HTTP status, when the service answered. */
+    readonly statusCode: number | undefined,
+    /** The service's message. */
+    readonly serviceMessage: string,
+    /** Whether the call is worth retrying (throttling, 5xx, network). */
+    readonly retryable: boolean,
+    /** How many attempts were made. */
+    readonly attempts: number,
+  ) {
+    super(ImsApiError.format(region, operation, code, requestId, statusCode, serviceMessage, attempts));
+  }
+
+  /** A hint for the common failures, or `undefined`. */
+  static hint(code: string): string | undefined {
+    if (/^(Forbidden|NoPermission)/i.test(code)) {
+      return "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).";
+    }
+    if (code === "InvalidAccessKeyId.NotFound" || code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "InvalidSecurityToken.Expired" || code === "InvalidSecurityToken.Malformed") {
+      return "check the AccessKey pair (stack config alicloud:accessKey/alicloud:secretKey, or ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET) and, for STS, that the token is current.";
+    }
+    if (code === "InvalidTimeStamp.Expired" || code === "InvalidTimeStamp") {
+      return "this machine's clock is off by more than 15 minutes; synchronise it (NTP) and retry.";
+    }
+    if (code.startsWith("Throttling")) {
+      return "IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).";
+    }
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
+      return "the endpoint is unreachable; check the region and any ims-callback:endpoints override.";
+    }
+    return undefined;
+  }
+
+  private static format(
+    region: string,
+    operation: string,
+    code: string,
+    requestId: string | undefined,
+    statusCode: number | undefined,
+    message: string,
+    attempts: number,
+  ): string {
+    const parts = [`IMS ${operation} in ${region} failed: ${code}`];
+    if (message) parts.push(`: ${message}`);
+    const meta = [statusCode ? `HTTP ${statusCode}` : undefined, requestId ? `RequestId ${requestId}` : undefined, attempts > 1 ? `after ${attempts} attempts` : undefined].filter(Boolean);
+    if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
+    const hint = ImsApiError.hint(code);
+    if (hint) parts.push(`. Hint: ${hint}`);
+    return parts.join("");
+  }
+}
+
+const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "ESOCKETTIMEDOUT", "UND_ERR_SOCKET"]);
+
+/** Reads and writes the callback setting of one region. */
+export class ImsClient {
+  private readonly region: string;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
+  private readonly api: import("@alicloud/openapi-core").default;
+
+  constructor(options: ImsClientOptions) {
+    const OpenApi = require("@alicloud/openapi-core") as typeof import("@alicloud/openapi-core");
+    this.region = options.region;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const { endpoint, protocol } = parseEndpoint(options.endpoint ?? imsEndpointHost(options.region, options.endpointType));
+    this.api = new OpenApi.default(
+      new OpenApi.$OpenApiUtil.Config({
+        credential: options.credential,
+        endpoint,
+        protocol,
+        regionId: options.region,
+        readTimeout: this.timeoutMs,
+        connectTimeout: this.timeoutMs,
+        signatureAlgorithm: options.signatureVersion === "v2" ? "v2" : undefined,
+        userAgent: "pulumi-alicloud-ims-callback",
+      }),
+    );
+  }
+
+  /** GetEventCallback: the region's current setting (the auth key included, in clear text). */
+  async getEventCallback(): Promise<CallbackSetting> {
+    const body = await this.call("GetEventCallback", {});
+    return settingFromWire(body as WireSetting);
+  }
+
+  /** SetEventCallback with every parameter of `setting` (empty ones as `""`). */
+  async setEventCallback(setting: CallbackSetting): Promise<void> {
+    const body = await this.call("SetEventCallback", settingToWire(setting));
+    if (body.Success === false) {
+      throw new ImsApiError(this.region, "SetEventCallback", "Unsuccessful", asString(body.RequestId), 200, "the service answered Success=false", false, 1);
+    }
+  }
+
+  private async call(action: string, query: Record<string, string>): Promise<Record<string, unknown>> {
+    const OpenApi = require("@alicloud/openapi-core") as typeof import("@alicloud/openapi-core");
+    const { RuntimeOptions } = require("@darabonba/typescript") as typeof import("@darabonba/typescript");
+    const params = new OpenApi.$OpenApiUtil.Params({
+      action,
+      version: IMS_API_VERSION,
+      protocol: "HTTPS",
+      pathname: "/",
+      method: "POST",
+      authType: "AK",
+      style: "RPC",
+      reqBodyType: "formData",
+      bodyType: "json",
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const request = new OpenApi.$OpenApiUtil.OpenApiRequest({ query: { ...query } });
+        const runtime = new RuntimeOptions({ readTimeout: this.timeoutMs, connectTimeout: this.timeoutMs, autoretry: false });
+        const response = (await this.api.callApi(params, request, runtime)) as { body?: unknown };
+        if (!response.body || typeof response.body !== "object") {
+          throw Object.assign(new Error("the response body is not a JSON object"), { code: "MalformedResponse" });
+        }
+        return response.body as Record<string, unknown>;
+      } catch (e) {
+        const error = this.toApiError(action, e, attempt);
+        if (!error.retryable || attempt >= this.retry.maxAttempts) {
+          throw error;
+        }
+        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        await this.sleep(cap / 2 + Math.random() * (cap / 2));
+      }
+    }
+  }
+
+  private toApiError(action: string, e: unknown, attempt: number): ImsApiError {
+    const err = (e ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown; requestId?: unknown; data?: unknown; name?: unknown };
+    const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<string, unknown>;
+    const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
+    let code = asString(err.code) ?? asString(data.Code) ?? "";
+    const isSyntax = err.name === "SyntaxError" || code === "MalformedResponse";
+    if (!code) code = isSyntax ? "MalformedResponse" : status ? `HTTP${status}` : "NetworkError";
+    const message = asString(data.Message) ?? stripCodePrefix(asString(err.message) ?? "");
+    const requestId = asString(err.requestId) ?? asString(data.RequestId);
+    const network = NETWORK_CODES.has(code) || /socket hang up|ReadTimeout|ConnectTimeout|timeout/i.test(`${code} ${asString(err.message) ?? ""}`);
+    const retryable = code.startsWith("Throttling") || code === "ServiceUnavailable" || code === "InternalError" || (status !== undefined && status >= 500) || network || isSyntax;
+    return new ImsApiError(this.region, action, code, requestId, status, message, retryable, attempt);
+  }
+}
+
+/** Splits an endpoint override into the runtime's `endpoint` and `protocol`. */
+export function parseEndpoint(value: string): { endpoint: string; protocol: "http" | "https" } {
+  const match = /^(https?):\/\/([^/]+)\/?$/i.exec(value.trim());
+  if (match) {
+    return { endpoint: match[2], protocol: match[1].toLowerCase() as "http" | "https" };
+  }
+  return { endpoint: value.trim().replace(/\/$/, ""), protocol: "https" };
+}
+
+function asString(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function stripCodePrefix(message: string): string {
+  // The runtime prefixes messages with "code: <code>, <message> request id: ...": keep the readable part.
+  const m = /^code: [^,]*, (.*?)(?: request id: .*)?$/s.exec(message);
+  return (m ? m[1] : message).trim();
+}

@@ -1,0 +1,291 @@
+/**
+ * The implementation behind the {@link EventCallback} dynamic provider. The provider serialized
+ * into the state only forwards to this module (`pulumi-alicloud-ims-callback/runtime`), which the
+ * dynamic-provider host loads from the program's `node_modules` at call time: the state holds no
+ * code beyond a few lines, no credentials and no captured state.
+ *
+ * Keep every function here able to handle the outputs written by earlier versions (refresh and
+ * delete of an old stack reach this code before any update rewrites the outputs).
+ *
+ * @packageDocumentation
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { resolveCredential, type StackConfigReader } from "./credentials";
+import { ImsClient } from "./imsClient";
+import { type ImsEndpointType } from "./regions";
+import {
+  describeSetting,
+  EMPTY_SETTING,
+  isConfigured,
+  sameSetting,
+  settingDifferences,
+  type CallbackSetting,
+} from "./setting";
+import { validateCallbackInputs, type DeletionPolicy } from "./validation";
+
+/** The version of the output layout this code writes. Absent in outputs = written by 0.x before it existed. */
+export const STATE_VERSION = 1;
+
+/** The engine's marker for a value not known at preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The inputs of one EventCallback after `check`. */
+export interface EventCallbackInputs {
+  region: string;
+  callbackType: "HTTP" | "MNS";
+  callbackUrl?: string;
+  queueName?: string;
+  eventTypes: string[];
+  authKey?: string;
+  adoptExisting?: boolean;
+  deletionPolicy?: DeletionPolicy;
+  allowUndocumentedRegion?: boolean;
+  __provider?: string;
+}
+
+/** The outputs of one EventCallback as stored in the state. */
+export interface EventCallbackOutputs extends EventCallbackInputs {
+  authSwitch: "on" | "off";
+  previousSetting: CallbackSetting | null;
+  providerCodeBytes: number;
+  stateVersion: number;
+}
+
+let stackConfig: StackConfigReader | undefined;
+
+/** Keeps the stack configuration for credential and endpoint lookup; values are never logged. */
+export function configure(config: StackConfigReader): void {
+  stackConfig = config;
+}
+
+/** Forgets the configuration given to {@link configure} (for tests). */
+export function resetConfiguration(): void {
+  stackConfig = undefined;
+}
+
+/** Validates the inputs; no API call. */
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+  const problems = validateCallbackInputs(news, (v) => v === UNKNOWN);
+  const failures = problems
+    .filter((p) => p.severity === "error")
+    .map((p) => ({ property: p.property, reason: p.reason }));
+  const inputs = {
+    ...news,
+    adoptExisting: news.adoptExisting ?? false,
+    deletionPolicy: news.deletionPolicy ?? "restore",
+    allowUndocumentedRegion: news.allowUndocumentedRegion ?? false,
+  };
+  return { inputs, failures };
+}
+
+/** Compares the stored outputs with the new inputs; no API call. */
+export async function diff(_id: string, olds: EventCallbackOutputs, news: EventCallbackInputs): Promise<dynamic.DiffResult> {
+  const replaces: string[] = [];
+  const changes = new Set<string>();
+  if (news.region === UNKNOWN || olds.region !== news.region) {
+    replaces.push("region");
+  }
+  const liveFields = ["callbackType", "callbackUrl", "queueName", "eventTypes", "authKey"] as const;
+  const anyUnknown = liveFields.some((f) => containsUnknown(news[f]));
+  if (anyUnknown) {
+    liveFields.filter((f) => containsUnknown(news[f])).forEach((f) => changes.add(f));
+  } else {
+    for (const field of settingDifferences(storedSetting(olds), desiredSetting(news))) {
+      changes.add(field === "authSwitch" ? "authKey" : field);
+    }
+  }
+  for (const field of ["adoptExisting", "deletionPolicy", "allowUndocumentedRegion"] as const) {
+    if (news[field] !== undefined && olds[field] !== news[field]) changes.add(field);
+  }
+  if ((olds.stateVersion ?? 0) < STATE_VERSION) changes.add("stateVersion");
+  return { changes: replaces.length > 0 || changes.size > 0, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Takes over the region's setting: reads it first, refuses to overwrite a different one unless
+ * `adoptExisting` is set, writes the declared setting and reads it back.
+ */
+export async function create(inputs: EventCallbackInputs): Promise<dynamic.CreateResult> {
+  const client = clientFor(inputs.region);
+  const desired = desiredSetting(inputs);
+  const live = await client.getEventCallback();
+  const previous = isConfigured(live) ? live : null;
+  if (previous && !sameSetting(previous, desired) && inputs.adoptExisting !== true) {
+    throw new Error(
+      `IMS already has an event callback setting in ${inputs.region} that this stack did not create: ` +
+        `${describeSetting(previous)}. To take it over, set adoptExisting: true (with deletionPolicy "restore", ` +
+        `the default, destroy puts it back); to leave it alone, remove this resource or pick another region.`,
+    );
+  }
+  await client.setEventCallback(desired);
+  await confirm(client, inputs.region, desired);
+  return { id: inputs.region, outs: outputsFor(inputs, previous) };
+}
+
+/**
+ * Reads the live setting. Properties that still match keep their declared form (order of events,
+ * duplicates), so a refresh shows exactly the properties that drifted.
+ */
+export async function read(id: string, props: EventCallbackOutputs): Promise<dynamic.ReadResult> {
+  const region = props.region ?? id;
+  const live = await clientFor(region).getEventCallback();
+  const stored = storedSetting(props);
+  const differences = new Set(settingDifferences(stored, live));
+  const liveInputs: EventCallbackInputs = {
+    region,
+    callbackType: (live.callbackType || props.callbackType) as "HTTP" | "MNS",
+    callbackUrl: differences.has("callbackUrl") || differences.has("callbackType") ? emptyToUndefined(live.callbackUrl) : props.callbackUrl,
+    queueName: differences.has("queueName") || differences.has("callbackType") ? emptyToUndefined(live.queueName) : props.queueName,
+    eventTypes: differences.has("eventTypes") ? [...live.eventTypes] : props.eventTypes,
+    authKey: differences.has("authSwitch") || differences.has("authKey") ? (live.authSwitch === "on" ? live.authKey : undefined) : props.authKey,
+    adoptExisting: props.adoptExisting ?? false,
+    deletionPolicy: props.deletionPolicy ?? "restore",
+    allowUndocumentedRegion: props.allowUndocumentedRegion ?? false,
+  };
+  if (differences.has("callbackType") && live.callbackType === "") {
+    liveInputs.callbackType = props.callbackType;
+  }
+  const outs: EventCallbackOutputs = {
+    ...props,
+    ...liveInputs,
+    authSwitch: live.authSwitch,
+    previousSetting: props.previousSetting ?? null,
+    providerCodeBytes: props.providerCodeBytes ?? 0,
+    stateVersion: props.stateVersion ?? 0,
+  };
+  return { id: region, props: outs, inputs: liveInputs };
+}
+
+/** Writes the new setting when a live property changed (one Set and one read-back); else no call. */
+export async function update(_id: string, olds: EventCallbackOutputs, news: EventCallbackInputs): Promise<dynamic.UpdateResult> {
+  const desired = desiredSetting(news);
+  if (settingDifferences(storedSetting(olds), desired).length > 0) {
+    const client = clientFor(news.region);
+    await client.setEventCallback(desired);
+    await confirm(client, news.region, desired);
+  }
+  return { outs: outputsFor(news, olds.previousSetting ?? null) };
+}
+
+/**
+ * Applies the deletion policy. `retain` makes no call. Otherwise the live setting is read first and
+ * left alone with an error if someone changed it since this stack last wrote it; then the setting
+ * from before the takeover is restored (`restore`, or nothing when there was none) or cleared
+ * (`clear`) with one call, and read back.
+ */
+export async function remove(_id: string, props: EventCallbackOutputs): Promise<void> {
+  const policy: DeletionPolicy = props.deletionPolicy ?? "restore";
+  if (policy === "retain") {
+    return;
+  }
+  const client = clientFor(props.region);
+  const live = await client.getEventCallback();
+  const ours = storedSetting(props);
+  if (isConfigured(live) && !sameSetting(live, ours)) {
+    throw new Error(
+      `The IMS event callback setting in ${props.region} was changed outside Pulumi since this stack last wrote it ` +
+        `(now: ${describeSetting(live)}). It was left as it is. Run "pulumi refresh" to accept the current setting ` +
+        `and then destroy, or set deletionPolicy: "retain" to leave the region as it is.`,
+    );
+  }
+  const target = policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
+  if (!isConfigured(live) && !isConfigured(target)) {
+    return;
+  }
+  await client.setEventCallback(target);
+  await confirm(client, props.region, target);
+}
+
+/** The setting the inputs declare. */
+export function desiredSetting(inputs: EventCallbackInputs): CallbackSetting {
+  const authKey = inputs.callbackType === "HTTP" ? (inputs.authKey ?? "") : "";
+  return {
+    callbackType: inputs.callbackType,
+    callbackUrl: inputs.callbackType === "HTTP" ? (inputs.callbackUrl ?? "") : "",
+    queueName: inputs.callbackType === "MNS" ? (inputs.queueName ?? "") : "",
+    eventTypes: inputs.eventTypes ?? [],
+    authSwitch: authKey ? "on" : "off",
+    authKey,
+  };
+}
+
+/** The setting recorded in the outputs (tolerates outputs of earlier versions). */
+export function storedSetting(outs: Partial<EventCallbackOutputs>): CallbackSetting {
+  const authKey = outs.authKey ?? "";
+  return {
+    callbackType: outs.callbackType ?? "",
+    callbackUrl: outs.callbackUrl ?? "",
+    queueName: outs.queueName ?? "",
+    eventTypes: outs.eventTypes ?? [],
+    authSwitch: outs.authSwitch ?? (authKey ? "on" : "off"),
+    authKey,
+  };
+}
+
+function outputsFor(inputs: EventCallbackInputs, previous: CallbackSetting | null): EventCallbackOutputs {
+  const { __provider: code, ...rest } = inputs;
+  const desired = desiredSetting(inputs);
+  return {
+    ...rest,
+    adoptExisting: inputs.adoptExisting ?? false,
+    deletionPolicy: inputs.deletionPolicy ?? "restore",
+    allowUndocumentedRegion: inputs.allowUndocumentedRegion ?? false,
+    authSwitch: desired.authSwitch,
+    previousSetting: previous,
+    providerCodeBytes: code ? Buffer.byteLength(code, "utf8") : 0,
+    stateVersion: STATE_VERSION,
+  };
+}
+
+async function confirm(client: ImsClient, region: string, expected: CallbackSetting): Promise<void> {
+  const after = await client.getEventCallback();
+  const differences = settingDifferences(after, expected);
+  if (differences.length > 0) {
+    throw new Error(
+      `IMS accepted SetEventCallback in ${region} but reading it back differs in ${differences.join(", ")} ` +
+        `(now: ${describeSetting(after)}). Another writer may have changed it at the same time; run "pulumi up --refresh" to converge.`,
+    );
+  }
+}
+
+/** Builds the client for a region from the stack config and the environment, at call time. */
+export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env): ImsClient {
+  const { credential } = resolveCredential(stackConfig, env);
+  return new ImsClient({
+    region,
+    credential,
+    endpoint: endpointOverride(region, env),
+    endpointType: endpointType(env),
+  });
+}
+
+function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const [source, text] of [
+    ["stack config ims-callback:endpoints", stackConfig?.get("ims-callback:endpoints")],
+    ["IMS_CALLBACK_ENDPOINTS", env.IMS_CALLBACK_ENDPOINTS],
+  ] as const) {
+    if (!text) continue;
+    let map: unknown;
+    try {
+      map = JSON.parse(text);
+    } catch {
+      throw new Error(`${source} must be a JSON object of region to endpoint, e.g. {"cn-shanghai":"http://127.0.0.1:4101"}.`);
+    }
+    const value = (map as Record<string, unknown>)[region];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}
+
+function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {
+  const value = stackConfig?.get("ims-callback:endpointType") ?? env.IMS_CALLBACK_ENDPOINT_TYPE;
+  return value === "vpc" ? "vpc" : "public";
+}
+
+function containsUnknown(value: unknown): boolean {
+  return value === UNKNOWN || (Array.isArray(value) && value.some((v) => v === UNKNOWN));
+}
+
+function emptyToUndefined(value: string): string | undefined {
+  return value === "" ? undefined : value;
+}

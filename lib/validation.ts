@@ -1,0 +1,262 @@
+/**
+ * Validation of a callback setting before any API call. Every problem is reported at once, each
+ * naming the property and the fix; hard problems are errors, doubtful ones warnings.
+ *
+ * @packageDocumentation
+ */
+import { closestEventType, isKnownEventType, RETIRED_EVENT_TYPES } from "./events";
+import { IMS_REGIONS, isDocumentedRegion } from "./regions";
+
+/** How a deleted {@link EventCallback} leaves the region's setting. */
+export type DeletionPolicy = "restore" | "clear" | "retain";
+
+/** The deletion policies, in documentation order. */
+export const DELETION_POLICIES: readonly DeletionPolicy[] = ["restore", "clear", "retain"];
+
+/** The queue-name prefix IMS requires for the MNS method. */
+export const QUEUE_NAME_PREFIX = "ice-callback-";
+
+/** IMS's limit on `CallbackURL`, in bytes. */
+export const MAX_CALLBACK_URL_BYTES = 256;
+
+/** The queue service's limit on queue names, in characters. */
+export const MAX_QUEUE_NAME_LENGTH = 120;
+
+/** IMS's limit on `AuthKey`, in characters. */
+export const MAX_AUTH_KEY_LENGTH = 32;
+
+/** One problem found by {@link validateCallbackInputs}. */
+export interface ValidationProblem {
+  /** The input property at fault, e.g. `"callbackUrl"`. */
+  readonly property: string;
+  /** What is wrong and how to fix it, starting with the property name. */
+  readonly reason: string;
+  /** Errors stop the deployment; warnings are printed and the value is sent as given. */
+  readonly severity: "error" | "warning";
+}
+
+/**
+ * The plain values {@link validateCallbackInputs} checks. Any of them may be `undefined` (not set)
+ * or, at preview, unknown; `isUnknown` tells which are unknown so they are skipped.
+ */
+export interface CallbackInputsToValidate {
+  readonly region?: unknown;
+  readonly callbackType?: unknown;
+  readonly callbackUrl?: unknown;
+  readonly queueName?: unknown;
+  readonly eventTypes?: unknown;
+  readonly authKey?: unknown;
+  readonly adoptExisting?: unknown;
+  readonly deletionPolicy?: unknown;
+  readonly allowUndocumentedRegion?: unknown;
+}
+
+/**
+ * Checks the inputs of one region's callback setting and returns every problem found.
+ *
+ * @example
+ * ```ts
+ * validateCallbackInputs({ region: "cn-shanghai", callbackType: "HTTP",
+ *   callbackUrl: "ftp://x", eventTypes: [] });
+ * // [{ property: "callbackUrl", severity: "error", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
+ * //  { property: "eventTypes", severity: "error", reason: "eventTypes: must list at least one event type. ..." }]
+ * ```
+ * @param isUnknown - tells which values are not known yet (preview); `@default` none are.
+ */
+export function validateCallbackInputs(
+  inputs: CallbackInputsToValidate,
+  isUnknown: (value: unknown) => boolean = () => false,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const error = (property: string, reason: string) =>
+    problems.push({ property, reason: `${property}: ${reason}`, severity: "error" });
+  const warn = (property: string, reason: string) =>
+    problems.push({ property, reason: `${property}: ${reason}`, severity: "warning" });
+  const known = (v: unknown) => !isUnknown(v);
+
+  const { region, callbackType, callbackUrl, queueName, eventTypes, authKey } = inputs;
+
+  if (known(region)) {
+    if (typeof region !== "string" || region === "") {
+      error("region", 'required. Set it to the IMS region of this setting, e.g. "cn-shanghai".');
+    } else if (!isDocumentedRegion(region) && inputs.allowUndocumentedRegion !== true) {
+      error(
+        "region",
+        `"${region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). ` +
+          "Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since.",
+      );
+    }
+  }
+
+  const typeKnown = known(callbackType);
+  if (typeKnown && callbackType !== "HTTP" && callbackType !== "MNS") {
+    error("callbackType", `must be "HTTP" or "MNS", got ${JSON.stringify(callbackType)}.`);
+  }
+  const isHttp = typeKnown && callbackType === "HTTP";
+  const isMns = typeKnown && callbackType === "MNS";
+
+  if (known(callbackUrl)) {
+    if (callbackUrl === undefined || callbackUrl === "") {
+      if (isHttp) {
+        error("callbackUrl", 'required when callbackType is "HTTP". Set it to the http(s) URL that receives the events.');
+      }
+    } else if (isMns) {
+      error("callbackUrl", 'is only used with callbackType "HTTP". Remove it, or use callbackType "HTTP".');
+    } else if (typeof callbackUrl !== "string") {
+      error("callbackUrl", `must be a string, got ${typeof callbackUrl}.`);
+    } else {
+      checkUrl(callbackUrl, error, warn);
+    }
+  }
+
+  if (known(queueName)) {
+    if (queueName === undefined || queueName === "") {
+      if (isMns) {
+        error("queueName", `required when callbackType is "MNS". Set it to a queue in the same region whose name starts with "${QUEUE_NAME_PREFIX}".`);
+      }
+    } else if (isHttp) {
+      error("queueName", 'is only used with callbackType "MNS". Remove it, or use callbackType "MNS".');
+    } else if (typeof queueName !== "string") {
+      error("queueName", `must be a string, got ${typeof queueName}.`);
+    } else {
+      for (const reason of queueNameProblems(queueName)) error("queueName", reason);
+    }
+  }
+
+  if (known(eventTypes)) {
+    checkEventTypes(eventTypes, isUnknown, error, warn);
+  }
+
+  if (known(authKey) && authKey !== undefined && authKey !== "") {
+    if (isMns) {
+      error("authKey", 'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".');
+    } else if (typeof authKey !== "string") {
+      error("authKey", `must be a string, got ${typeof authKey}.`);
+    } else {
+      const reason = authKeyProblem(authKey);
+      if (reason) error("authKey", reason);
+    }
+  }
+
+  const { adoptExisting, deletionPolicy, allowUndocumentedRegion } = inputs;
+  if (known(adoptExisting) && adoptExisting !== undefined && typeof adoptExisting !== "boolean") {
+    error("adoptExisting", `must be true or false, got ${JSON.stringify(adoptExisting)}.`);
+  }
+  if (
+    known(allowUndocumentedRegion) &&
+    allowUndocumentedRegion !== undefined &&
+    typeof allowUndocumentedRegion !== "boolean"
+  ) {
+    error("allowUndocumentedRegion", `must be true or false, got ${JSON.stringify(allowUndocumentedRegion)}.`);
+  }
+  if (
+    known(deletionPolicy) &&
+    deletionPolicy !== undefined &&
+    !(DELETION_POLICIES as readonly unknown[]).includes(deletionPolicy)
+  ) {
+    error("deletionPolicy", `must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`);
+  }
+  return problems;
+}
+
+/**
+ * Why a queue name cannot be used for IMS callbacks (empty when it can).
+ *
+ * @example
+ * ```ts
+ * queueNameProblems("orders"); // ['"orders" must start with "ice-callback-" ...']
+ * ```
+ */
+export function queueNameProblems(name: string): string[] {
+  const out: string[] = [];
+  if (!name.startsWith(QUEUE_NAME_PREFIX)) {
+    const suggestion = QUEUE_NAME_PREFIX + name.replace(/^ice-callback-?/, "");
+    out.push(`"${name}" must start with "${QUEUE_NAME_PREFIX}" (IMS writes only to such queues). Rename it, e.g. "${suggestion}".`);
+  }
+  if (!/^[A-Za-z0-9-]*$/.test(name)) {
+    out.push(`"${name}" may contain only letters, digits and hyphens.`);
+  }
+  if (name.length > MAX_QUEUE_NAME_LENGTH) {
+    out.push(`is ${name.length} characters; queue names are at most ${MAX_QUEUE_NAME_LENGTH}. Shorten it.`);
+  }
+  return out;
+}
+
+/**
+ * Why an auth key breaks IMS's documented rules (at most 32 characters, with upper-case letters,
+ * lower-case letters and digits), or `undefined` when it is fine. The key itself is never included.
+ */
+export function authKeyProblem(key: string): string | undefined {
+  const missing: string[] = [];
+  if (!/[A-Z]/.test(key)) missing.push("an upper-case letter");
+  if (!/[a-z]/.test(key)) missing.push("a lower-case letter");
+  if (!/[0-9]/.test(key)) missing.push("a digit");
+  const parts: string[] = [];
+  if (key.length > MAX_AUTH_KEY_LENGTH) parts.push(`is ${key.length} characters long (at most ${MAX_AUTH_KEY_LENGTH})`);
+  if (/\s/.test(key)) parts.push("contains whitespace");
+  if (missing.length > 0) parts.push(`lacks ${missing.join(", ")}`);
+  if (parts.length === 0) return undefined;
+  return `the key ${parts.join(" and ")}. IMS requires at most ${MAX_AUTH_KEY_LENGTH} characters with upper-case letters, lower-case letters and digits; generate one, e.g. with @pulumi/random's RandomPassword.`;
+}
+
+function checkUrl(
+  url: string,
+  error: (p: string, r: string) => void,
+  warn: (p: string, r: string) => void,
+): void {
+  const bytes = Buffer.byteLength(url, "utf8");
+  if (/[\s,;]/.test(url.trim()) || (url.match(/https?:\/\//gi) ?? []).length > 1) {
+    error("callbackUrl", "must be exactly one URL; found more than one (or a separator: space, comma or semicolon). Keep one URL.");
+    return;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
+    error("callbackUrl", `must be an http:// or https:// URL, got "${url}".`);
+    return;
+  }
+  if (bytes > MAX_CALLBACK_URL_BYTES) {
+    error("callbackUrl", `is ${bytes} bytes; IMS accepts at most ${MAX_CALLBACK_URL_BYTES}. Use a shorter URL.`);
+  }
+  if (parsed.protocol === "http:") {
+    warn("callbackUrl", "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.");
+  }
+}
+
+function checkEventTypes(
+  eventTypes: unknown,
+  isUnknown: (value: unknown) => boolean,
+  error: (p: string, r: string) => void,
+  warn: (p: string, r: string) => void,
+): void {
+  if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
+    error(
+      "eventTypes",
+      "must list at least one event type, e.g. [\"ProduceMediaComplete\"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.",
+    );
+    return;
+  }
+  const retired = RETIRED_EVENT_TYPES as Readonly<Record<string, string>>;
+  for (const name of eventTypes) {
+    if (isUnknown(name)) continue;
+    if (typeof name !== "string" || name.trim() === "") {
+      error("eventTypes", `each entry must be a non-empty event name, got ${JSON.stringify(name)}.`);
+      continue;
+    }
+    if (name !== name.trim() || name.includes(",")) {
+      error("eventTypes", `"${name}" contains spaces or a comma; list each event name as its own entry.`);
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(retired, name)) {
+      warn("eventTypes", `"${name}" is retired by IMS on ${retired[name]}; move to its successor in the IMS event list (e.g. MediaConvertComplete).`);
+    } else if (!isKnownEventType(name)) {
+      const close = closestEventType(name);
+      const hint = close ? `did you mean "${close}"? ` : "";
+      warn("eventTypes", `"${name}" is not in the known event catalogue; ${hint}It is sent as given (IMS adds events over time), so check the spelling.`);
+    }
+  }
+}
