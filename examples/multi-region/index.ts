@@ -1,0 +1,48 @@
+import * as alicloud from "@pulumi/alicloud";
+import * as pulumi from "@pulumi/pulumi";
+import { ImsCallback, ImsQueueAuthorization } from "pulumi-alicloud-ims-callback";
+
+/** One entry of ims:callbacks: a region and either an HTTP(S) url or a queue name. */
+interface RegionCallback {
+  region: string;
+  url?: string;
+  queue?: string;
+  eventTypes: string[];
+}
+
+/**
+ * The callbacks of every region listed in ims:callbacks. Queues get one shared RAM authorization
+ * (RAM is account-wide) and an alicloud provider per region.
+ */
+export = async () => {
+  const config = new pulumi.Config("ims");
+  const callbacks = config.requireObject<RegionCallback[]>("callbacks");
+  const authKey = config.getSecret("authKey");
+  const manageQueues = config.getBoolean("manageQueues") ?? true;
+  const queued = callbacks.filter((c) => c.queue !== undefined);
+
+  const authorization =
+    manageQueues && queued.length > 0
+      ? new ImsQueueAuthorization("ims", { queues: queued.map((c) => ({ region: c.region, queueName: c.queue! })) })
+      : undefined;
+
+  const settings: Record<string, pulumi.Output<unknown>> = {};
+  for (const entry of callbacks) {
+    const name = `ims-${entry.region}`;
+    const callback = entry.queue
+      ? new ImsCallback(name, {
+          region: entry.region,
+          provider: manageQueues ? new alicloud.Provider(`${name}-provider`, { region: entry.region }) : undefined,
+          queue: manageQueues ? { name: entry.queue } : { existingQueueName: entry.queue },
+          authorization: authorization ?? "skip",
+          eventTypes: entry.eventTypes,
+        })
+      : new ImsCallback(name, {
+          region: entry.region,
+          http: { url: entry.url!, authKey },
+          eventTypes: entry.eventTypes,
+        });
+    settings[entry.region] = callback.setting;
+  }
+  return { settings, policyName: authorization?.policyName };
+};

@@ -1,0 +1,139 @@
+/**
+ * The real Pulumi engine, offline: the pinned CLI (built from Go modules when needed, see
+ * scripts/pulumi-cli.sh), a local file backend, a throwaway PULUMI_HOME and the passphrase secrets
+ * provider. Shared by the end-to-end tests, `npm run demo` and `npm run bench`.
+ *
+ * Programs run through the Automation API's inline language runtime (part of @pulumi/pulumi): the
+ * CLI drives them exactly as it drives a project directory, without needing the
+ * pulumi-language-nodejs binary, which the Go module proxy reachable here does not serve.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+
+/** The repository root. */
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** The pinned engine version. */
+export const PULUMI_VERSION = "3.248.0";
+
+/** A prepared offline engine. */
+export interface Engine {
+  /** Directory holding bin/pulumi. */
+  readonly root: string;
+  readonly command: PulumiCommand;
+  /** The file backend and PULUMI_HOME live here. */
+  readonly stateDir: string;
+  /** Environment given to every CLI run (and so to the dynamic-provider host). */
+  readonly env: Record<string, string>;
+  /** Removes stateDir and the work directories created by {@link openStack}. */
+  dispose(): void;
+}
+
+let cachedRoot: string | undefined;
+
+/**
+ * Provides the pinned CLI (PATH, cache, or a build from Go modules with progress on stderr) and
+ * returns its root directory.
+ */
+export function ensurePulumiCli(): string {
+  if (cachedRoot) return cachedRoot;
+  const run = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  if (run.status !== 0) {
+    throw new Error(`scripts/pulumi-cli.sh failed (exit ${run.status}); see its output above.`);
+  }
+  cachedRoot = run.stdout.trim().split("\n").pop()!;
+  return cachedRoot;
+}
+
+/** Prepares the CLI and a fresh local backend. `extraEnv` reaches the CLI and the providers. */
+export async function startEngine(extraEnv: Record<string, string> = {}): Promise<Engine> {
+  const root = ensurePulumiCli();
+  const command = await PulumiCommand.get({ root, version: undefined });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-callback-engine-"));
+  fs.mkdirSync(path.join(stateDir, "backend"));
+  const workDirs: string[] = [];
+  const env: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_HOME: path.join(stateDir, "home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    PATH: `${path.join(root, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    ...extraEnv,
+  };
+  const engine: Engine & { workDirs: string[] } = {
+    root,
+    command,
+    stateDir,
+    env,
+    workDirs,
+    dispose() {
+      for (const dir of [...workDirs, stateDir]) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return engine;
+}
+
+/** Options of {@link openStack}. */
+export interface OpenStackOptions {
+  /** A directory with Pulumi.yaml and Pulumi.<stack>.yaml files (copied, never written). */
+  readonly projectDir: string;
+  readonly stackName: string;
+  /** The program; by default the project's index.ts, which exports the program function. */
+  readonly program?: PulumiFn;
+  /** Share the work directory with another stack of the same project. */
+  readonly workDir?: string;
+  /** Environment for this stack only (on top of the engine's). */
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * Selects or creates a stack of a project in a private copy of its directory (so config set by a
+ * run never touches the repository), with `node_modules` linked so the dynamic-provider host finds
+ * this package and @pulumi/pulumi.
+ */
+export async function openStack(engine: Engine, options: OpenStackOptions): Promise<Stack> {
+  const workDir = options.workDir ?? prepareWorkDir(engine, options.projectDir);
+  const projectName = readProjectName(path.join(options.projectDir, "Pulumi.yaml"));
+  const program = options.program ?? loadProgram(path.join(options.projectDir, "index.ts"));
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName, projectName, program },
+    { workDir, pulumiCommand: engine.command, envVars: { ...engine.env, ...(options.env ?? {}) } },
+  );
+}
+
+/** Copies a project's Pulumi*.yaml files into a new work directory and links node_modules. */
+export function prepareWorkDir(engine: Engine, projectDir: string): string {
+  const workDir = fs.mkdtempSync(path.join(engine.stateDir, "work-"));
+  for (const file of fs.readdirSync(projectDir)) {
+    if (/^Pulumi(\..+)?\.ya?ml$/.test(file)) {
+      fs.copyFileSync(path.join(projectDir, file), path.join(workDir, file));
+    }
+  }
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  (engine as Engine & { workDirs: string[] }).workDirs.push(workDir);
+  return workDir;
+}
+
+/** The program exported (`export = async () => ...`) by a project's index.ts. */
+export function loadProgram(indexFile: string): PulumiFn {
+  return async () => {
+    const exported = require(indexFile) as PulumiFn | { default: PulumiFn };
+    const fn = typeof exported === "function" ? exported : exported.default;
+    return fn();
+  };
+}
+
+function readProjectName(file: string): string {
+  const match = /^name:\s*([^\s#]+)/m.exec(fs.readFileSync(file, "utf8"));
+  if (!match) throw new Error(`${file} has no name`);
+  return match[1];
+}
