@@ -153,7 +153,8 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
     providerCodeBytes: props.providerCodeBytes ?? 0,
     stateVersion: props.stateVersion ?? 0,
   };
-  return { id: region, props: outs, inputs: liveInputs };
+  // The host encodes read results with Struct.fromJavaScript, which rejects undefined values.
+  return { id: region, props: withoutUndefined(outs), inputs: withoutUndefined(liveInputs) };
 }
 
 /** Writes the new setting when a live property changed (one Set and one read-back); else no call. */
@@ -280,6 +281,10 @@ function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | unde
 function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {
   const value = stackConfig?.get("ims-callback:endpointType") ?? env.IMS_CALLBACK_ENDPOINT_TYPE;
   return value === "vpc" ? "vpc" : "public";
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function containsUnknown(value: unknown): boolean {

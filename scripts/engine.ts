@@ -102,8 +102,11 @@ export interface OpenStackOptions {
  */
 export async function openStack(engine: Engine, options: OpenStackOptions): Promise<Stack> {
   const workDir = options.workDir ?? prepareWorkDir(engine, options.projectDir);
-  const projectName = readProjectName(path.join(options.projectDir, "Pulumi.yaml"));
-  const program = options.program ?? loadProgram(path.join(options.projectDir, "index.ts"));
+  const projectFile = fs.readFileSync(path.join(options.projectDir, "Pulumi.yaml"), "utf8");
+  const projectName = yamlField(projectFile, "name");
+  if (!projectName) throw new Error(`${options.projectDir}/Pulumi.yaml has no name`);
+  const main = yamlField(projectFile, "main") ?? "index.ts";
+  const program = options.program ?? loadProgram(path.resolve(options.projectDir, main));
   return LocalWorkspace.createOrSelectStack(
     { stackName: options.stackName, projectName, program },
     { workDir, pulumiCommand: engine.command, envVars: { ...engine.env, ...(options.env ?? {}) } },
@@ -123,7 +126,7 @@ export function prepareWorkDir(engine: Engine, projectDir: string): string {
   return workDir;
 }
 
-/** The program exported (`export = async () => ...`) by a project's index.ts. */
+/** The program exported (`export = async () => ...`) by a project's main file. */
 export function loadProgram(indexFile: string): PulumiFn {
   return async () => {
     const exported = require(indexFile) as PulumiFn | { default: PulumiFn };
@@ -132,8 +135,6 @@ export function loadProgram(indexFile: string): PulumiFn {
   };
 }
 
-function readProjectName(file: string): string {
-  const match = /^name:\s*([^\s#]+)/m.exec(fs.readFileSync(file, "utf8"));
-  if (!match) throw new Error(`${file} has no name`);
-  return match[1];
+function yamlField(text: string, field: string): string | undefined {
+  return new RegExp(`^${field}:\\s*([^\\s#]+)`, "m").exec(text)?.[1];
 }

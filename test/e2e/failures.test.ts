@@ -1,0 +1,113 @@
+/**
+ * Failure cases through the real engine: invalid input stops at preview with no API call,
+ * throttling and 5xx are retried, a hard failure half way converges on the next up, and state
+ * written by an earlier version of the provider still refreshes and deletes.
+ */
+import * as path from "node:path";
+import { EventCallback } from "../../lib/eventCallback";
+import { REPO_ROOT } from "../../scripts/engine";
+import { startE2E, type E2E } from "./support";
+
+const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E({ credentialsIn: "env" });
+}, 600_000);
+afterAll(async () => {
+  await e2e?.dispose();
+});
+
+test("invalid input fails preview naming each property and its fix, with zero API calls", async () => {
+  const stack = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: "invalid",
+    program: async () => {
+      new EventCallback("bad", {
+        region: "cn-shanghai",
+        callbackType: "MNS",
+        queueName: "orders",
+        eventTypes: [],
+        authKey: "weak",
+      });
+    },
+  });
+  await e2e.resetCounters();
+  const failure = stack.preview();
+  await expect(failure).rejects.toThrow('queueName: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".');
+  await expect(failure).rejects.toThrow("eventTypes: must list at least one event type");
+  await expect(failure).rejects.toThrow('authKey: callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".');
+  await expect(stack.up()).rejects.toThrow("queueName:");
+  expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
+  expect(await e2e.live("cn-shanghai")).toMatchObject({ EventTypeList: "" });
+});
+
+test("the example program: a bad config value is reported by property at preview, nothing applied", async () => {
+  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
+  await stack.setConfig("ims:callbackUrl", { value: "ftp://media.example.com/x" });
+  await e2e.resetCounters();
+  await expect(stack.preview()).rejects.toThrow('callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x".');
+  expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
+  await stack.setConfig("ims:callbackUrl", { value: "https://media.example.com/ims/events" });
+});
+
+test("throttling and 5xx are retried and up succeeds", async () => {
+  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
+  await e2e.emulator.injectFault({ action: "SetEventCallback", region: "cn-shanghai", kind: "throttle", count: 2 });
+  await e2e.emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 1 });
+  await e2e.resetCounters();
+  const up = await stack.up();
+  expect(up.summary.result).toBe("succeeded");
+  // Get (1 failed + 1) + Set (2 throttled + 1) + read-back Get.
+  expect(await e2e.apiCalls()).toEqual({ get: 3, set: 3 });
+  expect(await e2e.live("cn-shanghai")).toMatchObject({ CallbackURL: "https://media.example.com/ims/events" });
+  await stack.destroy();
+});
+
+test("a hard failure half way leaves the state consistent and the next up converges", async () => {
+  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
+  // The Set lands, then every read-back fails: create fails after changing IMS.
+  await e2e.emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 1 + 5, skip: 1 });
+  await expect(stack.up()).rejects.toThrow(/IMS GetEventCallback in cn-shanghai failed: .*after 5 attempts/s);
+  const state = JSON.parse(await e2e.run(stack, ["stack", "export"]));
+  expect(state.deployment.resources.filter((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback")).toEqual([]);
+  expect((await e2e.live("cn-shanghai")).CallbackURL).toBe("https://media.example.com/ims/events");
+  // The next up finds its own setting in place (not someone else's) and converges.
+  const up = await stack.up();
+  expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
+  expect((await stack.preview({ refresh: true })).changeSummary).toMatchObject({ same: 3 });
+  await stack.destroy();
+  expect(await e2e.live("cn-shanghai")).toMatchObject({ CallbackURL: "", EventTypeList: "" });
+});
+
+test("state written by an earlier version of the provider still refreshes, updates and deletes", async () => {
+  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
+  await stack.up();
+  // Rewrite the resource as version 0.0 wrote it: no stateVersion, authSwitch, previousSetting,
+  // providerCodeBytes or allowUndocumentedRegion, and its own (older) serialized provider text.
+  const state = await stack.exportStack();
+  const resource = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback");
+  for (const field of ["stateVersion", "authSwitch", "previousSetting", "providerCodeBytes", "allowUndocumentedRegion"]) {
+    delete resource.outputs[field];
+    delete resource.inputs[field];
+  }
+  resource.outputs.__provider = resource.outputs.__provider.replace("exports.handler", "/* 0.0.1 */ exports.handler");
+  resource.inputs.__provider = resource.outputs.__provider;
+  await stack.importStack(state);
+
+  const refreshed = await stack.refresh();
+  expect(refreshed.summary.result).toBe("succeeded");
+  const preview = await stack.preview();
+  expect(preview.changeSummary).toMatchObject({ update: 1 });
+  await e2e.resetCounters();
+  await stack.up();
+  expect((await e2e.apiCalls()).set).toBe(0);
+  const after = await stack.exportStack();
+  const upgraded = after.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback");
+  expect(upgraded.outputs.stateVersion).toBe(1);
+
+  // And an old-layout resource is deleted by its own stored provider code.
+  await stack.importStack(state);
+  await stack.destroy();
+  expect(await e2e.live("cn-shanghai")).toMatchObject({ CallbackURL: "", EventTypeList: "" });
+});

@@ -1,0 +1,174 @@
+/**
+ * The dynamic provider's methods called directly against the local emulator (real HTTP, real
+ * signatures). The same code runs inside the engine in test/e2e; here each rule is pinned down.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../lib/emulator";
+import * as runtime from "../lib/providerRuntime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../lib/providerRuntime";
+import { countCalls } from "./helpers/emulator";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
+let emulator: EmulatorHandle;
+let dir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-runtime-"));
+  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+  process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
+  delete process.env.ALICLOUD_ACCESS_KEY;
+  delete process.env.ALICLOUD_SECRET_KEY;
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await emulator.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  runtime.resetConfiguration();
+  await emulator.reset();
+});
+
+const http = (region: string, extra: Partial<EventCallbackInputs> = {}): EventCallbackInputs => ({
+  region,
+  callbackType: "HTTP",
+  callbackUrl: "https://media.example.com/ims",
+  eventTypes: ["ProduceMediaComplete", "MediaConvertComplete"],
+  authKey: "Abc123def",
+  adoptExisting: false,
+  deletionPolicy: "restore",
+  allowUndocumentedRegion: false,
+  __provider: "exports.handler = () => ({});",
+  ...extra,
+});
+const calls = async () => countCalls(await emulator.getCounters());
+
+describe("check", () => {
+  it("fails with every problem by property, and fills the defaults", async () => {
+    const result = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "ftp://x", eventTypes: [] });
+    expect(result.failures).toEqual([
+      { property: "callbackUrl", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
+      { property: "eventTypes", reason: expect.stringMatching(/^eventTypes: must list at least one event type/) },
+    ]);
+    const ok = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "https://x.example.com", eventTypes: ["A"] });
+    expect(ok.failures).toEqual([]);
+    expect(ok.inputs).toMatchObject({ adoptExisting: false, deletionPolicy: "restore", allowUndocumentedRegion: false });
+  });
+
+  it("does not fail on values unknown at preview", async () => {
+    const result = await runtime.check({}, { region: UNKNOWN, callbackType: "HTTP", callbackUrl: UNKNOWN, eventTypes: UNKNOWN });
+    expect(result.failures).toEqual([]);
+  });
+});
+
+describe("diff", () => {
+  const olds = { ...http("cn-shanghai"), authSwitch: "on", previousSetting: null, providerCodeBytes: 10, stateVersion: 1 } as EventCallbackOutputs;
+  it.each<[string, Partial<EventCallbackInputs>, { changes: boolean; replaces: string[] }]>([
+    ["same events in another order with a duplicate", { eventTypes: ["MediaConvertComplete", "ProduceMediaComplete", "MediaConvertComplete"] }, { changes: false, replaces: [] }],
+    ["another URL", { callbackUrl: "https://other.example.com" }, { changes: true, replaces: [] }],
+    ["another key", { authKey: "Xyz789abc" }, { changes: true, replaces: [] }],
+    ["key removed", { authKey: undefined }, { changes: true, replaces: [] }],
+    ["another region", { region: "cn-beijing" }, { changes: true, replaces: ["region"] }],
+    ["a URL unknown at preview", { callbackUrl: UNKNOWN }, { changes: true, replaces: [] }],
+    ["only the deletion policy", { deletionPolicy: "retain" }, { changes: true, replaces: [] }],
+  ])("%s", async (_label, change, expected) => {
+    const result = await runtime.diff("cn-shanghai", olds, { ...http("cn-shanghai"), ...change });
+    expect({ changes: result.changes, replaces: result.replaces }).toEqual(expected);
+  });
+
+  it("asks to rewrite outputs of an earlier layout", async () => {
+    const { stateVersion: _v, ...old } = olds;
+    expect((await runtime.diff("cn-shanghai", old as EventCallbackOutputs, http("cn-shanghai"))).changes).toBe(true);
+  });
+});
+
+describe("create / read / update / remove against the emulator", () => {
+  it("creates in an empty region with Get, Set, Get and records no previous setting", async () => {
+    const { id, outs } = await runtime.create(http("cn-beijing"));
+    expect(id).toBe("cn-beijing");
+    expect(await calls()).toEqual({ get: 2, set: 1 });
+    expect(outs).toMatchObject({ authSwitch: "on", previousSetting: null, stateVersion: 1, providerCodeBytes: 29 });
+    expect(outs.__provider).toBeUndefined();
+    expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toMatchObject({
+      CallbackType: "HTTP",
+      CallbackURL: "https://media.example.com/ims",
+      EventTypeList: "MediaConvertComplete,ProduceMediaComplete",
+      AuthSwitch: "on",
+      AuthKey: "Abc123def",
+    });
+  });
+
+  it("refuses to overwrite a different existing setting and shows it without the key", async () => {
+    await emulator.putSetting("cn-hangzhou", { CallbackType: "MNS", CallbackQueueName: "ice-callback-theirs", EventTypeList: "FileUploadComplete", AuthSwitch: "off", AuthKey: "" });
+    await expect(runtime.create(http("cn-hangzhou"))).rejects.toThrow(
+      'IMS already has an event callback setting in cn-hangzhou that this stack did not create: MNS to queue "ice-callback-theirs", events FileUploadComplete. To take it over, set adoptExisting: true (with deletionPolicy "restore", the default, destroy puts it back); to leave it alone, remove this resource or pick another region.',
+    );
+    expect((await calls()).set).toBe(0);
+  });
+
+  it("adopts an existing setting, keeps it for restore, and restores it on remove", async () => {
+    const theirs = { CallbackType: "HTTP", CallbackURL: "https://theirs.example.com", CallbackQueueName: "", EventTypeList: "SnapshotComplete", AuthSwitch: "on", AuthKey: "Theirs123" };
+    await emulator.putSetting("cn-shenzhen", theirs);
+    const { outs } = await runtime.create(http("cn-shenzhen", { adoptExisting: true }));
+    expect(outs.previousSetting).toMatchObject({ callbackUrl: "https://theirs.example.com", authKey: "Theirs123" });
+    await runtime.remove("cn-shenzhen", outs as EventCallbackOutputs);
+    expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toEqual(theirs);
+  });
+
+  it("read reports only the drifted properties as changed inputs, and diff sees them", async () => {
+    const inputs = http("ap-southeast-1", { eventTypes: ["ProduceMediaComplete", "MediaConvertComplete", "ProduceMediaComplete"] });
+    const { outs } = await runtime.create(inputs);
+    const unchanged = await runtime.read("ap-southeast-1", outs as EventCallbackOutputs);
+    expect(unchanged.inputs).toMatchObject({ eventTypes: inputs.eventTypes, callbackUrl: inputs.callbackUrl, authKey: "Abc123def" });
+    expect((await runtime.diff("ap-southeast-1", unchanged.props as EventCallbackOutputs, inputs)).changes).toBe(false);
+
+    await emulator.putSetting("ap-southeast-1", { CallbackURL: "https://drift.example.com", AuthSwitch: "off" });
+    await emulator.reset();
+    const drifted = await runtime.read("ap-southeast-1", outs as EventCallbackOutputs);
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    expect(drifted.inputs).toMatchObject({ callbackUrl: "https://drift.example.com", authKey: undefined, eventTypes: inputs.eventTypes });
+    expect(drifted.props).toMatchObject({ authSwitch: "off", callbackUrl: "https://drift.example.com" });
+    expect((await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes).toBe(true);
+  });
+
+  it("update writes once when a live property changed, and not at all otherwise", async () => {
+    const { outs } = await runtime.create(http("us-west-1"));
+    await emulator.reset();
+    await runtime.update("us-west-1", outs as EventCallbackOutputs, http("us-west-1", { deletionPolicy: "retain" }));
+    expect(await calls()).toEqual({ get: 0, set: 0 });
+    const updated = await runtime.update("us-west-1", outs as EventCallbackOutputs, http("us-west-1", { eventTypes: ["SnapshotComplete"] }));
+    expect(await calls()).toEqual({ get: 1, set: 1 });
+    expect(updated.outs).toMatchObject({ eventTypes: ["SnapshotComplete"], previousSetting: null });
+    expect((await emulator.getSetting("us-west-1", ACCOUNT))?.EventTypeList).toBe("SnapshotComplete");
+    await runtime.remove("us-west-1", updated.outs as EventCallbackOutputs);
+    expect(await emulator.getSetting("us-west-1", ACCOUNT)).toMatchObject({ EventTypeList: "", CallbackURL: "" });
+  });
+
+  it("takes credentials and endpoints from stack config when configured", async () => {
+    const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
+    runtime.configure({
+      get: (k: string) =>
+        ({
+          "alicloud:accessKey": key.id,
+          "alicloud:secretKey": key.secret,
+          "ims-callback:endpoints": JSON.stringify({ "cn-beijing": emulator.endpoints["cn-beijing"] }),
+        })[k],
+    });
+    const saved = process.env.IMS_CALLBACK_ENDPOINTS;
+    process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ "cn-beijing": "http://127.0.0.1:1" });
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "wrong";
+    try {
+      const read = await runtime.read("cn-beijing", { region: "cn-beijing" } as EventCallbackOutputs);
+      expect(read.id).toBe("cn-beijing");
+    } finally {
+      process.env.IMS_CALLBACK_ENDPOINTS = saved;
+      process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = key.secret;
+    }
+  });
+});
