@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: numbers, printed, never asserted.
+ *
+ *   - IMS API calls per engine operation, from the emulator's counters;
+ *   - the serialized provider's size per resource in the state;
+ *   - wall time of `preview --refresh` over 6 regional settings against the same stack of bare
+ *     no-op dynamic resources (same run), and of 6 regions vs 1 region with 200 ms API latency;
+ *   - the emulator's and the receiver helpers' own throughput (their scripts).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { EventCallback, IMS_REGIONS } from "../lib";
+import { startEmulator, type EmulatorHandle } from "../lib/emulator";
+import { openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
+
+const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+function settingsProgram(regions: readonly string[], eventTypes = ["ProduceMediaComplete"]) {
+  return async () => {
+    for (const region of regions) {
+      new EventCallback(`cb-${region}`, { region, callbackType: "HTTP", callbackUrl: `https://bench.example.com/${region}`, eventTypes, authKey: "Bench123Key" });
+    }
+  };
+}
+
+function bareProgram(count: number) {
+  // The baseline: dynamic resources whose provider does nothing (no API, no validation).
+  const provider: pulumi.dynamic.ResourceProvider = {
+    async create(inputs) {
+      return { id: `bare-${inputs.n}`, outs: inputs };
+    },
+    async read(id, props) {
+      return { id, props };
+    },
+    async diff() {
+      return { changes: false };
+    },
+  };
+  return async () => {
+    for (let n = 0; n < count; n++) new pulumi.dynamic.Resource(provider, `bare-${n}`, { n }, undefined, "bench", "Bare");
+  };
+}
+
+async function calls(emulator: EmulatorHandle): Promise<string> {
+  const counters = await emulator.getCounters();
+  const sum = (action: string) => Object.values(counters[action] ?? {}).reduce((a, b) => a + b, 0);
+  return `${sum("GetEventCallback")} Get, ${sum("SetEventCallback")} Set`;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function medianOf(fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) times.push(await timed(fn));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function stackOf(engine: Engine, name: string, program: () => Promise<void>): Promise<Stack> {
+  const stack = await openStack(engine, { projectDir: PROJECT, stackName: name, program });
+  await stack.up();
+  return stack;
+}
+
+async function engineNumbers(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
+  const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+  const key = emulator.accounts[0].accessKeys[0];
+  const engine = await startEngine({
+    IMS_CALLBACK_ENDPOINTS: JSON.stringify(emulator.endpoints),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: key.id,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.secret,
+  });
+  try {
+    console.log("\n## IMS API calls per operation (2 regional settings, from the emulator's counters)");
+    const two = ["cn-shanghai", "cn-hangzhou"];
+    const stack = await openStack(engine, { projectDir: PROJECT, stackName: "calls", program: settingsProgram(two) });
+    const measure = async (label: string, op: () => Promise<unknown>) => {
+      await emulator.reset();
+      await op();
+      console.log(`  ${label.padEnd(34)} ${await calls(emulator)}`);
+    };
+    await measure("preview (first, nothing exists)", () => stack.preview());
+    await measure("up (create)", () => stack.up());
+    await measure("preview", () => stack.preview());
+    await measure("refresh", () => stack.refresh());
+    await measure("preview --refresh", () => stack.preview({ refresh: true }));
+    await measure("up (no change)", () => stack.up());
+    const changed = await openStack(engine, { projectDir: PROJECT, stackName: "calls", program: settingsProgram(two, ["SnapshotComplete"]) });
+    await measure("up (update of both)", () => changed.up());
+    await measure("destroy (restore: clear)", () => changed.destroy());
+
+    console.log("\n## Serialized provider size per resource in the state");
+    await stack.up();
+    const state = await stack.exportStack();
+    for (const r of state.deployment.resources.filter((x: { type: string }) => x.type.endsWith("ims:EventCallback"))) {
+      console.log(`  ${r.urn.split("::").pop()}: providerCodeBytes=${r.outputs.providerCodeBytes} (target < 4096)`);
+    }
+    await stack.destroy();
+
+    console.log(`\n## preview --refresh wall time (median of ${REPEATS})`);
+    const six = await stackOf(engine, "six", settingsProgram(IMS_REGIONS));
+    const bare = await stackOf(engine, "bare", bareProgram(IMS_REGIONS.length));
+    const tSix = await medianOf(() => six.preview({ refresh: true }));
+    const tBare = await medianOf(() => bare.preview({ refresh: true }));
+    console.log(`  6 regional settings:             ${tSix.toFixed(0)} ms`);
+    console.log(`  6 bare no-op dynamic resources:  ${tBare.toFixed(0)} ms`);
+    console.log(`  ratio: ${(tSix / tBare).toFixed(2)} (target <= 1.25)`);
+
+    await emulator.setLatency(200);
+    const one = await stackOf(engine, "one", settingsProgram(["cn-shanghai"]));
+    const tSixSlow = await medianOf(() => six.preview({ refresh: true }));
+    const tOneSlow = await medianOf(() => one.preview({ refresh: true }));
+    await emulator.setLatency(0);
+    console.log(`  with 200 ms API latency, 6 regions: ${tSixSlow.toFixed(0)} ms`);
+    console.log(`  with 200 ms API latency, 1 region:  ${tOneSlow.toFixed(0)} ms`);
+    console.log(`  ratio: ${(tSixSlow / tOneSlow).toFixed(2)} (target <= 1.5: regions are read in parallel)`);
+    for (const s of [six, bare, one]) await s.destroy();
+  } finally {
+    await emulator.close();
+    engine.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`);
+  const benches: Array<[string, string]> = [
+    ["IMS emulator throughput", "./bench-emulator.js"],
+    ["Callback verification", "./bench-receiver.js"],
+  ];
+  for (const [title, file] of benches) {
+    if (!fs.existsSync(path.join(__dirname, file))) continue;
+    console.log(`\n## ${title}`);
+    await (require(file) as { run(): Promise<void> }).run();
+  }
+  await engineNumbers();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
