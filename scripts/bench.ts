@@ -40,8 +40,9 @@ function bareProgram(count: number) {
       return { changes: false };
     },
   };
+  class Bare extends pulumi.dynamic.Resource {}
   return async () => {
-    for (let n = 0; n < count; n++) new pulumi.dynamic.Resource(provider, `bare-${n}`, { n }, undefined, "bench", "Bare");
+    for (let n = 0; n < count; n++) new Bare(provider, `bare-${n}`, { n }, undefined, "bench", "Bare");
   };
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The admin HTTP API: the {@link EmulatorControl} operations as JSON routes, for other processes.
+ *
+ * | Route                              | Body / answer                                   |
+ * | ---------------------------------- | ----------------------------------------------- |
+ * | `GET /info`                        | → `EmulatorInfo`                                |
+ * | `GET /settings/:region?accountId=` | → `{ setting: CallbackSetting \| null }`        |
+ * | `PUT /settings/:region?accountId=` | `Partial<CallbackSetting>` → `{ setting }`      |
+ * | `DELETE /settings/:region?accountId=` | → `{}`                                       |
+ * | `GET /faults`                      | → `{ faults: ActiveFault[] }`                   |
+ * | `POST /faults`                     | `FaultInjection` → `{ fault: ActiveFault }`     |
+ * | `DELETE /faults`                   | → `{}`                                          |
+ * | `PUT /latency`                     | `{ latencyMs }` → `{}`                          |
+ * | `GET /counters`                    | → `{ counters: RequestCounters }`               |
+ * | `GET /log`                         | → `{ entries: RequestLogEntry[] }`              |
+ * | `POST /reset`                      | → `{}`                                          |
+ * | `GET /behaviour`                   | → `{ behaviour: EmulatorBehaviour }`            |
+ * | `PUT /behaviour`                   | `Partial<EmulatorBehaviour>` → `{ behaviour }`  |
+ *
+ * Errors answer `{ "error": "<message>" }` with 400 (bad input) or 404 (unknown route). Bodies are
+ * checked by the control operations themselves.
+ *
+ * @packageDocumentation
+ */
+import { IncomingMessage, ServerResponse } from "node:http";
+import type { EmulatorBehaviour } from "./behaviour";
+import type { EmulatorControl, FaultInjection } from "./control";
+import type { CallbackSetting } from "./store";
+
+const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+
+class RouteNotFound extends Error {}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_ADMIN_BODY_BYTES) throw new Error(`The request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (text === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error("The request body must be a JSON object.");
+  return body;
+}
+
+async function route(control: EmulatorControl, method: string, url: URL, req: IncomingMessage): Promise<unknown> {
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const accountId = url.searchParams.get("accountId") ?? undefined;
+  const settings = /^\/settings\/([^/]+)$/.exec(path);
+  if (settings) {
+    const region = decodeURIComponent(settings[1]);
+    if (method === "GET") return { setting: (await control.getSetting(region, accountId)) ?? null };
+    if (method === "PUT") return { setting: await control.putSetting(region, (await readJson(req)) as Partial<CallbackSetting>, accountId) };
+    if (method === "DELETE") return control.clearSetting(region, accountId).then(() => ({}));
+    throw new RouteNotFound();
+  }
+  switch (`${method} ${path}`) {
+    case "GET /info":
+      return control.info();
+    case "GET /faults":
+      return { faults: await control.listFaults() };
+    case "POST /faults":
+      return { fault: await control.injectFault((await readJson(req)) as FaultInjection) };
+    case "DELETE /faults":
+      return control.clearFaults().then(() => ({}));
+    case "PUT /latency":
+      return control.setLatency(((await readJson(req)) as { latencyMs: number }).latencyMs).then(() => ({}));
+    case "GET /counters":
+      return { counters: await control.getCounters() };
+    case "GET /log":
+      return { entries: await control.getRequestLog() };
+    case "POST /reset":
+      return control.reset().then(() => ({}));
+    case "GET /behaviour":
+      return { behaviour: await control.getBehaviour() };
+    case "PUT /behaviour":
+      return { behaviour: await control.setBehaviour((await readJson(req)) as Partial<EmulatorBehaviour>) };
+    default:
+      throw new RouteNotFound();
+  }
+}
+
+/**
+ * Answers one admin API request by calling `control`.
+ *
+ * @example
+ * ```ts
+ * http.createServer((req, res) => void handleAdminRequest(emulator, req, res));
+ * ```
+ */
+export async function handleAdminRequest(control: EmulatorControl, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const send = (status: number, body: unknown): void => {
+    res.writeHead(status, { "Content-Type": "application/json;charset=utf-8" });
+    res.end(JSON.stringify(body));
+  };
+  const method = req.method ?? "GET";
+  try {
+    const url = new URL(req.url ?? "/", "http://admin.invalid");
+    send(200, await route(control, method, url, req));
+  } catch (error) {
+    if (error instanceof RouteNotFound) send(404, { error: `No admin route ${method} ${req.url}.` });
+    else send(400, { error: (error as Error).message });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A client of the emulator's admin HTTP API, so tests and scripts in other processes can drive a
+ * running emulator with the same operations as the in-process handle.
+ *
+ * @packageDocumentation
+ */
+import { readFileSync } from "node:fs";
+import type { EmulatorBehaviour } from "./behaviour";
+import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, RequestCounters, RequestLogEntry } from "./control";
+import type { EmulatorDiscovery } from "./server";
+import type { CallbackSetting } from "./store";
+
+/** An admin API call that failed. */
+export class EmulatorAdminError extends Error {
+  /** `"EmulatorAdminError"` */
+  override readonly name = "EmulatorAdminError";
+  constructor(
+    message: string,
+    /** The HTTP status answered. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads the discovery file a running emulator wrote (see the CLI's `--discovery-file`).
+ *
+ * @example
+ * ```ts
+ * readDiscoveryFile(".ims-emulator/emulator.json").endpoints["cn-shanghai"];
+ * ```
+ */
+export function readDiscoveryFile(path: string): EmulatorDiscovery {
+  let discovery: Partial<EmulatorDiscovery>;
+  try {
+    discovery = JSON.parse(readFileSync(path, "utf8")) as Partial<EmulatorDiscovery>;
+  } catch (error) {
+    throw new Error(`Cannot read the emulator discovery file ${path} (is the emulator running?): ${(error as Error).message}`);
+  }
+  if (typeof discovery.endpoints !== "object" || discovery.endpoints === null || typeof discovery.pid !== "number") {
+    throw new Error(`The emulator discovery file ${path} has no endpoints or pid.`);
+  }
+  return discovery as EmulatorDiscovery;
+}
+
+/**
+ * Drives a running emulator over its admin API, using Node's global `fetch`.
+ *
+ * @example
+ * ```ts
+ * const admin = new EmulatorAdminClient("http://127.0.0.1:18606");
+ * await admin.injectFault({ kind: "throttle", count: 1, action: "SetEventCallback" });
+ * const counters = await admin.getCounters();
+ * ```
+ */
+export class EmulatorAdminClient implements EmulatorControl {
+  /** The admin API's base URL, without trailing slash. */
+  readonly adminUrl: string;
+
+  /** @param adminUrl - the emulator's `adminUrl`, e.g. `"http://127.0.0.1:18606"`. */
+  constructor(adminUrl: string) {
+    this.adminUrl = adminUrl.replace(/\/+$/, "");
+  }
+
+  /**
+   * A client for the emulator described by a discovery file.
+   *
+   * @example
+   * ```ts
+   * const admin = EmulatorAdminClient.fromDiscoveryFile(".ims-emulator/emulator.json");
+   * ```
+   */
+  static fromDiscoveryFile(path: string): EmulatorAdminClient {
+    const discovery = readDiscoveryFile(path);
+    if (!discovery.adminUrl) throw new Error(`The emulator in ${path} runs without an admin API.`);
+    return new EmulatorAdminClient(discovery.adminUrl);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.adminUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const message = (parsed as { error?: string } | undefined)?.error ?? text;
+      throw new EmulatorAdminError(`Emulator admin ${method} ${path} failed (${response.status}): ${message}`, response.status);
+    }
+    return parsed as T;
+  }
+
+  private settingPath(region: string, accountId?: string): string {
+    return `/settings/${encodeURIComponent(region)}${accountId === undefined ? "" : `?accountId=${encodeURIComponent(accountId)}`}`;
+  }
+
+  /** {@inheritDoc EmulatorControl.info} */
+  info(): Promise<EmulatorInfo> {
+    return this.call("GET", "/info");
+  }
+
+  /** {@inheritDoc EmulatorControl.getSetting} */
+  async getSetting(region: string, accountId?: string): Promise<CallbackSetting | undefined> {
+    const { setting } = await this.call<{ setting: CallbackSetting | null }>("GET", this.settingPath(region, accountId));
+    return setting ?? undefined;
+  }
+
+  /** {@inheritDoc EmulatorControl.putSetting} */
+  async putSetting(region: string, setting: Partial<CallbackSetting>, accountId?: string): Promise<CallbackSetting> {
+    return (await this.call<{ setting: CallbackSetting }>("PUT", this.settingPath(region, accountId), setting)).setting;
+  }
+
+  /** {@inheritDoc EmulatorControl.clearSetting} */
+  async clearSetting(region: string, accountId?: string): Promise<void> {
+    await this.call("DELETE", this.settingPath(region, accountId));
+  }
+
+  /** {@inheritDoc EmulatorControl.injectFault} */
+  async injectFault(fault: FaultInjection): Promise<ActiveFault> {
+    return (await this.call<{ fault: ActiveFault }>("POST", "/faults", fault)).fault;
+  }
+
+  /** {@inheritDoc EmulatorControl.listFaults} */
+  async listFaults(): Promise<ActiveFault[]> {
+    return (await this.call<{ faults: ActiveFault[] }>("GET", "/faults")).faults;
+  }
+
+  /** {@inheritDoc EmulatorControl.clearFaults} */
+  async clearFaults(): Promise<void> {
+    await this.call("DELETE", "/faults");
+  }
+
+  /** {@inheritDoc EmulatorControl.setLatency} */
+  async setLatency(latencyMs: number): Promise<void> {
+    await this.call("PUT", "/latency", { latencyMs });
+  }
+
+  /** {@inheritDoc EmulatorControl.getCounters} */
+  async getCounters(): Promise<RequestCounters> {
+    return (await this.call<{ counters: RequestCounters }>("GET", "/counters")).counters;
+  }
+
+  /** {@inheritDoc EmulatorControl.getRequestLog} */
+  async getRequestLog(): Promise<RequestLogEntry[]> {
+    return (await this.call<{ entries: RequestLogEntry[] }>("GET", "/log")).entries;
+  }
+
+  /** {@inheritDoc EmulatorControl.reset} */
+  async reset(): Promise<void> {
+    await this.call("POST", "/reset");
+  }
+
+  /** {@inheritDoc EmulatorControl.getBehaviour} */
+  async getBehaviour(): Promise<EmulatorBehaviour> {
+    return (await this.call<{ behaviour: EmulatorBehaviour }>("GET", "/behaviour")).behaviour;
+  }
+
+  /** {@inheritDoc EmulatorControl.setBehaviour} */
+  async setBehaviour(behaviour: Partial<EmulatorBehaviour>): Promise<EmulatorBehaviour> {
+    return (await this.call<{ behaviour: EmulatorBehaviour }>("PUT", "/behaviour", behaviour)).behaviour;
+  }
+}

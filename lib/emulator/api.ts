@@ -1,0 +1,137 @@
+/**
+ * The two IMS operations the emulator serves, SetEventCallback and GetEventCallback: parameter
+ * validation as the API documents it and the JSON responses, independent of HTTP.
+ *
+ * The checks are written from the API reference, not shared with the library's own validation,
+ * so the emulator stays an independent check on the library.
+ *
+ * @packageDocumentation
+ */
+import type { EmulatorBehaviour } from "./behaviour";
+import { ApiError } from "./errors";
+import { CallbackSetting, completeSetting, SETTING_FIELDS } from "./store";
+
+/** The API version of IMS (product "ICE") the emulator serves. */
+export const API_VERSION = "2020-11-09";
+
+/** The actions the emulator serves. */
+export const ACTIONS = ["SetEventCallback", "GetEventCallback"] as const;
+
+/** An action from {@link ACTIONS}. */
+export type EmulatorAction = (typeof ACTIONS)[number];
+
+/**
+ * The regions where IMS documents the callback API; the emulator serves one endpoint per region.
+ *
+ * @example
+ * ```ts
+ * EMULATOR_REGIONS[2]; // "cn-shanghai"
+ * ```
+ */
+export const EMULATOR_REGIONS = ["cn-beijing", "cn-hangzhou", "cn-shanghai", "cn-shenzhen", "ap-southeast-1", "us-west-1"] as const;
+
+/** A region from {@link EMULATOR_REGIONS}. */
+export type EmulatorRegion = (typeof EMULATOR_REGIONS)[number];
+
+/** Whether `name` is an action the emulator serves. */
+export function isEmulatorAction(name: string): name is EmulatorAction {
+  return (ACTIONS as readonly string[]).includes(name);
+}
+
+/** What `GetEventCallback` returns for a region never configured, under `unconfiguredRead: "empty"`. */
+export const UNCONFIGURED_SETTING: CallbackSetting = Object.freeze(completeSetting({ AuthSwitch: "off" }));
+
+const MAX_URL_BYTES = 256;
+const MAX_AUTH_KEY_LENGTH = 32;
+const QUEUE_PREFIX = "ice-callback-";
+
+function invalid(name: string, reason: string): ApiError {
+  return new ApiError("InvalidParameter", `Specified parameter ${name} is not valid: ${reason}`);
+}
+
+/**
+ * The first problem with the SetEventCallback parameters, as IMS reports it (`InvalidParameter`
+ * naming the parameter), or `undefined` when they are valid. Empty strings clear a field and are
+ * always accepted, except `EventTypeList` under `emptyEventList: "rejected"`.
+ *
+ * @example
+ * ```ts
+ * validateSetParameters({ CallbackType: "SMS" }, DEFAULT_BEHAVIOUR)?.message;
+ * // "Specified parameter CallbackType is not valid: it must be HTTP or MNS."
+ * ```
+ */
+export function validateSetParameters(params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): ApiError | undefined {
+  const { CallbackType: type, CallbackURL: url, CallbackQueueName: queue, EventTypeList: events, AuthSwitch: authSwitch, AuthKey: key } = params;
+  if (type && type !== "HTTP" && type !== "MNS") return invalid("CallbackType", "it must be HTTP or MNS.");
+  if (url) {
+    if (Buffer.byteLength(url, "utf8") > MAX_URL_BYTES) return invalid("CallbackURL", `it must be at most ${MAX_URL_BYTES} bytes.`);
+    if (/[\s,;]/.test(url)) return invalid("CallbackURL", "exactly one URL is allowed.");
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.hostname) {
+      return invalid("CallbackURL", "it must be an http:// or https:// URL.");
+    }
+  }
+  if (queue && !queue.startsWith(QUEUE_PREFIX)) return invalid("CallbackQueueName", `the queue name must start with "${QUEUE_PREFIX}".`);
+  if (events === "" && behaviour.emptyEventList === "rejected") return invalid("EventTypeList", "at least one event type is required.");
+  if (authSwitch && authSwitch !== "on" && authSwitch !== "off") return invalid("AuthSwitch", "it must be on or off.");
+  if (key) {
+    if (key.length > MAX_AUTH_KEY_LENGTH) return invalid("AuthKey", `it must be at most ${MAX_AUTH_KEY_LENGTH} characters.`);
+    if (!/[A-Z]/.test(key) || !/[a-z]/.test(key) || !/[0-9]/.test(key)) {
+      return invalid("AuthKey", "it must contain upper-case letters, lower-case letters and digits.");
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The setting after a valid SetEventCallback with `params`, per `behaviour.setSemantics`.
+ *
+ * @example
+ * ```ts
+ * applySet(undefined, { CallbackType: "MNS" }, DEFAULT_BEHAVIOUR).AuthSwitch; // "off"
+ * ```
+ */
+export function applySet(current: CallbackSetting | undefined, params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): CallbackSetting {
+  const sent: Partial<Record<keyof CallbackSetting, string>> = {};
+  for (const field of SETTING_FIELDS) if (params[field] !== undefined) sent[field] = params[field];
+  if (behaviour.setSemantics === "replace") return completeSetting(sent);
+  return completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...sent });
+}
+
+/** The body of a successful SetEventCallback. */
+export interface SetEventCallbackResponse {
+  /** Unique id of the request. */
+  readonly RequestId: string;
+  /** `true` when the setting was stored. */
+  readonly Success: boolean;
+}
+
+/** The body of GetEventCallback: the setting's fields, or only `RequestId` (see `unconfiguredRead`). */
+export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<CallbackSetting>;
+
+/**
+ * The GetEventCallback response for `setting` (`undefined` when never configured).
+ *
+ * @example
+ * ```ts
+ * getResponse("REQ", undefined, { ...DEFAULT_BEHAVIOUR, unconfiguredRead: "omitted" }); // { RequestId: "REQ" }
+ * ```
+ */
+export function getResponse(requestId: string, setting: CallbackSetting | undefined, behaviour: EmulatorBehaviour): GetEventCallbackResponse {
+  if (!setting && behaviour.unconfiguredRead === "omitted") return { RequestId: requestId };
+  const s = setting ?? UNCONFIGURED_SETTING;
+  return {
+    RequestId: requestId,
+    CallbackType: s.CallbackType,
+    CallbackQueueName: s.CallbackQueueName,
+    CallbackURL: s.CallbackURL,
+    EventTypeList: s.EventTypeList,
+    AuthSwitch: s.AuthSwitch,
+    AuthKey: s.AuthKey,
+  };
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+/**
+ * The `ims-emulator` command: starts the emulator on loopback, prints its endpoints and the lines
+ * that point the library (or Alibaba's SDK) at it, and stops cleanly on SIGINT/SIGTERM.
+ *
+ * @packageDocumentation
+ */
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./behaviour";
+import { EmulatorHandle, EmulatorOptions, startEmulator } from "./server";
+
+const DEFAULT_STATE_FILE = join(".ims-emulator", "state.json");
+
+/** The usage text of `ims-emulator`. */
+export const USAGE = `Usage: ims-emulator [options]
+
+Local emulator of the IMS event-callback API (SetEventCallback / GetEventCallback, 2020-11-09),
+one endpoint per region on 127.0.0.1, with real signature verification.
+
+Options:
+  --state-file <path>        JSON state file (default ${DEFAULT_STATE_FILE})
+  --in-memory                keep state in memory only (no state file)
+  --accounts <path>          JSON accounts file (default: the built-in test account)
+  --base-port <port>         region i listens on base-port + i, admin on base-port + 6 (default 0: free ports)
+  --admin-port <port>        admin API port
+  --discovery-file <path>    where to write { endpoints, adminUrl, pid } (default: beside the state file)
+  --latency-ms <ms>          latency added to every API call (default 0)
+  --unconfigured-read <v>    ${BEHAVIOUR_CHOICES.unconfiguredRead.join(" | ")} (default ${BEHAVIOUR_CHOICES.unconfiguredRead[0]})
+  --set-semantics <v>        ${BEHAVIOUR_CHOICES.setSemantics.join(" | ")} (default ${BEHAVIOUR_CHOICES.setSemantics[0]})
+  --empty-event-list <v>     ${BEHAVIOUR_CHOICES.emptyEventList.join(" | ")} (default ${BEHAVIOUR_CHOICES.emptyEventList[0]})
+  --verbose                  print one line per API call
+  --help                     show this text
+`;
+
+/** The parsed command line, as {@link startEmulator} options plus CLI-only flags. */
+export interface CliOptions {
+  /** Options for {@link startEmulator}. */
+  readonly emulator: EmulatorOptions;
+  /** Print one line per API call. */
+  readonly verbose: boolean;
+  /** Show the usage text and exit. */
+  readonly help: boolean;
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got '${text}'.`);
+  return value;
+}
+
+/**
+ * Parses `ims-emulator` arguments; throws with a message naming the bad flag.
+ *
+ * @example
+ * ```ts
+ * parseCliArgs(["--base-port", "18600", "--set-semantics", "replace"]).emulator.basePort; // 18600
+ * ```
+ */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      "state-file": { type: "string" },
+      "in-memory": { type: "boolean", default: false },
+      accounts: { type: "string" },
+      "base-port": { type: "string" },
+      "admin-port": { type: "string" },
+      "discovery-file": { type: "string" },
+      "latency-ms": { type: "string" },
+      "unconfigured-read": { type: "string" },
+      "set-semantics": { type: "string" },
+      "empty-event-list": { type: "string" },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values["in-memory"] && values["state-file"] !== undefined) throw new Error("--in-memory and --state-file cannot be used together.");
+  const stateFile = values["in-memory"] ? undefined : resolve(values["state-file"] ?? DEFAULT_STATE_FILE);
+  const discoveryFile = resolve(values["discovery-file"] ?? join(stateFile ? dirname(stateFile) : ".ims-emulator", "emulator.json"));
+  const behaviour: Partial<Record<keyof EmulatorBehaviour, string>> = {
+    unconfiguredRead: values["unconfigured-read"],
+    setSemantics: values["set-semantics"],
+    emptyEventList: values["empty-event-list"],
+  };
+  const basePort = integer("base-port", values["base-port"]);
+  const adminPort = integer("admin-port", values["admin-port"]);
+  const latencyMs = integer("latency-ms", values["latency-ms"]);
+  return {
+    emulator: {
+      ...(stateFile ? { stateFile } : {}),
+      ...(values.accounts ? { accounts: resolve(values.accounts) } : {}),
+      ...(basePort !== undefined ? { basePort } : {}),
+      ...(adminPort !== undefined ? { adminPort } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+      discoveryFile,
+      behaviour: behaviour as Partial<EmulatorBehaviour>,
+    },
+    verbose: values.verbose ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/**
+ * The text printed once the emulator listens: endpoints and the lines to point clients at it.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(startupText(emulator, "/tmp/emulator.json"));
+ * ```
+ */
+export function startupText(emulator: EmulatorHandle, discoveryFile: string | undefined): string {
+  const regions = Object.keys(emulator.endpoints) as (keyof EmulatorHandle["endpoints"])[];
+  const width = Math.max(...regions.map((r) => r.length), "admin API".length) + 2;
+  const firstKey = emulator.accounts[0].accessKeys[0];
+  const shanghai = new URL(emulator.endpoints["cn-shanghai"]).host;
+  const lines = [
+    "IMS API emulator (ICE 2020-11-09: SetEventCallback, GetEventCallback) is listening.",
+    "",
+    "Endpoints:",
+    ...regions.map((region) => `  ${region.padEnd(width)}${emulator.endpoints[region]}`),
+    ...(emulator.adminUrl ? [`  ${"admin API".padEnd(width)}${emulator.adminUrl}`] : []),
+    "",
+    `State file:     ${emulator.store.file ?? "(in memory)"}`,
+    ...(discoveryFile ? [`Discovery file: ${discoveryFile}`] : []),
+    `Account:        ${emulator.defaultAccountId} (AccessKey ${firstKey.id})`,
+    "",
+    "Point a Pulumi stack at it:",
+    ...regions.map((region) => `  pulumi config set --path 'ims-callback:endpoints.${region}' ${emulator.endpoints[region]}`),
+    "",
+    "Or through the environment:",
+    `  export IMS_CALLBACK_ENDPOINTS='${JSON.stringify(emulator.endpoints)}'`,
+    `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${firstKey.id} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${firstKey.secret}`,
+    "",
+    "Alibaba's own SDK (@alicloud/openapi-core), e.g. for cn-shanghai:",
+    `  new OpenApi.default({ accessKeyId: "${firstKey.id}", accessKeySecret: "${firstKey.secret}", endpoint: "${shanghai}", protocol: "http" })`,
+    "",
+    "Press Ctrl+C to stop.",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * Runs the command with `argv` (without `node` and the script); resolves with the emulator once
+ * it listens. SIGINT/SIGTERM close it and exit with code 0.
+ */
+export async function runCli(argv: readonly string[]): Promise<EmulatorHandle | undefined> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    process.stderr.write(`ims-emulator: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return undefined;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return undefined;
+  }
+  const emulator = await startEmulator({
+    ...options.emulator,
+    ...(options.verbose
+      ? {
+          onRequest: (e) =>
+            process.stdout.write(`${e.time} ${e.region} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`),
+        }
+      : {}),
+  });
+  process.stdout.write(startupText(emulator, options.emulator.discoveryFile));
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`ims-emulator: ${signal} again, exiting without waiting.\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`Received ${signal}, stopping...\n`);
+    emulator.close().then(
+      () => {
+        process.stdout.write("Stopped.\n");
+        process.exit(0);
+      },
+      (error: Error) => {
+        process.stderr.write(`ims-emulator: error while stopping: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  return emulator;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).catch((error: Error) => {
+    process.stderr.write(`ims-emulator: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,311 @@
+/**
+ * The emulator's control surface: injected faults, added latency, request counters and the
+ * request log, plus the {@link EmulatorControl} interface shared by the in-process handle and the
+ * admin HTTP client.
+ *
+ * @packageDocumentation
+ */
+import type { EmulatorBehaviour } from "./behaviour";
+import type { CallbackSetting } from "./store";
+
+/**
+ * A fault the emulator can inject:
+ * - `"throttle"`: `400 Throttling.User`;
+ * - `"server-error"`: `503 ServiceUnavailable` (or `500 InternalError`, see {@link FaultInjection.status});
+ * - `"latency"`: the call is answered normally after {@link FaultInjection.latencyMs};
+ * - `"drop"`: the connection is destroyed without a response;
+ * - `"malformed"`: `200` with a body that is not JSON.
+ */
+export type FaultKind = "throttle" | "server-error" | "latency" | "drop" | "malformed";
+
+/** The fault kinds, for validation and help texts. */
+export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "server-error", "latency", "drop", "malformed"];
+
+/**
+ * A fault for the next `count` API calls that match `action` and `region`.
+ *
+ * @example
+ * ```ts
+ * await emulator.injectFault({ kind: "throttle", count: 2, action: "SetEventCallback", region: "cn-shanghai" });
+ * ```
+ */
+export interface FaultInjection {
+  /** What happens to a matching call. */
+  readonly kind: FaultKind;
+  /** How many matching calls it affects. `@default 1` */
+  readonly count?: number;
+  /**
+   * Matching calls to let through untouched before the fault starts, e.g. `1` to fail the read-back
+   * after a write but not the read before it. `@default 0`
+   */
+  readonly skip?: number;
+  /** Only calls of this action, e.g. `"SetEventCallback"`. `@default` any action */
+  readonly action?: string;
+  /** Only calls to this region's endpoint. `@default` any region */
+  readonly region?: string;
+  /** For `"latency"`: milliseconds added. `@default 1000` */
+  readonly latencyMs?: number;
+  /** For `"server-error"`: `503` (ServiceUnavailable) or `500` (InternalError). `@default 503` */
+  readonly status?: 500 | 503;
+}
+
+/** An injected fault that still has calls to affect. */
+export interface ActiveFault {
+  /** Id of the fault, e.g. `"fault-1"`. */
+  readonly id: string;
+  /** What happens to a matching call. */
+  readonly kind: FaultKind;
+  /** Matching calls left. */
+  readonly remaining: number;
+  /** Matching calls still to let through before the fault starts. */
+  readonly skip: number;
+  /** Action filter, if any. */
+  readonly action?: string;
+  /** Region filter, if any. */
+  readonly region?: string;
+  /** For `"latency"`: milliseconds added. */
+  readonly latencyMs?: number;
+  /** For `"server-error"`: the HTTP status. */
+  readonly status?: 500 | 503;
+}
+
+/** One API call as the request log records it. Never holds secrets, signatures, tokens or AuthKey values. */
+export interface RequestLogEntry {
+  /** When the call arrived, UTC ISO 8601. */
+  readonly time: string;
+  /** The region endpoint called. */
+  readonly region: string;
+  /** The action named by the call (`""` if none). */
+  readonly action: string;
+  /** The AccessKey id the call claimed, if any. */
+  readonly accessKeyId?: string;
+  /** The HTTP status answered (`0` for a dropped connection). */
+  readonly status: number;
+  /** `"OK"`, the error code answered, `"Dropped"` or `"Malformed"`. */
+  readonly code: string;
+  /** The request id answered. */
+  readonly requestId: string;
+  /** Time to answer, ms. */
+  readonly durationMs: number;
+  /** The API parameters sent (signing parameters left out; `AuthKey` shown as `"[redacted]"`). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Request counts: action → region → number of calls, e.g. `{ GetEventCallback: { "cn-shanghai": 2 } }`. */
+export type RequestCounters = Record<string, Record<string, number>>;
+
+/** What a running emulator tells about itself. */
+export interface EmulatorInfo {
+  /** Region → API endpoint URL, e.g. `{ "cn-shanghai": "http://127.0.0.1:41237" }`. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** The admin API's URL, if it listens. */
+  readonly adminUrl?: string;
+  /** The emulator's process id. */
+  readonly pid: number;
+  /** The behaviour switches in force. */
+  readonly behaviour: EmulatorBehaviour;
+  /** Latency added to every API call, ms. */
+  readonly latencyMs: number;
+  /** The accounts and their AccessKey ids (never secrets). */
+  readonly accounts: readonly { readonly accountId: string; readonly accessKeyIds: readonly string[] }[];
+  /** The state file, if state is persisted. */
+  readonly stateFile?: string;
+}
+
+/**
+ * The emulator's control operations, the same in-process ({@link EmulatorHandle}) and over HTTP
+ * (`EmulatorAdminClient`). `accountId` defaults to the first configured account.
+ */
+export interface EmulatorControl {
+  /** What the emulator tells about itself. */
+  info(): Promise<EmulatorInfo>;
+  /** A region's stored setting, as the console would show it; `undefined` if never configured. */
+  getSetting(region: string, accountId?: string): Promise<CallbackSetting | undefined>;
+  /** Changes a region's setting as if edited in the console (drift): given fields change, others stay. */
+  putSetting(region: string, setting: Partial<CallbackSetting>, accountId?: string): Promise<CallbackSetting>;
+  /** Removes a region's setting, as if it had never been configured. */
+  clearSetting(region: string, accountId?: string): Promise<void>;
+  /** Injects a fault for the next matching calls. */
+  injectFault(fault: FaultInjection): Promise<ActiveFault>;
+  /** The faults still waiting for calls. */
+  listFaults(): Promise<ActiveFault[]>;
+  /** Removes every injected fault. */
+  clearFaults(): Promise<void>;
+  /** Sets the latency added to every API call. */
+  setLatency(latencyMs: number): Promise<void>;
+  /** Request counts per action and region since the last reset. */
+  getCounters(): Promise<RequestCounters>;
+  /** The request log since the last reset, oldest first. */
+  getRequestLog(): Promise<RequestLogEntry[]>;
+  /** Clears counters, request log and faults, and sets latency back to 0 (settings are kept). */
+  reset(): Promise<void>;
+  /** The behaviour switches in force. */
+  getBehaviour(): Promise<EmulatorBehaviour>;
+  /** Changes behaviour switches; the others stay. */
+  setBehaviour(behaviour: Partial<EmulatorBehaviour>): Promise<EmulatorBehaviour>;
+}
+
+const MAX_LATENCY_MS = 120_000;
+
+/** Checks a latency value from an untrusted source. */
+export function checkLatency(value: unknown, name = "latencyMs"): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_LATENCY_MS) {
+    throw new Error(`${name} must be a number of milliseconds between 0 and ${MAX_LATENCY_MS}.`);
+  }
+  return value;
+}
+
+/**
+ * The in-memory control state of an emulator: faults, latency, counters and log.
+ */
+export class ControlState {
+  /** Latency added to every API call, ms. */
+  latencyMs = 0;
+  private faults: ActiveFault[] = [];
+  private counters: RequestCounters = {};
+  private log: RequestLogEntry[] = [];
+  private nextFaultId = 1;
+
+  constructor(
+    private readonly regions: readonly string[],
+    private readonly logLimit: number,
+  ) {}
+
+  /** Validates and adds a fault; throws one error listing every problem. */
+  injectFault(fault: FaultInjection): ActiveFault {
+    const problems: string[] = [];
+    const input = (fault ?? {}) as unknown as Record<string, unknown>;
+    if (!FAULT_KINDS.includes(input.kind as FaultKind)) problems.push(`kind must be one of ${FAULT_KINDS.join(", ")}.`);
+    const count = input.count ?? 1;
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) problems.push("count must be a positive integer.");
+    const skip = input.skip ?? 0;
+    if (typeof skip !== "number" || !Number.isInteger(skip) || skip < 0) problems.push("skip must be a non-negative integer.");
+    if (input.action !== undefined && (typeof input.action !== "string" || input.action === "")) problems.push("action must be a non-empty string.");
+    if (input.region !== undefined && !this.regions.includes(input.region as string)) {
+      problems.push(`region must be one of ${this.regions.join(", ")}.`);
+    }
+    if (input.status !== undefined && input.status !== 500 && input.status !== 503) problems.push("status must be 500 or 503.");
+    let latencyMs: number | undefined;
+    if (input.kind === "latency") {
+      try {
+        latencyMs = checkLatency(input.latencyMs ?? 1000);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (problems.length > 0) throw new Error(`Invalid fault: ${problems.join(" ")}`);
+    const active: ActiveFault = {
+      id: `fault-${this.nextFaultId++}`,
+      kind: fault.kind,
+      remaining: count as number,
+      skip: skip as number,
+      ...(fault.action !== undefined ? { action: fault.action } : {}),
+      ...(fault.region !== undefined ? { region: fault.region } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(fault.kind === "server-error" ? { status: fault.status ?? 503 } : {}),
+    };
+    this.faults.push(active);
+    return { ...active };
+  }
+
+  /** The faults still waiting for calls. */
+  listFaults(): ActiveFault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  /** Removes every fault. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * Consumes the faults matching a call: every matching latency fault adds its delay, and the
+   * first matching other fault (if any) decides the answer.
+   */
+  takeFaults(action: string, region: string): { delayMs: number; fault?: ActiveFault } {
+    let delayMs = this.latencyMs;
+    let decisive: ActiveFault | undefined;
+    for (const fault of this.faults) {
+      if ((fault.action !== undefined && fault.action !== action) || (fault.region !== undefined && fault.region !== region)) continue;
+      if (fault.skip > 0) {
+        (fault as { skip: number }).skip--;
+        continue;
+      }
+      if (fault.kind === "latency") delayMs += fault.latencyMs ?? 0;
+      else if (decisive) continue;
+      else decisive = fault;
+      (fault as { remaining: number }).remaining--;
+    }
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return { delayMs, ...(decisive ? { fault: { ...decisive } } : {}) };
+  }
+
+  /** Counts one call. */
+  count(action: string, region: string): void {
+    const byRegion = (this.counters[action] ??= {});
+    byRegion[region] = (byRegion[region] ?? 0) + 1;
+  }
+
+  /** Request counts per action and region. */
+  getCounters(): RequestCounters {
+    return Object.fromEntries(Object.entries(this.counters).map(([action, regions]) => [action, { ...regions }]));
+  }
+
+  /** Appends to the log, dropping the oldest entries beyond the limit. */
+  record(entry: RequestLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+  }
+
+  /** The request log, oldest first. */
+  getLog(): RequestLogEntry[] {
+    return [...this.log];
+  }
+
+  /** Clears counters, log and faults, and sets latency to 0. */
+  reset(): void {
+    this.faults = [];
+    this.counters = {};
+    this.log = [];
+    this.latencyMs = 0;
+  }
+}
+
+/** Parameters that belong to request signing, never shown in the log. */
+const SIGNING_PARAMS = new Set([
+  "AccessKeyId",
+  "Signature",
+  "SignatureMethod",
+  "SignatureVersion",
+  "SignatureNonce",
+  "SignatureType",
+  "Timestamp",
+  "SecurityToken",
+  "BearerToken",
+  "Format",
+  "Action",
+  "Version",
+]);
+
+/** Parameters whose values are secrets. */
+const SECRET_PARAMS = new Set(["AuthKey"]);
+
+/** The redacted placeholder for secret values in the log. */
+export const REDACTED = "[redacted]";
+
+/**
+ * The API parameters of a call, fit for the log: signing parameters removed, secrets redacted.
+ *
+ * @example
+ * ```ts
+ * redactParams({ AuthKey: "Abc123", Signature: "x", CallbackType: "HTTP" }); // { AuthKey: "[redacted]", CallbackType: "HTTP" }
+ * ```
+ */
+export function redactParams(params: Readonly<Record<string, string>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (SIGNING_PARAMS.has(key)) continue;
+    result[key] = SECRET_PARAMS.has(key) && value !== "" ? REDACTED : value;
+  }
+  return result;
+}

@@ -1,0 +1,407 @@
+/**
+ * The emulator itself: one HTTP listener per IMS region serving SetEventCallback and
+ * GetEventCallback with verified signatures, and an admin listener for the control surface.
+ *
+ * @packageDocumentation
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { AddressInfo } from "node:net";
+import { promises as fs } from "node:fs";
+import { dirname } from "node:path";
+import { credentialResolver, DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, parseAccounts } from "./accounts";
+import { API_VERSION, applySet, EMULATOR_REGIONS, EmulatorRegion, getResponse, isEmulatorAction, UNCONFIGURED_SETTING, validateSetParameters } from "./api";
+import { EmulatorBehaviour, resolveBehaviour } from "./behaviour";
+import {
+  ActiveFault,
+  checkLatency,
+  ControlState,
+  EmulatorControl,
+  EmulatorInfo,
+  FaultInjection,
+  RequestCounters,
+  RequestLogEntry,
+  redactParams,
+} from "./control";
+import { ApiError, ERROR_MESSAGES, errorBody, missingParameterMessage, newRequestId } from "./errors";
+import { claimedAccessKeyId, NonceStore, requestParams, SignedRequest, verifySignature } from "./signature";
+import { CallbackSetting, completeSetting, SETTING_FIELDS, SettingStore, writeFileAtomic } from "./store";
+import { handleAdminRequest } from "./admin";
+
+/** The loopback address every listener binds to. */
+export const EMULATOR_HOST = "127.0.0.1";
+
+/** Largest request body accepted, bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Options of {@link startEmulator}.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ stateFile: "/tmp/ims/state.json", behaviour: { unconfiguredRead: "omitted" } });
+ * ```
+ */
+export interface EmulatorOptions {
+  /** JSON file holding the settings, loaded at start and rewritten atomically on every change. `@default` none: in memory only */
+  readonly stateFile?: string;
+  /** The accounts, or the path of a JSON file holding them. `@default [DEFAULT_TEST_ACCOUNT]` */
+  readonly accounts?: readonly EmulatorAccount[] | string;
+  /** Region `i` of {@link EMULATOR_REGIONS} listens on `basePort + i`; `0` picks free ports. `@default 0` */
+  readonly basePort?: number;
+  /** Port of the admin API; `false` for none. `@default` `basePort + 6` when `basePort` is set, else a free port */
+  readonly adminPort?: number | false;
+  /** Behaviour switches where the real API is unverified. `@default` {@link DEFAULT_BEHAVIOUR} */
+  readonly behaviour?: Partial<EmulatorBehaviour>;
+  /** Latency added to every API call, ms. `@default 0` */
+  readonly latencyMs?: number;
+  /** Writes `{ endpoints, adminUrl, pid, stateFile }` to this file once listening, removes it on close. `@default` none */
+  readonly discoveryFile?: string;
+  /** Request log entries kept. `@default 1000` */
+  readonly logLimit?: number;
+  /** Called after every API call with its log entry. `@default` none */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** The clock used for signature timestamps, epoch ms. `@default Date.now` */
+  readonly now?: () => number;
+}
+
+/**
+ * A running emulator: its endpoints, the control operations in-process, and `close()`.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator();
+ * try {
+ *   console.log(emulator.endpoints["cn-shanghai"]); // "http://127.0.0.1:40123"
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
+ */
+export interface EmulatorHandle extends EmulatorControl {
+  /** Region → API endpoint URL, e.g. `http://127.0.0.1:40123`. */
+  readonly endpoints: Readonly<Record<EmulatorRegion, string>>;
+  /** The admin API's URL, or `undefined` when disabled. */
+  readonly adminUrl: string | undefined;
+  /** The configured accounts. */
+  readonly accounts: readonly EmulatorAccount[];
+  /** The account used when a control call names none (the first configured). */
+  readonly defaultAccountId: string;
+  /** The settings store; a delivery module can read settings and subscribe to changes here. */
+  readonly store: SettingStore;
+  /** Stops every listener, then flushes the state file. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The discovery file's content: how scripts find a running emulator. */
+export interface EmulatorDiscovery {
+  /** Region → API endpoint URL. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** The admin API's URL, if it listens. */
+  readonly adminUrl?: string;
+  /** The emulator's process id. */
+  readonly pid: number;
+  /** The state file, if state is persisted. */
+  readonly stateFile?: string;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(new Error(`The emulator cannot listen on ${EMULATOR_HOST}:${port}: ${error.message}`));
+    server.once("error", onError);
+    server.listen(port, EMULATOR_HOST, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function checkPort(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be an integer port between 0 and 65535.`);
+  }
+  return value;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts the emulator in this process: one listener per region in {@link EMULATOR_REGIONS} on
+ * 127.0.0.1, and the admin API. A request to one region's endpoint only ever touches that region.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+ * const client = new OpenApi.default({ ...keys, endpoint: new URL(emulator.endpoints["cn-shanghai"]).host, protocol: "http" });
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const accounts =
+    typeof options.accounts === "string"
+      ? loadAccountsFile(options.accounts)
+      : parseAccounts(options.accounts ?? [DEFAULT_TEST_ACCOUNT]);
+  const basePort = checkPort("basePort", options.basePort ?? 0);
+  const adminPort = options.adminPort === false ? false : checkPort("adminPort", options.adminPort ?? (basePort ? basePort + EMULATOR_REGIONS.length : 0));
+  let behaviour = resolveBehaviour(options.behaviour ?? {});
+  const now = options.now ?? Date.now;
+  const resolveCredential = credentialResolver(accounts);
+  const nonces = new NonceStore();
+  const control = new ControlState(EMULATOR_REGIONS, options.logLimit ?? 1000);
+  control.latencyMs = checkLatency(options.latencyMs ?? 0);
+  const store = await SettingStore.open({ file: options.stateFile });
+  const defaultAccountId = accounts[0].accountId;
+  const servers: Server[] = [];
+  let closed = false;
+
+  const accountOf = (accountId: string | undefined): string => {
+    const id = accountId ?? defaultAccountId;
+    if (!accounts.some((a) => a.accountId === id)) throw new Error(`Unknown account '${id}'; configured: ${accounts.map((a) => a.accountId).join(", ")}.`);
+    return id;
+  };
+  const regionOf = (region: string): EmulatorRegion => {
+    if (!(EMULATOR_REGIONS as readonly string[]).includes(region)) throw new Error(`Unknown region '${region}'; served: ${EMULATOR_REGIONS.join(", ")}.`);
+    return region as EmulatorRegion;
+  };
+
+  async function handleApi(region: EmulatorRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const time = new Date(now()).toISOString();
+    const requestId = newRequestId();
+    const hostId = `ice.${region}.aliyuncs.com`;
+    let action = "";
+    let accessKeyId: string | undefined;
+    let params: Record<string, string> = {};
+    res.on("error", () => undefined);
+
+    const finish = (status: number, code: string, body: string | undefined): void => {
+      if (body === undefined) req.socket.destroy();
+      else if (!res.headersSent && !res.destroyed) {
+        res.writeHead(status, { "Content-Type": "application/json;charset=utf-8", "x-acs-request-id": requestId });
+        res.end(body);
+      }
+      const entry: RequestLogEntry = {
+        time,
+        region,
+        action,
+        ...(accessKeyId ? { accessKeyId } : {}),
+        status: body === undefined ? 0 : status,
+        code,
+        requestId,
+        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+        params: redactParams(params),
+      };
+      control.record(entry);
+      try {
+        options.onRequest?.(entry);
+      } catch {
+        // A failing observer must not break the API.
+      }
+    };
+    const fail = (error: ApiError): void => finish(error.status, error.code, JSON.stringify(errorBody(error, requestId, hostId)));
+
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader("Connection", "close");
+          return fail(new ApiError("InvalidParameter", `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        }
+        throw error;
+      }
+      const request: SignedRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
+      params = requestParams(request);
+      const header = (name: string): string | undefined => {
+        const value = req.headers[name];
+        return typeof value === "string" ? value : undefined;
+      };
+      action = params.Action ?? header("x-acs-action") ?? "";
+      const version = params.Version ?? header("x-acs-version");
+      accessKeyId = claimedAccessKeyId(request);
+
+      control.count(action, region);
+      const { delayMs, fault } = control.takeFaults(action, region);
+      if (delayMs > 0) await sleep(delayMs);
+      if (closed) return finish(0, "Dropped", undefined);
+      if (fault) return answerFault(fault);
+
+      const path = request.url.split("?")[0];
+      if ((request.method !== "POST" && request.method !== "GET") || path !== "/") {
+        return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
+      }
+      if (!action) return fail(new ApiError("MissingParameter", missingParameterMessage("Action")));
+      if (!isEmulatorAction(action)) return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
+      if (!version) return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
+      if (version !== API_VERSION) return fail(new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion));
+
+      const verified = verifySignature(request, { resolveCredential, nonces, now: now() });
+      if (!verified.ok) return fail(new ApiError(verified.code, verified.message));
+
+      if (action === "SetEventCallback") {
+        const invalid = validateSetParameters(params, behaviour);
+        if (invalid) return fail(invalid);
+        const setBehaviour = behaviour;
+        await store.update(verified.accountId, region, (current) => applySet(current, params, setBehaviour));
+        return finish(200, "OK", JSON.stringify({ RequestId: requestId, Success: true }));
+      }
+      return finish(200, "OK", JSON.stringify(getResponse(requestId, store.get(verified.accountId, region), behaviour)));
+    } catch (error) {
+      return fail(error instanceof ApiError ? error : new ApiError("InternalError", ERROR_MESSAGES.InternalError));
+    }
+
+    function answerFault(fault: ActiveFault): void {
+      switch (fault.kind) {
+        case "throttle":
+          return fail(new ApiError("Throttling.User", ERROR_MESSAGES["Throttling.User"]));
+        case "server-error":
+          return fault.status === 500
+            ? fail(new ApiError("InternalError", ERROR_MESSAGES.InternalError))
+            : fail(new ApiError("ServiceUnavailable", ERROR_MESSAGES.ServiceUnavailable));
+        case "drop":
+          return finish(0, "Dropped", undefined);
+        default:
+          return finish(200, "Malformed", `{"RequestId":"${requestId}","CallbackType":`);
+      }
+    }
+  }
+
+  const checkSetting = (setting: Partial<CallbackSetting>): Partial<CallbackSetting> => {
+    if (typeof setting !== "object" || setting === null) throw new Error("setting must be an object of CallbackSetting fields.");
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(setting)) {
+      if (!(SETTING_FIELDS as readonly string[]).includes(key)) problems.push(`Unknown field '${key}'; fields: ${SETTING_FIELDS.join(", ")}.`);
+      else if (typeof value !== "string") problems.push(`${key} must be a string.`);
+    }
+    if (problems.length > 0) throw new Error(problems.join(" "));
+    return setting;
+  };
+
+  const handle: EmulatorHandle = {
+    endpoints: {} as Record<EmulatorRegion, string>,
+    adminUrl: undefined,
+    accounts,
+    defaultAccountId,
+    store,
+    async info(): Promise<EmulatorInfo> {
+      return {
+        endpoints: { ...handle.endpoints },
+        ...(handle.adminUrl ? { adminUrl: handle.adminUrl } : {}),
+        pid: process.pid,
+        behaviour,
+        latencyMs: control.latencyMs,
+        accounts: accounts.map((a) => ({ accountId: a.accountId, accessKeyIds: [...a.accessKeys.map((k) => k.id), ...(a.stsTokens ?? []).map((t) => t.accessKeyId)] })),
+        ...(store.file ? { stateFile: store.file } : {}),
+      };
+    },
+    async getSetting(region, accountId) {
+      return store.get(accountOf(accountId), regionOf(region));
+    },
+    async putSetting(region, setting, accountId) {
+      const changes = checkSetting(setting);
+      const result = await store.update(accountOf(accountId), regionOf(region), (current) => completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...changes }));
+      return result as CallbackSetting;
+    },
+    async clearSetting(region, accountId) {
+      await store.clear(accountOf(accountId), regionOf(region));
+    },
+    async injectFault(fault: FaultInjection) {
+      return control.injectFault(fault);
+    },
+    async listFaults() {
+      return control.listFaults();
+    },
+    async clearFaults() {
+      control.clearFaults();
+    },
+    async setLatency(latencyMs: number) {
+      control.latencyMs = checkLatency(latencyMs);
+    },
+    async getCounters(): Promise<RequestCounters> {
+      return control.getCounters();
+    },
+    async getRequestLog() {
+      return control.getLog();
+    },
+    async reset() {
+      control.reset();
+    },
+    async getBehaviour() {
+      return behaviour;
+    },
+    async setBehaviour(changes) {
+      behaviour = resolveBehaviour(changes, behaviour);
+      return behaviour;
+    },
+    close: (() => {
+      let closing: Promise<void> | undefined;
+      return () =>
+        (closing ??= (async () => {
+          closed = true;
+          await Promise.all(servers.map(stop));
+          await store.flush();
+          if (options.discoveryFile) await fs.rm(options.discoveryFile, { force: true });
+        })());
+    })(),
+  };
+
+  try {
+    for (const [index, region] of EMULATOR_REGIONS.entries()) {
+      const server = createServer((req, res) => {
+        handleApi(region, req, res).catch(() => req.socket.destroy());
+      });
+      servers.push(server);
+      const port = await listen(server, basePort ? basePort + index : 0);
+      (handle.endpoints as Record<EmulatorRegion, string>)[region] = `http://${EMULATOR_HOST}:${port}`;
+    }
+    if (adminPort !== false) {
+      const admin = createServer((req, res) => {
+        handleAdminRequest(handle, req, res).catch(() => req.socket.destroy());
+      });
+      servers.push(admin);
+      const port = await listen(admin, adminPort);
+      (handle as { adminUrl: string | undefined }).adminUrl = `http://${EMULATOR_HOST}:${port}`;
+    }
+    if (options.discoveryFile) {
+      const discovery: EmulatorDiscovery = {
+        endpoints: handle.endpoints,
+        ...(handle.adminUrl ? { adminUrl: handle.adminUrl } : {}),
+        pid: process.pid,
+        ...(store.file ? { stateFile: store.file } : {}),
+      };
+      await fs.mkdir(dirname(options.discoveryFile), { recursive: true });
+      await writeFileAtomic(options.discoveryFile, `${JSON.stringify(discovery, null, 2)}\n`);
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  Object.freeze(handle.endpoints);
+  return handle;
+}
