@@ -118,7 +118,9 @@ export function prepareWorkDir(engine: Engine, projectDir: string): string {
   const workDir = fs.mkdtempSync(path.join(engine.stateDir, "work-"));
   for (const file of fs.readdirSync(projectDir)) {
     if (/^Pulumi(\..+)?\.ya?ml$/.test(file)) {
-      fs.copyFileSync(path.join(projectDir, file), path.join(workDir, file));
+      // The program runs inline, so the project's `main` (a path relative to its own directory) is dropped.
+      const text = fs.readFileSync(path.join(projectDir, file), "utf8");
+      fs.writeFileSync(path.join(workDir, file), /^Pulumi\.ya?ml$/.test(file) ? text.replace(/^main:.*$/m, "") : text);
     }
   }
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
