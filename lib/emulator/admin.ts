@@ -22,6 +22,7 @@
  *
  * @packageDocumentation
  */
+import type { EmitEventRequest } from "./delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { EmulatorControl, FaultInjection } from "./control";
@@ -77,6 +78,10 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
       return { counters: await control.getCounters() };
     case "GET /log":
       return { entries: await control.getRequestLog() };
+    case "POST /events":
+      return { delivery: await control.emitEvent((await readJson(req)) as EmitEventRequest) };
+    case "GET /deliveries":
+      return { deliveries: await control.getDeliveries() };
     case "POST /reset":
       return control.reset().then(() => ({}));
     case "GET /behaviour":

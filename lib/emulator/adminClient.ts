@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { DeliveryReport, EmitEventRequest } from "./delivery";
 import { readFileSync } from "node:fs";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, RequestCounters, RequestLogEntry } from "./control";
@@ -152,6 +153,16 @@ export class EmulatorAdminClient implements EmulatorControl {
   }
 
   /** {@inheritDoc EmulatorControl.reset} */
+  /** {@inheritDoc EmulatorControl.emitEvent} */
+  async emitEvent(request: EmitEventRequest): Promise<DeliveryReport> {
+    return (await this.call<{ delivery: DeliveryReport }>("POST", "/events", request)).delivery;
+  }
+
+  /** {@inheritDoc EmulatorControl.getDeliveries} */
+  async getDeliveries(): Promise<DeliveryReport[]> {
+    return (await this.call<{ deliveries: DeliveryReport[] }>("GET", "/deliveries")).deliveries;
+  }
+
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }

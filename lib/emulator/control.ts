@@ -16,6 +16,8 @@ import type { CallbackSetting } from "./store";
  * - `"drop"`: the connection is destroyed without a response;
  * - `"malformed"`: `200` with a body that is not JSON.
  */
+import type { DeliveryReport, EmitEventRequest } from "./delivery";
+
 export type FaultKind = "throttle" | "server-error" | "latency" | "drop" | "malformed";
 
 /** The fault kinds, for validation and help texts. */
@@ -137,8 +139,15 @@ export interface EmulatorControl {
   getCounters(): Promise<RequestCounters>;
   /** The request log since the last reset, oldest first. */
   getRequestLog(): Promise<RequestLogEntry[]>;
-  /** Clears counters, request log and faults, and sets latency back to 0 (settings are kept). */
+  /** Clears counters, request log, deliveries and faults, and sets latency back to 0 (settings are kept). */
   reset(): Promise<void>;
+  /**
+   * Emits an event in a region as IMS would: delivered to the region's HTTP(S) URL with signature
+   * headers when authentication is on, retried per the delivery policy, every attempt recorded.
+   */
+  emitEvent(request: EmitEventRequest): Promise<DeliveryReport>;
+  /** The delivery reports since the last reset, oldest first. */
+  getDeliveries(): Promise<DeliveryReport[]>;
   /** The behaviour switches in force. */
   getBehaviour(): Promise<EmulatorBehaviour>;
   /** Changes behaviour switches; the others stay. */

@@ -15,6 +15,8 @@
  * @packageDocumentation
  */
 export { startEmulator, EMULATOR_HOST } from "./server";
+export { deliverEvent, iceSignatureHeaders, imsEventTime, IMS_DELIVERY_POLICY } from "./delivery";
+export type { DeliveryAttempt, DeliveryPolicy, DeliveryReport, EmitEventRequest } from "./delivery";
 export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./server";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./adminClient";
 export { DEFAULT_TEST_ACCOUNT, parseAccounts, loadAccountsFile } from "./accounts";

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { deliverEvent, IMS_DELIVERY_POLICY, type DeliveryPolicy, type DeliveryReport } from "./delivery";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { promises as fs } from "node:fs";
@@ -60,6 +61,8 @@ export interface EmulatorOptions {
   readonly logLimit?: number;
   /** Called after every API call with its log entry. `@default` none */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Event delivery timing (emitEvent). `@default` {@link IMS_DELIVERY_POLICY}: 3 s, 2 retries 1 s apart */
+  readonly deliveryPolicy?: Partial<DeliveryPolicy>;
   /** The clock used for signature timestamps, epoch ms. `@default Date.now` */
   readonly now?: () => number;
 }
@@ -303,6 +306,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return setting;
   };
 
+  const deliveryPolicy: DeliveryPolicy = { ...IMS_DELIVERY_POLICY, ...(options.deliveryPolicy ?? {}) };
+  const deliveries: DeliveryReport[] = [];
   const handle: EmulatorHandle = {
     endpoints: {} as Record<EmulatorRegion, string>,
     adminUrl: undefined,
@@ -351,6 +356,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     async reset() {
       control.reset();
+      deliveries.length = 0;
+    },
+    async emitEvent(request) {
+      if (!request || typeof request.eventType !== "string" || request.eventType === "") {
+        throw new Error("eventType must be a non-empty string.");
+      }
+      const accountId = accountOf(request.accountId);
+      const region = regionOf(request.region);
+      const report = await deliverEvent(store.get(accountId, region), { ...request, accountId, region }, deliveryPolicy);
+      deliveries.push(report);
+      return report;
+    },
+    async getDeliveries() {
+      return [...deliveries];
     },
     async getBehaviour() {
       return behaviour;

@@ -1,0 +1,127 @@
+/**
+ * Delivery of events as IMS delivers them: to the HTTP(S) URL of the region's setting, POST with a
+ * JSON body, signature headers when callback authentication is on, success only on 200 within the
+ * timeout, otherwise retried, then dropped. Every attempt is recorded.
+ *
+ * The signature is computed here from the documented formula (MD5 of `<url>|<timestamp>|<key>`),
+ * independently of the library's receiver helpers, so an end-to-end test checks one against the other.
+ *
+ * @packageDocumentation
+ */
+import { createHash } from "node:crypto";
+import type { CallbackSetting } from "./store";
+
+/** Delivery timing, as IMS documents it. */
+export interface DeliveryPolicy {
+  /** An attempt succeeds only on HTTP 200 within this time. `@default 3000` (ms) */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt. `@default 2` */
+  readonly retries: number;
+  /** Pause between attempts. `@default 1000` (ms) */
+  readonly retryDelayMs: number;
+}
+
+/** IMS's documented delivery: 3 s per attempt, 2 retries 1 s apart. */
+export const IMS_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({ timeoutMs: 3000, retries: 2, retryDelayMs: 1000 });
+
+/** What to emit. */
+export interface EmitEventRequest {
+  /** The region whose setting decides where the event goes. */
+  readonly region: string;
+  /** The event type, e.g. `"ProduceMediaComplete"`. */
+  readonly eventType: string;
+  /** The account. `@default` the emulator's first account */
+  readonly accountId?: string;
+  /** Event-specific body. `@default { Status: "Success" }` */
+  readonly messageBody?: Record<string, unknown>;
+  /** Event time. `@default` now */
+  readonly eventTime?: Date | string;
+}
+
+/** One delivery attempt. */
+export interface DeliveryAttempt {
+  /** 1-based. */
+  readonly attempt: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** HTTP status, when the receiver answered. */
+  readonly status?: number;
+  /** Why the attempt failed (timeout, connection error, non-200), if it did. */
+  readonly error?: string;
+}
+
+/** What happened to one emitted event. */
+export interface DeliveryReport {
+  readonly region: string;
+  readonly accountId: string;
+  readonly eventType: string;
+  /** `delivered`, `dropped` (every attempt failed), `not-subscribed` (event not in the list), `not-configured`, or `unsupported` (queue method: not emulated). */
+  readonly outcome: "delivered" | "dropped" | "not-subscribed" | "not-configured" | "unsupported";
+  /** Where it was sent. */
+  readonly target?: string;
+  /** Whether signature headers were sent. */
+  readonly signed: boolean;
+  readonly attempts: readonly DeliveryAttempt[];
+  /** The JSON body sent. */
+  readonly body?: string;
+}
+
+/** Formats an IMS event time: UTC `yyyy-MM-ddTHH:mm:ssZ`. */
+export function imsEventTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The `X-ICE-*` headers IMS sends when callback authentication is on. */
+export function iceSignatureHeaders(url: string, key: string, timestampSeconds: number): Record<string, string> {
+  const timestamp = String(timestampSeconds);
+  return {
+    "X-ICE-TIMESTAMP": timestamp,
+    "X-ICE-SIGNATURE": createHash("md5").update(`${url}|${timestamp}|${key}`, "utf8").digest("hex"),
+  };
+}
+
+/**
+ * Delivers one event according to `setting`. The body's `UserId` is the account id written as a
+ * JSON number, as IMS writes it.
+ */
+export async function deliverEvent(
+  setting: CallbackSetting | undefined,
+  request: EmitEventRequest & { accountId: string },
+  policy: DeliveryPolicy = IMS_DELIVERY_POLICY,
+  now: () => number = Date.now,
+): Promise<DeliveryReport> {
+  const base = { region: request.region, accountId: request.accountId, eventType: request.eventType, signed: false, attempts: [] };
+  if (!setting || (setting.CallbackURL === "" && setting.CallbackQueueName === "")) return { ...base, outcome: "not-configured" };
+  const events = setting.EventTypeList.split(",").map((e) => e.trim());
+  if (!events.includes(request.eventType)) return { ...base, outcome: "not-subscribed" };
+  if (setting.CallbackType === "MNS") return { ...base, outcome: "unsupported", target: setting.CallbackQueueName };
+
+  const eventTime = request.eventTime === undefined ? new Date(now()) : new Date(request.eventTime);
+  const body =
+    `{"EventType":${JSON.stringify(request.eventType)},"UserId":${/^\d+$/.test(request.accountId) ? request.accountId : JSON.stringify(request.accountId)},` +
+    `"EventTime":${JSON.stringify(imsEventTime(eventTime))},"MessageBody":${JSON.stringify(request.messageBody ?? { Status: "Success" })}}`;
+  const url = setting.CallbackURL;
+  const signed = setting.AuthSwitch === "on" && setting.AuthKey !== "";
+  const attempts: DeliveryAttempt[] = [];
+  for (let attempt = 1; attempt <= 1 + policy.retries; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, policy.retryDelayMs));
+    const started = now();
+    const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "ims-emulator-callback" };
+    if (signed) Object.assign(headers, iceSignatureHeaders(url, setting.AuthKey, Math.floor(started / 1000)));
+    try {
+      const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+      await response.arrayBuffer().catch(() => undefined);
+      const record = { attempt, startedAt: new Date(started).toISOString(), durationMs: now() - started, status: response.status };
+      if (response.status === 200) {
+        attempts.push(record);
+        return { ...base, outcome: "delivered", target: url, signed, attempts, body };
+      }
+      attempts.push({ ...record, error: `HTTP ${response.status}` });
+    } catch (error) {
+      const e = error as Error & { cause?: { code?: string } };
+      const reason = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      attempts.push({ attempt, startedAt: new Date(started).toISOString(), durationMs: now() - started, error: reason });
+    }
+  }
+  return { ...base, outcome: "dropped", target: url, signed, attempts, body };
+}
