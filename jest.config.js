@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  globalSetup: "<rootDir>/test/globalSetup.ts",
   // The end-to-end suites drive the real Pulumi engine; they run one at a time.
   testTimeout: 120000,
   maxWorkers: 2,

@@ -44,6 +44,11 @@ if command -v pulumi >/dev/null 2>&1; then
   fi
 fi
 
+# One build at a time (parallel test workers, demo and bench may all ask at once).
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+
 # 2. A cached build.
 if [[ -x "$ROOT/bin/pulumi" ]] \
   && [[ "$("$ROOT/bin/pulumi" version 2>/dev/null)" == "v$PULUMI_VERSION" ]]; then
