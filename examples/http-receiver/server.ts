@@ -12,10 +12,16 @@
  * @packageDocumentation
  */
 import http from "http";
-import { CallbackEventParseError, ImsCallbackEvent, parseCallbackEvent } from "../../lib/envelope";
-import { verifyCallback } from "../../lib/receiver";
+import { CallbackEventParseError, type ImsCallbackEvent, parseCallbackEvent, verifyCallback } from "pulumi-alicloud-ims-callback";
 
-/** Bodies above this size are refused with 413; IMS events are a few kilobytes. */
+/**
+ * Bodies above this size are refused with 413; IMS events are a few kilobytes.
+ *
+ * @example
+ * ```ts
+ * MAX_BODY_BYTES; // 1048576
+ * ```
+ */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
