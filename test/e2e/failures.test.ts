@@ -42,6 +42,27 @@ test("invalid input fails preview naming each property and its fix, with zero AP
   expect(await e2e.live("cn-shanghai")).toMatchObject({ EventTypeList: "" });
 });
 
+test("soft problems are warnings in the engine's output and do not stop the preview", async () => {
+  const stack = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: "warnings",
+    program: async () => {
+      new EventCallback("warn", {
+        region: "cn-shanghai",
+        callbackType: "HTTP",
+        callbackUrl: "http://media.example.com/ims",
+        eventTypes: ["ProduceMediaComplet", "TranscodeComplete"],
+      });
+    },
+  });
+  const preview = await stack.preview();
+  expect(preview.changeSummary).toEqual({ create: 2 });
+  expect(preview.stdout).toContain("callbackUrl: uses plain http");
+  expect(preview.stdout).toContain('eventTypes: "ProduceMediaComplet" is not in the known event catalogue; did you mean "ProduceMediaComplete"?');
+  expect(preview.stdout).toContain('eventTypes: "TranscodeComplete" is retired by IMS on 2025-12-31');
+  await stack.workspace.removeStack("warnings");
+});
+
 test("the example program: a bad config value is reported by property at preview, nothing applied", async () => {
   const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
   await stack.setConfig("ims:callbackUrl", { value: "ftp://media.example.com/x" });
