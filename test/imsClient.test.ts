@@ -112,7 +112,7 @@ describe("ImsClient", () => {
   it("reports an unknown AccessKey id and names the hint", async () => {
     const bad = new ImsClient({
       region: "cn-beijing",
-      credential: new Credential(new Config({ type: "access_key", accessKeyId: "LTAInobody", accessKeySecret: "x" })),
+      credential: new Credential(new Config({ type: "access_key", accessKeyId: "TESTAKnobody", accessKeySecret: "x" })),
       endpoint: emulator.endpoints["cn-beijing"],
     });
     await expect(bad.getEventCallback()).rejects.toThrow(/^IMS GetEventCallback in cn-beijing failed: InvalidAccessKeyId\.NotFound.*Hint: check the AccessKey pair/s);

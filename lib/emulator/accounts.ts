@@ -8,7 +8,7 @@ import type { ResolvedCredential } from "./signature";
 
 /** A long-term AccessKey pair. */
 export interface EmulatorAccessKey {
-  /** AccessKey id, e.g. `"LTAIEmulatorTestKey0001"`. */
+  /** AccessKey id, e.g. `"TESTAKEmulatorTestKey0001"`. */
   readonly id: string;
   /** AccessKey secret. */
   readonly secret: string;
@@ -47,7 +47,7 @@ export interface EmulatorAccount {
  */
 export const DEFAULT_TEST_ACCOUNT: EmulatorAccount = Object.freeze({
   accountId: "1234567890123456",
-  accessKeys: Object.freeze([Object.freeze({ id: "LTAIEmulatorTestKey0001", secret: "EmulatorTestSecret0000000000001" })]),
+  accessKeys: Object.freeze([Object.freeze({ id: "TESTAKEmulatorTestKey0001", secret: "EmulatorTestSecret0000000000001" })]),
   stsTokens: Object.freeze([
     Object.freeze({
       accessKeyId: "STS.EmulatorTestKey0001",
@@ -144,7 +144,7 @@ export function loadAccountsFile(path: string): EmulatorAccount[] {
  *
  * @example
  * ```ts
- * credentialResolver([DEFAULT_TEST_ACCOUNT])("LTAIEmulatorTestKey0001")?.accountId; // "1234567890123456"
+ * credentialResolver([DEFAULT_TEST_ACCOUNT])("TESTAKEmulatorTestKey0001")?.accountId; // "1234567890123456"
  * ```
  */
 export function credentialResolver(accounts: readonly EmulatorAccount[]): (accessKeyId: string) => ResolvedCredential | undefined {

@@ -209,7 +209,7 @@ export function signatureVersionOf(request: SignedRequest): SignatureVersion {
  *
  * @example
  * ```ts
- * claimedAccessKeyId(request); // "LTAIEmulatorTestKey0001"
+ * claimedAccessKeyId(request); // "TESTAKEmulatorTestKey0001"
  * ```
  */
 export function claimedAccessKeyId(request: SignedRequest): string | undefined {

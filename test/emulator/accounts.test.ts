@@ -11,7 +11,7 @@ import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers
 
 afterAll(removeTempDirs);
 
-const SECOND: EmulatorAccount = { accountId: "6543210987654321", accessKeys: [{ id: "LTAISecondAccount01", secret: "SecondSecret" }] };
+const SECOND: EmulatorAccount = { accountId: "6543210987654321", accessKeys: [{ id: "TESTAKSecondAccount01", secret: "SecondSecret" }] };
 
 describe("parseAccounts", () => {
   it("accepts an array or { accounts }", () => {
@@ -50,7 +50,7 @@ describe("parseAccounts", () => {
 
   it("resolves long-term and temporary keys to their account", () => {
     const resolve = credentialResolver([DEFAULT_TEST_ACCOUNT, SECOND]);
-    expect(resolve("LTAISecondAccount01")).toEqual({ accountId: SECOND.accountId, accessKeyId: "LTAISecondAccount01", accessKeySecret: "SecondSecret" });
+    expect(resolve("TESTAKSecondAccount01")).toEqual({ accountId: SECOND.accountId, accessKeyId: "TESTAKSecondAccount01", accessKeySecret: "SecondSecret" });
     expect(resolve("STS.EmulatorTestKey0001")?.sts?.expiresAt).toBe(Date.parse("2099-12-31T23:59:59Z"));
     expect(resolve("nope")).toBeUndefined();
   });
@@ -63,7 +63,7 @@ describe("accounts in a running emulator", () => {
     const emulator = await startEmulator({ accounts: file, adminPort: false });
     try {
       const endpoint = emulator.endpoints["cn-hangzhou"];
-      const second = sdkClient(endpoint, { accessKeyId: "LTAISecondAccount01", accessKeySecret: "SecondSecret" });
+      const second = sdkClient(endpoint, { accessKeyId: "TESTAKSecondAccount01", accessKeySecret: "SecondSecret" });
       await callSdk(second, "SetEventCallback", { CallbackType: "MNS", CallbackQueueName: "ice-callback-second" });
       expect((await callSdk(sdkClient(endpoint), "GetEventCallback")).CallbackQueueName).toBe("");
       expect((await callSdk(second, "GetEventCallback")).CallbackQueueName).toBe("ice-callback-second");

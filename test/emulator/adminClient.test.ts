@@ -49,7 +49,7 @@ describe("EmulatorAdminClient", () => {
   it("info lists endpoints, behaviour and key ids but no secrets", async () => {
     const info = await admin.info();
     expect(info).toMatchObject({ endpoints: emulator.endpoints, adminUrl: emulator.adminUrl, pid: process.pid, latencyMs: 0 });
-    expect(info.accounts).toEqual([{ accountId: "1234567890123456", accessKeyIds: ["LTAIEmulatorTestKey0001", "STS.EmulatorTestKey0001"] }]);
+    expect(info.accounts).toEqual([{ accountId: "1234567890123456", accessKeyIds: ["TESTAKEmulatorTestKey0001", "STS.EmulatorTestKey0001"] }]);
     expect(JSON.stringify(info)).not.toContain("EmulatorTestSecret");
   });
 

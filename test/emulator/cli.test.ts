@@ -74,9 +74,9 @@ describe("ims-emulator command", () => {
         expect(out).toContain(`  pulumi config set --path 'ims-callback:endpoints.${region}' ${url}\n`);
         expect(out).toMatch(new RegExp(`^  ${region} +${url}$`, "m"));
       }
-      expect(out).toContain("  export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIEmulatorTestKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=EmulatorTestSecret0000000000001\n");
+      expect(out).toContain("  export ALIBABA_CLOUD_ACCESS_KEY_ID=TESTAKEmulatorTestKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=EmulatorTestSecret0000000000001\n");
       expect(out).toContain(
-        `  new OpenApi.default({ accessKeyId: "LTAIEmulatorTestKey0001", accessKeySecret: "EmulatorTestSecret0000000000001", endpoint: "${new URL(endpoints["cn-shanghai"]).host}", protocol: "http" })`,
+        `  new OpenApi.default({ accessKeyId: "TESTAKEmulatorTestKey0001", accessKeySecret: "EmulatorTestSecret0000000000001", endpoint: "${new URL(endpoints["cn-shanghai"]).host}", protocol: "http" })`,
       );
 
       const discoveryFile = join(dir, "emulator.json");

@@ -107,7 +107,7 @@ describe.each(SCHEMES)("%s tamperings over HTTP", (_scheme, sign) => {
   });
 
   it("unknown AccessKey → 404 InvalidAccessKeyId.NotFound", async () => {
-    await expectError(sign({ endpoint: endpoint(), accessKeyId: "LTAINoSuchKey" }), 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    await expectError(sign({ endpoint: endpoint(), accessKeyId: "TESTAKNoSuchKey" }), 404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
   });
 
   it("date skewed by 16 minutes → 400 InvalidTimeStamp.Expired, either direction", async () => {

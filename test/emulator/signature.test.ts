@@ -120,13 +120,13 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
   });
 
   it("rejects an unknown AccessKey with InvalidAccessKeyId.NotFound (404)", () => {
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "LTAIUnknown" }))).toEqual({
+    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "TESTAKUnknown" }))).toEqual({
       ok: false,
       version: "v3",
       code: "InvalidAccessKeyId.NotFound",
       status: 404,
       message: "Specified access key is not found.",
-      accessKeyId: "LTAIUnknown",
+      accessKeyId: "TESTAKUnknown",
     });
   });
 });
@@ -151,7 +151,7 @@ describe("verifySignature V2 (HMAC-SHA1)", () => {
     raw.query.CallbackType = "HTTP";
     const result = verify(raw);
     expect(result).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
-    expect(!result.ok && result.message).toContain("server string to sign is:POST&%2F&AccessKeyId%3DLTAIEmulatorTestKey0001%26Action%3DGetEventCallback%26CallbackType%3DHTTP");
+    expect(!result.ok && result.message).toContain("server string to sign is:POST&%2F&AccessKeyId%3DTESTAKEmulatorTestKey0001%26Action%3DGetEventCallback%26CallbackType%3DHTTP");
   });
 
   it.each(["Signature", "AccessKeyId", "Timestamp", "SignatureNonce", "SignatureMethod"])("rejects a request without %s with MissingParameter", (name) => {
