@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type Credential from "@alicloud/credentials";
+import Credential, { CLIProfileCredentialsProvider, Config } from "@alicloud/credentials";
 
 /** A read-only view of stack configuration, as the dynamic provider's `configure` receives it. */
 export interface StackConfigReader {
@@ -47,11 +47,9 @@ export function resolveCredential(
   config: StackConfigReader | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedCredential {
-  const credentials = require("@alicloud/credentials") as typeof import("@alicloud/credentials");
-  const CredentialClass = credentials.default;
   const fromPair = (id: string, secret: string, token: string | undefined) =>
-    new CredentialClass(
-      new credentials.Config(
+    new Credential(
+      new Config(
         token
           ? { type: "sts", accessKeyId: id, accessKeySecret: secret, securityToken: token }
           : { type: "access_key", accessKeyId: id, accessKeySecret: secret },
@@ -68,8 +66,8 @@ export function resolveCredential(
   }
   const profile = config?.get("alicloud:profile");
   if (profile) {
-    const provider = credentials.CLIProfileCredentialsProvider.builder().withProfileName(profile).build();
-    return { credential: new CredentialClass(null, provider), source: "stack-config-profile" };
+    const provider = CLIProfileCredentialsProvider.builder().withProfileName(profile).build();
+    return { credential: new Credential(null, provider), source: "stack-config-profile" };
   }
   for (const [idVar, secretVar, tokenVar] of ENV_PAIRS) {
     const id = env[idVar];
@@ -78,5 +76,5 @@ export function resolveCredential(
       return { credential: fromPair(id, secret, env[tokenVar] || undefined), source: "environment" };
     }
   }
-  return { credential: new CredentialClass(), source: "default-chain" };
+  return { credential: new Credential(), source: "default-chain" };
 }

@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 import type Credential from "@alicloud/credentials";
+import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
+import { RuntimeOptions } from "@darabonba/typescript";
 import { imsEndpointHost, type ImsEndpointType } from "./regions";
 import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "./setting";
 
@@ -119,17 +121,16 @@ export class ImsClient {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
-  private readonly api: import("@alicloud/openapi-core").default;
+  private readonly api: OpenApi;
 
   constructor(options: ImsClientOptions) {
-    const OpenApi = require("@alicloud/openapi-core") as typeof import("@alicloud/openapi-core");
     this.region = options.region;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const { endpoint, protocol } = parseEndpoint(options.endpoint ?? imsEndpointHost(options.region, options.endpointType));
-    this.api = new OpenApi.default(
-      new OpenApi.$OpenApiUtil.Config({
+    this.api = new OpenApi(
+      new $OpenApiUtil.Config({
         credential: options.credential,
         endpoint,
         protocol,
@@ -157,9 +158,7 @@ export class ImsClient {
   }
 
   private async call(action: string, query: Record<string, string>): Promise<Record<string, unknown>> {
-    const OpenApi = require("@alicloud/openapi-core") as typeof import("@alicloud/openapi-core");
-    const { RuntimeOptions } = require("@darabonba/typescript") as typeof import("@darabonba/typescript");
-    const params = new OpenApi.$OpenApiUtil.Params({
+    const params = new $OpenApiUtil.Params({
       action,
       version: IMS_API_VERSION,
       protocol: "HTTPS",
@@ -172,7 +171,7 @@ export class ImsClient {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        const request = new OpenApi.$OpenApiUtil.OpenApiRequest({ query: { ...query } });
+        const request = new $OpenApiUtil.OpenApiRequest({ query: { ...query } });
         const runtime = new RuntimeOptions({ readTimeout: this.timeoutMs, connectTimeout: this.timeoutMs, autoretry: false });
         const response = (await this.api.callApi(params, request, runtime)) as { body?: unknown };
         if (!response.body || typeof response.body !== "object") {

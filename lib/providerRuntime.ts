@@ -142,9 +142,6 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
     deletionPolicy: props.deletionPolicy ?? "restore",
     allowUndocumentedRegion: props.allowUndocumentedRegion ?? false,
   };
-  if (differences.has("callbackType") && live.callbackType === "") {
-    liveInputs.callbackType = props.callbackType;
-  }
   const outs: EventCallbackOutputs = {
     ...props,
     ...liveInputs,

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { normalizeEventTypes } from "./events";
 
 /** The two delivery methods IMS supports. */
 export type CallbackType = "HTTP" | "MNS";
@@ -69,7 +70,7 @@ export function settingToWire(setting: CallbackSetting): Required<WireSetting> {
     CallbackType: setting.callbackType,
     CallbackURL: setting.callbackUrl,
     CallbackQueueName: setting.queueName,
-    EventTypeList: normalizeList(setting.eventTypes).join(","),
+    EventTypeList: normalizeEventTypes(setting.eventTypes).join(","),
     AuthSwitch: setting.authSwitch,
     AuthKey: setting.authSwitch === "on" ? setting.authKey : "",
   };
@@ -123,12 +124,8 @@ export function splitEventList(list: string): string[] {
     .filter((e) => e.length > 0);
 }
 
-function normalizeList(list: readonly string[]): string[] {
-  return [...new Set(list)].sort();
-}
-
 function sameList(a: readonly string[], b: readonly string[]): boolean {
-  const x = normalizeList(a);
-  const y = normalizeList(b);
+  const x = normalizeEventTypes(a);
+  const y = normalizeEventTypes(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }

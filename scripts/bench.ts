@@ -13,8 +13,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { EventCallback, IMS_REGIONS } from "../lib";
-import { startEmulator, type EmulatorHandle } from "../lib/emulator";
-import { openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
+import { countApiCalls, startEmulator, type EmulatorHandle } from "../lib/emulator";
+import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
 
 const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -47,9 +47,8 @@ function bareProgram(count: number) {
 }
 
 async function calls(emulator: EmulatorHandle): Promise<string> {
-  const counters = await emulator.getCounters();
-  const sum = (action: string) => Object.values(counters[action] ?? {}).reduce((a, b) => a + b, 0);
-  return `${sum("GetEventCallback")} Get, ${sum("SetEventCallback")} Set`;
+  const { get, set } = countApiCalls(await emulator.getCounters());
+  return `${get} Get, ${set} Set`;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -74,12 +73,7 @@ async function stackOf(engine: Engine, name: string, program: () => Promise<void
 async function engineNumbers(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
   const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  const key = emulator.accounts[0].accessKeys[0];
-  const engine = await startEngine({
-    IMS_CALLBACK_ENDPOINTS: JSON.stringify(emulator.endpoints),
-    ALIBABA_CLOUD_ACCESS_KEY_ID: key.id,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.secret,
-  });
+  const engine = await startEngine(emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]));
   try {
     console.log("\n## IMS API calls per operation (2 regional settings, from the emulator's counters)");
     const two = ["cn-shanghai", "cn-hangzhou"];

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator } from "../lib/emulator";
-import { openStack, REPO_ROOT, startEngine } from "./engine";
+import { emulatorEnv, openStack, REPO_ROOT, startEngine } from "./engine";
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (n: number, text: string) => console.log(`\n${bold(`== ${n}. ${text}`)}\n`);
@@ -27,12 +27,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ stateFile: path.join(dir, "emulator-state.json") });
   const account = DEFAULT_TEST_ACCOUNT.accountId;
   say(`IMS emulator: one endpoint per region, e.g. cn-shanghai -> ${emulator.endpoints["cn-shanghai"]}`);
-  const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
-  const engine = await startEngine({
-    IMS_CALLBACK_ENDPOINTS: JSON.stringify(emulator.endpoints),
-    ALIBABA_CLOUD_ACCESS_KEY_ID: key.id,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.secret,
-  });
+  const engine = await startEngine(emulatorEnv(emulator.endpoints, DEFAULT_TEST_ACCOUNT.accessKeys[0]));
   say(`Pulumi CLI: ${engine.root}/bin/pulumi (local file backend in ${engine.stateDir})`);
   try {
     const stack = await openStack(engine, { projectDir: REPO_ROOT, stackName: "dev", program: undefined });

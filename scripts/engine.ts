@@ -16,9 +16,6 @@ import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulum
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** The pinned engine version. */
-export const PULUMI_VERSION = "3.248.0";
-
 /** A prepared offline engine. */
 export interface Engine {
   /** Directory holding bin/pulumi. */
@@ -65,7 +62,6 @@ export async function startEngine(extraEnv: Record<string, string> = {}): Promis
     PULUMI_HOME: path.join(stateDir, "home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
     PATH: `${path.join(root, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
     ...extraEnv,
   };
@@ -80,6 +76,17 @@ export async function startEngine(extraEnv: Record<string, string> = {}): Promis
     },
   };
   return engine;
+}
+
+/**
+ * The environment that points the provider at a local emulator: its endpoints and, optionally, an
+ * AccessKey pair (leave it out to pass credentials through stack config instead).
+ */
+export function emulatorEnv(endpoints: Readonly<Record<string, string>>, accessKey?: { id: string; secret: string }): Record<string, string> {
+  return {
+    IMS_CALLBACK_ENDPOINTS: JSON.stringify(endpoints),
+    ...(accessKey ? { ALIBABA_CLOUD_ACCESS_KEY_ID: accessKey.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKey.secret } : {}),
+  };
 }
 
 /** Options of {@link openStack}. */

@@ -96,6 +96,19 @@ export interface RequestLogEntry {
 /** Request counts: action → region → number of calls, e.g. `{ GetEventCallback: { "cn-shanghai": 2 } }`. */
 export type RequestCounters = Record<string, Record<string, number>>;
 
+/**
+ * Totals of the two IMS actions over all regions, e.g. to assert how many calls an operation made.
+ *
+ * @example
+ * ```ts
+ * countApiCalls(await emulator.getCounters()); // { get: 2, set: 0 }
+ * ```
+ */
+export function countApiCalls(counters: RequestCounters): { get: number; set: number } {
+  const sum = (action: string) => Object.values(counters[action] ?? {}).reduce((a, b) => a + b, 0);
+  return { get: sum("GetEventCallback"), set: sum("SetEventCallback") };
+}
+
 /** What a running emulator tells about itself. */
 export interface EmulatorInfo {
   /** Region → API endpoint URL, e.g. `{ "cn-shanghai": "http://127.0.0.1:41237" }`. */

@@ -25,7 +25,7 @@ export { DEFAULT_BEHAVIOUR, BEHAVIOUR_CHOICES, resolveBehaviour } from "./behavi
 export type { EmulatorBehaviour } from "./behaviour";
 export { EMULATOR_REGIONS, API_VERSION, ACTIONS } from "./api";
 export type { EmulatorRegion, EmulatorAction, SetEventCallbackResponse, GetEventCallbackResponse } from "./api";
-export { FAULT_KINDS, REDACTED } from "./control";
+export { countApiCalls, FAULT_KINDS, REDACTED } from "./control";
 export type {
   EmulatorControl,
   EmulatorInfo,

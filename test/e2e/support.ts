@@ -7,14 +7,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { openStack, startEngine, type Engine, type OpenStackOptions } from "../../scripts/engine";
+import { emulatorEnv, openStack, startEngine, type Engine, type OpenStackOptions } from "../../scripts/engine";
 import { startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import { countCalls, NEVER_CONFIGURED } from "../helpers/emulator";
 
 /** The account the suites deploy into. */
 export const E2E_ACCOUNT_ID = "1111222233334444";
 /** Its AccessKey id. */
-export const E2E_ACCESS_KEY_ID = "LTAIe2eTestKey0000001";
+export const E2E_ACCESS_KEY_ID = "TESTAKe2eTestKey0000001";
 /** Its AccessKey secret: a canary searched for in state, output and logs. */
 export const E2E_SECRET_CANARY = "CanarySecretQ7x9Zp2Lw4Vb";
 /** The callback auth key the suites configure: a canary as well. */
@@ -59,12 +59,8 @@ export async function startE2E(options: { credentialsIn: "env" | "stack-config" 
     stateFile: path.join(dir, "state.json"),
     accounts: [{ accountId: E2E_ACCOUNT_ID, accessKeys: [{ id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY }] }],
   });
-  const engine = await startEngine({
-    IMS_CALLBACK_ENDPOINTS: JSON.stringify(emulator.endpoints),
-    ...(options.credentialsIn === "env"
-      ? { ALIBABA_CLOUD_ACCESS_KEY_ID: E2E_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: E2E_SECRET_CANARY }
-      : {}),
-  });
+  const accessKey = { id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY };
+  const engine = await startEngine(emulatorEnv(emulator.endpoints, options.credentialsIn === "env" ? accessKey : undefined));
   let collected: EngineEvent[] = [];
   const workDirs = new Map<string, string>();
   return {
