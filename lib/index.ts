@@ -1,30 +1,42 @@
 /**
- * Alibaba Cloud Intelligent Media Services (IMS) event callbacks as Pulumi resources.
+ * Alibaba Cloud Intelligent Media Services (IMS) event callbacks as Pulumi resources. This entry
+ * point is for Pulumi programs:
  *
  * - {@link ImsCallback}: the queue, IMS's RAM authorization and the setting of one region.
  * - {@link ImsQueueAuthorization}: one account-wide authorization shared by several regions.
  * - {@link EventCallback}: the setting alone (dynamic provider), with drift detection.
- * - Receiving side: {@link verifyCallback}, {@link signCallback}, {@link parseCallbackEvent}.
  *
- * The local IMS API emulator lives in `pulumi-alicloud-ims-callback/emulator`.
+ * Other entry points, each for the place its code runs:
+ * - `pulumi-alicloud-ims-callback/receiver`: a receiver's signature check and event parsing (loads no
+ *   Pulumi or Alibaba Cloud SDK);
+ * - `pulumi-alicloud-ims-callback/emulator`: the local emulator of the Alibaba Cloud APIs;
+ * - `pulumi-alicloud-ims-callback/runtime`: internal, loaded by the dynamic-provider host.
  *
  * @packageDocumentation
  */
-export * from "./authorization";
-export * from "./component";
-export { resolveCredential, type CredentialSource, type ResolvedCredential, type StackConfigReader } from "./credentials";
-export * from "./envelope";
-export { EventCallback, type EventCallbackArgs } from "./eventCallback";
-export * from "./events";
-export { DEFAULT_RETRY_POLICY, IMS_API_VERSION, ImsApiError, ImsClient, type ImsClientOptions, type RetryPolicy } from "./imsClient";
-export * from "./receiver";
-export * from "./regions";
 export {
-  describeSetting,
-  EMPTY_SETTING,
-  isConfigured,
-  sameSetting,
-  type CallbackSetting,
-  type CallbackType,
-} from "./setting";
-export * from "./validation";
+  ImsCallback,
+  type AppliedCallbackSetting,
+  type ImsCallbackArgs,
+  type ImsCallbackAuthorization,
+  type ImsCallbackHttpTarget,
+  type ImsCallbackQueueOptions,
+  type ImsCallbackQueueTarget,
+} from "./program/imsCallback";
+export {
+  DEFAULT_IMS_ROLE_NAME,
+  ImsQueueAuthorization,
+  type AuthorizedQueue,
+  type ImsQueueAuthorizationArgs,
+} from "./program/queueAuthorization";
+export { EventCallback, type EventCallbackArgs } from "./program/eventCallback";
+export type { CallbackSetting, CallbackType } from "./shared/setting";
+export type { DeletionPolicy } from "./shared/validation";
+export { IMS_REGIONS, type ImsRegion } from "./shared/regions";
+export {
+  eventTypesInCategory,
+  IMS_EVENT_CATEGORIES,
+  IMS_EVENT_TYPES,
+  type ImsEventCategory,
+  type ImsEventType,
+} from "./shared/events";

@@ -88,20 +88,10 @@ go mod tidy >&2
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 log "compiling pulumi (the engine and CLI)"
 CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$ROOT/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-# The Node language host is only needed to run a project directory with plain `pulumi up`. The Go
-# module proxy reachable here refuses its module (403 "not available" for every version tried), so
-# the build is attempted but optional: this project's tests and demo run programs through the
-# Automation API's inline language runtime (part of @pulumi/pulumi), which the CLI talks to directly.
-hostdir="$work/language-host"
-mkdir -p "$hostdir"
-if ( cd "$hostdir" && { [[ -f go.mod ]] || go mod init example.invalid/pulumi-language-host-build >&2; } \
-     && go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$LANGUAGE_HOST_COMMIT" >&2 \
-     && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$ROOT/bin/pulumi-language-nodejs" \
-          github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2 ); then
-  log "built pulumi-language-nodejs"
-else
-  log "pulumi-language-nodejs could not be built (module refused by the Go proxy); continuing without it"
-fi
+# The Node language host runs project directories (`pulumi up` beside a Pulumi.yaml) and policy
+# packs. The Go module proxy refuses its module, so it is built from the source kept in
+# ../shared/tools/pulumi-language-nodejs (override with IMS_CALLBACK_TOOLS).
+build_language_host "$ROOT/bin"
 link_launcher "$ROOT/bin" || true
 log "built in $(( $(date +%s) - started )) s: $("$ROOT/bin/pulumi" version)"
 echo "$ROOT"

@@ -6,13 +6,13 @@
  * repository's tests run without a build):
  *
  * ```ts
- * import { verifyCallback, parseCallbackEvent, CallbackEventParseError } from "pulumi-alicloud-ims-callback";
+ * import { verifyCallback, parseCallbackEvent, CallbackEventParseError } from "pulumi-alicloud-ims-callback/receiver";
  * ```
  *
  * @packageDocumentation
  */
 import http from "http";
-import { CallbackEventParseError, type ImsCallbackEvent, parseCallbackEvent, verifyCallback } from "pulumi-alicloud-ims-callback";
+import { CallbackEventParseError, type ImsCallbackEvent, parseCallbackEvent, verifyCallback } from "pulumi-alicloud-ims-callback/receiver";
 
 /**
  * Bodies above this size are refused with 413; IMS events are a few kilobytes.

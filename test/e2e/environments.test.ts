@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { EventCallback } from "../../lib/eventCallback";
+import { EventCallback } from "../../lib/program/eventCallback";
 import { REPO_ROOT } from "../../scripts/engine";
 import { startE2E, type E2E } from "./support";
 

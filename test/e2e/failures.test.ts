@@ -4,7 +4,7 @@
  * written by an earlier version of the provider still refreshes and deletes.
  */
 import * as path from "node:path";
-import { EventCallback } from "../../lib/eventCallback";
+import { EventCallback } from "../../lib/program/eventCallback";
 import { REPO_ROOT } from "../../scripts/engine";
 import { startE2E, type E2E } from "./support";
 

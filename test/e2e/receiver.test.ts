@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { createReceiver } from "../../examples/http-receiver/server";
-import type { ImsCallbackEvent } from "../../lib/envelope";
+import type { ImsCallbackEvent } from "../../lib/receiver/envelope";
 import { signCallback } from "../../lib/receiver";
 import { REPO_ROOT } from "../../scripts/engine";
 import { E2E_ACCOUNT_ID, startE2E, type E2E } from "./support";

@@ -8,7 +8,7 @@
  */
 import http from "http";
 import { AddressInfo } from "net";
-import { ImsCallbackEvent } from "../../lib/envelope";
+import { ImsCallbackEvent } from "../../lib/receiver/envelope";
 import { signCallback } from "../../lib/receiver";
 import { createReceiver, MAX_BODY_BYTES, ReceiverOptions } from "../../examples/http-receiver/server";
 

@@ -6,10 +6,10 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { ImsQueueAuthorization } from "./authorization";
+import { ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
-import { isDocumentedRegion, IMS_REGIONS } from "./regions";
-import { queueNameProblems, QUEUE_NAME_PREFIX, type DeletionPolicy } from "./validation";
+import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
+import { queueNameProblems, QUEUE_NAME_PREFIX, type DeletionPolicy } from "../shared/validation";
 
 /** The HTTP(S) method. */
 export interface ImsCallbackHttpTarget {

@@ -15,7 +15,7 @@ import {
   ImsEventType,
   isKnownEventType,
   RETIRED_EVENT_TYPES,
-} from "./events";
+} from "../shared/events";
 
 /**
  * The event-specific `MessageBody`, with the fields most events share typed. Every other field is

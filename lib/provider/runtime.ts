@@ -12,7 +12,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { resolveCredential, type StackConfigReader } from "./credentials";
 import { ImsClient } from "./imsClient";
-import { type ImsEndpointType } from "./regions";
+import { type ImsEndpointType } from "../shared/regions";
 import {
   describeSetting,
   EMPTY_SETTING,
@@ -20,8 +20,8 @@ import {
   sameSetting,
   settingDifferences,
   type CallbackSetting,
-} from "./setting";
-import { validateCallbackInputs, type DeletionPolicy } from "./validation";
+} from "../shared/setting";
+import { validateCallbackInputs, type DeletionPolicy } from "../shared/validation";
 
 /** The version of the output layout this code writes. Absent in outputs = written by 0.x before it existed. */
 export const STATE_VERSION = 1;

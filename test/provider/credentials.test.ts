@@ -1,4 +1,4 @@
-import { resolveCredential, type StackConfigReader } from "../lib/credentials";
+import { resolveCredential, type StackConfigReader } from "../../lib/provider/credentials";
 
 const config = (values: Record<string, string>): StackConfigReader => ({ get: (k) => values[k] });
 

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Credential, { Config } from "@alicloud/credentials";
-import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../lib/emulator";
-import { ImsApiError, ImsClient, parseEndpoint, type ImsClientOptions } from "../lib/imsClient";
-import { EMPTY_SETTING, type CallbackSetting } from "../lib/setting";
+import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import { ImsApiError, ImsClient, parseEndpoint, type ImsClientOptions } from "../../lib/provider/imsClient";
+import { EMPTY_SETTING, type CallbackSetting } from "../../lib/shared/setting";
 
 const account = DEFAULT_TEST_ACCOUNT;
 const key = account.accessKeys[0];

@@ -13,7 +13,7 @@ import {
   isRetiredEventType,
   normalizeEventTypes,
   RETIRED_EVENT_TYPES,
-} from "../lib/events";
+} from "../../lib/shared/events";
 
 describe("IMS_EVENT_TYPES", () => {
   it("lists exactly the 28 documented events, grouped by category in documentation order", () => {

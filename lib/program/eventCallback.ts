@@ -5,36 +5,40 @@
  * @packageDocumentation
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CallbackSetting, CallbackType } from "./setting";
-import { validateCallbackInputs, type DeletionPolicy } from "./validation";
+import type { CallbackSetting, CallbackType } from "../shared/setting";
+import { validateCallbackInputs, type DeletionPolicy } from "../shared/validation";
+
+/** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
+type Runtime = typeof import("../provider");
 
 /**
  * The provider serialized into the state. Each method only forwards to the runtime module, loaded
  * by package name in the dynamic-provider host, so the serialized code stays a few hundred bytes and
  * captures nothing (no credentials, no module state). Do not reference anything from this file in
- * these bodies: whatever they capture is serialized by value.
+ * these bodies: whatever they capture is serialized by value. The `as Runtime` casts are erased at
+ * compile time and tie each call to the runtime's exported signature.
  */
 const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
-    require("pulumi-alicloud-ims-callback/runtime").configure(req.config);
+    (require("pulumi-alicloud-ims-callback/runtime") as Runtime).configure(req.config);
   },
   async check(olds, news) {
-    return require("pulumi-alicloud-ims-callback/runtime").check(olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).check(olds, news);
   },
   async diff(id, olds, news) {
-    return require("pulumi-alicloud-ims-callback/runtime").diff(id, olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).diff(id, olds, news);
   },
   async create(inputs) {
-    return require("pulumi-alicloud-ims-callback/runtime").create(inputs);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).create(inputs);
   },
   async read(id, props) {
-    return require("pulumi-alicloud-ims-callback/runtime").read(id, props);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).read(id, props);
   },
   async update(id, olds, news) {
-    return require("pulumi-alicloud-ims-callback/runtime").update(id, olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).update(id, olds, news);
   },
   async delete(id, props) {
-    return require("pulumi-alicloud-ims-callback/runtime").remove(id, props);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(id, props);
   },
 };
 

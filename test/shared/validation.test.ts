@@ -1,4 +1,4 @@
-import { authKeyProblem, queueNameProblems, validateCallbackInputs, type CallbackInputsToValidate } from "../lib/validation";
+import { authKeyProblem, queueNameProblems, validateCallbackInputs, type CallbackInputsToValidate } from "../../lib/shared/validation";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const httpBase: CallbackInputsToValidate = {

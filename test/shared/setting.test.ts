@@ -1,4 +1,4 @@
-import { describeSetting, EMPTY_SETTING, isConfigured, sameSetting, settingDifferences, settingFromWire, settingToWire, type CallbackSetting } from "../lib/setting";
+import { describeSetting, EMPTY_SETTING, isConfigured, sameSetting, settingDifferences, settingFromWire, settingToWire, type CallbackSetting } from "../../lib/shared/setting";
 
 const http: CallbackSetting = {
   callbackType: "HTTP",

@@ -16,7 +16,7 @@ import {
   signCallback,
   verifyCallback,
   VerifyCallbackOptions,
-} from "../lib/receiver";
+} from "../../lib/receiver";
 
 // Wrap timingSafeEqual so the tests can see it is used (the real function still runs).
 jest.mock("crypto", () => {

@@ -12,8 +12,8 @@ import {
   CallbackEventParseFailureReason,
   ImsCallbackEvent,
   parseCallbackEvent,
-} from "../lib/envelope";
-import { IMS_EVENT_CATEGORY, IMS_EVENT_TYPES } from "../lib/events";
+} from "../../lib/receiver/envelope";
+import { IMS_EVENT_CATEGORY, IMS_EVENT_TYPES } from "../../lib/shared/events";
 
 const BODY = {
   EventType: "ProduceMediaComplete",

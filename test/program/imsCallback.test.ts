@@ -62,7 +62,7 @@ async function settle(): Promise<void> {
 
 describe("ImsCallback", () => {
   it("HTTP method: registers only the setting, as a dynamic resource with a secret key", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     const cb = new ImsCallback("web", {
       region: "cn-shanghai",
       http: { url: "https://media.example.com/ims", authKey: "Abc123def" },
@@ -96,7 +96,7 @@ describe("ImsCallback", () => {
   });
 
   it("queue method: creates the queue, a policy scoped to that queue's ARN, the attachment, then the setting", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     const cb = new ImsCallback("media", {
       region: "cn-hangzhou",
       queue: { options: { pollingWaitSeconds: 20 } },
@@ -142,7 +142,7 @@ describe("ImsCallback", () => {
   });
 
   it("queue method: the setting depends on the queue and the authorization", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     const cb = new ImsCallback("dep", { region: "cn-beijing", queue: {}, eventTypes: ["ProduceMediaComplete"] });
     await output(cb.setting);
     await settle();
@@ -156,8 +156,8 @@ describe("ImsCallback", () => {
   });
 
   it("several regions share one authorization: one policy listing both queue ARNs, no role per region", async () => {
-    const { ImsCallback } = await import("../lib/component");
-    const { ImsQueueAuthorization } = await import("../lib/authorization");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
     const auth = new ImsQueueAuthorization("ims", {
       queues: [
         { region: "cn-shanghai", queueName: "ice-callback-sh" },
@@ -184,7 +184,7 @@ describe("ImsCallback", () => {
   });
 
   it("createRole creates the role trusting ice.aliyuncs.com and attaches to it", async () => {
-    const { ImsQueueAuthorization } = await import("../lib/authorization");
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
     const auth = new ImsQueueAuthorization("own", { queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }], createRole: true, roleName: "MyIceRole", accountId: "42" });
     await output(auth.roleName);
     await settle();
@@ -196,7 +196,7 @@ describe("ImsCallback", () => {
   });
 
   it("existing queue and skipped authorization: nothing but the setting", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     const cb = new ImsCallback("ext", { region: "cn-shenzhen", queue: { existingQueueName: "ice-callback-existing" }, authorization: "skip", eventTypes: ["ProduceMediaComplete"] });
     await output(cb.setting);
     await settle();
@@ -206,7 +206,7 @@ describe("ImsCallback", () => {
 
   it("the dynamic resource never receives an alicloud provider", async () => {
     const alicloud = await import("@pulumi/alicloud");
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     const provider = new alicloud.Provider("sh-provider", { region: "cn-shanghai" });
     const cb = new ImsCallback("prov", { provider, queue: {}, eventTypes: ["ProduceMediaComplete"], accountId: ACCOUNT }, { provider });
     await output(cb.setting);
@@ -219,7 +219,7 @@ describe("ImsCallback", () => {
   });
 
   it("rejects bad plain arguments with every problem at once", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     expect(
       () =>
         new ImsCallback("bad", {
@@ -241,7 +241,7 @@ describe("ImsCallback", () => {
   });
 
   it("rejects queue-only arguments on the HTTP method and a component name that makes a bad queue name", async () => {
-    const { ImsCallback } = await import("../lib/component");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
     expect(() => new ImsCallback("h", { region: "cn-shanghai", http: { url: "https://x.example.com" }, authorization: "skip", eventTypes: ["A"] })).toThrow(
       "  - authorization: only used with the queue method; remove it.",
     );

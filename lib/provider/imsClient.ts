@@ -7,8 +7,8 @@
 import type Credential from "@alicloud/credentials";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { imsEndpointHost, type ImsEndpointType } from "./regions";
-import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "./setting";
+import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
+import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "../shared/setting";
 
 /** The IMS API version that serves SetEventCallback / GetEventCallback. */
 export const IMS_API_VERSION = "2020-11-09";

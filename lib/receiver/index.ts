@@ -1,0 +1,51 @@
+/**
+ * The receiving side of IMS event callbacks, for a user's web server, function or queue consumer:
+ * signature verification, the event envelope and the event catalogue.
+ *
+ * This entry point loads no Pulumi and no Alibaba Cloud SDK module (a test asserts it), so a
+ * serverless receiver pays only for what it uses.
+ *
+ * @packageDocumentation
+ */
+export {
+  assertValidCallback,
+  CallbackVerificationError,
+  computeCallbackSignature,
+  DEFAULT_TOLERANCE_SECONDS,
+  ICE_SIGNATURE_HEADER,
+  ICE_TIMESTAMP_HEADER,
+  signCallback,
+  verifyCallback,
+  type CallbackRequest,
+  type CallbackSignatureHeaders,
+  type CallbackVerificationFailure,
+  type CallbackVerificationFailureReason,
+  type CallbackVerificationResult,
+  type CallbackVerificationSuccess,
+  type HeaderGetter,
+  type HeaderRecord,
+  type SignCallbackOptions,
+  type VerifyCallbackOptions,
+} from "./signature";
+export {
+  CallbackEventParseError,
+  parseCallbackEvent,
+  type CallbackEventEncoding,
+  type CallbackEventParseFailureReason,
+  type CallbackMessageBody,
+  type ImsCallbackEvent,
+  type KnownCallbackEvent,
+  type UnknownCallbackEvent,
+} from "./envelope";
+export {
+  eventTypesInCategory,
+  IMS_EVENT_CATEGORIES,
+  IMS_EVENT_CATEGORY,
+  IMS_EVENT_TYPES,
+  isKnownEventType,
+  isRetiredEventType,
+  RETIRED_EVENT_TYPES,
+  type ImsEventCategory,
+  type ImsEventType,
+  type RetiredEventType,
+} from "../shared/events";
