@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
-import type { ResolvedCredential } from "./signature";
+import type { EmulatorCredential } from "./signature";
 
 /** A long-term AccessKey pair. */
 export interface EmulatorAccessKey {
@@ -147,8 +147,8 @@ export function loadAccountsFile(path: string): EmulatorAccount[] {
  * credentialResolver([DEFAULT_TEST_ACCOUNT])("TESTAKEmulatorTestKey0001")?.accountId; // "1234567890123456"
  * ```
  */
-export function credentialResolver(accounts: readonly EmulatorAccount[]): (accessKeyId: string) => ResolvedCredential | undefined {
-  const byId = new Map<string, ResolvedCredential>();
+export function credentialResolver(accounts: readonly EmulatorAccount[]): (accessKeyId: string) => EmulatorCredential | undefined {
+  const byId = new Map<string, EmulatorCredential>();
   for (const account of accounts) {
     for (const key of account.accessKeys) {
       byId.set(key.id, { accountId: account.accountId, accessKeyId: key.id, accessKeySecret: key.secret });

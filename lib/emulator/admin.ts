@@ -4,8 +4,8 @@
  * | Route                              | Body / answer                                   |
  * | ---------------------------------- | ----------------------------------------------- |
  * | `GET /info`                        | → `EmulatorInfo`                                |
- * | `GET /settings/:region?accountId=` | → `{ setting: CallbackSetting \| null }`        |
- * | `PUT /settings/:region?accountId=` | `Partial<CallbackSetting>` → `{ setting }`      |
+ * | `GET /settings/:region?accountId=` | → `{ setting: StoredSetting \| null }`        |
+ * | `PUT /settings/:region?accountId=` | `Partial<StoredSetting>` → `{ setting }`      |
  * | `DELETE /settings/:region?accountId=` | → `{}`                                       |
  * | `GET /faults`                      | → `{ faults: ActiveFault[] }`                   |
  * | `POST /faults`                     | `FaultInjection` → `{ fault: ActiveFault }`     |
@@ -26,7 +26,7 @@ import type { EmitEventRequest } from "./delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { EmulatorControl, FaultInjection } from "./control";
-import type { CallbackSetting } from "./store";
+import type { StoredSetting } from "./store";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
@@ -59,7 +59,7 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
   if (settings) {
     const region = decodeURIComponent(settings[1]);
     if (method === "GET") return { setting: (await control.getSetting(region, accountId)) ?? null };
-    if (method === "PUT") return { setting: await control.putSetting(region, (await readJson(req)) as Partial<CallbackSetting>, accountId) };
+    if (method === "PUT") return { setting: await control.putSetting(region, (await readJson(req)) as Partial<StoredSetting>, accountId) };
     if (method === "DELETE") return control.clearSetting(region, accountId).then(() => ({}));
     throw new RouteNotFound();
   }

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, RequestCounters, RequestLogEntry } from "./control";
 import type { EmulatorDiscovery } from "./server";
-import type { CallbackSetting } from "./store";
+import type { StoredSetting } from "./store";
 
 /** An admin API call that failed. */
 export class EmulatorAdminError extends Error {
@@ -107,14 +107,14 @@ export class EmulatorAdminClient implements EmulatorControl {
   }
 
   /** {@inheritDoc EmulatorControl.getSetting} */
-  async getSetting(region: string, accountId?: string): Promise<CallbackSetting | undefined> {
-    const { setting } = await this.call<{ setting: CallbackSetting | null }>("GET", this.settingPath(region, accountId));
+  async getSetting(region: string, accountId?: string): Promise<StoredSetting | undefined> {
+    const { setting } = await this.call<{ setting: StoredSetting | null }>("GET", this.settingPath(region, accountId));
     return setting ?? undefined;
   }
 
   /** {@inheritDoc EmulatorControl.putSetting} */
-  async putSetting(region: string, setting: Partial<CallbackSetting>, accountId?: string): Promise<CallbackSetting> {
-    return (await this.call<{ setting: CallbackSetting }>("PUT", this.settingPath(region, accountId), setting)).setting;
+  async putSetting(region: string, setting: Partial<StoredSetting>, accountId?: string): Promise<StoredSetting> {
+    return (await this.call<{ setting: StoredSetting }>("PUT", this.settingPath(region, accountId), setting)).setting;
   }
 
   /** {@inheritDoc EmulatorControl.clearSetting} */

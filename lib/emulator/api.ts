@@ -9,7 +9,7 @@
  */
 import type { EmulatorBehaviour } from "./behaviour";
 import { ApiError } from "./errors";
-import { CallbackSetting, completeSetting, SETTING_FIELDS } from "./store";
+import { StoredSetting, completeSetting, SETTING_FIELDS } from "./store";
 
 /** The API version of IMS (product "ICE") the emulator serves. */
 export const API_VERSION = "2020-11-09";
@@ -39,7 +39,7 @@ export function isEmulatorAction(name: string): name is EmulatorAction {
 }
 
 /** What `GetEventCallback` returns for a region never configured, under `unconfiguredRead: "empty"`. */
-export const UNCONFIGURED_SETTING: CallbackSetting = Object.freeze(completeSetting({ AuthSwitch: "off" }));
+export const UNCONFIGURED_SETTING: StoredSetting = Object.freeze(completeSetting({ AuthSwitch: "off" }));
 
 const MAX_URL_BYTES = 256;
 const MAX_AUTH_KEY_LENGTH = 32;
@@ -96,8 +96,8 @@ export function validateSetParameters(params: Readonly<Record<string, string>>, 
  * applySet(undefined, { CallbackType: "MNS" }, DEFAULT_BEHAVIOUR).AuthSwitch; // "off"
  * ```
  */
-export function applySet(current: CallbackSetting | undefined, params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): CallbackSetting {
-  const sent: Partial<Record<keyof CallbackSetting, string>> = {};
+export function applySet(current: StoredSetting | undefined, params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): StoredSetting {
+  const sent: Partial<Record<keyof StoredSetting, string>> = {};
   for (const field of SETTING_FIELDS) if (params[field] !== undefined) sent[field] = params[field];
   if (behaviour.setSemantics === "replace") return completeSetting(sent);
   return completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...sent });
@@ -112,7 +112,7 @@ export interface SetEventCallbackResponse {
 }
 
 /** The body of GetEventCallback: the setting's fields, or only `RequestId` (see `unconfiguredRead`). */
-export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<CallbackSetting>;
+export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<StoredSetting>;
 
 /**
  * The GetEventCallback response for `setting` (`undefined` when never configured).
@@ -122,7 +122,7 @@ export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<
  * getResponse("REQ", undefined, { ...DEFAULT_BEHAVIOUR, unconfiguredRead: "omitted" }); // { RequestId: "REQ" }
  * ```
  */
-export function getResponse(requestId: string, setting: CallbackSetting | undefined, behaviour: EmulatorBehaviour): GetEventCallbackResponse {
+export function getResponse(requestId: string, setting: StoredSetting | undefined, behaviour: EmulatorBehaviour): GetEventCallbackResponse {
   if (!setting && behaviour.unconfiguredRead === "omitted") return { RequestId: requestId };
   const s = setting ?? UNCONFIGURED_SETTING;
   return {

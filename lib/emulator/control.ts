@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { EmulatorBehaviour } from "./behaviour";
-import type { CallbackSetting } from "./store";
+import type { StoredSetting } from "./store";
 
 /**
  * A fault the emulator can inject:
@@ -135,9 +135,9 @@ export interface EmulatorControl {
   /** What the emulator tells about itself. */
   info(): Promise<EmulatorInfo>;
   /** A region's stored setting, as the console would show it; `undefined` if never configured. */
-  getSetting(region: string, accountId?: string): Promise<CallbackSetting | undefined>;
+  getSetting(region: string, accountId?: string): Promise<StoredSetting | undefined>;
   /** Changes a region's setting as if edited in the console (drift): given fields change, others stay. */
-  putSetting(region: string, setting: Partial<CallbackSetting>, accountId?: string): Promise<CallbackSetting>;
+  putSetting(region: string, setting: Partial<StoredSetting>, accountId?: string): Promise<StoredSetting>;
   /** Removes a region's setting, as if it had never been configured. */
   clearSetting(region: string, accountId?: string): Promise<void>;
   /** Injects a fault for the next matching calls. */

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import type { CallbackSetting } from "./store";
+import type { StoredSetting } from "./store";
 
 /** Delivery timing, as IMS documents it. */
 export interface DeliveryPolicy {
@@ -85,7 +85,7 @@ export function iceSignatureHeaders(url: string, key: string, timestampSeconds: 
  * JSON number, as IMS writes it.
  */
 export async function deliverEvent(
-  setting: CallbackSetting | undefined,
+  setting: StoredSetting | undefined,
   request: EmitEventRequest & { accountId: string },
   policy: DeliveryPolicy = IMS_DELIVERY_POLICY,
   now: () => number = Date.now,

@@ -36,7 +36,7 @@ export type {
   RequestLogEntry,
 } from "./control";
 export { SettingStore, SETTING_FIELDS } from "./store";
-export type { CallbackSetting, SettingChange } from "./store";
+export type { StoredSetting, SettingChange } from "./store";
 export type { ApiErrorBody, EmulatorErrorCode } from "./errors";
 export { verifySignature, NonceStore, strictEncode, MAX_CLOCK_SKEW_MS } from "./signature";
-export type { SignedRequest, ResolvedCredential, VerifyOptions, SignatureVerification, SignatureErrorCode } from "./signature";
+export type { SignedRequest, EmulatorCredential, VerifyOptions, SignatureVerification, SignatureErrorCode } from "./signature";

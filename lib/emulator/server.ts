@@ -25,7 +25,7 @@ import {
 } from "./control";
 import { ApiError, ERROR_MESSAGES, errorBody, missingParameterMessage, newRequestId } from "./errors";
 import { claimedAccessKeyId, NonceStore, requestParams, SignedRequest, verifySignature } from "./signature";
-import { CallbackSetting, completeSetting, SETTING_FIELDS, SettingStore, writeFileAtomic } from "./store";
+import { StoredSetting, completeSetting, SETTING_FIELDS, SettingStore, writeFileAtomic } from "./store";
 import { handleAdminRequest } from "./admin";
 
 /** The loopback address every listener binds to. */
@@ -295,8 +295,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
-  const checkSetting = (setting: Partial<CallbackSetting>): Partial<CallbackSetting> => {
-    if (typeof setting !== "object" || setting === null) throw new Error("setting must be an object of CallbackSetting fields.");
+  const checkSetting = (setting: Partial<StoredSetting>): Partial<StoredSetting> => {
+    if (typeof setting !== "object" || setting === null) throw new Error("setting must be an object of StoredSetting fields.");
     const problems: string[] = [];
     for (const [key, value] of Object.entries(setting)) {
       if (!(SETTING_FIELDS as readonly string[]).includes(key)) problems.push(`Unknown field '${key}'; fields: ${SETTING_FIELDS.join(", ")}.`);
@@ -331,7 +331,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async putSetting(region, setting, accountId) {
       const changes = checkSetting(setting);
       const result = await store.update(accountOf(accountId), regionOf(region), (current) => completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...changes }));
-      return result as CallbackSetting;
+      return result as StoredSetting;
     },
     async clearSetting(region, accountId) {
       await store.clear(accountOf(accountId), regionOf(region));

@@ -29,7 +29,7 @@ export interface SignedRequest {
 }
 
 /** A credential the emulator knows, found by its AccessKey id. */
-export interface ResolvedCredential {
+export interface EmulatorCredential {
   /** The account (UserId) the key belongs to. */
   readonly accountId: string;
   /** The AccessKey id. */
@@ -43,7 +43,7 @@ export interface ResolvedCredential {
 /** Options of {@link verifySignature}. */
 export interface VerifyOptions {
   /** Finds a credential by AccessKey id; `undefined` means the key does not exist. */
-  readonly resolveCredential: (accessKeyId: string) => ResolvedCredential | undefined;
+  readonly resolveCredential: (accessKeyId: string) => EmulatorCredential | undefined;
   /** Where used nonces are remembered. `@default` none: nonces are not checked. */
   readonly nonces?: NonceStore;
   /** The emulator's clock, epoch ms. `@default Date.now()` */

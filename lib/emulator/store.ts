@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 
 /** A region's callback setting, in the wire shape of `GetEventCallback`. */
-export interface CallbackSetting {
+export interface StoredSetting {
   /** `"HTTP"`, `"MNS"` or `""`. */
   readonly CallbackType: string;
   /** The HTTP(S) callback URL, or `""`. */
@@ -24,7 +24,7 @@ export interface CallbackSetting {
   readonly AuthKey: string;
 }
 
-/** The fields of {@link CallbackSetting}, in the order IMS documents them. */
+/** The fields of {@link StoredSetting}, in the order IMS documents them. */
 export const SETTING_FIELDS = ["CallbackType", "CallbackURL", "CallbackQueueName", "EventTypeList", "AuthSwitch", "AuthKey"] as const;
 
 /** A change to one setting, passed to {@link SettingStore.onChange} listeners. */
@@ -34,13 +34,13 @@ export interface SettingChange {
   /** The region whose setting changed. */
   readonly region: string;
   /** The new setting; `undefined` when it was cleared. */
-  readonly setting: CallbackSetting | undefined;
+  readonly setting: StoredSetting | undefined;
 }
 
 /** The JSON document of the state file. */
 interface StateFile {
   readonly version: 1;
-  readonly accounts: Record<string, Record<string, CallbackSetting>>;
+  readonly accounts: Record<string, Record<string, StoredSetting>>;
 }
 
 /**
@@ -51,13 +51,13 @@ interface StateFile {
  * completeSetting({ CallbackType: "HTTP" }).CallbackURL; // ""
  * ```
  */
-export function completeSetting(partial: Partial<Record<keyof CallbackSetting, unknown>>): CallbackSetting {
+export function completeSetting(partial: Partial<Record<keyof StoredSetting, unknown>>): StoredSetting {
   const result: Record<string, string> = {};
   for (const field of SETTING_FIELDS) {
     const value = partial[field];
     result[field] = value === undefined || value === null ? "" : String(value);
   }
-  return result as unknown as CallbackSetting;
+  return result as unknown as StoredSetting;
 }
 
 /**
@@ -110,7 +110,7 @@ interface Waiter {
  * ```
  */
 export class SettingStore {
-  private readonly settings = new Map<string, Map<string, CallbackSetting>>();
+  private readonly settings = new Map<string, Map<string, StoredSetting>>();
   private readonly listeners = new Set<(change: SettingChange) => void>();
   private generation = 0;
   private written = 0;
@@ -162,7 +162,7 @@ export class SettingStore {
     }
   }
 
-  private put(accountId: string, region: string, setting: CallbackSetting | undefined): void {
+  private put(accountId: string, region: string, setting: StoredSetting | undefined): void {
     let regions = this.settings.get(accountId);
     if (setting === undefined) {
       regions?.delete(region);
@@ -174,13 +174,13 @@ export class SettingStore {
   }
 
   /** The setting of `accountId` in `region`, or `undefined` if it was never written (or was cleared). */
-  get(accountId: string, region: string): CallbackSetting | undefined {
+  get(accountId: string, region: string): StoredSetting | undefined {
     return this.settings.get(accountId)?.get(region);
   }
 
   /** Every stored setting. */
-  list(): { accountId: string; region: string; setting: CallbackSetting }[] {
-    const result: { accountId: string; region: string; setting: CallbackSetting }[] = [];
+  list(): { accountId: string; region: string; setting: StoredSetting }[] {
+    const result: { accountId: string; region: string; setting: StoredSetting }[] = [];
     for (const [accountId, regions] of this.settings) {
       for (const [region, setting] of regions) result.push({ accountId, region, setting });
     }
@@ -192,7 +192,7 @@ export class SettingStore {
    * `change` runs synchronously, so read-modify-write through it is never interleaved.
    * Resolves with the new setting once it is persisted.
    */
-  update(accountId: string, region: string, change: (current: CallbackSetting | undefined) => CallbackSetting | undefined): Promise<CallbackSetting | undefined> {
+  update(accountId: string, region: string, change: (current: StoredSetting | undefined) => StoredSetting | undefined): Promise<StoredSetting | undefined> {
     const next = change(this.get(accountId, region));
     this.put(accountId, region, next);
     const stored = this.get(accountId, region);
@@ -207,7 +207,7 @@ export class SettingStore {
   }
 
   /** Stores `setting` for `accountId` in `region`. */
-  set(accountId: string, region: string, setting: CallbackSetting): Promise<CallbackSetting | undefined> {
+  set(accountId: string, region: string, setting: StoredSetting): Promise<StoredSetting | undefined> {
     return this.update(accountId, region, () => completeSetting(setting));
   }
 

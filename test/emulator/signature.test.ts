@@ -10,7 +10,7 @@ import {
   MAX_CLOCK_SKEW_MS,
   NonceStore,
   parseParams,
-  ResolvedCredential,
+  EmulatorCredential,
   SignedRequest,
   signatureVersionOf,
   strictEncode,
@@ -30,7 +30,7 @@ function toSigned(raw: RawRequest): SignedRequest {
   return { method: raw.method, url: query ? `/?${query}` : "/", headers, body: Buffer.from(raw.body) };
 }
 
-function verify(raw: RawRequest | SignedRequest, extra: { now?: number; nonces?: NonceStore; resolve?: (id: string) => ResolvedCredential | undefined } = {}) {
+function verify(raw: RawRequest | SignedRequest, extra: { now?: number; nonces?: NonceStore; resolve?: (id: string) => EmulatorCredential | undefined } = {}) {
   const request = "query" in raw ? toSigned(raw) : raw;
   return verifySignature(request, { resolveCredential: extra.resolve ?? resolveCredential, now: extra.now ?? T0.getTime(), ...(extra.nonces ? { nonces: extra.nonces } : {}) });
 }
@@ -232,7 +232,7 @@ describe("STS tokens", () => {
   });
 
   it("rejects an expired token with InvalidSecurityToken.Expired", () => {
-    const expired: ResolvedCredential = { accountId: "1", accessKeyId: "STS.Old", accessKeySecret: "s", sts: { securityToken: "t", expiresAt: T0.getTime() - 1 } };
+    const expired: EmulatorCredential = { accountId: "1", accessKeyId: "STS.Old", accessKeySecret: "s", sts: { securityToken: "t", expiresAt: T0.getTime() - 1 } };
     const raw = signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "STS.Old", accessKeySecret: "s", securityToken: "t" });
     expect(verify(raw, { resolve: () => expired })).toMatchObject({ ok: false, code: "InvalidSecurityToken.Expired", message: "Specified SecurityToken is expired." });
   });
