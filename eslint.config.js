@@ -1,6 +1,7 @@
 // @ts-check
 const eslint = require("@eslint/js");
 const tseslint = require("typescript-eslint");
+const prettier = require("eslint-config-prettier");
 
 module.exports = tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "**/*.js", "!scripts/**/*.js"] },
@@ -14,4 +15,6 @@ module.exports = tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },
+  // Formatting is Prettier's job (npm run format); eslint-config-prettier turns off rules that clash.
+  prettier,
 );
