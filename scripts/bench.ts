@@ -5,7 +5,8 @@
  *   - the serialized provider's size per resource in the state;
  *   - wall time of `preview --refresh` over 6 regional settings against the same stack of bare
  *     no-op dynamic resources (same run), and of 6 regions vs 1 region with 200 ms API latency;
- *   - the emulator's and the receiver helpers' own throughput (their scripts).
+ *   - the emulator's and the receiver helpers' own throughput (their scripts);
+ *   - the load time of the receiver entry point against the root's (bench-load.js).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   const benches: Array<[string, string]> = [
     ["IMS emulator throughput", "./bench-emulator.js"],
     ["Callback verification", "./bench-receiver.js"],
+    ["Entry point load time (fresh process)", "./bench-load.js"],
   ];
   for (const [title, file] of benches) {
     if (!fs.existsSync(path.join(__dirname, file))) continue;
