@@ -115,7 +115,8 @@ export interface VerifyCallbackOptions {
    */
   readonly toleranceSeconds?: number;
   /**
-   * The clock, in milliseconds since the Unix epoch; inject one in tests.
+   * The clock, in milliseconds since the Unix epoch; inject one in tests. It must return a finite
+   * number: anything else (e.g. a clock function missing its `return`) throws `TypeError`.
    *
    * @default Date.now
    */
@@ -242,7 +243,7 @@ function md5Hex(text: string): string {
  * Verifies an IMS callback request's `X-ICE-TIMESTAMP` / `X-ICE-SIGNATURE` headers. Never throws for
  * a bad request (see the result's `reason`); throws `TypeError` for bad options (no key, an empty key
  * list, a key with leading or trailing whitespace, a missing or non-http(s) `callbackUrl`, a negative
- * tolerance), which are programming errors.
+ * tolerance, a clock that returns anything but a finite number), which are programming errors.
  *
  * Order of checks: headers present, timestamp well-formed, signature (constant-time, against every
  * key), then the time window — so `stale` and `future` only ever describe genuinely signed requests.
@@ -259,6 +260,8 @@ function md5Hex(text: string): string {
  */
 export function verifyCallback(request: CallbackRequest, options: VerifyCallbackOptions): CallbackVerificationResult {
   const checked = checkOptions(options, "verifyCallback");
+  // Read the clock first: a clock that returns no number is a programming error whatever the request.
+  const nowMs = readClock(checked.now, "verifyCallback");
   const headers = request?.headers;
   if (headers === null || typeof headers !== "object") {
     throw new TypeError("verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers }).");
@@ -290,7 +293,6 @@ export function verifyCallback(request: CallbackRequest, options: VerifyCallback
     return fail("mismatch", message);
   }
 
-  const nowMs = checked.now();
   const ageMs = nowMs - timestamp * 1000;
   if (ageMs > checked.toleranceMs) {
     return fail(
@@ -429,6 +431,16 @@ function checkOptions(options: VerifyCallbackOptions, fn: string): CheckedOption
     throw new TypeError(`${fn}: options.now must be a function returning milliseconds since the epoch.`);
   }
   return { callbackUrl: options.callbackUrl, keys, toleranceSeconds, toleranceMs: toleranceSeconds * 1000, now };
+}
+
+/** Calls the clock; anything but a finite number would let every date through, so it throws. */
+function readClock(now: () => number, fn: string): number {
+  const value: unknown = now();
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    const shown = typeof value === "string" ? quote(value) : typeof value === "object" && value !== null ? "an object" : String(value);
+    throw new TypeError(`${fn}: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`);
+  }
+  return value;
 }
 
 function checkUrl(url: unknown, fn: string): void {

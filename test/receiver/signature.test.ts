@@ -512,6 +512,22 @@ describe("programmer errors are TypeErrors that say what is wrong", () => {
     }
   });
 
+  it.each<[string, () => unknown, string]>([
+    ["undefined (a clock without a return)", () => undefined, "undefined"],
+    ["a string", () => "1700000000000", '"1700000000000"'],
+    ["NaN", () => NaN, "NaN"],
+    ["Infinity", () => Infinity, "Infinity"],
+    ["a Date object", () => new Date(NOW_MS), "an object"],
+  ])("fails closed with a TypeError when the clock returns %s, whatever the request", (_label, now, shown) => {
+    const message = `verifyCallback: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`;
+    const options = { callbackUrl: CALLBACK_URL, authKeys: KEY, now } as unknown as VerifyCallbackOptions;
+    // A genuinely signed, current request: without the check it would be accepted with any date.
+    expect(() => verifyCallback(headers, options)).toThrow(new TypeError(message));
+    expect(() => assertValidCallback(headers, options)).toThrow(new TypeError(message));
+    // And a request that fails anyway still reports the programming error first.
+    expect(() => verifyCallback(req({}), options)).toThrow(new TypeError(message));
+  });
+
   it("rejects a request without headers", () => {
     expect(() => verifyCallback({} as CallbackRequest, opts())).toThrow(
       new TypeError("verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers })."),
