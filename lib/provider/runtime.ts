@@ -68,7 +68,8 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   const problems = validateCallbackInputs(news, (v) => v === UNKNOWN);
   const failures = problems
     .filter((p) => p.severity === "error")
-    .map((p) => ({ property: p.property, reason: p.reason }));
+    // The engine prints a named property's value beside the reason: name none when the value is secret.
+    .map((p) => ({ property: p.sensitiveValue ? "" : p.property, reason: p.reason }));
   const inputs = {
     ...news,
     adoptExisting: news.adoptExisting ?? false,

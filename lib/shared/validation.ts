@@ -33,6 +33,12 @@ export interface ValidationProblem {
   readonly reason: string;
   /** Errors stop the deployment; warnings are printed and the value is sent as given. */
   readonly severity: "error" | "warning";
+  /**
+   * `true` when the value holds a secret (e.g. a password in a URL): report the problem without
+   * naming the property to the engine, which would otherwise print the value beside the message.
+   * The reason never holds the secret either way.
+   */
+  readonly sensitiveValue?: true;
 }
 
 /**
@@ -68,8 +74,8 @@ export function validateCallbackInputs(
   isUnknown: (value: unknown) => boolean = () => false,
 ): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  const error = (property: string, reason: string) =>
-    problems.push({ property, reason: `${property}: ${reason}`, severity: "error" });
+  const error = (property: string, reason: string, sensitiveValue?: true) =>
+    problems.push({ property, reason: `${property}: ${reason}`, severity: "error", ...(sensitiveValue ? { sensitiveValue } : {}) });
   const warn = (property: string, reason: string) =>
     problems.push({ property, reason: `${property}: ${reason}`, severity: "warning" });
   const known = (v: unknown) => !isUnknown(v);
@@ -199,28 +205,60 @@ export function authKeyProblem(key: string): string | undefined {
   return `the key ${parts.join(" and ")}. IMS requires at most ${MAX_AUTH_KEY_LENGTH} characters with upper-case letters, lower-case letters and digits; generate one, e.g. with @pulumi/random's RandomPassword.`;
 }
 
-function checkUrl(
-  url: string,
-  error: (p: string, r: string) => void,
-  warn: (p: string, r: string) => void,
-): void {
-  const bytes = Buffer.byteLength(url, "utf8");
-  if (/[\s,;]/.test(url.trim()) || (url.match(/https?:\/\//gi) ?? []).length > 1) {
-    error("callbackUrl", "must be exactly one URL; found more than one (or a separator: space, comma or semicolon). Keep one URL.");
+/** `scheme://userinfo@`: the start of a URL that carries user credentials. */
+const URL_WITH_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
+
+/**
+ * IMS documents `CallbackURL` as one http(s) URL of at most 256 bytes ("exactly one URL"). Commas and
+ * semicolons are legal inside one URL (RFC 3986 sub-delimiters), but IMS does not say how it tells one
+ * URL from several, and a comma is the list separator of its sibling parameter `EventTypeList`: a URL
+ * holding one might be split or refused at apply, and a mis-delivered callback is dropped silently.
+ * So they are refused here with the exact fix (percent-encode them, which means the same to the
+ * receiver), as is a second `http(s)://`. Unverified against the live service; see the README.
+ */
+function checkUrl(url: string, error: (p: string, r: string, sensitiveValue?: true) => void, warn: (p: string, r: string) => void): void {
+  const hasCredentials = URL_WITH_USERINFO.test(url.trim());
+  const fail = (reason: string) => error("callbackUrl", reason, hasCredentials ? true : undefined);
+  const shown = JSON.stringify(url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1…@"));
+  if (hasCredentials) {
+    fail(
+      'holds user credentials ("user:password@" before the host); they would be stored in plain text in the Pulumi state and in IMS. ' +
+        "Remove them from the URL and set authKey instead: IMS then signs every callback and the receiver checks it with verifyCallback.",
+    );
+  }
+  const core = url.trim();
+  if (core !== url) {
+    fail("has leading or trailing whitespace (a line break, a space or a tab); IMS stores the URL and signs callbacks with it exactly as sent. Remove it.");
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(core)) {
+    fail("contains whitespace or a control character (e.g. a line break) inside the URL; a URL has none. Remove it, or percent-encode a space in the path or query as %20.");
+  }
+  const schemes = (core.match(/https?:\/\//gi) ?? []).length;
+  if (schemes > 1) {
+    fail(`holds more than one URL ("http://" or "https://" appears ${schemes} times); IMS accepts exactly one. Keep one URL; a URL inside a query value must be percent-encoded.`);
     return;
+  }
+  const separators = [...new Set(core.match(/[,;]/g) ?? [])];
+  if (separators.length > 0) {
+    fail(
+      `contains ${separators.map((c) => `"${c}"`).join(" and ")}; IMS accepts exactly one URL and does not document how it tells one URL from several, ` +
+        'so it may read a comma or semicolon as a separator. Percent-encode it: %2C for ",", %3B for ";".',
+    );
   }
   let parsed: URL | undefined;
   try {
-    parsed = new URL(url);
+    parsed = new URL(core);
   } catch {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
-    error("callbackUrl", `must be an http:// or https:// URL, got "${url}".`);
+    fail(`must be an http:// or https:// URL, got ${shown}.`);
     return;
   }
+  const bytes = Buffer.byteLength(url, "utf8");
   if (bytes > MAX_CALLBACK_URL_BYTES) {
-    error("callbackUrl", `is ${bytes} bytes; IMS accepts at most ${MAX_CALLBACK_URL_BYTES}. Use a shorter URL.`);
+    fail(`is ${bytes} bytes; IMS accepts at most ${MAX_CALLBACK_URL_BYTES}. Use a shorter URL.`);
   }
   if (parsed.protocol === "http:") {
     warn("callbackUrl", "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.");
@@ -244,11 +282,17 @@ function checkEventTypes(
   for (const name of eventTypes) {
     if (isUnknown(name)) continue;
     if (typeof name !== "string" || name.trim() === "") {
-      error("eventTypes", `each entry must be a non-empty event name, got ${JSON.stringify(name)}.`);
+      error("eventTypes", `each entry must be an event name such as "ProduceMediaComplete", got ${JSON.stringify(name)}.`);
       continue;
     }
-    if (name !== name.trim() || name.includes(",")) {
-      error("eventTypes", `"${name}" contains spaces or a comma; list each event name as its own entry.`);
+    if (name.includes(",")) {
+      error("eventTypes", `${JSON.stringify(name)} contains a comma, which IMS reads as the separator between names; list each event name as its own entry.`);
+      continue;
+    }
+    if (/\s/.test(name)) {
+      const close = closestEventType(name.replace(/\s/g, ""));
+      const fix = close ? `Did you mean "${close}"?` : "Remove it.";
+      error("eventTypes", `${JSON.stringify(name)} contains whitespace; event names have none. ${fix}`);
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(retired, name)) {
