@@ -1,0 +1,99 @@
+/**
+ * What the policies know about the resources they check: type tokens, reading properties that may
+ * be unknown at preview, and key-free descriptions of values for messages.
+ *
+ * @packageDocumentation
+ */
+import { UnknownValueError } from "@pulumi/policy";
+
+/** The type token of the `EventCallback` resource (dynamic: `pulumi-nodejs:dynamic/<module>:<type>`). */
+export const EVENT_CALLBACK_TYPE = "pulumi-nodejs:dynamic/ims:EventCallback";
+
+/** The type token of `alicloud.message.ServiceQueue`. */
+export const SERVICE_QUEUE_TYPE = "alicloud:message/serviceQueue:ServiceQueue";
+
+/** The type token of `alicloud.ram.Policy`. */
+export const RAM_POLICY_TYPE = "alicloud:ram/policy:Policy";
+
+/** The type token of `alicloud.ram.RolePolicyAttachment`. */
+export const RAM_ROLE_POLICY_ATTACHMENT_TYPE = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
+
+/**
+ * Stands for a value that is not known yet (at preview, an output of a resource still to be
+ * created). Policies skip such values at preview; `pulumi up` checks them again once known.
+ */
+export const UNKNOWN: unique symbol = Symbol("unknown until the update");
+
+/** A value read from resource properties, or {@link UNKNOWN}. */
+export type Maybe<T> = T | typeof UNKNOWN;
+
+/**
+ * Reads a value through the policy framework's unknown-checking proxy, turning "unknown at preview"
+ * into {@link UNKNOWN} instead of the framework's generic "can't run this policy" notice.
+ */
+export function known<T>(read: () => T): Maybe<T> {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return UNKNOWN;
+    throw e;
+  }
+}
+
+/** A property as a string: `undefined` when absent, empty or not a string. */
+export function readString(props: Record<string, unknown>, key: string): Maybe<string | undefined> {
+  const value = known(() => props[key]);
+  if (value === UNKNOWN) return UNKNOWN;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * A property as a list of strings, each entry possibly {@link UNKNOWN}; `undefined` when absent or
+ * not a list. Non-string entries are left out (the provider's own check reports them).
+ */
+export function readStringList(
+  props: Record<string, unknown>,
+  key: string,
+): Maybe<Array<Maybe<string>> | undefined> {
+  const value = known(() => props[key]);
+  if (value === UNKNOWN) return UNKNOWN;
+  if (!Array.isArray(value)) return undefined;
+  const out: Array<Maybe<string>> = [];
+  for (let i = 0; i < value.length; i++) {
+    const entry = known(() => value[i] as unknown);
+    if (entry === UNKNOWN || typeof entry === "string") out.push(entry);
+  }
+  return out;
+}
+
+/** The region of a resource's provider (`region` in the provider's configuration), when readable. */
+export function providerRegion(provider: { props: Record<string, unknown> } | undefined): Maybe<string | undefined> {
+  if (!provider) return undefined;
+  return readString(provider.props, "region");
+}
+
+/**
+ * A URL as messages may show it: the user-info part and the query string are replaced by `…`,
+ * since either may carry a token. A value that is not a URL is quoted, cut at 256 characters.
+ *
+ * @example
+ * ```ts
+ * describeUrl("http://user:pw@media.example.com/ims?token=abc"); // '"http://…@media.example.com/ims?…"'
+ * ```
+ */
+export function describeUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return JSON.stringify(url.length > 256 ? `${url.slice(0, 256)}…` : url);
+  }
+  const userInfo = parsed.username !== "" || parsed.password !== "" ? "…@" : "";
+  const query = parsed.search !== "" ? "?…" : "";
+  return JSON.stringify(`${parsed.protocol}//${userInfo}${parsed.host}${parsed.pathname}${query}`);
+}
+
+/** A list of values for messages: `"a", "b"`. */
+export function quoteList(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(", ");
+}

@@ -1,0 +1,280 @@
+/**
+ * The resource policies on callback settings, run without the engine on fake argument bags built
+ * like @pulumi/policy's server builds them. Proves which inputs pass and fail and what the messages
+ * say; does not prove the engine calls them (test/e2e/policyPack.test.ts does).
+ */
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import {
+  callbackAdoptExisting,
+  callbackAllowedRegions,
+  callbackDeletionPolicyClear,
+  callbackHttpAuthentication,
+  callbackKnownEvents,
+  callbackQueueName,
+  callbackRequiredEvents,
+  callbackUrlAllowedHosts,
+  callbackUrlHttps,
+  imsCallbackPolicies,
+  isAllowedHost,
+  SERVICE_QUEUE_TYPE,
+} from "../../lib/policy";
+import { IMS_REGIONS } from "../../lib/shared/regions";
+import { compliantHttpCallback, compliantQueueCallback, runResourcePolicy, UNKNOWN_AT_PREVIEW } from "./helpers";
+
+const resourcePolicies = imsCallbackPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+
+describe("every resource policy", () => {
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s accepts compliant HTTP and MNS settings", async (_name, policy) => {
+    expect(await runResourcePolicy(policy, compliantHttpCallback())).toEqual([]);
+    expect(await runResourcePolicy(policy, compliantQueueCallback())).toEqual([]);
+  });
+
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s ignores other resource types", async (_name, policy) => {
+    const queue = { type: SERVICE_QUEUE_TYPE, name: "q", props: { queueName: "orders", callbackUrl: "http://x", region: "mars-1" } };
+    expect(await runResourcePolicy(policy, queue, { allowedHosts: ["nothing.example"] })).toEqual([]);
+  });
+
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s skips values unknown at preview", async (_name, policy) => {
+    const unknownEverything = compliantHttpCallback({
+      region: UNKNOWN_AT_PREVIEW,
+      callbackType: UNKNOWN_AT_PREVIEW,
+      callbackUrl: UNKNOWN_AT_PREVIEW,
+      queueName: UNKNOWN_AT_PREVIEW,
+      eventTypes: UNKNOWN_AT_PREVIEW,
+      authKey: UNKNOWN_AT_PREVIEW,
+      adoptExisting: UNKNOWN_AT_PREVIEW,
+      deletionPolicy: UNKNOWN_AT_PREVIEW,
+    });
+    const config = { allowedHosts: ["a.example"], allowedRegions: ["cn-beijing"], requiredEventTypes: ["SnapshotComplete"] };
+    expect(await runResourcePolicy(policy, unknownEverything, config)).toEqual([]);
+  });
+
+  test("have kebab-case names starting with ims-callback- and a description that says why", () => {
+    const names = imsCallbackPolicies.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const policy of imsCallbackPolicies) {
+      expect(policy.name).toMatch(/^ims-callback-[a-z]+(-[a-z]+)*$/);
+      expect(policy.description).toMatch(/: |without|because|so /);
+      expect(policy.enforcementLevel).toBeDefined();
+    }
+  });
+
+  test("never print the auth key, whatever they report", async () => {
+    const key = "Sup3rSecretKeyValue";
+    const bad = compliantHttpCallback({
+      region: "eu-central-1",
+      callbackUrl: `http://${key}:${key}@attacker.example.net/cb?token=${key}`,
+      eventTypes: ["ProduceMediaCompleted"],
+      authKey: key,
+      adoptExisting: true,
+      deletionPolicy: "clear",
+    });
+    const config = { allowedHosts: ["media.example.com"], requiredEventTypes: ["SnapshotComplete"] };
+    const messages = (await Promise.all(resourcePolicies.map((p) => runResourcePolicy(p, bad, config)))).flat();
+    expect(messages.length).toBeGreaterThanOrEqual(6);
+    for (const message of messages) expect(message).not.toContain(key);
+  });
+});
+
+describe("ims-callback-url-https", () => {
+  test("is mandatory by default", () => {
+    expect(callbackUrlHttps.enforcementLevel).toBe("mandatory");
+  });
+
+  test("reports a plain-http URL with the resource, the property, the value and the https fix", async () => {
+    const messages = await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "http://media.example.com/ims/events" }));
+    expect(messages).toEqual([
+      'EventCallback "web-setting": callbackUrl "http://media.example.com/ims/events" uses plain http, so events and their signature headers travel unencrypted. ' +
+        'Fix: serve the receiver over https and set callbackUrl to "https://media.example.com/ims/events".',
+    ]);
+  });
+
+  test("treats the scheme case-insensitively", async () => {
+    expect(await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "HTTP://media.example.com/x" }))).toHaveLength(1);
+  });
+
+  test("hides user info and query strings of the URL", async () => {
+    const [message] = await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "http://u:p@h.example/cb?sig=abc" }));
+    expect(message).toContain('callbackUrl "http://…@h.example/cb?…"');
+    expect(message).not.toMatch(/u:p|sig=abc/);
+  });
+});
+
+describe("ims-callback-http-authentication", () => {
+  test("reports an HTTP setting without an auth key", async () => {
+    const messages = await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: undefined }));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^EventCallback "web-setting": authKey is not set, so callback authentication is off for callbackUrl "https:\/\/media\.example\.com\/ims\/events"/);
+    expect(messages[0]).toContain("Fix: set authKey");
+  });
+
+  test("counts an empty key as not set", async () => {
+    expect(await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: "" }))).toHaveLength(1);
+  });
+
+  test("accepts a key that is unknown at preview (e.g. a RandomPassword still to be created)", async () => {
+    expect(await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: UNKNOWN_AT_PREVIEW }))).toEqual([]);
+  });
+
+  test("does not apply to the queue method", async () => {
+    expect(await runResourcePolicy(callbackHttpAuthentication, compliantQueueCallback({ authKey: undefined }))).toEqual([]);
+  });
+});
+
+describe("ims-callback-url-allowed-hosts", () => {
+  const config = { allowedHosts: ["hooks.example.org"], allowedHostSuffixes: [".example.com"] };
+
+  test("does nothing until the pack config lists hosts or domains", async () => {
+    const attacker = compliantHttpCallback({ callbackUrl: "https://attacker.example.net/x" });
+    expect(await runResourcePolicy(callbackUrlAllowedHosts, attacker)).toEqual([]);
+    expect(await runResourcePolicy(callbackUrlAllowedHosts, attacker, { allowedHosts: [], allowedHostSuffixes: [] })).toEqual([]);
+  });
+
+  test("reports a host outside the lists, naming host, lists and fix", async () => {
+    const messages = await runResourcePolicy(
+      callbackUrlAllowedHosts,
+      compliantHttpCallback({ callbackUrl: "https://attacker.example.net/ims" }),
+      config,
+    );
+    expect(messages).toEqual([
+      'EventCallback "web-setting": callbackUrl "https://attacker.example.net/ims" points at host "attacker.example.net", which is not allowed ' +
+        '(hosts "hooks.example.org"; domains ".example.com"). ' +
+        'Fix: point callbackUrl at an allowed host, or add "attacker.example.net" to allowedHosts in the pack config of ims-callback-url-allowed-hosts.',
+    ]);
+  });
+
+  test.each([
+    ["https://hooks.example.org/x", true],
+    ["https://HOOKS.example.org./x", true],
+    ["https://media.example.com:8443/x", true],
+    ["https://example.com/x", true],
+    ["https://badexample.com/x", false],
+    ["https://example.com.attacker.net/x", false],
+    ["https://sub.hooks.example.org/x", false],
+  ])("%s allowed: %s", async (url, ok) => {
+    const messages = await runResourcePolicy(callbackUrlAllowedHosts, compliantHttpCallback({ callbackUrl: url }), config);
+    expect(messages.length === 0).toBe(ok);
+  });
+
+  test("isAllowedHost matches exact names and domains, never a bare suffix of a label", () => {
+    expect(isAllowedHost("a.example.com", [], ["example.com"])).toBe(true);
+    expect(isAllowedHost("aexample.com", [], ["example.com"])).toBe(false);
+    expect(isAllowedHost("anything", [], ["", "."])).toBe(false);
+  });
+});
+
+describe("ims-callback-allowed-regions", () => {
+  test("allows every documented IMS region by default and nothing else", async () => {
+    for (const region of IMS_REGIONS) {
+      expect(await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region }))).toEqual([]);
+    }
+    const messages = await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "eu-central-1", allowUndocumentedRegion: true }));
+    expect(messages).toEqual([
+      `EventCallback "web-setting": region "eu-central-1" is not an allowed region (${IMS_REGIONS.join(", ")}). ` +
+        "Fix: use an allowed region, or add it to allowedRegions in the pack config of ims-callback-allowed-regions.",
+    ]);
+  });
+
+  test("uses the configured list", async () => {
+    const config = { allowedRegions: ["cn-beijing"] };
+    expect(await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "cn-beijing" }), config)).toEqual([]);
+    const [message] = await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "cn-shanghai" }), config);
+    expect(message).toContain('region "cn-shanghai" is not an allowed region (cn-beijing)');
+  });
+});
+
+describe("ims-callback-required-events", () => {
+  const config = { requiredEventTypes: ["ProduceMediaComplete", "SnapshotComplete"] };
+
+  test("reports the missing required events", async () => {
+    const messages = await runResourcePolicy(callbackRequiredEvents, compliantHttpCallback(), config);
+    expect(messages).toEqual([
+      'EventCallback "web-setting": eventTypes lacks required event type "SnapshotComplete". ' +
+        "Fix: add them to eventTypes (the pack config of ims-callback-required-events lists what is required).",
+    ]);
+  });
+
+  test("passes when all are listed, in any order", async () => {
+    const setting = compliantHttpCallback({ eventTypes: ["SnapshotComplete", "LiveRecordTaskStatus", "ProduceMediaComplete"] });
+    expect(await runResourcePolicy(callbackRequiredEvents, setting, config)).toEqual([]);
+  });
+
+  test("compares names case-sensitively, as IMS does", async () => {
+    const setting = compliantHttpCallback({ eventTypes: ["producemediacomplete", "SnapshotComplete"] });
+    const [message] = await runResourcePolicy(callbackRequiredEvents, setting, config);
+    expect(message).toContain('lacks required event type "ProduceMediaComplete"');
+  });
+
+  test("waits for the update when one listed entry is unknown", async () => {
+    const setting = compliantHttpCallback({ eventTypes: ["ProduceMediaComplete", UNKNOWN_AT_PREVIEW] });
+    expect(await runResourcePolicy(callbackRequiredEvents, setting, config)).toEqual([]);
+  });
+});
+
+describe("ims-callback-known-events", () => {
+  test("is advisory by default: IMS adds events over time", () => {
+    expect(callbackKnownEvents.enforcementLevel).toBe("advisory");
+  });
+
+  test("reports each unknown name with the closest known one", async () => {
+    const setting = compliantHttpCallback({ eventTypes: ["ProduceMediaCompleted", "ProduceMediaComplete", "Hello"] });
+    expect(await runResourcePolicy(callbackKnownEvents, setting)).toEqual([
+      'EventCallback "web-setting": eventTypes has "ProduceMediaCompleted", which is not a known IMS event type; did you mean "ProduceMediaComplete"? ' +
+        "Fix: correct the name, or, if IMS added this event after this release, add it to additionalEventTypes in the pack config of ims-callback-known-events.",
+      'EventCallback "web-setting": eventTypes has "Hello", which is not a known IMS event type. ' +
+        "Fix: correct the name, or, if IMS added this event after this release, add it to additionalEventTypes in the pack config of ims-callback-known-events.",
+    ]);
+  });
+
+  test("accepts names added in the pack config", async () => {
+    const setting = compliantHttpCallback({ eventTypes: ["BrandNewComplete"] });
+    expect(await runResourcePolicy(callbackKnownEvents, setting, { additionalEventTypes: ["BrandNewComplete"] })).toEqual([]);
+  });
+});
+
+describe("ims-callback-queue-name", () => {
+  test("reports a queue without the ice-callback- prefix, suggesting a name", async () => {
+    const messages = await runResourcePolicy(callbackQueueName, compliantQueueCallback({ queueName: "orders" }));
+    expect(messages).toEqual([
+      'EventCallback "queue-setting": queueName "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
+    ]);
+  });
+
+  test("reports the queue service's other name rules too", async () => {
+    const messages = await runResourcePolicy(callbackQueueName, compliantQueueCallback({ queueName: `ice-callback-${"x".repeat(120)}` }));
+    expect(messages).toEqual([expect.stringMatching(/^EventCallback "queue-setting": queueName "ice-callback-x+" is 133 characters; queue names are at most 120/)]);
+  });
+});
+
+describe("ims-callback-adopt-existing", () => {
+  const adopting = compliantHttpCallback({ adoptExisting: true });
+
+  test("reports adoptExisting without an allow", async () => {
+    expect(await runResourcePolicy(callbackAdoptExisting, adopting)).toEqual([
+      'EventCallback "web-setting": adoptExisting is true, so this stack takes over and overwrites the callback setting that already exists in region "cn-shanghai". ' +
+        'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config.',
+    ]);
+    expect(await runResourcePolicy(callbackAdoptExisting, adopting, { allow: "yes" })).toHaveLength(1);
+  });
+
+  test("passes with allow: true in the pack config", async () => {
+    expect(await runResourcePolicy(callbackAdoptExisting, adopting, { allow: true })).toEqual([]);
+  });
+});
+
+describe("ims-callback-deletion-policy-clear", () => {
+  const clearing = compliantHttpCallback({ deletionPolicy: "clear" });
+
+  test("reports the clear deletion policy without an allow", async () => {
+    const messages = await runResourcePolicy(callbackDeletionPolicyClear, clearing);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^EventCallback "web-setting": deletionPolicy is "clear", so destroying or replacing it empties region "cn-shanghai"'s callback setting/);
+    expect(messages[0]).toContain('Fix: use "restore" (the default) or "retain"');
+  });
+
+  test("passes with allow: true, and for the other policies or none", async () => {
+    expect(await runResourcePolicy(callbackDeletionPolicyClear, clearing, { allow: true })).toEqual([]);
+    expect(await runResourcePolicy(callbackDeletionPolicyClear, compliantHttpCallback({ deletionPolicy: "retain" }))).toEqual([]);
+    expect(await runResourcePolicy(callbackDeletionPolicyClear, compliantHttpCallback({ deletionPolicy: undefined }))).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The `./policy` entry point and the shipped pack as packaging facts: the type tokens the policies
+ * match are the ones the real classes register, only this entry point loads @pulumi/policy (an
+ * optional peer), and the pack directory is wired into package.json. Running the pack through the
+ * CLI is test/e2e/policyPack.test.ts.
+ */
+import * as alicloud from "@pulumi/alicloud";
+import * as pulumi from "@pulumi/pulumi";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EVENT_CALLBACK_TYPE, RAM_POLICY_TYPE, RAM_ROLE_POLICY_ATTACHMENT_TYPE, SERVICE_QUEUE_TYPE } from "../../lib/policy";
+
+const ROOT = path.resolve(__dirname, "../..");
+const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
+
+const pulumiType = (resourceClass: unknown) => (resourceClass as { __pulumiType: string }).__pulumiType;
+
+test("the alicloud type tokens are the ones @pulumi/alicloud registers", () => {
+  expect(SERVICE_QUEUE_TYPE).toBe(pulumiType(alicloud.message.ServiceQueue));
+  expect(RAM_POLICY_TYPE).toBe(pulumiType(alicloud.ram.Policy));
+  expect(RAM_ROLE_POLICY_ATTACHMENT_TYPE).toBe(pulumiType(alicloud.ram.RolePolicyAttachment));
+});
+
+test("the EventCallback type token is the one the dynamic resource registers", async () => {
+  const types: string[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        types.push(args.type);
+        return { id: args.name, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "policy",
+    "test",
+    false,
+  );
+  const { EventCallback } = await import("../../lib/program/eventCallback");
+  const callback = new EventCallback("setting", { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "https://a.example/x", eventTypes: ["ProduceMediaComplete"] });
+  await new Promise<void>((resolve) => callback.urn.apply(() => resolve()));
+  expect(types).toEqual([EVENT_CALLBACK_TYPE]);
+});
+
+function modulesLoadedBy(entries: string[]): string[] {
+  const script = `${entries.map((e) => `require(${JSON.stringify(e)});`).join("")} process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, encoding: "utf8" });
+  return JSON.parse(out) as string[];
+}
+
+const POLICY_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]policy[\\/]/;
+const ALICLOUD_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]alicloud[\\/]/;
+
+test("no entry point but ./policy loads @pulumi/policy (an optional peer dependency)", () => {
+  const loaded = modulesLoadedBy(["lib", "lib/receiver", "lib/provider", "lib/emulator"].map((e) => path.join(ROOT, e)));
+  expect(loaded.some((m) => ALICLOUD_SDK.test(m))).toBe(true);
+  expect(loaded.filter((m) => POLICY_SDK.test(m))).toEqual([]);
+});
+
+test("the ./policy entry point loads @pulumi/policy but not the alicloud SDK", () => {
+  const loaded = modulesLoadedBy([path.join(ROOT, "lib/policy")]);
+  expect(loaded.some((m) => POLICY_SDK.test(m))).toBe(true);
+  expect(loaded.filter((m) => ALICLOUD_SDK.test(m))).toEqual([]);
+});
+
+describe("package.json", () => {
+  const pkg = readJson("package.json");
+
+  test("exports ./policy with types, also for typesVersions resolution", () => {
+    expect(pkg.exports["./policy"]).toEqual({ types: "./dist/policy/index.d.ts", default: "./dist/policy/index.js" });
+    expect(pkg.typesVersions["*"].policy).toEqual(["dist/policy/index.d.ts"]);
+  });
+
+  test("ships the pack directory and declares @pulumi/policy an optional peer, pinned for development", () => {
+    expect(pkg.files).toContain("policy-pack");
+    expect(pkg.peerDependencies["@pulumi/policy"]).toBeDefined();
+    expect(pkg.peerDependenciesMeta["@pulumi/policy"]).toEqual({ optional: true });
+    expect(pkg.devDependencies["@pulumi/policy"]).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies?.["@pulumi/policy"]).toBeUndefined();
+  });
+});
+
+describe("policy-pack/", () => {
+  test("is a Node.js policy pack whose version follows the package's (PolicyPack reads it from package.json)", () => {
+    const yaml = fs.readFileSync(path.join(ROOT, "policy-pack/PulumiPolicy.yaml"), "utf8");
+    expect(yaml).toMatch(/^runtime:\s*\n\s+name: nodejs/m);
+    expect(readJson("policy-pack/package.json").version).toBe(readJson("package.json").version);
+  });
+
+  test("loads the compiled policies of this package, by relative path", () => {
+    const source = fs.readFileSync(path.join(ROOT, "policy-pack/index.js"), "utf8");
+    expect(source).toContain('require("../dist/policy")');
+    expect(source).toContain("imsCallbackPolicies");
+  });
+});
