@@ -1,10 +1,22 @@
 /**
  * Resolution of Alibaba Cloud credentials at call time. Nothing here is captured into the
- * serialized dynamic provider or written to the state.
+ * serialized dynamic provider or written to the state, and no lookup sends traffic anywhere the
+ * user did not configure.
  *
  * @packageDocumentation
  */
-import Credential, { CLIProfileCredentialsProvider, Config } from "@alicloud/credentials";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Credential, {
+  CLIProfileCredentialsProvider,
+  Config,
+  type CredentialsProvider,
+  ECSRAMRoleCredentialsProvider,
+  OIDCRoleArnCredentialsProvider,
+  ProfileCredentialsProvider,
+  URICredentialsProvider,
+} from "@alicloud/credentials";
 
 /** A read-only view of stack configuration, as the dynamic provider's `configure` receives it. */
 export interface StackConfigReader {
@@ -13,7 +25,7 @@ export interface StackConfigReader {
 }
 
 /** Where the credentials in use came from (for messages; never the values). */
-export type CredentialSource = "stack-config" | "stack-config-profile" | "environment" | "default-chain";
+export type CredentialSource = "stack-config" | "stack-config-profile" | "environment" | "credentials-chain";
 
 /** A credential and a description of its origin. */
 export interface ResolvedCredential {
@@ -23,10 +35,43 @@ export interface ResolvedCredential {
   readonly source: CredentialSource;
 }
 
-const ENV_PAIRS: ReadonlyArray<readonly [string, string, string]> = [
+/** Credentials could not be found or used; the message names sources and settings, never values. */
+export class CredentialsError extends Error {
+  /** `"CredentialsError"` */
+  override readonly name: string = "CredentialsError";
+}
+
+/** An AccessKey pair configured by halves: names what is set and what is missing. */
+export class IncompleteCredentialsError extends CredentialsError {
+  /** `"IncompleteCredentialsError"` */
+  override readonly name = "IncompleteCredentialsError";
+}
+
+/** No credential source is configured: names every place that was looked at. */
+export class CredentialsNotFoundError extends CredentialsError {
+  /** `"CredentialsNotFoundError"` */
+  override readonly name = "CredentialsNotFoundError";
+}
+
+/** One place an AccessKey pair (and optional STS token) can be configured. */
+interface KeyPairSource {
+  readonly label: string;
+  readonly id: string;
+  readonly secret: string;
+  readonly token: string;
+  readonly read: (name: string) => string | undefined;
+}
+
+const ENV_PAIRS = [
   ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"],
   ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"],
-];
+] as const;
+
+/** The environment variables that hold an AccessKey secret or an STS token. */
+export const CREDENTIAL_SECRET_VARIABLES: readonly string[] = ENV_PAIRS.flatMap(([, secret, token]) => [secret, token]);
+
+/** The environment variables that switch on a source of the credentials chain that calls a service. */
+const OIDC_VARIABLES = ["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE"] as const;
 
 /**
  * Finds the credentials to call IMS with, in this order:
@@ -35,46 +80,169 @@ const ENV_PAIRS: ReadonlyArray<readonly [string, string, string]> = [
  * 2. the environment variables the alicloud provider and Alibaba SDKs use
  *    (`ALICLOUD_ACCESS_KEY`/`ALICLOUD_SECRET_KEY`/`ALICLOUD_SECURITY_TOKEN`, then
  *    `ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET`/`ALIBABA_CLOUD_SECURITY_TOKEN`);
- * 3. the `@alicloud/credentials` default chain (profile files, ECS RAM role, OIDC, ...).
+ * 3. a chain of the sources the user configured, tried at call time: OIDC role
+ *    (`ALIBABA_CLOUD_ROLE_ARN`, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE`),
+ *    the Alibaba Cloud CLI config (`~/.aliyun/config.json`), the credentials file
+ *    (`ALIBABA_CLOUD_CREDENTIALS_FILE` or `~/.alibabacloud/credentials`), the ECS RAM role named by
+ *    `alicloud:ecsRoleName` or `ALIBABA_CLOUD_ECS_METADATA`, and `ALIBABA_CLOUD_CREDENTIALS_URI`.
+ *    Unlike the `@alicloud/credentials` default chain, it never asks the ECS metadata service or a
+ *    credentials URI unless one is configured.
+ *
+ * A pair set by halves (an id without its secret, a secret or token without the id) is an error
+ * naming the incomplete configuration; when no source yields credentials the first call fails with
+ * a {@link CredentialsNotFoundError} naming every place looked at.
  *
  * @example
  * ```ts
  * const { credential, source } = resolveCredential(config, process.env);
  * ```
  * @param env - `@default process.env`
+ * @throws {@link IncompleteCredentialsError} when a pair is set by halves.
  */
 export function resolveCredential(
   config: StackConfigReader | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedCredential {
-  const fromPair = (id: string, secret: string, token: string | undefined) =>
-    new Credential(
-      new Config(
-        token
-          ? { type: "sts", accessKeyId: id, accessKeySecret: secret, securityToken: token }
-          : { type: "access_key", accessKeyId: id, accessKeySecret: secret },
-      ),
-    );
-
-  const configId = config?.get("alicloud:accessKey");
-  const configSecret = config?.get("alicloud:secretKey");
-  if (configId && configSecret) {
-    return {
-      credential: fromPair(configId, configSecret, config?.get("alicloud:securityToken")),
-      source: "stack-config",
-    };
-  }
-  const profile = config?.get("alicloud:profile");
+  const readConfig = (name: string) => config?.get(name) || undefined;
+  const readEnv = (name: string) => env[name] || undefined;
+  const fromConfig = keyPair({ label: "stack config", id: "alicloud:accessKey", secret: "alicloud:secretKey", token: "alicloud:securityToken", read: readConfig });
+  if (fromConfig) return { credential: fromConfig, source: "stack-config" };
+  const profile = readConfig("alicloud:profile");
   if (profile) {
     const provider = CLIProfileCredentialsProvider.builder().withProfileName(profile).build();
     return { credential: new Credential(null, provider), source: "stack-config-profile" };
   }
-  for (const [idVar, secretVar, tokenVar] of ENV_PAIRS) {
-    const id = env[idVar];
-    const secret = env[secretVar];
-    if (id && secret) {
-      return { credential: fromPair(id, secret, env[tokenVar] || undefined), source: "environment" };
-    }
+  for (const [id, secret, token] of ENV_PAIRS) {
+    const fromEnv = keyPair({ label: "environment", id, secret, token, read: readEnv });
+    if (fromEnv) return { credential: fromEnv, source: "environment" };
   }
-  return { credential: new Credential(), source: "default-chain" };
+  return { credential: new Credential(null, new ConfiguredSourcesChain(config, env)), source: "credentials-chain" };
+}
+
+function keyPair(source: KeyPairSource): Credential | undefined {
+  const id = source.read(source.id);
+  const secret = source.read(source.secret);
+  const token = source.read(source.token);
+  if (!id && !secret && !token) return undefined;
+  if (!id || !secret) {
+    const set = [source.id, source.secret, source.token].filter((name) => source.read(name));
+    const missing = [source.id, source.secret].filter((name) => !source.read(name));
+    const how = source.label === "stack config" ? `pulumi config set${missing.includes(source.secret) ? " --secret" : ""} ${missing[0]} ...` : `export ${missing[0]}=...`;
+    throw new IncompleteCredentialsError(
+      `Incomplete Alibaba Cloud credentials in the ${source.label}: ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. ` +
+        `Set ${missing.join(" and ")} (${how}), or remove ${set.join(" and ")} to use another credential source.`,
+    );
+  }
+  return new Credential(
+    new Config(
+      token
+        ? { type: "sts", accessKeyId: id, accessKeySecret: secret, securityToken: token }
+        : { type: "access_key", accessKeyId: id, accessKeySecret: secret },
+    ),
+  );
+}
+
+type Credentials = Awaited<ReturnType<CredentialsProvider["getCredentials"]>>;
+
+/**
+ * The sources of the `@alicloud/credentials` default chain that the user configured, in its order.
+ * Sources that call a service (STS for OIDC, the ECS metadata service, a credentials URI) join
+ * only when configured; the two files are read only when they exist.
+ */
+class ConfiguredSourcesChain {
+  private chosen: CredentialsProvider | undefined;
+
+  constructor(
+    private readonly config: StackConfigReader | undefined,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  getProviderName(): string {
+    return "configured-sources";
+  }
+
+  async getCredentials(): Promise<Credentials> {
+    if (this.chosen) return this.chosen.getCredentials();
+    const looked: string[] = [
+      "stack config alicloud:accessKey/alicloud:secretKey and alicloud:profile",
+      `environment ${ENV_PAIRS.map(([id, secret]) => `${id}/${secret}`).join(", ")}`,
+    ];
+    const failures: string[] = [];
+    for (const candidate of this.candidates(looked)) {
+      try {
+        const credentials = await candidate.provider.getCredentials();
+        this.chosen = candidate.provider;
+        return credentials;
+      } catch (e) {
+        failures.push(`${candidate.label}: ${safeReason(e)}`);
+      }
+    }
+    if (failures.length > 0) {
+      throw new CredentialsError(`No configured Alibaba Cloud credential source gave credentials (${failures.join("; ")}). Also looked at: ${looked.join("; ")}.`);
+    }
+    throw new CredentialsNotFoundError(
+      `No Alibaba Cloud credentials found. Looked at: ${looked.join("; ")}. ` +
+        'Set them with "pulumi config set alicloud:accessKey <id>" and "pulumi config set --secret alicloud:secretKey <secret>", ' +
+        "or the ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET variables, or configure one of the sources above.",
+    );
+  }
+
+  /** The configured sources, in the default chain's order; `looked` collects what was checked. */
+  private candidates(looked: string[]): { label: string; provider: CredentialsProvider }[] {
+    const env = this.env;
+    const out: { label: string; provider: CredentialsProvider }[] = [];
+    const set = (names: readonly string[]) => names.filter((n) => env[n]);
+
+    const oidc = set(OIDC_VARIABLES);
+    looked.push(`OIDC role (${OIDC_VARIABLES.join(", ")}: ${oidc.length === 0 ? "not set" : `only ${oidc.join(", ")} set`})`);
+    if (oidc.length === OIDC_VARIABLES.length) {
+      looked.pop();
+      out.push({
+        label: "OIDC role",
+        provider: OIDCRoleArnCredentialsProvider.builder()
+          .withRoleArn(env.ALIBABA_CLOUD_ROLE_ARN as string)
+          .withOIDCProviderArn(env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN as string)
+          .withOIDCTokenFilePath(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE as string)
+          .build(),
+      });
+    }
+
+    // The library's own providers read these files from the home directory it sees.
+    const home = os.homedir();
+    const cliConfig = path.join(home, ".aliyun", "config.json");
+    if (env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED?.toLowerCase() === "true") {
+      looked.push("Alibaba Cloud CLI config (disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED)");
+    } else if (fs.existsSync(cliConfig)) {
+      out.push({ label: `Alibaba Cloud CLI config ${cliConfig}`, provider: CLIProfileCredentialsProvider.builder().build() });
+    } else {
+      looked.push(`Alibaba Cloud CLI config ${cliConfig} (absent)`);
+    }
+
+    const credentialsFile = env.ALIBABA_CLOUD_CREDENTIALS_FILE || path.join(home, ".alibabacloud", "credentials");
+    if (fs.existsSync(credentialsFile)) {
+      out.push({ label: `credentials file ${credentialsFile}`, provider: ProfileCredentialsProvider.builder().build() });
+    } else {
+      looked.push(`credentials file ${credentialsFile} (absent)`);
+    }
+
+    const roleName = this.config?.get("alicloud:ecsRoleName") || env.ALIBABA_CLOUD_ECS_METADATA;
+    if (roleName && env.ALIBABA_CLOUD_ECS_METADATA_DISABLED?.toLowerCase() !== "true") {
+      out.push({ label: `ECS RAM role ${roleName}`, provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build() });
+    } else {
+      looked.push("ECS RAM role (alicloud:ecsRoleName / ALIBABA_CLOUD_ECS_METADATA: not set; the metadata service is not asked otherwise)");
+    }
+
+    if (env.ALIBABA_CLOUD_CREDENTIALS_URI) {
+      out.push({ label: "credentials URI", provider: URICredentialsProvider.builder().withCredentialsURI(env.ALIBABA_CLOUD_CREDENTIALS_URI).build() });
+    } else {
+      looked.push("credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI: not set)");
+    }
+    return out;
+  }
+}
+
+/** A source's failure without the details that may quote a file's or a response's content. */
+function safeReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/\b(failed|error)\b[^.:]*:.*$/is, "$1").slice(0, 300);
 }

@@ -7,6 +7,8 @@
 import type Credential from "@alicloud/credentials";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
+import { CredentialsError } from "./credentials";
+import { redact } from "./redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
 import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "../shared/setting";
 
@@ -70,8 +72,10 @@ export class ImsApiError extends Error {
     readonly retryable: boolean,
     /** How many attempts were made. */
     readonly attempts: number,
+    /** What to do about this failure in particular, when the code alone does not tell. */
+    readonly advice?: string,
   ) {
-    super(ImsApiError.format(region, operation, code, requestId, statusCode, serviceMessage, attempts));
+    super(ImsApiError.format(region, operation, code, requestId, statusCode, serviceMessage, attempts, advice));
   }
 
   /** A hint for the common failures, or `undefined`. */
@@ -102,18 +106,19 @@ export class ImsApiError extends Error {
     statusCode: number | undefined,
     message: string,
     attempts: number,
+    advice: string | undefined,
   ): string {
     const parts = [`IMS ${operation} in ${region} failed: ${code}`];
     if (message) parts.push(`: ${message}`);
     const meta = [statusCode ? `HTTP ${statusCode}` : undefined, requestId ? `RequestId ${requestId}` : undefined, attempts > 1 ? `after ${attempts} attempts` : undefined].filter(Boolean);
     if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
-    const hint = ImsApiError.hint(code);
+    const hint = advice ?? ImsApiError.hint(code);
     if (hint) parts.push(`. Hint: ${hint}`);
     return parts.join("");
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "ESOCKETTIMEDOUT", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "ENOTFOUND", "ESOCKETTIMEDOUT", "UND_ERR_SOCKET"]);
 
 /** Reads and writes the callback setting of one region. */
 export class ImsClient {
@@ -121,6 +126,9 @@ export class ImsClient {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
+  private readonly credential: Credential;
+  /** `host[:port]` as messages show it (no user info, no path). */
+  private readonly host: string;
   private readonly api: OpenApi;
 
   constructor(options: ImsClientOptions) {
@@ -128,7 +136,9 @@ export class ImsClient {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.credential = options.credential;
     const { endpoint, protocol } = parseEndpoint(options.endpoint ?? imsEndpointHost(options.region, options.endpointType));
+    this.host = endpoint.replace(/^.*@/, "");
     this.api = new OpenApi(
       new $OpenApiUtil.Config({
         credential: options.credential,
@@ -151,13 +161,18 @@ export class ImsClient {
 
   /** SetEventCallback with every parameter of `setting` (empty ones as `""`). */
   async setEventCallback(setting: CallbackSetting): Promise<void> {
-    const body = await this.call("SetEventCallback", settingToWire(setting));
+    let body: Record<string, unknown>;
+    try {
+      body = await this.call("SetEventCallback", settingToWire(setting), [setting.authKey]);
+    } catch (e) {
+      throw refusedEmptyList(e, setting) ?? e;
+    }
     if (body.Success === false) {
       throw new ImsApiError(this.region, "SetEventCallback", "Unsuccessful", asString(body.RequestId), 200, "the service answered Success=false", false, 1);
     }
   }
 
-  private async call(action: string, query: Record<string, string>): Promise<Record<string, unknown>> {
+  private async call(action: string, query: Record<string, string>, secrets: string[] = []): Promise<Record<string, unknown>> {
     const params = new $OpenApiUtil.Params({
       action,
       version: IMS_API_VERSION,
@@ -169,6 +184,7 @@ export class ImsClient {
       reqBodyType: "formData",
       bodyType: "json",
     });
+    const credentialSecrets = await this.credentialSecrets(action);
     for (let attempt = 1; ; attempt++) {
       try {
         const request = new $OpenApiUtil.OpenApiRequest({ query: { ...query } });
@@ -179,7 +195,7 @@ export class ImsClient {
         }
         return response.body as Record<string, unknown>;
       } catch (e) {
-        const error = this.toApiError(action, e, attempt);
+        const error = this.toApiError(action, e, attempt, [...secrets, ...credentialSecrets]);
         if (!error.retryable || attempt >= this.retry.maxAttempts) {
           throw error;
         }
@@ -189,19 +205,79 @@ export class ImsClient {
     }
   }
 
-  private toApiError(action: string, e: unknown, attempt: number): ImsApiError {
+  /**
+   * Resolves the credentials before the first attempt, so that a lookup failure is reported as one
+   * (and not as a network error of the call), and returns the values no message may contain.
+   */
+  private async credentialSecrets(action: string): Promise<string[]> {
+    try {
+      const { accessKeySecret, securityToken } = await this.credential.getCredential();
+      return [accessKeySecret, securityToken].filter((v): v is string => typeof v === "string" && v !== "");
+    } catch (e) {
+      if (e instanceof CredentialsError) throw e;
+      const reason = e instanceof Error ? firstClause(e.message) : String(e);
+      throw new Error(`IMS ${action} in ${this.region}: could not obtain Alibaba Cloud credentials (${redact(reason)}). Check the credential source in use (stack config alicloud:*, the environment, or the Alibaba Cloud CLI / credentials file profile).`);
+    }
+  }
+
+  private toApiError(action: string, e: unknown, attempt: number, secrets: readonly string[]): ImsApiError {
     const err = (e ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown; requestId?: unknown; data?: unknown; name?: unknown };
     const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<string, unknown>;
     const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
+    const rawMessage = asString(err.message) ?? "";
     let code = asString(err.code) ?? asString(data.Code) ?? "";
     const isSyntax = err.name === "SyntaxError" || code === "MalformedResponse";
-    if (!code) code = isSyntax ? "MalformedResponse" : status ? `HTTP${status}` : "NetworkError";
-    const message = asString(data.Message) ?? stripCodePrefix(asString(err.message) ?? "");
+    const timedOut = !status && (err.name === "RequestTimeoutError" || /^(RequestTimeout|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code) || /ReadTimeout|ConnectTimeout/.test(rawMessage));
+    const answered = status !== undefined || asString(data.Code) !== undefined;
+    if (isSyntax) code = "MalformedResponse";
+    else if (timedOut) code = "Timeout";
+    else if (!code) code = status ? `HTTP${status}` : "NetworkError";
+    const network = !answered && !isSyntax && (timedOut || NETWORK_CODES.has(code) || /socket hang up/i.test(rawMessage));
+    // Only parts known to be safe reach the message: the service's own message when it answered,
+    // else a description of the failure from its code. The transport's message is never used: it
+    // carries the request URL, whose query holds the auth key, the signature and the AccessKey id.
+    let message: string;
+    if (isSyntax) message = "the response is not a JSON object";
+    else if (answered) message = serviceMessage(asString(data.Message) ?? stripCodePrefix(rawMessage));
+    else message = this.describeTransportFailure(code, timedOut);
     const requestId = asString(err.requestId) ?? asString(data.RequestId);
-    const network = NETWORK_CODES.has(code) || /socket hang up|ReadTimeout|ConnectTimeout|timeout/i.test(`${code} ${asString(err.message) ?? ""}`);
     const retryable = code.startsWith("Throttling") || code === "ServiceUnavailable" || code === "InternalError" || (status !== undefined && status >= 500) || network || isSyntax;
-    return new ImsApiError(this.region, action, code, requestId, status, message, retryable, attempt);
+    return new ImsApiError(this.region, action, code, requestId, status, redact(message, secrets), retryable, attempt);
   }
+
+  private describeTransportFailure(code: string, timedOut: boolean): string {
+    if (timedOut) return `no response from ${this.host} within ${this.timeoutMs} ms`;
+    switch (code) {
+      case "ECONNREFUSED":
+        return `${this.host} refused the connection`;
+      case "ENOTFOUND":
+      case "EAI_AGAIN":
+        return `the host of ${this.host} could not be resolved`;
+      case "ECONNRESET":
+      case "EPIPE":
+      case "ECONNABORTED":
+      case "UND_ERR_SOCKET":
+        return `the connection to ${this.host} was closed before a response`;
+      default:
+        return `the request to ${this.host} failed before IMS answered`;
+    }
+  }
+}
+
+/**
+ * Advice for IMS refusing an empty event list. Only destroy sends one (to turn callbacks off):
+ * IMS documents no other way to do that, and the sibling VOD API documents the empty list.
+ */
+export const EMPTY_EVENT_LIST_ADVICE =
+  'IMS refused an empty event list, which is how destroy turns callbacks off (deletionPolicy "clear", or "restore" ' +
+  'when there is nothing to restore). To destroy without changing the region\'s setting, set deletionPolicy: "retain", ' +
+  'run "pulumi up", then destroy; turn the callbacks off in the IMS console if you need them off.';
+
+function refusedEmptyList(e: unknown, setting: CallbackSetting): ImsApiError | undefined {
+  if (!(e instanceof ImsApiError) || setting.eventTypes.length > 0) return undefined;
+  const status = e.statusCode ?? 0;
+  if (status < 400 || status >= 500 || !/Parameter|EventType/i.test(`${e.code} ${e.serviceMessage}`)) return undefined;
+  return new ImsApiError(e.region, e.operation, e.code, e.requestId, e.statusCode, e.serviceMessage, e.retryable, e.attempts, EMPTY_EVENT_LIST_ADVICE);
 }
 
 /** Splits an endpoint override into the runtime's `endpoint` and `protocol`. */
@@ -215,6 +291,16 @@ export function parseEndpoint(value: string): { endpoint: string; protocol: "htt
 
 function asString(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** The service's message without anything that can echo the request (a URL, a string to sign). */
+function serviceMessage(message: string): string {
+  return redact(message.replace(/\s*(?:server )?string ?to ?sign(?: is)?\s*:.*$/is, "").trim()).slice(0, 500);
+}
+
+/** A credential provider's message up to its first detail (which may quote a file or a response body). */
+function firstClause(message: string): string {
+  return message.replace(/(failed|error)\b[^.]*?:.*$/is, "$1").slice(0, 300);
 }
 
 function stripCodePrefix(message: string): string {

@@ -9,9 +9,42 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { authKeysIn, redact, redactError } from "./redaction";
 import * as runtime from "./runtime";
 
-export { check, configure, create, diff, read, remove, update } from "./runtime";
+export { configure } from "./runtime";
+
+/**
+ * The last line of defence: whatever a runtime function throws reaches the engine only after every
+ * auth key in its arguments (the previous owner's too) and every configured credential secret is
+ * removed from the message, the stack and the reasons.
+ */
+function redacting<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      throw redactError(e, [...authKeysIn(args), ...runtime.credentialSecrets()]);
+    }
+  };
+}
+
+/** {@link runtime.check}, with secrets removed from failures and errors. */
+export const check = redacting(async (olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> => {
+  const result = await runtime.check(olds, news);
+  const secrets = [...authKeysIn([olds, news]), ...runtime.credentialSecrets()];
+  return { ...result, failures: result.failures?.map((f) => ({ ...f, reason: redact(f.reason, secrets) })) };
+});
+/** {@link runtime.diff}, with secrets removed from errors. */
+export const diff = redacting(runtime.diff);
+/** {@link runtime.create}, with secrets removed from errors. */
+export const create = redacting(runtime.create);
+/** {@link runtime.read}, with secrets removed from errors. */
+export const read = redacting(runtime.read);
+/** {@link runtime.update}, with secrets removed from errors. */
+export const update = redacting(runtime.update);
+/** {@link runtime.remove}, with secrets removed from errors. */
+export const remove = redacting(runtime.remove);
 
 /**
  * The runtime as a `ResourceProvider`: fails to compile when a runtime function no longer fits the
@@ -21,10 +54,10 @@ export { check, configure, create, diff, read, remove, update } from "./runtime"
  */
 export const eventCallbackRuntime = {
   configure: async (req: dynamic.ConfigureRequest) => runtime.configure(req.config),
-  check: runtime.check,
-  diff: runtime.diff,
-  create: runtime.create,
-  read: runtime.read,
-  update: runtime.update,
-  delete: runtime.remove,
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
 } satisfies Required<dynamic.ResourceProvider>;

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { resolveCredential, type StackConfigReader } from "./credentials";
+import { CREDENTIAL_SECRET_VARIABLES, resolveCredential, type StackConfigReader } from "./credentials";
 import { ImsClient } from "./imsClient";
 import { type ImsEndpointType } from "../shared/regions";
 import {
@@ -255,7 +255,18 @@ export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env):
     credential,
     endpoint: endpointOverride(region, env),
     endpointType: endpointType(env),
+    timeoutMs: requestTimeout(env),
   });
+}
+
+/** The configured credential secrets and tokens (stack config and environment): never in a message. */
+export function credentialSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const values = [
+    stackConfig?.get("alicloud:secretKey"),
+    stackConfig?.get("alicloud:securityToken"),
+    ...CREDENTIAL_SECRET_VARIABLES.map((name) => env[name]),
+  ];
+  return values.filter((v): v is string => typeof v === "string" && v !== "");
 }
 
 function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -274,6 +285,18 @@ function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | unde
     if (typeof value === "string" && value !== "") return value;
   }
   return undefined;
+}
+
+function requestTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const [source, text] = stackConfig?.get("ims-callback:timeoutMs") !== undefined
+    ? ["stack config ims-callback:timeoutMs", stackConfig.get("ims-callback:timeoutMs")]
+    : ["IMS_CALLBACK_TIMEOUT_MS", env.IMS_CALLBACK_TIMEOUT_MS];
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${source} must be a whole number of milliseconds above 0 (the timeout of one IMS call), got ${JSON.stringify(text)}.`);
+  }
+  return value;
 }
 
 function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {
