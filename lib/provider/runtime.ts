@@ -68,8 +68,10 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
   const problems = validateCallbackInputs(news, (v) => v === UNKNOWN);
   const failures = problems
     .filter((p) => p.severity === "error")
-    // The engine prints a named property's value beside the reason: name none when the value is secret.
-    .map((p) => ({ property: p.sensitiveValue ? "" : p.property, reason: p.reason }));
+    // No property: the engine would print its value beside the reason, which names the property and
+    // shows the value where it helps already; and a secret value (an auth key not from secret config,
+    // a password in a URL) would be printed in clear.
+    .map((p) => ({ property: "", reason: p.reason }));
   const inputs = {
     ...news,
     adoptExisting: news.adoptExisting ?? false,

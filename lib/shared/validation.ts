@@ -134,13 +134,14 @@ export function validateCallbackInputs(
   }
 
   if (known(authKey) && authKey !== undefined && authKey !== "") {
+    // The key is a secret even when it does not come from secret config (pulumi.secret, a generated password).
     if (isMns) {
-      error("authKey", 'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".');
+      error("authKey", 'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".', true);
     } else if (typeof authKey !== "string") {
-      error("authKey", `must be a string, got ${typeof authKey}.`);
+      error("authKey", `must be a string, got ${typeof authKey}.`, true);
     } else {
       const reason = authKeyProblem(authKey);
-      if (reason) error("authKey", reason);
+      if (reason) error("authKey", reason, true);
     }
   }
 
@@ -176,7 +177,7 @@ export function validateCallbackInputs(
 export function queueNameProblems(name: string): string[] {
   const out: string[] = [];
   if (!name.startsWith(QUEUE_NAME_PREFIX)) {
-    const suggestion = QUEUE_NAME_PREFIX + name.replace(/^ice-callback-?/, "");
+    const suggestion = QUEUE_NAME_PREFIX + name.replace(/^ice-callback-?/i, "");
     out.push(`"${name}" must start with "${QUEUE_NAME_PREFIX}" (IMS writes only to such queues). Rename it, e.g. "${suggestion}".`);
   }
   if (!/^[A-Za-z0-9-]*$/.test(name)) {
@@ -198,7 +199,8 @@ export function authKeyProblem(key: string): string | undefined {
   if (!/[a-z]/.test(key)) missing.push("a lower-case letter");
   if (!/[0-9]/.test(key)) missing.push("a digit");
   const parts: string[] = [];
-  if (key.length > MAX_AUTH_KEY_LENGTH) parts.push(`is ${key.length} characters long (at most ${MAX_AUTH_KEY_LENGTH})`);
+  const length = [...key].length; // characters (code points), not UTF-16 units
+  if (length > MAX_AUTH_KEY_LENGTH) parts.push(`is ${length} characters long (at most ${MAX_AUTH_KEY_LENGTH})`);
   if (/\s/.test(key)) parts.push("contains whitespace");
   if (missing.length > 0) parts.push(`lacks ${missing.join(", ")}`);
   if (parts.length === 0) return undefined;

