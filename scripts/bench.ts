@@ -6,7 +6,8 @@
  *   - wall time of `preview --refresh` over 6 regional settings against the same stack of bare
  *     no-op dynamic resources (same run), and of 6 regions vs 1 region with 200 ms API latency;
  *   - the emulator's and the receiver helpers' own throughput (their scripts);
- *   - the load time of the receiver entry point against the root's (bench-load.js).
+ *   - the load time of the receiver entry point against the root's (bench-load.js);
+ *   - the time the shipped policy pack adds to a preview (same project stack, with and without).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,6 +17,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { EventCallback, IMS_REGIONS } from "../lib";
 import { countApiCalls, startEmulator, type EmulatorHandle } from "../lib/emulator";
 import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
+import { createPackedProject, packCurrentSource } from "./packedProject";
 
 const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -127,6 +129,39 @@ async function engineNumbers(): Promise<void> {
   }
 }
 
+/** Preview of one project stack (6 compliant settings) with and without the shipped pack, interleaved. */
+async function policyPackNumbers(): Promise<void> {
+  const engine = await startEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-policy-"));
+  try {
+    const program = `const { EventCallback } = require("pulumi-alicloud-ims-callback");
+for (const region of ${JSON.stringify(IMS_REGIONS)}) {
+  new EventCallback("cb-" + region, { region, callbackType: "HTTP", callbackUrl: "https://bench.example.com/" + region, eventTypes: ["ProduceMediaComplete"], authKey: "Bench123Key" });
+}\n`;
+    const project = createPackedProject(engine, { dir: path.join(dir, "bench"), tarball: packCurrentSource(path.join(dir, "pack")), program, stackName: "bench" });
+    const timedPreview = (args: string[]) => {
+      const run = project.pulumi(["preview", ...args]);
+      if (run.status !== 0) throw new Error(`preview ${args.join(" ")} failed:\n${run.output}`);
+      return run.ms;
+    };
+    timedPreview([]); // warm-up: first start of the language host and the provider
+    const without: number[] = [];
+    const withPack: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      without.push(timedPreview([]));
+      withPack.push(timedPreview(["--policy-pack", project.policyPackDir]));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`\n## Policy pack: preview of a project stack with 6 settings (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`);
+    console.log(`  without the pack:  ${median(without).toFixed(0)} ms`);
+    console.log(`  with the pack:     ${median(withPack).toFixed(0)} ms`);
+    console.log(`  added by the pack: ${(median(withPack) - median(without)).toFixed(0)} ms`);
+  } finally {
+    engine.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`);
   const benches: Array<[string, string]> = [
@@ -140,6 +175,7 @@ async function main(): Promise<void> {
     await (require(file) as { run(): Promise<void> }).run();
   }
   await engineNumbers();
+  await policyPackNumbers();
 }
 
 main().catch((e) => {
