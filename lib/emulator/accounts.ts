@@ -34,6 +34,14 @@ export interface EmulatorAccount {
   readonly accessKeys: readonly EmulatorAccessKey[];
   /** Temporary credentials of the account. `@default []` */
   readonly stsTokens?: readonly EmulatorStsToken[];
+  /**
+   * Whether IMS is activated in the account: then IMS's service role `AliyunICEDefaultRole` exists
+   * (created with the system policy `AliyunICEDefaultRolePolicy` the first time the account is seen
+   * in a state file). Change it at run time with `setImsActivated`.
+   *
+   * `@default true`
+   */
+  readonly imsActivated?: boolean;
 }
 
 /**
@@ -102,6 +110,7 @@ export function parseAccounts(config: unknown, where = ""): EmulatorAccount[] {
         claimKeyId(key.id, `${at}.accessKeys[${k}].id`);
         if (typeof key.secret !== "string" || key.secret === "") problems.push(`${at}.accessKeys[${k}].secret: must be a non-empty string.`);
       });
+    if (account.imsActivated !== undefined && typeof account.imsActivated !== "boolean") problems.push(`${at}.imsActivated: must be true or false.`);
     const tokens = account.stsTokens ?? [];
     if (!Array.isArray(tokens)) problems.push(`${at}.stsTokens: must be an array.`);
     else

@@ -16,6 +16,15 @@
  * | `POST /reset`                      | → `{}`                                          |
  * | `GET /behaviour`                   | → `{ behaviour: EmulatorBehaviour }`            |
  * | `PUT /behaviour`                   | `Partial<EmulatorBehaviour>` → `{ behaviour }`  |
+ * | `POST /events`                     | `EmitEventRequest` → `{ delivery: DeliveryReport }` |
+ * | `GET /deliveries`                  | → `{ deliveries: DeliveryReport[] }`            |
+ * | `GET /queues?region=&accountId=`   | → `{ queues: QueueInfo[] }`                     |
+ * | `GET /queues/:region/:name?accountId=` | → `{ queue: QueueInfo \| null }`           |
+ * | `PUT /queues/:region/:name?accountId=` | `Partial<QueueAttributes>` → `{ queue }`    |
+ * | `GET /ram?accountId=`              | → `{ ram: RamInfo }`                            |
+ * | `PUT /ram/policies/:name?accountId=` | `{ document }` → `{ policy }`                 |
+ * | `PUT /ims-activation?accountId=`   | `{ activated: boolean }` → `{}`                 |
+ * | `GET /unhandled`                   | → `{ calls: UnhandledCall[] }`                  |
  *
  * Errors answer `{ "error": "<message>" }` with 400 (bad input) or 404 (unknown route). Bodies are
  * checked by the control operations themselves.
@@ -26,6 +35,7 @@ import type { EmitEventRequest } from "./delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { EmulatorControl, FaultInjection } from "./control";
+import type { QueueAttributes } from "./queues";
 import type { StoredSetting } from "./store";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
@@ -63,7 +73,26 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
     if (method === "DELETE") return control.clearSetting(region, accountId).then(() => ({}));
     throw new RouteNotFound();
   }
+  const queue = /^\/queues\/([^/]+)\/([^/]+)$/.exec(path);
+  if (queue) {
+    const [region, name] = [decodeURIComponent(queue[1]), decodeURIComponent(queue[2])];
+    if (method === "GET") return { queue: (await control.getQueue(region, name, accountId)) ?? null };
+    if (method === "PUT") return { queue: await control.putQueueAttributes(region, name, (await readJson(req)) as Partial<QueueAttributes>, accountId) };
+    throw new RouteNotFound();
+  }
+  const policy = /^\/ram\/policies\/([^/]+)$/.exec(path);
+  if (policy && method === "PUT") {
+    return { policy: await control.putPolicyDocument(decodeURIComponent(policy[1]), ((await readJson(req)) as { document: string }).document, accountId) };
+  }
   switch (`${method} ${path}`) {
+    case "GET /queues":
+      return { queues: await control.listQueues(url.searchParams.get("region") ?? undefined, accountId) };
+    case "GET /ram":
+      return { ram: await control.getRam(accountId) };
+    case "PUT /ims-activation":
+      return control.setImsActivated(((await readJson(req)) as { activated: boolean }).activated, accountId).then(() => ({}));
+    case "GET /unhandled":
+      return { calls: await control.getUnhandledCalls() };
     case "GET /info":
       return control.info();
     case "GET /faults":

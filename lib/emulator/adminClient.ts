@@ -7,7 +7,8 @@
 import type { DeliveryReport, EmitEventRequest } from "./delivery";
 import { readFileSync } from "node:fs";
 import type { EmulatorBehaviour } from "./behaviour";
-import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, RequestCounters, RequestLogEntry } from "./control";
+import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, QueueInfo, RamInfo, RequestCounters, RequestLogEntry, UnhandledCall } from "./control";
+import type { QueueAttributes } from "./queues";
 import type { EmulatorDiscovery } from "./server";
 import type { StoredSetting } from "./store";
 
@@ -152,7 +153,6 @@ export class EmulatorAdminClient implements EmulatorControl {
     return (await this.call<{ entries: RequestLogEntry[] }>("GET", "/log")).entries;
   }
 
-  /** {@inheritDoc EmulatorControl.reset} */
   /** {@inheritDoc EmulatorControl.emitEvent} */
   async emitEvent(request: EmitEventRequest): Promise<DeliveryReport> {
     return (await this.call<{ delivery: DeliveryReport }>("POST", "/events", request)).delivery;
@@ -163,6 +163,7 @@ export class EmulatorAdminClient implements EmulatorControl {
     return (await this.call<{ deliveries: DeliveryReport[] }>("GET", "/deliveries")).deliveries;
   }
 
+  /** {@inheritDoc EmulatorControl.reset} */
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }
@@ -175,5 +176,48 @@ export class EmulatorAdminClient implements EmulatorControl {
   /** {@inheritDoc EmulatorControl.setBehaviour} */
   async setBehaviour(behaviour: Partial<EmulatorBehaviour>): Promise<EmulatorBehaviour> {
     return (await this.call<{ behaviour: EmulatorBehaviour }>("PUT", "/behaviour", behaviour)).behaviour;
+  }
+
+  private accountQuery(accountId: string | undefined): string {
+    return accountId === undefined ? "" : `?accountId=${encodeURIComponent(accountId)}`;
+  }
+
+  /** {@inheritDoc EmulatorControl.listQueues} */
+  async listQueues(region?: string, accountId?: string): Promise<QueueInfo[]> {
+    const query = new URLSearchParams({ ...(region === undefined ? {} : { region }), ...(accountId === undefined ? {} : { accountId }) }).toString();
+    return (await this.call<{ queues: QueueInfo[] }>("GET", `/queues${query ? `?${query}` : ""}`)).queues;
+  }
+
+  /** {@inheritDoc EmulatorControl.getQueue} */
+  async getQueue(region: string, name: string, accountId?: string): Promise<QueueInfo | undefined> {
+    const path = `/queues/${encodeURIComponent(region)}/${encodeURIComponent(name)}${this.accountQuery(accountId)}`;
+    return (await this.call<{ queue: QueueInfo | null }>("GET", path)).queue ?? undefined;
+  }
+
+  /** {@inheritDoc EmulatorControl.putQueueAttributes} */
+  async putQueueAttributes(region: string, name: string, attributes: Partial<QueueAttributes>, accountId?: string): Promise<QueueInfo> {
+    const path = `/queues/${encodeURIComponent(region)}/${encodeURIComponent(name)}${this.accountQuery(accountId)}`;
+    return (await this.call<{ queue: QueueInfo }>("PUT", path, attributes)).queue;
+  }
+
+  /** {@inheritDoc EmulatorControl.getRam} */
+  async getRam(accountId?: string): Promise<RamInfo> {
+    return (await this.call<{ ram: RamInfo }>("GET", `/ram${this.accountQuery(accountId)}`)).ram;
+  }
+
+  /** {@inheritDoc EmulatorControl.putPolicyDocument} */
+  async putPolicyDocument(policyName: string, document: string, accountId?: string): Promise<RamInfo["policies"][number]> {
+    const path = `/ram/policies/${encodeURIComponent(policyName)}${this.accountQuery(accountId)}`;
+    return (await this.call<{ policy: RamInfo["policies"][number] }>("PUT", path, { document })).policy;
+  }
+
+  /** {@inheritDoc EmulatorControl.setImsActivated} */
+  async setImsActivated(activated: boolean, accountId?: string): Promise<void> {
+    await this.call("PUT", `/ims-activation${this.accountQuery(accountId)}`, { activated });
+  }
+
+  /** {@inheritDoc EmulatorControl.getUnhandledCalls} */
+  async getUnhandledCalls(): Promise<UnhandledCall[]> {
+    return (await this.call<{ calls: UnhandledCall[] }>("GET", "/unhandled")).calls;
   }
 }

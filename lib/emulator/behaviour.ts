@@ -47,6 +47,26 @@ export interface EmulatorBehaviour {
    * `@default "allowed"`
    */
   readonly emptyEventList: "allowed" | "rejected";
+  /**
+   * Whether IMS's own service grant (the system policy `AliyunICEDefaultRolePolicy` on
+   * `AliyunICEDefaultRole`) already lets IMS send to queues named `ice-callback-*`, so that no
+   * custom policy is needed for delivery into such a queue.
+   *
+   * - `"none"`: it does not; delivery needs an attached policy allowing `mns:SendMessage`.
+   * - `"ice-callback-queues"`: it allows `mns:SendMessage` on `acs:mns:*:*:/queues/ice-callback-*`.
+   *
+   * `@default "none"`
+   */
+  readonly imsQueueGrant: "none" | "ice-callback-queues";
+  /**
+   * How IMS writes the event envelope into the queue's message body.
+   *
+   * - `"raw"`: the JSON text as it is.
+   * - `"base64"`: the JSON text Base64-encoded (what MNS clients do when told to encode).
+   *
+   * `@default "raw"`
+   */
+  readonly queueMessageEncoding: "raw" | "base64";
 }
 
 /** The values of each {@link EmulatorBehaviour} switch, first value is the default. */
@@ -54,6 +74,8 @@ export const BEHAVIOUR_CHOICES: { readonly [K in keyof EmulatorBehaviour]: reado
   unconfiguredRead: ["empty", "omitted"],
   setSemantics: ["partial", "replace"],
   emptyEventList: ["allowed", "rejected"],
+  imsQueueGrant: ["none", "ice-callback-queues"],
+  queueMessageEncoding: ["raw", "base64"],
 };
 
 /**
@@ -68,6 +90,8 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze({
   unconfiguredRead: "empty",
   setSemantics: "partial",
   emptyEventList: "allowed",
+  imsQueueGrant: "none",
+  queueMessageEncoding: "raw",
 });
 
 /**

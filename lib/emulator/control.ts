@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { EmulatorBehaviour } from "./behaviour";
+import type { QueueAttributes } from "./queues";
 import type { StoredSetting } from "./store";
 
 /**
@@ -77,6 +78,8 @@ export interface RequestLogEntry {
   readonly time: string;
   /** The region endpoint called. */
   readonly region: string;
+  /** The product called: `"ICE"`, `"Ram"`, `"Sts"`, `"Mns-open"`, `"MNS"` (queue data API), or `""` when unknown. */
+  readonly product?: string;
   /** The action named by the call (`""` if none). */
   readonly action: string;
   /** The AccessKey id the call claimed, if any. */
@@ -107,6 +110,57 @@ export type RequestCounters = Record<string, Record<string, number>>;
 export function countApiCalls(counters: RequestCounters): { get: number; set: number } {
   const sum = (action: string) => Object.values(counters[action] ?? {}).reduce((a, b) => a + b, 0);
   return { get: sum("GetEventCallback"), set: sum("SetEventCallback") };
+}
+
+/** A queue as the control surface shows it. */
+export interface QueueInfo {
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  /** e.g. `acs:mns:cn-shanghai:1234567890123456:/queues/ice-callback-a` */
+  readonly arn: string;
+  /** Epoch ms. */
+  readonly createTime: number;
+  /** Epoch ms. */
+  readonly lastModifyTime: number;
+  readonly attributes: QueueAttributes;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Message counts: visible now, received and invisible, delayed (never received, not yet visible). */
+  readonly messages: { readonly visible: number; readonly invisible: number; readonly delayed: number };
+}
+
+/** An account's RAM policies and roles as the control surface shows them. */
+export interface RamInfo {
+  readonly policies: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly defaultVersion: string;
+    /** The default version's document. */
+    readonly document: string;
+    /** Version ids, oldest first. */
+    readonly versions: readonly string[];
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
+  readonly roles: readonly {
+    readonly name: string;
+    readonly arn: string;
+    readonly description: string;
+    readonly attachments: readonly { readonly policyName: string; readonly policyType: "System" | "Custom" }[];
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
+}
+
+/** Calls the emulator does not serve, so gaps show: product version and action, how often, when last. */
+export interface UnhandledCall {
+  /** The product (`"MNS"` for the data API) or `""` when the version is unknown. */
+  readonly product: string;
+  /** The API version sent (`""` if none). */
+  readonly version: string;
+  /** The action, or for the MNS data API `"<METHOD> <path>"`. */
+  readonly action: string;
+  readonly count: number;
+  /** UTC ISO 8601. */
+  readonly lastSeen: string;
 }
 
 /** What a running emulator tells about itself. */
@@ -152,11 +206,13 @@ export interface EmulatorControl {
   getCounters(): Promise<RequestCounters>;
   /** The request log since the last reset, oldest first. */
   getRequestLog(): Promise<RequestLogEntry[]>;
-  /** Clears counters, request log, deliveries and faults, and sets latency back to 0 (settings are kept). */
+  /** Clears counters, request log, unhandled calls, deliveries and faults, and sets latency back to 0 (settings, RAM and queues are kept). */
   reset(): Promise<void>;
   /**
-   * Emits an event in a region as IMS would: delivered to the region's HTTP(S) URL with signature
-   * headers when authentication is on, retried per the delivery policy, every attempt recorded.
+   * Emits an event in a region as IMS would: for an HTTP setting, delivered to the URL with
+   * signature headers when authentication is on; for an MNS setting, written into the named queue
+   * of the same region when it exists and `AliyunICEDefaultRole` may `mns:SendMessage` to it.
+   * Retried per the delivery policy, every attempt recorded.
    */
   emitEvent(request: EmitEventRequest): Promise<DeliveryReport>;
   /** The delivery reports since the last reset, oldest first. */
@@ -165,6 +221,26 @@ export interface EmulatorControl {
   getBehaviour(): Promise<EmulatorBehaviour>;
   /** Changes behaviour switches; the others stay. */
   setBehaviour(behaviour: Partial<EmulatorBehaviour>): Promise<EmulatorBehaviour>;
+  /** Every queue, optionally of one region. */
+  listQueues(region?: string, accountId?: string): Promise<QueueInfo[]>;
+  /** One queue, or `undefined` when it does not exist. */
+  getQueue(region: string, name: string, accountId?: string): Promise<QueueInfo | undefined>;
+  /** Changes a queue's attributes as if edited in the console (drift); throws if it does not exist. */
+  putQueueAttributes(region: string, name: string, attributes: Partial<QueueAttributes>, accountId?: string): Promise<QueueInfo>;
+  /** The account's RAM policies and roles. */
+  getRam(accountId?: string): Promise<RamInfo>;
+  /**
+   * Changes a custom policy's document as if edited in the console (drift): a new version becomes
+   * the default, the oldest non-default version is removed when five exist.
+   */
+  putPolicyDocument(policyName: string, document: string, accountId?: string): Promise<RamInfo["policies"][number]>;
+  /**
+   * Activates IMS in the account (creates `AliyunICEDefaultRole` with `AliyunICEDefaultRolePolicy`
+   * if missing) or deactivates it (removes the role).
+   */
+  setImsActivated(activated: boolean, accountId?: string): Promise<void>;
+  /** Calls the emulator does not serve since the last reset. */
+  getUnhandledCalls(): Promise<UnhandledCall[]>;
 }
 
 const MAX_LATENCY_MS = 120_000;
@@ -186,6 +262,7 @@ export class ControlState {
   private faults: ActiveFault[] = [];
   private counters: RequestCounters = {};
   private log: RequestLogEntry[] = [];
+  private unhandled = new Map<string, UnhandledCall>();
   private nextFaultId = 1;
 
   constructor(
@@ -284,8 +361,21 @@ export class ControlState {
     return [...this.log];
   }
 
-  /** Clears counters, log and faults, and sets latency to 0. */
+  /** Records a call the emulator does not serve. */
+  recordUnhandled(product: string, version: string, action: string, time: string): void {
+    const key = `${product}\n${version}\n${action}`;
+    const previous = this.unhandled.get(key);
+    this.unhandled.set(key, { product, version, action, count: (previous?.count ?? 0) + 1, lastSeen: time });
+  }
+
+  /** The calls the emulator does not serve. */
+  getUnhandled(): UnhandledCall[] {
+    return [...this.unhandled.values()];
+  }
+
+  /** Clears counters, log, unhandled calls and faults, and sets latency to 0. */
   reset(): void {
+    this.unhandled.clear();
     this.faults = [];
     this.counters = {};
     this.log = [];

@@ -1,7 +1,8 @@
 /**
  * Delivery of events as IMS delivers them: to the HTTP(S) URL of the region's setting, POST with a
  * JSON body, signature headers when callback authentication is on, success only on 200 within the
- * timeout, otherwise retried, then dropped. Every attempt is recorded.
+ * timeout; or, for an MNS setting, a message written into the setting's queue (see
+ * {@link QueueWriter}). Otherwise retried, then dropped. Every attempt is recorded.
  *
  * The signature is computed here from the documented formula (MD5 of `<url>|<timestamp>|<key>`),
  * independently of the library's receiver helpers, so an end-to-end test checks one against the other.
@@ -50,19 +51,30 @@ export interface DeliveryAttempt {
   readonly error?: string;
 }
 
+/**
+ * Writes one message body into the queue `queueName` of the event's region as IMS's service role
+ * would; resolves with the message id, or rejects with the reason the write failed (queue missing,
+ * not authorized, body too large).
+ */
+export type QueueWriter = (queueName: string, body: string) => Promise<string>;
+
 /** What happened to one emitted event. */
 export interface DeliveryReport {
   readonly region: string;
   readonly accountId: string;
   readonly eventType: string;
-  /** `delivered`, `dropped` (every attempt failed), `not-subscribed` (event not in the list), `not-configured`, or `unsupported` (queue method: not emulated). */
-  readonly outcome: "delivered" | "dropped" | "not-subscribed" | "not-configured" | "unsupported";
-  /** Where it was sent. */
+  /** `delivered`, `dropped` (every attempt failed), `not-subscribed` (event not in the list), or `not-configured`. */
+  readonly outcome: "delivered" | "dropped" | "not-subscribed" | "not-configured";
+  /** `"HTTP"` or `"MNS"`, once a target is known. */
+  readonly method?: "HTTP" | "MNS";
+  /** Where it was sent: the URL, or the queue name. */
   readonly target?: string;
+  /** For a queue: the id of the message written. */
+  readonly messageId?: string;
   /** Whether signature headers were sent. */
   readonly signed: boolean;
   readonly attempts: readonly DeliveryAttempt[];
-  /** The JSON body sent. */
+  /** The JSON body sent (for a queue: before any Base64 encoding of the message body). */
   readonly body?: string;
 }
 
@@ -89,39 +101,52 @@ export async function deliverEvent(
   request: EmitEventRequest & { accountId: string },
   policy: DeliveryPolicy = IMS_DELIVERY_POLICY,
   now: () => number = Date.now,
+  writeToQueue?: QueueWriter,
 ): Promise<DeliveryReport> {
   const base = { region: request.region, accountId: request.accountId, eventType: request.eventType, signed: false, attempts: [] };
   if (!setting || (setting.CallbackURL === "" && setting.CallbackQueueName === "")) return { ...base, outcome: "not-configured" };
   const events = setting.EventTypeList.split(",").map((e) => e.trim());
   if (!events.includes(request.eventType)) return { ...base, outcome: "not-subscribed" };
-  if (setting.CallbackType === "MNS") return { ...base, outcome: "unsupported", target: setting.CallbackQueueName };
 
   const eventTime = request.eventTime === undefined ? new Date(now()) : new Date(request.eventTime);
   const body =
     `{"EventType":${JSON.stringify(request.eventType)},"UserId":${/^\d+$/.test(request.accountId) ? request.accountId : JSON.stringify(request.accountId)},` +
     `"EventTime":${JSON.stringify(imsEventTime(eventTime))},"MessageBody":${JSON.stringify(request.messageBody ?? { Status: "Success" })}}`;
-  const url = setting.CallbackURL;
-  const signed = setting.AuthSwitch === "on" && setting.AuthKey !== "";
+  const toQueue = setting.CallbackType === "MNS" || (setting.CallbackType === "" && setting.CallbackURL === "");
+  const target = toQueue ? setting.CallbackQueueName : setting.CallbackURL;
+  const signed = !toQueue && setting.AuthSwitch === "on" && setting.AuthKey !== "";
   const attempts: DeliveryAttempt[] = [];
   for (let attempt = 1; attempt <= 1 + policy.retries; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, policy.retryDelayMs));
     const started = now();
-    const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "ims-emulator-callback" };
-    if (signed) Object.assign(headers, iceSignatureHeaders(url, setting.AuthKey, Math.floor(started / 1000)));
-    try {
-      const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
-      await response.arrayBuffer().catch(() => undefined);
-      const record = { attempt, startedAt: new Date(started).toISOString(), durationMs: now() - started, status: response.status };
-      if (response.status === 200) {
-        attempts.push(record);
-        return { ...base, outcome: "delivered", target: url, signed, attempts, body };
+    const record = { attempt, startedAt: new Date(started).toISOString() };
+    if (toQueue) {
+      try {
+        if (!writeToQueue) throw new Error("queue delivery is not available here");
+        const messageId = await writeToQueue(target, body);
+        attempts.push({ ...record, durationMs: now() - started });
+        return { ...base, outcome: "delivered", method: "MNS", target, messageId, signed, attempts, body };
+      } catch (error) {
+        attempts.push({ ...record, durationMs: now() - started, error: (error as Error).message });
       }
-      attempts.push({ ...record, error: `HTTP ${response.status}` });
+      continue;
+    }
+    const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "ims-emulator-callback" };
+    if (signed) Object.assign(headers, iceSignatureHeaders(target, setting.AuthKey, Math.floor(started / 1000)));
+    try {
+      const response = await fetch(target, { method: "POST", headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+      await response.arrayBuffer().catch(() => undefined);
+      const answered = { ...record, durationMs: now() - started, status: response.status };
+      if (response.status === 200) {
+        attempts.push(answered);
+        return { ...base, outcome: "delivered", method: "HTTP", target, signed, attempts, body };
+      }
+      attempts.push({ ...answered, error: `HTTP ${response.status}` });
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
       const reason = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
-      attempts.push({ attempt, startedAt: new Date(started).toISOString(), durationMs: now() - started, error: reason });
+      attempts.push({ ...record, durationMs: now() - started, error: reason });
     }
   }
-  return { ...base, outcome: "dropped", target: url, signed, attempts, body };
+  return { ...base, outcome: "dropped", method: toQueue ? "MNS" : "HTTP", target, signed, attempts, body };
 }

@@ -6,8 +6,38 @@
  */
 import { randomUUID } from "node:crypto";
 
+/** Error codes of RAM 2015-05-01, as its error catalogue names them. */
+export type RamErrorCode =
+  | "InvalidParameter.PolicyName.InvalidChars"
+  | "InvalidParameter.PolicyName.Length"
+  | "InvalidParameter.RoleName.InvalidChars"
+  | "InvalidParameter.RoleName.Length"
+  | "InvalidParameter.PolicyType"
+  | "InvalidParameter.PolicyDocument.Length"
+  | "InvalidParameter.Description.Length"
+  | "InvalidParameter.VersionId.Format"
+  | "InvalidParameter.RotateStrategy"
+  | "InvalidParameter.MaxSessionDuration"
+  | "MalformedPolicyDocument"
+  | "EntityNotExist.Policy"
+  | "EntityNotExist.Policy.Version"
+  | "EntityNotExist.Role"
+  | "EntityNotExist.Role.Policy"
+  | "EntityAlreadyExists.Policy"
+  | "EntityAlreadyExists.Role"
+  | "EntityAlreadyExists.Role.Policy"
+  | "DeleteConflict.Policy.Version"
+  | "DeleteConflict.Policy.Version.Default"
+  | "DeleteConflict.Role.Policy"
+  | "LimitExceeded.Policy.Version";
+
+/** Error codes of the Mns-open 2022-01-19 queue operations. */
+export type MnsOpenErrorCode = "QueueNotExist" | "QueueAlreadyExist" | "InvalidQueueName";
+
 /** Every error code the emulator can answer with. */
 export type EmulatorErrorCode =
+  | RamErrorCode
+  | MnsOpenErrorCode
   | "MissingParameter"
   | "InvalidParameter"
   | "IncompleteSignature"
@@ -41,6 +71,31 @@ export interface ApiErrorBody {
 }
 
 const STATUS: Readonly<Record<EmulatorErrorCode, number>> = {
+  "InvalidParameter.PolicyName.InvalidChars": 400,
+  "InvalidParameter.PolicyName.Length": 400,
+  "InvalidParameter.RoleName.InvalidChars": 400,
+  "InvalidParameter.RoleName.Length": 400,
+  "InvalidParameter.PolicyType": 400,
+  "InvalidParameter.PolicyDocument.Length": 400,
+  "InvalidParameter.Description.Length": 400,
+  "InvalidParameter.VersionId.Format": 400,
+  "InvalidParameter.RotateStrategy": 400,
+  "InvalidParameter.MaxSessionDuration": 400,
+  MalformedPolicyDocument: 400,
+  "EntityNotExist.Policy": 404,
+  "EntityNotExist.Policy.Version": 404,
+  "EntityNotExist.Role": 404,
+  "EntityNotExist.Role.Policy": 404,
+  "EntityAlreadyExists.Policy": 409,
+  "EntityAlreadyExists.Role": 409,
+  "EntityAlreadyExists.Role.Policy": 409,
+  "DeleteConflict.Policy.Version": 409,
+  "DeleteConflict.Policy.Version.Default": 409,
+  "DeleteConflict.Role.Policy": 409,
+  "LimitExceeded.Policy.Version": 409,
+  QueueNotExist: 404,
+  QueueAlreadyExist: 409,
+  InvalidQueueName: 400,
   MissingParameter: 400,
   InvalidParameter: 400,
   IncompleteSignature: 400,
@@ -115,13 +170,13 @@ export function newRequestId(): string {
   return randomUUID().toUpperCase();
 }
 
-/** Builds the error body for `error`, answered by the endpoint `hostId`. */
-export function errorBody(error: ApiError, requestId: string, hostId: string): ApiErrorBody {
+/** Builds the error body for `error`, answered by the endpoint `hostId` of `product` (e.g. `"Ram"`). */
+export function errorBody(error: ApiError, requestId: string, hostId: string, product = "ICE"): ApiErrorBody {
   return {
     RequestId: requestId,
     HostId: hostId,
     Code: error.code,
     Message: error.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=ICE&requestId=${requestId}`,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${encodeURIComponent(product)}&requestId=${requestId}`,
   };
 }

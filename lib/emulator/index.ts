@@ -1,6 +1,14 @@
 /**
- * A local emulator of the IMS event-callback API (SetEventCallback / GetEventCallback, version
- * 2020-11-09) that verifies real request signatures, with a control surface for tests and demos.
+ * A local emulator of the Alibaba Cloud APIs behind IMS event callbacks, verifying real request
+ * signatures, with a control surface for tests and demos. Every regional endpoint serves:
+ * - IMS (ICE 2020-11-09) SetEventCallback / GetEventCallback;
+ * - Mns-open 2022-01-19 queue operations (what `alicloud.message.ServiceQueue` calls);
+ * - RAM 2015-05-01 policy, role and attachment operations (global state; any endpoint);
+ * - STS 2015-04-01 GetCallerIdentity;
+ * - the MNS queue data API (2015-06-06, XML, `Authorization: MNS ...`) that `@alicloud/mns` speaks,
+ *   the account taken from the AccessKey.
+ * Emitted events are delivered as IMS does: to the HTTP URL, or into the queue when
+ * `AliyunICEDefaultRole` may send to it.
  * Reachable as `pulumi-alicloud-ims-callback/emulator`; the `ims-emulator` command runs it.
  *
  * @example
@@ -16,7 +24,7 @@
  */
 export { startEmulator, EMULATOR_HOST } from "./server";
 export { deliverEvent, iceSignatureHeaders, imsEventTime, IMS_DELIVERY_POLICY } from "./delivery";
-export type { DeliveryAttempt, DeliveryPolicy, DeliveryReport, EmitEventRequest } from "./delivery";
+export type { DeliveryAttempt, DeliveryPolicy, DeliveryReport, EmitEventRequest, QueueWriter } from "./delivery";
 export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./server";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./adminClient";
 export { DEFAULT_TEST_ACCOUNT, parseAccounts, loadAccountsFile } from "./accounts";
@@ -34,7 +42,16 @@ export type {
   ActiveFault,
   RequestCounters,
   RequestLogEntry,
+  QueueInfo,
+  RamInfo,
+  UnhandledCall,
 } from "./control";
+export { QUEUE_DEFAULTS, QUEUE_LIMITS, queueArn, queueNameProblem } from "./queues";
+export type { QueueAttributes } from "./queues";
+export { RAM_VERSION, IMS_SERVICE_ROLE, IMS_SERVICE_ROLE_POLICY, MAX_POLICY_VERSIONS, SYSTEM_POLICY_NAMES } from "./ram";
+export { MNS_OPEN_VERSION } from "./mnsOpen";
+export { STS_VERSION } from "./sts";
+export { MNS_VERSION, mnsStringToSign } from "./mnsData";
 export { SettingStore, SETTING_FIELDS } from "./store";
 export type { StoredSetting, SettingChange } from "./store";
 export type { ApiErrorBody, EmulatorErrorCode } from "./errors";

@@ -4,13 +4,13 @@
  *
  * @packageDocumentation
  */
-import { deliverEvent, IMS_DELIVERY_POLICY, type DeliveryPolicy, type DeliveryReport } from "./delivery";
+import { deliverEvent, IMS_DELIVERY_POLICY, type DeliveryPolicy, type DeliveryReport, type QueueWriter } from "./delivery";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
 import { credentialResolver, DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, parseAccounts } from "./accounts";
-import { API_VERSION, applySet, EMULATOR_REGIONS, EmulatorRegion, getResponse, isEmulatorAction, UNCONFIGURED_SETTING, validateSetParameters } from "./api";
+import { API_VERSION, applySet, EMULATOR_REGIONS, EmulatorRegion, getResponse, UNCONFIGURED_SETTING, validateSetParameters } from "./api";
 import { EmulatorBehaviour, resolveBehaviour } from "./behaviour";
 import {
   ActiveFault,
@@ -19,10 +19,18 @@ import {
   EmulatorControl,
   EmulatorInfo,
   FaultInjection,
+  QueueInfo,
+  RamInfo,
   RequestCounters,
   RequestLogEntry,
   redactParams,
 } from "./control";
+import { handleMnsRequest, MNS_ERROR_STATUS, mnsActionName, MnsCallRecord, MnsDataContext, MnsError, mnsErrorOf, mnsErrorXml, verifyMnsRequest, writeMnsAnswer } from "./mnsData";
+import { mnsOpenProduct } from "./mnsOpen";
+import { Queue, queueArn, QueueAttributes, QUEUE_LIMITS, QueueStore } from "./queues";
+import { IMS_SERVICE_ROLE, RamState } from "./ram";
+import type { RpcProduct } from "./rpc";
+import { stsProduct } from "./sts";
 import { ApiError, ERROR_MESSAGES, errorBody, missingParameterMessage, newRequestId } from "./errors";
 import { claimedAccessKeyId, NonceStore, requestParams, SignedRequest, verifySignature } from "./signature";
 import { StoredSetting, completeSetting, SETTING_FIELDS, SettingStore, writeFileAtomic } from "./store";
@@ -192,11 +200,46 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return region as EmulatorRegion;
   };
 
+  const ram = new RamState(() => store.sectionChanged(), () => behaviour);
+  ram.load(store.attachSection("ram", ram));
+  const queues = new QueueStore(() => store.sectionChanged());
+  queues.load(store.attachSection("queues", queues));
+  for (const account of accounts) await ram.initialiseAccount(account.accountId, account.imsActivated ?? true, now());
+
+  const imsProduct: RpcProduct = {
+    name: "ICE",
+    version: API_VERSION,
+    host: (region) => `ice.${region}.aliyuncs.com`,
+    actions: {
+      SetEventCallback: async (call) => {
+        const invalid = validateSetParameters(call.params, call.behaviour);
+        if (invalid) throw invalid;
+        await store.update(call.accountId, call.region, (current) => applySet(current, call.params, call.behaviour));
+        return { Success: true };
+      },
+      GetEventCallback: (call) => {
+        const { RequestId: _requestId, ...setting } = getResponse(call.requestId, store.get(call.accountId, call.region), call.behaviour);
+        return setting;
+      },
+    },
+  };
+  const products: readonly RpcProduct[] = [imsProduct, ram.product(), mnsOpenProduct(queues), stsProduct((id) => resolveCredential(id)?.sts !== undefined)];
+  const served = (product: RpcProduct | undefined, action: string): boolean => product !== undefined && Object.hasOwn(product.actions, action);
+
+  const record = (entry: RequestLogEntry): void => {
+    control.record(entry);
+    try {
+      options.onRequest?.(entry);
+    } catch {
+      // A failing observer must not break the API.
+    }
+  };
+
   async function handleApi(region: EmulatorRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const time = new Date(now()).toISOString();
     const requestId = newRequestId();
-    const hostId = `ice.${region}.aliyuncs.com`;
+    let product: RpcProduct | undefined;
     let action = "";
     let accessKeyId: string | undefined;
     let params: Record<string, string> = {};
@@ -208,9 +251,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         res.writeHead(status, { "Content-Type": "application/json;charset=utf-8", "x-acs-request-id": requestId });
         res.end(body);
       }
-      const entry: RequestLogEntry = {
+      record({
         time,
         region,
+        product: product?.name ?? "",
         action,
         ...(accessKeyId ? { accessKeyId } : {}),
         status: body === undefined ? 0 : status,
@@ -218,15 +262,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         requestId,
         durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
         params: redactParams(params),
-      };
-      control.record(entry);
-      try {
-        options.onRequest?.(entry);
-      } catch {
-        // A failing observer must not break the API.
-      }
+      });
     };
-    const fail = (error: ApiError): void => finish(error.status, error.code, JSON.stringify(errorBody(error, requestId, hostId)));
+    const fail = (error: ApiError): void => {
+      const errorProduct = product ?? imsProduct;
+      finish(error.status, error.code, JSON.stringify(errorBody(error, requestId, errorProduct.host(region), errorProduct.name)));
+    };
 
     try {
       let body: Buffer;
@@ -247,6 +288,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       };
       action = params.Action ?? header("x-acs-action") ?? "";
       const version = params.Version ?? header("x-acs-version");
+      product = products.find((p) => p.version === version);
       accessKeyId = claimedAccessKeyId(request);
 
       control.count(action, region);
@@ -260,21 +302,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
       }
       if (!action) return fail(new ApiError("MissingParameter", missingParameterMessage("Action")));
-      if (!isEmulatorAction(action)) return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
-      if (!version) return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
-      if (version !== API_VERSION) return fail(new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion));
+      if (!served(product, action)) {
+        control.recordUnhandled(product?.name ?? "", version ?? "", action, time);
+        const servedElsewhere = products.some((p) => served(p, action));
+        if (!servedElsewhere) return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
+        if (!version) return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
+        return fail(new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion));
+      }
 
       const verified = verifySignature(request, { resolveCredential, nonces, now: now() });
       if (!verified.ok) return fail(new ApiError(verified.code, verified.message));
-
-      if (action === "SetEventCallback") {
-        const invalid = validateSetParameters(params, behaviour);
-        if (invalid) return fail(invalid);
-        const setBehaviour = behaviour;
-        await store.update(verified.accountId, region, (current) => applySet(current, params, setBehaviour));
-        return finish(200, "OK", JSON.stringify({ RequestId: requestId, Success: true }));
-      }
-      return finish(200, "OK", JSON.stringify(getResponse(requestId, store.get(verified.accountId, region), behaviour)));
+      const answer = await product!.actions[action]({
+        accountId: verified.accountId,
+        accessKeyId: verified.accessKeyId,
+        region,
+        requestId,
+        params,
+        now: now(),
+        behaviour,
+      });
+      return finish(200, "OK", JSON.stringify({ RequestId: requestId, ...answer }));
     } catch (error) {
       return fail(error instanceof ApiError ? error : new ApiError("InternalError", ERROR_MESSAGES.InternalError));
     }
@@ -294,6 +341,166 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
   }
+
+  const mnsContext: MnsDataContext = { queues, resolveCredential, now };
+
+  /** The MNS queue data API on a region's listener: XML, MNS signature, MNS errors. */
+  async function handleMns(region: EmulatorRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const time = new Date(now()).toISOString();
+    const requestId = newRequestId();
+    const method = req.method ?? "GET";
+    const call: MnsCallRecord = { params: {} };
+    let action = "";
+    let accountId: string | undefined;
+    const aborted = new AbortController();
+    res.on("error", () => undefined);
+    res.on("close", () => {
+      if (!res.writableEnded) aborted.abort();
+    });
+    const finish = (status: number, code: string): void =>
+      record({
+        time,
+        region,
+        product: "MNS",
+        action,
+        ...(call.accessKeyId ? { accessKeyId: call.accessKeyId } : {}),
+        status,
+        code,
+        requestId,
+        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+        params: call.params,
+      });
+    const fail = (error: MnsError): void => {
+      const status = MNS_ERROR_STATUS[error.code];
+      const host = `http://${accountId ?? "<accountId>"}.mns.${region}.aliyuncs.com`;
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(status, { "Content-Type": "text/xml;charset=utf-8", "x-mns-request-id": requestId, "x-mns-version": "2015-06-06" });
+        res.end(mnsErrorXml(error.code, error.message, requestId, host));
+      }
+      finish(status, error.code);
+    };
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader("Connection", "close");
+          return fail(new MnsError("InvalidArgument", `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        }
+        throw error;
+      }
+      const url = new URL(req.url ?? "/", "http://mns.invalid");
+      action = mnsActionName(method, url, body);
+      control.count(action || `${method} ${url.pathname}`, region);
+      const { delayMs, fault } = control.takeFaults(action, region);
+      if (delayMs > 0) await sleep(delayMs);
+      if (closed) {
+        req.socket.destroy();
+        return finish(0, "Dropped");
+      }
+      if (fault) {
+        switch (fault.kind) {
+          case "throttle":
+            return fail(new MnsError("QpsLimitExceeded", "The request was denied because the QPS limit was exceeded."));
+          case "server-error":
+            return fail(fault.status === 500 ? new MnsError("InternalError", "Internal error.") : new MnsError("ServiceUnavailable", "The service is temporarily unavailable."));
+          case "drop":
+            req.socket.destroy();
+            return finish(0, "Dropped");
+          default:
+            res.writeHead(200, { "Content-Type": "text/xml;charset=utf-8", "x-mns-request-id": requestId });
+            res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>');
+            return finish(200, "Malformed");
+        }
+      }
+      const credential = verifyMnsRequest(req, mnsContext, call);
+      accountId = credential.accountId;
+      if (!action) {
+        control.recordUnhandled("MNS", "2015-06-06", `${method} ${url.pathname}`, time);
+        return fail(new MnsError("InvalidRequestURL", `${method} ${url.pathname} is not served by the emulator.`));
+      }
+      const answer = await handleMnsRequest(mnsContext, region, credential, method, url, body, call, aborted.signal);
+      if (res.destroyed) return finish(0, "ClientGone");
+      writeMnsAnswer(res, requestId, answer);
+      return finish(answer.status, answer.status < 300 ? "OK" : "PartialFailure");
+    } catch (error) {
+      return fail(mnsErrorOf(error) ?? new MnsError("InternalError", "Internal error."));
+    }
+  }
+
+  /** IMS's write into a queue: the queue must exist in the region and IMS's role must be allowed to send. */
+  const queueWriter =
+    (accountId: string, region: string): QueueWriter =>
+    async (queueName, body) => {
+      const queue = queues.get(accountId, region, queueName);
+      if (!queue) throw new Error(`QueueNotExist: no queue ${queueName} in ${region}`);
+      const resource = `${queueArn(region, accountId, queueName)}/messages`;
+      const decision = ram.evaluate(accountId, IMS_SERVICE_ROLE, "mns:SendMessage", resource);
+      if (!decision.allowed) throw new Error(`AccessDenied: ${IMS_SERVICE_ROLE} may not mns:SendMessage on ${resource} (${decision.reason})`);
+      const messageBody = behaviour.queueMessageEncoding === "base64" ? Buffer.from(body, "utf8").toString("base64") : body;
+      try {
+        const [message] = await queues.send(queue, [{ MessageBody: messageBody }]);
+        return message.MessageId;
+      } catch (error) {
+        throw new Error(`${(error as { code?: string }).code ?? "Error"}: ${(error as Error).message}`);
+      }
+    };
+
+  const queueInfo = (queue: Queue): QueueInfo => {
+    const time = Date.now();
+    const live = queue.messages.filter((m) => m.EnqueueTime + queue.attributes.MessageRetentionPeriod * 1000 > time);
+    return {
+      accountId: queue.accountId,
+      region: queue.region,
+      name: queue.QueueName,
+      arn: queueArn(queue.region, queue.accountId, queue.QueueName),
+      createTime: queue.CreateTime,
+      lastModifyTime: queue.LastModifyTime,
+      attributes: structuredClone(queue.attributes),
+      tags: { ...queue.tags },
+      messages: {
+        visible: live.filter((m) => m.NextVisibleTime <= time).length,
+        invisible: live.filter((m) => m.NextVisibleTime > time && m.DequeueCount > 0).length,
+        delayed: live.filter((m) => m.NextVisibleTime > time && m.DequeueCount === 0).length,
+      },
+    };
+  };
+  const checkQueueAttributes = (attributes: Partial<QueueAttributes>): Partial<QueueAttributes> => {
+    if (typeof attributes !== "object" || attributes === null) throw new Error("attributes must be an object of queue attributes.");
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(attributes)) {
+      const limits = (QUEUE_LIMITS as Record<string, readonly [number, number]>)[key];
+      if (limits) {
+        if (typeof value !== "number" || !Number.isInteger(value) || value < limits[0] || value > limits[1]) problems.push(`${key} must be an integer from ${limits[0]} to ${limits[1]}.`);
+      } else if (key === "LoggingEnabled") {
+        if (typeof value !== "boolean") problems.push("LoggingEnabled must be a boolean.");
+      } else problems.push(`Unknown or read-only attribute '${key}'; settable: ${[...Object.keys(QUEUE_LIMITS), "LoggingEnabled"].join(", ")}.`);
+    }
+    if (problems.length > 0) throw new Error(problems.join(" "));
+    return attributes;
+  };
+  const ramInfo = (accountId: string): RamInfo => {
+    const account = ram.account(accountId);
+    return {
+      policies: Object.values(account.policies).map((p) => ({
+        name: p.PolicyName,
+        description: p.Description,
+        defaultVersion: p.DefaultVersion,
+        document: p.versions.find((v) => v.VersionId === p.DefaultVersion)?.PolicyDocument ?? "",
+        versions: p.versions.map((v) => v.VersionId),
+        tags: { ...p.tags },
+      })),
+      roles: Object.values(account.roles).map((r) => ({
+        name: r.RoleName,
+        arn: r.Arn,
+        description: r.Description,
+        attachments: r.attachments.map((a) => ({ policyName: a.PolicyName, policyType: a.PolicyType })),
+        tags: { ...r.tags },
+      })),
+    };
+  };
 
   const checkSetting = (setting: Partial<StoredSetting>): Partial<StoredSetting> => {
     if (typeof setting !== "object" || setting === null) throw new Error("setting must be an object of StoredSetting fields.");
@@ -364,7 +571,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const accountId = accountOf(request.accountId);
       const region = regionOf(request.region);
-      const report = await deliverEvent(store.get(accountId, region), { ...request, accountId, region }, deliveryPolicy);
+      const report = await deliverEvent(store.get(accountId, region), { ...request, accountId, region }, deliveryPolicy, Date.now, queueWriter(accountId, region));
       deliveries.push(report);
       return report;
     },
@@ -378,11 +585,55 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       behaviour = resolveBehaviour(changes, behaviour);
       return behaviour;
     },
+    async listQueues(region, accountId) {
+      return queues.list(accountOf(accountId), region === undefined ? undefined : regionOf(region)).map(queueInfo);
+    },
+    async getQueue(region, name, accountId) {
+      const queue = queues.get(accountOf(accountId), regionOf(region), name);
+      return queue ? queueInfo(queue) : undefined;
+    },
+    async putQueueAttributes(region, name, attributes, accountId) {
+      const queue = queues.get(accountOf(accountId), regionOf(region), name);
+      if (!queue) throw new Error(`No queue '${name}' in ${region}.`);
+      await queues.update(queue, checkQueueAttributes(attributes));
+      return queueInfo(queue);
+    },
+    async getRam(accountId) {
+      return ramInfo(accountOf(accountId));
+    },
+    async putPolicyDocument(policyName, document, accountId) {
+      const id = accountOf(accountId);
+      if (typeof document !== "string") throw new Error("document must be a policy document in a JSON string.");
+      const policy = ram.account(id).policies[policyName];
+      if (!policy) throw new Error(`No custom policy '${policyName}' in account ${id}.`);
+      try {
+        await ram.product().actions.CreatePolicyVersion({
+          accountId: id,
+          accessKeyId: "",
+          region: EMULATOR_REGIONS[0],
+          requestId: newRequestId(),
+          params: { PolicyName: policyName, PolicyDocument: document, SetAsDefault: "true", RotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded" },
+          now: now(),
+          behaviour,
+        });
+      } catch (error) {
+        throw new Error(`The policy document is not accepted: ${(error as Error).message}`);
+      }
+      return ramInfo(id).policies.find((p) => p.name === policyName)!;
+    },
+    async setImsActivated(activated, accountId) {
+      if (typeof activated !== "boolean") throw new Error("activated must be true or false.");
+      await ram.setImsActivated(accountOf(accountId), activated, now());
+    },
+    async getUnhandledCalls() {
+      return control.getUnhandled();
+    },
     close: (() => {
       let closing: Promise<void> | undefined;
       return () =>
         (closing ??= (async () => {
           closed = true;
+          queues.close();
           await Promise.all(servers.map(stop));
           await store.flush();
           if (options.discoveryFile) await fs.rm(options.discoveryFile, { force: true });
@@ -393,7 +644,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     for (const [index, region] of EMULATOR_REGIONS.entries()) {
       const server = createServer((req, res) => {
-        handleApi(region, req, res).catch(() => req.socket.destroy());
+        const mns = (req.headers.authorization ?? "").startsWith("MNS ") || (req.url ?? "").startsWith("/queues");
+        (mns ? handleMns : handleApi)(region, req, res).catch(() => req.socket.destroy());
       });
       servers.push(server);
       const port = await listen(server, basePort ? basePort + index : 0);

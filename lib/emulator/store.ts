@@ -37,10 +37,20 @@ export interface SettingChange {
   readonly setting: StoredSetting | undefined;
 }
 
-/** The JSON document of the state file. */
+/** The JSON document of the state file: the settings, plus one entry per registered section. */
 interface StateFile {
   readonly version: 1;
   readonly accounts: Record<string, Record<string, StoredSetting>>;
+  readonly [section: string]: unknown;
+}
+
+/**
+ * Another part of the emulator's state kept in the same file (RAM, queues): its JSON is read once
+ * at start and written with every change of the file.
+ */
+export interface StateSection {
+  /** The section's JSON for the state file. */
+  save(): unknown;
 }
 
 /**
@@ -112,6 +122,8 @@ interface Waiter {
 export class SettingStore {
   private readonly settings = new Map<string, Map<string, StoredSetting>>();
   private readonly listeners = new Set<(change: SettingChange) => void>();
+  private readonly sections = new Map<string, StateSection>();
+  private loadedSections: Record<string, unknown> = {};
   private generation = 0;
   private written = 0;
   private writing = false;
@@ -154,6 +166,8 @@ export class SettingStore {
     if (typeof accounts !== "object" || accounts === null || Array.isArray(accounts)) {
       throw new Error(`The emulator state file ${file} has no "accounts" object; fix it or move it away.`);
     }
+    const { version: _version, accounts: _accounts, ...sections } = state as StateFile;
+    this.loadedSections = sections;
     for (const [accountId, regions] of Object.entries(accounts)) {
       if (typeof regions !== "object" || regions === null) continue;
       for (const [region, setting] of Object.entries(regions)) {
@@ -225,6 +239,22 @@ export class SettingStore {
     return () => void this.listeners.delete(listener);
   }
 
+  /**
+   * Keeps `section` in the state file under `name` and returns the JSON stored there at start
+   * (`undefined` when none). The section's owner calls {@link SettingStore.sectionChanged}
+   * after each change.
+   */
+  attachSection(name: string, section: StateSection): unknown {
+    if (name === "version" || name === "accounts" || this.sections.has(name)) throw new Error(`State section '${name}' is taken.`);
+    this.sections.set(name, section);
+    return this.loadedSections[name];
+  }
+
+  /** Records that a section changed; resolves once the state file holds the change. */
+  sectionChanged(): Promise<void> {
+    return this.persist();
+  }
+
   /** Resolves once every change made so far is in the state file. */
   flush(): Promise<void> {
     return this.persist(false);
@@ -244,8 +274,9 @@ export class SettingStore {
     try {
       while (this.written < this.generation) {
         const target = this.generation;
-        const state: StateFile = { version: 1, accounts: {} };
+        const state: Record<string, unknown> & StateFile = { ...this.loadedSections, version: 1, accounts: {} };
         for (const { accountId, region, setting } of this.list()) (state.accounts[accountId] ??= {})[region] = setting;
+        for (const [name, section] of this.sections) state[name] = section.save();
         try {
           await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
           this.written = target;

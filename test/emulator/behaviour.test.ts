@@ -22,15 +22,21 @@ const get = () => callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback")
 const set = (params: Record<string, string>) => callSdk(sdkClient(emulator.endpoints[SH]), "SetEventCallback", params);
 
 describe("resolveBehaviour", () => {
-  it("defaults to empty / partial / allowed", () => {
-    expect(resolveBehaviour()).toEqual({ unconfiguredRead: "empty", setSemantics: "partial", emptyEventList: "allowed" });
+  it("defaults to empty / partial / allowed / no queue grant / raw message bodies", () => {
+    expect(resolveBehaviour()).toEqual({
+      unconfiguredRead: "empty",
+      setSemantics: "partial",
+      emptyEventList: "allowed",
+      imsQueueGrant: "none",
+      queueMessageEncoding: "raw",
+    });
   });
   it("merges overrides and ignores undefined values", () => {
     expect(resolveBehaviour({ setSemantics: "replace", emptyEventList: undefined })).toEqual({ ...DEFAULT_BEHAVIOUR, setSemantics: "replace" });
   });
   it("names every unknown switch and bad value at once", () => {
     expect(() => resolveBehaviour({ unconfiguredRead: "null", deleteSemantics: "x" })).toThrow(
-      `Behaviour 'unconfiguredRead' must be one of "empty", "omitted", got "null".\nUnknown behaviour switch 'deleteSemantics'; known: unconfiguredRead, setSemantics, emptyEventList.`,
+      `Behaviour 'unconfiguredRead' must be one of "empty", "omitted", got "null".\nUnknown behaviour switch 'deleteSemantics'; known: unconfiguredRead, setSemantics, emptyEventList, imsQueueGrant, queueMessageEncoding.`,
     );
     expect(() => resolveBehaviour("replace")).toThrow("behaviour must be an object");
   });

@@ -69,6 +69,29 @@ export async function callSdk(client: OpenApi, action: string, query: Record<str
   return response.body as Record<string, unknown>;
 }
 
+/** Calls any RPC action (RAM, Mns-open, STS, ...) through the SDK, parameters form-encoded in the body as the alicloud plugin sends them. */
+export async function callRpc(
+  client: OpenApi,
+  action: string,
+  version: string,
+  body: Record<string, string | number | boolean> = {},
+): Promise<Record<string, unknown>> {
+  const params = new $OpenApiUtil.Params({
+    action,
+    version,
+    protocol: "HTTP",
+    pathname: "/",
+    method: "POST",
+    authType: "AK",
+    style: "RPC",
+    reqBodyType: "formData",
+    bodyType: "json",
+  });
+  const form = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
+  const response = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ body: form }), new RuntimeOptions({}));
+  return response.body as Record<string, unknown>;
+}
+
 /** The error an SDK call failed with (fails the test if it succeeded). */
 export async function sdkError(call: Promise<unknown>): Promise<{ code: string; statusCode: number; data: Record<string, unknown> }> {
   try {
