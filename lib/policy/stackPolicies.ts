@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_IMS_ROLE_NAME, QUEUE_SEND_ACTIONS } from "../shared/ram";
+import { IMS_SERVICE_ROLE_NAME, QUEUE_SEND_ACTIONS } from "../shared/ram";
 import { QUEUE_NAME_PREFIX } from "../shared/validation";
 import { callbackSubject, readCallback, type CallbackUnderPolicy } from "./callbackPolicies";
 import { queueSendGrantProblems } from "./ramGrants";
@@ -122,12 +122,12 @@ export const imsRoleLeastPrivilege: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      roleNames: { type: "array", items: { type: "string" }, default: [DEFAULT_IMS_ROLE_NAME] },
+      roleNames: { type: "array", items: { type: "string" }, default: [IMS_SERVICE_ROLE_NAME] },
     },
   },
   validateStack: (args, report) => {
     const config = args.getConfig<ImsRoleConfig>();
-    const roles = (Array.isArray(config.roleNames) ? config.roleNames : [DEFAULT_IMS_ROLE_NAME]).map((r) => r.toLowerCase());
+    const roles = (Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME]).map((r) => r.toLowerCase());
     const policies = args.resources.filter((r) => r.type === RAM_POLICY_TYPE);
     const reported = new Set<string>();
     for (const attachment of args.resources.filter((r) => r.type === RAM_ROLE_POLICY_ATTACHMENT_TYPE)) {

@@ -5,8 +5,12 @@
  * @packageDocumentation
  */
 
-/** IMS's service role, created when IMS is activated in an account; IMS writes to queues with it. */
-export const DEFAULT_IMS_ROLE_NAME = "AliyunICEDefaultRole";
+/**
+ * IMS's service role. SetEventCallback has no role parameter: IMS always writes to queues as this
+ * role, which IMS creates when the service is activated in an account. A policy attached to any
+ * other role has no effect on delivery, and a stack must never create (and later delete) this one.
+ */
+export const IMS_SERVICE_ROLE_NAME = "AliyunICEDefaultRole";
 
 /**
  * The RAM actions IMS may need to deliver into a queue. The MNS permission table maps batch sends
