@@ -12,6 +12,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CREDENTIAL_SECRET_VARIABLES, resolveCredential, type StackConfigReader } from "./credentials";
 import { ImsClient } from "./imsClient";
+import { partialStateError, raceCheckDelay, UNCONFIRMED_WRITE, UnconfirmedWriteError, unownedSettingError, writeAndConfirm } from "./ownership";
 import { type ImsEndpointType } from "../shared/regions";
 import {
   describeSetting,
@@ -105,23 +106,20 @@ export async function diff(_id: string, olds: EventCallbackOutputs, news: EventC
 }
 
 /**
- * Takes over the region's setting: reads it first, refuses to overwrite a different one unless
- * `adoptExisting` is set, writes the declared setting and reads it back.
+ * Takes over the region's setting: reads it first and refuses any setting this stack has not
+ * recorded, identical or not, unless `adoptExisting` is set; writes the declared setting and reads
+ * it back after the race-check delay. A write that may have landed but could not be confirmed is
+ * recorded as partial state (see ./ownership).
  */
 export async function create(inputs: EventCallbackInputs): Promise<dynamic.CreateResult> {
+  const delayMs = raceCheckDelay(stackConfig?.get("ims-callback:raceCheckDelayMs"), process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS);
   const client = clientFor(inputs.region);
-  const desired = desiredSetting(inputs);
   const live = await client.getEventCallback();
   const previous = isConfigured(live) ? live : null;
-  if (previous && !sameSetting(previous, desired) && inputs.adoptExisting !== true) {
-    throw new Error(
-      `IMS already has an event callback setting in ${inputs.region} that this stack did not create: ` +
-        `${describeSetting(previous)}. To take it over, set adoptExisting: true (with deletionPolicy "restore", ` +
-        `the default, destroy puts it back); to leave it alone, remove this resource or pick another region.`,
-    );
+  if (previous && inputs.adoptExisting !== true) {
+    throw unownedSettingError(inputs.region, previous, desiredSetting(inputs));
   }
-  await client.setEventCallback(desired);
-  await confirm(client, inputs.region, desired);
+  await writeOwned(client, inputs, previous, delayMs);
   return { id: inputs.region, outs: outputsFor(inputs, previous) };
 }
 
@@ -157,22 +155,36 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
   return { id: region, props: withoutUndefined(outs), inputs: withoutUndefined(liveInputs) };
 }
 
-/** Writes the new setting when a live property changed (one Set and one read-back); else no call. */
+/**
+ * Writes the new setting when a live property changed (one Set and one read-back); else no call,
+ * unless an earlier write was recorded unconfirmed: then the region is read, and the write is
+ * completed only if it had not landed and nobody else wrote the region since.
+ */
 export async function update(_id: string, olds: EventCallbackOutputs, news: EventCallbackInputs): Promise<dynamic.UpdateResult> {
   const desired = desiredSetting(news);
-  if (settingDifferences(storedSetting(olds), desired).length > 0) {
+  const previous = olds.previousSetting ?? null;
+  const changed = settingDifferences(storedSetting(olds), desired).length > 0;
+  const unconfirmed = (olds as unknown as Record<string, unknown>)[UNCONFIRMED_WRITE] === true;
+  if (changed || unconfirmed) {
     const client = clientFor(news.region);
-    await client.setEventCallback(desired);
-    await confirm(client, news.region, desired);
+    const live = changed ? undefined : await client.getEventCallback();
+    if (live && !sameSetting(live, desired) && !sameSetting(live, previous ?? EMPTY_SETTING)) {
+      throw new Error(
+        `The IMS event callback setting in ${news.region} is neither the one an earlier, unconfirmed write of this stack sent ` +
+          `nor the one found before it (now: ${describeSetting(live)}): someone else wrote the region. It was left as it is. ` +
+          'Run "pulumi refresh" to accept the current setting, or "pulumi up --refresh" to write this stack\'s setting over it.',
+      );
+    }
+    if (!live || !sameSetting(live, desired)) await writeOwned(client, news, previous, 0);
   }
-  return { outs: outputsFor(news, olds.previousSetting ?? null) };
+  return { outs: outputsFor(news, previous) };
 }
 
 /**
- * Applies the deletion policy. `retain` makes no call. Otherwise the live setting is read first and
- * left alone with an error if someone changed it since this stack last wrote it; then the setting
- * from before the takeover is restored (`restore`, or nothing when there was none) or cleared
- * (`clear`) with one call, and read back.
+ * Applies the deletion policy. `retain` makes no call. Otherwise the live setting is read first:
+ * when it already is the target (the setting from before the takeover for `restore`, nothing for
+ * `clear`) no write is made; when someone changed it since this stack last wrote it, it is left
+ * alone with an error; else the target is written with one call and read back.
  */
 export async function remove(_id: string, props: EventCallbackOutputs): Promise<void> {
   const policy: DeletionPolicy = props.deletionPolicy ?? "restore";
@@ -181,6 +193,10 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
   }
   const client = clientFor(props.region);
   const live = await client.getEventCallback();
+  const target = policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
+  if (sameSetting(live, target)) {
+    return;
+  }
   const ours = storedSetting(props);
   if (isConfigured(live) && !sameSetting(live, ours)) {
     throw new Error(
@@ -189,12 +205,7 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
         `and then destroy, or set deletionPolicy: "retain" to leave the region as it is.`,
     );
   }
-  const target = policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
-  if (!isConfigured(live) && !isConfigured(target)) {
-    return;
-  }
-  await client.setEventCallback(target);
-  await confirm(client, props.region, target);
+  await writeAndConfirm(client, props.region, target, 0);
 }
 
 /** The setting the inputs declare. */
@@ -238,14 +249,18 @@ function outputsFor(inputs: EventCallbackInputs, previous: CallbackSetting | nul
   };
 }
 
-async function confirm(client: ImsClient, region: string, expected: CallbackSetting): Promise<void> {
-  const after = await client.getEventCallback();
-  const differences = settingDifferences(after, expected);
-  if (differences.length > 0) {
-    throw new Error(
-      `IMS accepted SetEventCallback in ${region} but reading it back differs in ${differences.join(", ")} ` +
-        `(now: ${describeSetting(after)}). Another writer may have changed it at the same time; run "pulumi up --refresh" to converge.`,
-    );
+/**
+ * Writes the setting `inputs` declare and confirms it; a write that may have landed unconfirmed is
+ * handed to the engine as partial state, so the resource (and `previous`) is recorded anyway.
+ */
+async function writeOwned(client: ImsClient, inputs: EventCallbackInputs, previous: CallbackSetting | null, raceCheckDelayMs: number): Promise<void> {
+  try {
+    await writeAndConfirm(client, inputs.region, desiredSetting(inputs), raceCheckDelayMs);
+  } catch (error) {
+    if (!(error instanceof UnconfirmedWriteError)) throw error;
+    // The host drops __provider from partial state unless given: delete and refresh need it.
+    const recorded = { ...outputsFor(inputs, previous), [UNCONFIRMED_WRITE]: true, __provider: inputs.__provider };
+    throw partialStateError(inputs.region, recorded, error);
   }
 }
 

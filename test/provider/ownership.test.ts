@@ -1,0 +1,255 @@
+/**
+ * Who owns a region's setting, pinned down at the provider's level against the local emulator (real
+ * HTTP, real signatures, injected faults): an interrupted create is still recorded (with what was
+ * there before), a setting this stack has not recorded is never taken over silently, and two
+ * creates racing for one region do not both succeed. test/e2e/ownership.test.ts runs the same cases
+ * through the real engine.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import * as runtime from "../../lib/provider/runtime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/provider/runtime";
+import { ConcurrentWriteError, raceCheckDelay, UNCONFIRMED_WRITE } from "../../lib/provider/ownership";
+import { countCalls } from "../helpers/emulator";
+
+const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
+let emulator: EmulatorHandle;
+let dir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-ownership-"));
+  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
+  delete process.env.ALICLOUD_ACCESS_KEY;
+  delete process.env.ALICLOUD_SECRET_KEY;
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await emulator.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  runtime.resetConfiguration();
+  process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
+  process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
+  await emulator.reset();
+  for (const region of Object.keys(emulator.endpoints)) await emulator.clearSetting(region, ACCOUNT);
+});
+
+const PROVIDER_CODE = "exports.handler = () => ({});";
+const inputs = (region: string, extra: Partial<EventCallbackInputs> = {}): EventCallbackInputs => ({
+  region,
+  callbackType: "HTTP",
+  callbackUrl: "https://media.example.com/ims",
+  eventTypes: ["ProduceMediaComplete"],
+  authKey: "Abc123def",
+  adoptExisting: false,
+  deletionPolicy: "restore",
+  allowUndocumentedRegion: false,
+  __provider: PROVIDER_CODE,
+  ...extra,
+});
+const THEIRS = { CallbackType: "MNS", CallbackURL: "", CallbackQueueName: "ice-callback-theirs", EventTypeList: "FileUploadComplete", AuthSwitch: "off", AuthKey: "" };
+const calls = async () => countCalls(await emulator.getCounters());
+const NOTHING = { CallbackURL: "", CallbackQueueName: "", EventTypeList: "" };
+
+/** What the dynamic-provider host reads from an error thrown by create or update. */
+interface HostError {
+  message: string;
+  id?: string;
+  properties?: Record<string, unknown>;
+  reasons?: string[];
+}
+async function failure(promise: Promise<unknown>): Promise<HostError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as HostError;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("a create whose write landed but could not be confirmed", () => {
+  it("hands the engine partial state with the id, the setting written and the one found before, then completes and clears on destroy", async () => {
+    // The first read and the write go through; every read-back fails.
+    await emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 5, skip: 1 });
+    const error = await failure(runtime.create(inputs("cn-shanghai")));
+    expect(error.message).toMatch(/^IMS SetEventCallback in cn-shanghai was sent but could not be confirmed: IMS GetEventCallback in cn-shanghai failed: ServiceUnavailable/);
+    expect(error.message).toContain("The resource is recorded with the setting it wrote and the one found before it, so destroy still puts the region back");
+    expect(error.id).toBe("cn-shanghai");
+    expect(error.reasons).toEqual([error.message]);
+    expect(error.properties).toMatchObject({
+      region: "cn-shanghai",
+      callbackUrl: "https://media.example.com/ims",
+      previousSetting: null,
+      [UNCONFIRMED_WRITE]: true,
+      // The host does not add the provider code to partial state: delete and refresh need it.
+      __provider: PROVIDER_CODE,
+    });
+    expect(Object.values(error.properties!)).not.toContain(undefined);
+    expect(await emulator.getSetting("cn-shanghai", ACCOUNT)).toMatchObject({ CallbackURL: "https://media.example.com/ims" });
+
+    // The next up: the engine calls update with the partial state; the region is read and the write confirmed.
+    await emulator.reset();
+    const partial = error.properties as unknown as EventCallbackOutputs;
+    const { outs } = await runtime.update("cn-shanghai", partial, inputs("cn-shanghai"));
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+    expect(outs).toMatchObject({ previousSetting: null });
+
+    // Destroy ("restore", nothing was there before) clears the region the stack wrote.
+    await runtime.remove("cn-shanghai", outs as EventCallbackOutputs);
+    expect(await emulator.getSetting("cn-shanghai", ACCOUNT)).toMatchObject(NOTHING);
+  });
+
+  it("records an adopted setting as found, so destroy puts it back after an interrupted takeover", async () => {
+    await emulator.putSetting("cn-beijing", THEIRS, ACCOUNT);
+    await emulator.injectFault({ action: "GetEventCallback", region: "cn-beijing", kind: "drop", count: 5, skip: 1 });
+    const error = await failure(runtime.create(inputs("cn-beijing", { adoptExisting: true })));
+    expect(error.properties).toMatchObject({ previousSetting: { queueName: "ice-callback-theirs" } });
+    await runtime.remove("cn-beijing", error.properties as unknown as EventCallbackOutputs);
+    expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
+  });
+
+  it("completes on the next update a write that had not landed, and refuses one someone else overwrote", async () => {
+    const partial = { ...runtimeOutputs(inputs("cn-shenzhen")), [UNCONFIRMED_WRITE]: true } as unknown as EventCallbackOutputs;
+    // Nothing landed: the region is as found (empty), so the write is made now.
+    const { outs } = await runtime.update("cn-shenzhen", partial, inputs("cn-shenzhen"));
+    expect(await calls()).toEqual({ get: 2, set: 1 });
+    expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+    expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toMatchObject({ CallbackURL: "https://media.example.com/ims" });
+
+    // Someone else wrote the region since: left alone, with an error.
+    await emulator.putSetting("cn-shenzhen", THEIRS, ACCOUNT);
+    await emulator.reset();
+    await expect(runtime.update("cn-shenzhen", partial, inputs("cn-shenzhen"))).rejects.toThrow(
+      'The IMS event callback setting in cn-shenzhen is neither the one an earlier, unconfirmed write of this stack sent nor the one found before it (now: MNS to queue "ice-callback-theirs", events FileUploadComplete): someone else wrote the region.',
+    );
+    expect((await calls()).set).toBe(0);
+  });
+
+  it("does not claim the region when the write was refused by the service", async () => {
+    await emulator.injectFault({ action: "SetEventCallback", region: "us-west-1", kind: "throttle", count: 5 });
+    const error = await failure(runtime.create(inputs("us-west-1")));
+    expect(error.message).toMatch(/^IMS SetEventCallback in us-west-1 failed: Throttling.User/);
+    expect(error.id).toBeUndefined();
+    expect(await calls()).toEqual({ get: 1, set: 5 });
+  });
+
+  it("finds a write whose every answer was lost in place and succeeds", async () => {
+    const proxy = await answerLosingProxy(emulator.endpoints["ap-southeast-1"], 5);
+    process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ ...emulator.endpoints, "ap-southeast-1": proxy.url });
+    try {
+      const { outs } = await runtime.create(inputs("ap-southeast-1"));
+      expect(proxy.lostAnswers()).toBe(5);
+      expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+      // Get, 5 Sets whose answers were lost, the Get that found the write, the read-back.
+      expect(await calls()).toEqual({ get: 3, set: 5 });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("a setting this stack has not recorded", () => {
+  it("is refused even when identical to the declared one, naming both remedies, with no write", async () => {
+    await runtime.create(inputs("cn-hangzhou"));
+    await emulator.reset();
+    // A second stack (or this one after a killed up) declares the very same setting.
+    const error = await failure(runtime.create(inputs("cn-hangzhou")));
+    expect(error.message).toBe(
+      'IMS already has an event callback setting in cn-hangzhou that this stack did not create: HTTP to URL "https://media.example.com/ims", events ProduceMediaComplete, authentication on, identical to the one declared here. ' +
+        "A setting this stack has not recorded is someone else's even when identical (another stack would later overwrite or clear it), so it is not taken over silently. To take it over, set adoptExisting: true. " +
+        'If it is this stack\'s own write from a "pulumi up" killed before the engine recorded it (Pulumi warns that this resource was "interrupted while creating"), set adoptExisting: true with deletionPolicy: "clear", so that destroy removes it; then "pulumi refresh --clear-pending-creates" drops the stale pending operation.',
+    );
+    expect(error.message).not.toContain("Abc123def");
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+  });
+
+  it("is taken over with adoptExisting and recorded as found", async () => {
+    await runtime.create(inputs("cn-hangzhou"));
+    const { outs } = await runtime.create(inputs("cn-hangzhou", { adoptExisting: true }));
+    expect(outs.previousSetting).toMatchObject({ callbackUrl: "https://media.example.com/ims" });
+  });
+});
+
+describe("two creates racing for one region", () => {
+  it("do not both succeed: the one whose write was overwritten fails naming the race and claims nothing", async () => {
+    process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "1500";
+    // Both read the empty region; the second write to arrive is held 500 ms, so without a delayed
+    // read-back the first create would confirm its own write before the second one lands.
+    await emulator.injectFault({ action: "SetEventCallback", region: "cn-shanghai", kind: "latency", latencyMs: 500, skip: 1 });
+    const a = inputs("cn-shanghai", { callbackUrl: "https://a.example.com/ims" });
+    const b = inputs("cn-shanghai", { callbackUrl: "https://b.example.com/ims" });
+    const results = await Promise.allSettled([runtime.create(a), runtime.create(b)]);
+    const fulfilled = results.filter((r) => r.status === "fulfilled");
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    const loser = rejected[0].reason as HostError;
+    expect(loser).toBeInstanceOf(ConcurrentWriteError);
+    expect(loser.id).toBeUndefined();
+    const winnerUrl = results[0].status === "fulfilled" ? a.callbackUrl : b.callbackUrl;
+    expect(loser.message).toBe(
+      `IMS accepted SetEventCallback in cn-shanghai, but reading it back 1500 ms later finds another setting (differs in callbackUrl; now: HTTP to URL "${winnerUrl}", events ProduceMediaComplete, authentication on). ` +
+        "Another stack, script or console user wrote the region at the same moment and its write came last.",
+    );
+    expect((await emulator.getSetting("cn-shanghai", ACCOUNT))?.CallbackURL).toBe(winnerUrl);
+  });
+});
+
+describe("raceCheckDelay", () => {
+  it("defaults to 2 s, prefers stack config, and refuses what is not a whole number of ms", () => {
+    expect(raceCheckDelay(undefined, undefined)).toBe(2000);
+    expect(raceCheckDelay("0", "500")).toBe(0);
+    expect(raceCheckDelay(undefined, "500")).toBe(500);
+    expect(() => raceCheckDelay("2s", undefined)).toThrow('stack config ims-callback:raceCheckDelayMs must be a whole number of milliseconds from 0 to 60000, got "2s".');
+  });
+});
+
+/** The outputs a successful create would have recorded for `declared` (nothing found before). */
+function runtimeOutputs(declared: EventCallbackInputs): Record<string, unknown> {
+  const { __provider: _code, ...rest } = declared;
+  return { ...rest, authSwitch: "on", previousSetting: null, stateVersion: 1 };
+}
+
+/**
+ * A proxy in front of an emulator endpoint that forwards the first `count` SetEventCallback calls
+ * and then drops the connection instead of answering: the write lands, its answer is lost.
+ */
+async function answerLosingProxy(target: string, count: number): Promise<{ url: string; lostAnswers(): number; close(): Promise<void> }> {
+  let lost = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const isSet = `${req.url} ${req.headers["x-acs-action"] ?? ""} ${body.toString()}`.includes("SetEventCallback");
+      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on("data", (c: Buffer) => parts.push(c));
+        answer.on("end", () => {
+          if (isSet && lost < count) {
+            lost++;
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(parts));
+        });
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    lostAnswers: () => lost,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
