@@ -24,8 +24,8 @@ export {
   type ImsCallbackQueueTarget,
 } from "./program/imsCallback";
 export {
-  DEFAULT_IMS_ROLE_NAME,
   ImsQueueAuthorization,
+  IMS_SERVICE_ROLE_NAME,
   type AuthorizedQueue,
   type ImsQueueAuthorizationArgs,
 } from "./program/queueAuthorization";

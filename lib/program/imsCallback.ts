@@ -6,10 +6,17 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { ImsQueueAuthorization } from "./queueAuthorization";
+import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
+import { inRegionOf, regionalProviderArgs } from "./regionalProvider";
+import { stackScopedName } from "../shared/names";
 import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
-import { queueNameProblems, QUEUE_NAME_PREFIX, type DeletionPolicy } from "../shared/validation";
+import {
+  MAX_QUEUE_NAME_LENGTH,
+  queueNameProblems,
+  QUEUE_NAME_PREFIX,
+  type DeletionPolicy,
+} from "../shared/validation";
 
 /** The HTTP(S) method. */
 export interface ImsCallbackHttpTarget {
@@ -48,9 +55,10 @@ export interface ImsCallbackQueueOptions {
 /** The queue (MNS) method. */
 export interface ImsCallbackQueueTarget {
   /**
-   * The queue to create. Must start with `ice-callback-`.
+   * The queue to create: starts with `ice-callback-`, then letters, digits and hyphens, at most 120
+   * characters, unique per account and region.
    *
-   * @default "ice-callback-<component name>"
+   * @default "ice-callback-<project>-<stack>-<component name>-<hash>" (unique per project and stack)
    */
   readonly name?: string;
   /**
@@ -70,20 +78,21 @@ export interface ImsCallbackQueueTarget {
  */
 export type ImsCallbackAuthorization = "create" | "skip" | ImsQueueAuthorization;
 
-/** Arguments of {@link ImsCallback}. */
+/**
+ * Arguments of {@link ImsCallback}.
+ *
+ * Providers come from the component's options, as for any component: `{ provider }` or
+ * `{ providers: [...] }` with an alicloud provider is used for the queue and the RAM resources, and
+ * must be for `region` (checked at preview). Without one, the component derives a provider for
+ * `region` from the stack's `alicloud:*` config for the queue, and RAM uses the default provider.
+ */
 export interface ImsCallbackArgs {
   /**
-   * The IMS region. Required unless `provider` is given, whose region is then used.
+   * The IMS region of the setting, and of the queue.
    *
    * @example "cn-shanghai"
    */
-  readonly region?: pulumi.Input<string>;
-  /**
-   * The alicloud provider of the region, used for the queue and the RAM resources.
-   *
-   * @default the default alicloud provider
-   */
-  readonly provider?: alicloud.Provider;
+  readonly region: pulumi.Input<string>;
   /** Deliver by HTTP(S) POST. Give exactly one of `http` and `queue`. */
   readonly http?: ImsCallbackHttpTarget;
   /** Deliver to a queue (Alibaba's recommendation for reliability). Give exactly one of `http` and `queue`. */
@@ -95,15 +104,12 @@ export interface ImsCallbackArgs {
    */
   readonly eventTypes: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Queue method only: how IMS is authorized to write to the queue.
+   * Queue method only: how IMS is authorized to write to the queue. IMS always writes as its service
+   * role `AliyunICEDefaultRole`, so `"create"` attaches a policy to that role (which must exist).
    *
    * @default "create"
    */
   readonly authorization?: ImsCallbackAuthorization;
-  /** Role for `authorization: "create"`. `@default "AliyunICEDefaultRole"` */
-  readonly roleName?: pulumi.Input<string>;
-  /** Create the role for `authorization: "create"`. `@default false` */
-  readonly createRole?: boolean;
   /** Account id in the queue ARN. `@default` the caller's account */
   readonly accountId?: pulumi.Input<string>;
   /** See {@link EventCallbackArgs.adoptExisting}. `@default false` */
@@ -128,16 +134,17 @@ export interface AppliedCallbackSetting {
  * The IMS event callback of one region, with everything it needs.
  *
  * - HTTP method: the setting only.
- * - Queue method: the queue (`alicloud.message.ServiceQueue`, or an existing one), the RAM
- *   authorization for IMS to send to it, then the setting — applied only after both exist.
+ * - Queue method: the queue (`alicloud.message.ServiceQueue` in `region`, or an existing one), the
+ *   RAM authorization for IMS to send to it, then the setting — applied only after both exist.
  *
  * @example
  * ```ts
- * new ImsCallback("media", {
+ * const media = new ImsCallback("media", {
  *   region: "cn-shanghai",
- *   queue: {},                                   // creates "ice-callback-media"
+ *   queue: {}, // creates "ice-callback-<project>-<stack>-media-<hash>" in cn-shanghai
  *   eventTypes: ["ProduceMediaComplete"],
  * });
+ * export const queueName = media.queueName; // what a consumer reads
  * ```
  */
 export class ImsCallback extends pulumi.ComponentResource {
@@ -145,14 +152,14 @@ export class ImsCallback extends pulumi.ComponentResource {
   readonly callback: EventCallback;
   /** The applied setting, without the key. */
   readonly setting: pulumi.Output<AppliedCallbackSetting>;
-  /** The authentication key (secret), HTTP only. */
-  readonly authKey: pulumi.Output<string | undefined>;
-  /** The queue name (queue method). */
-  readonly queueName: pulumi.Output<string | undefined>;
-  /** The RAM role name (queue method with an authorization). */
-  readonly roleName: pulumi.Output<string | undefined>;
-  /** The RAM policy name (queue method with an authorization). */
-  readonly policyName: pulumi.Output<string | undefined>;
+  /** The authentication key (secret), HTTP only; `null` when authentication is off. */
+  readonly authKey: pulumi.Output<string | null>;
+  /** The queue name (queue method); `null` for HTTP. */
+  readonly queueName: pulumi.Output<string | null>;
+  /** The RAM role name (queue method with an authorization); else `null`. */
+  readonly roleName: pulumi.Output<string | null>;
+  /** The RAM policy name (queue method with an authorization); else `null`. */
+  readonly policyName: pulumi.Output<string | null>;
   /** The created queue, if any. */
   readonly queue?: alicloud.message.ServiceQueue;
   /** The authorization in use (created or shared), if any. */
@@ -162,13 +169,7 @@ export class ImsCallback extends pulumi.ComponentResource {
     super("alicloud-ims-callback:index:ImsCallback", name, {}, opts);
     validateComponentArgs(name, args);
 
-    const region: pulumi.Input<string> =
-      args.region ??
-      args.provider!.region.apply((r) => {
-        if (!r) throw new Error(`ImsCallback "${name}": region: the given provider has no region; set region.`);
-        return r;
-      });
-    const alicloudOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+    const region = args.region;
     const dependsOn: pulumi.Resource[] = [];
     let queueName: pulumi.Input<string> | undefined;
 
@@ -177,10 +178,14 @@ export class ImsCallback extends pulumi.ComponentResource {
         queueName = args.queue.existingQueueName;
       } else {
         const { options = {} } = args.queue;
+        const plannedName = args.queue.name ?? defaultQueueName(name);
+        const inherited = this.getProvider("alicloud:message/serviceQueue:ServiceQueue");
+        const provider =
+          inherited ?? new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
         this.queue = new alicloud.message.ServiceQueue(
           `${name}-queue`,
-          { queueName: args.queue.name ?? `${QUEUE_NAME_PREFIX}${name}`, ...options },
-          alicloudOpts,
+          { ...options, queueName: inherited ? inRegionOf(name, inherited, region, plannedName) : plannedName },
+          { parent: this, provider },
         );
         queueName = this.queue.queueName;
         dependsOn.push(this.queue);
@@ -189,14 +194,8 @@ export class ImsCallback extends pulumi.ComponentResource {
       if (authorization === "create") {
         this.authorization = new ImsQueueAuthorization(
           `${name}-authorization`,
-          {
-            queues: [{ region, queueName }],
-            roleName: args.roleName,
-            createRole: args.createRole,
-            accountId: args.accountId,
-            policyName: `ims-callback-${name}-send`,
-          },
-          { parent: this, provider: args.provider },
+          { queues: [{ region, queueName }], accountId: args.accountId, policyName: defaultPolicyName(name) },
+          { parent: this },
         );
         dependsOn.push(this.authorization);
       } else if (authorization !== "skip") {
@@ -228,15 +227,16 @@ export class ImsCallback extends pulumi.ComponentResource {
       .apply(([r, callbackType, callbackUrl, q, eventTypes, authSwitch]) => ({
         region: r,
         callbackType,
-        callbackUrl,
-        queueName: q,
+        ...(callbackUrl ? { callbackUrl } : {}),
+        ...(q ? { queueName: q } : {}),
         eventTypes,
         authSwitch,
       }));
+    // Outputs that do not apply are null: an undefined stack output is dropped with a warning.
     this.authKey = c.authKey;
-    this.queueName = pulumi.output(queueName);
-    this.roleName = this.authorization ? this.authorization.roleName : pulumi.output(undefined);
-    this.policyName = this.authorization ? this.authorization.policyName : pulumi.output(undefined);
+    this.queueName = queueName === undefined ? pulumi.output(null) : pulumi.output(queueName);
+    this.roleName = this.authorization ? this.authorization.roleName : pulumi.output(null);
+    this.policyName = this.authorization ? this.authorization.policyName : pulumi.output(null);
     this.registerOutputs({
       setting: this.setting,
       authKey: this.authKey,
@@ -260,8 +260,8 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
   if (!!args.http === !!args.queue) {
     problems.push('http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.');
   }
-  if (args.region === undefined && args.provider === undefined) {
-    problems.push('region: required (or pass the alicloud provider of the region as provider). E.g. region: "cn-shanghai".');
+  if (args.region === undefined || args.region === "") {
+    problems.push('region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".');
   }
   if (typeof args.region === "string" && !isDocumentedRegion(args.region) && args.allowUndocumentedRegion !== true) {
     problems.push(`region: "${args.region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). Use one of them, or set allowUndocumentedRegion: true.`);
@@ -271,7 +271,7 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
       problems.push("queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.");
     }
     const names: Array<[string, unknown]> = [
-      ["queue.name", args.queue.name ?? (args.queue.existingQueueName === undefined ? `${QUEUE_NAME_PREFIX}${name}` : undefined)],
+      ["queue.name", args.queue.name],
       ["queue.existingQueueName", args.queue.existingQueueName],
     ];
     for (const [property, value] of names) {
@@ -283,7 +283,7 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
       problems.push("queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.");
     }
   } else {
-    for (const property of ["authorization", "roleName", "createRole", "accountId"] as const) {
+    for (const property of ["authorization", "accountId"] as const) {
       if (args[property] !== undefined) {
         problems.push(`${property}: only used with the queue method; remove it.`);
       }
@@ -295,4 +295,18 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
   if (problems.length > 0) {
     throw new Error(`Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+}
+
+/**
+ * The queue an {@link ImsCallback} creates by default, unique per project, stack and component name
+ * (queue names are unique per account and region, so two stacks of one account need two names).
+ */
+export function defaultQueueName(name: string): string {
+  return stackScopedName({
+    prefix: QUEUE_NAME_PREFIX,
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    name,
+    maxLength: MAX_QUEUE_NAME_LENGTH,
+  });
 }

@@ -5,12 +5,19 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  MAX_POLICY_NAME_LENGTH,
+  POLICY_NAME_PREFIX,
+  policyNameProblems,
+  stackScopedName,
+} from "../shared/names";
+import { IMS_SERVICE_ROLE_NAME, queueMessagesArn, QUEUE_SEND_ACTIONS } from "../shared/ram";
+import { queueNameProblems } from "../shared/validation";
 
-/** IMS's service role, created when IMS is activated in an account. */
-export const DEFAULT_IMS_ROLE_NAME = "AliyunICEDefaultRole";
+export { IMS_SERVICE_ROLE_NAME, queueMessagesArn };
 
-/** The service principal IMS assumes its role as. */
-export const IMS_SERVICE_PRINCIPAL = "ice.aliyuncs.com";
+/** The policy version rotation that keeps document updates working past RAM's five versions. */
+export const POLICY_ROTATE_STRATEGY = "DeleteOldestNonDefaultVersionWhenLimitExceeded";
 
 /** One queue IMS may send to. */
 export interface AuthorizedQueue {
@@ -28,22 +35,9 @@ export interface ImsQueueAuthorizationArgs {
    */
   readonly queues: pulumi.Input<AuthorizedQueue>[];
   /**
-   * The RAM role IMS uses to write to queues.
+   * The custom policy's name: 1 to 128 letters, digits and hyphens, unique in the account.
    *
-   * @default "AliyunICEDefaultRole"
-   */
-  readonly roleName?: pulumi.Input<string>;
-  /**
-   * Create the role (trusting `ice.aliyuncs.com`) instead of using one that exists. Leave it off for
-   * `AliyunICEDefaultRole`, which IMS creates when the service is activated.
-   *
-   * @default false
-   */
-  readonly createRole?: boolean;
-  /**
-   * The custom policy's name.
-   *
-   * @default "ims-callback-<name>-send"
+   * @default "ims-callback-<project>-<stack>-<name>-<hash>-send" (unique per project and stack)
    */
   readonly policyName?: pulumi.Input<string>;
   /**
@@ -56,9 +50,13 @@ export interface ImsQueueAuthorizationArgs {
 
 /**
  * The least-privilege RAM authorization for IMS to deliver callbacks to queues: a custom policy
- * allowing only `mns:SendMessage` on exactly the listed queues' messages, attached to IMS's service
- * role. RAM is account-wide: create one per account (per stack) and pass it to every regional
- * {@link ImsCallback} through `authorization`.
+ * allowing only sending (`mns:SendMessage`, `mns:BatchSendMessage`) to exactly the listed queues,
+ * attached to IMS's service
+ * role {@link IMS_SERVICE_ROLE_NAME}. RAM is account-wide: create one per stack and pass it to every
+ * regional {@link ImsCallback} through `authorization`.
+ *
+ * The role must exist (IMS activated in the account): preview looks it up (RAM ListPoliciesForRole)
+ * and fails with a clear error when it is missing, before anything is created.
  *
  * @example
  * ```ts
@@ -71,7 +69,7 @@ export interface ImsQueueAuthorizationArgs {
  * ```
  */
 export class ImsQueueAuthorization extends pulumi.ComponentResource {
-  /** The role IMS writes with. */
+  /** The role IMS writes with: always {@link IMS_SERVICE_ROLE_NAME}. */
   readonly roleName: pulumi.Output<string>;
   /** The custom policy's name. */
   readonly policyName: pulumi.Output<string>;
@@ -79,45 +77,40 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
   readonly policyDocument: pulumi.Output<string>;
   /** The queue ARNs the policy allows. */
   readonly queueArns: pulumi.Output<string[]>;
-  /** The role, when this component created it. */
-  readonly role?: alicloud.ram.Role;
   /** The custom policy. */
   readonly policy: alicloud.ram.Policy;
-  /** The attachment of the policy to the role. */
+  /** The attachment of the policy to IMS's service role. */
   readonly attachment: alicloud.ram.RolePolicyAttachment;
 
-  constructor(name: string, args: ImsQueueAuthorizationArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: ImsQueueAuthorizationArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("alicloud-ims-callback:index:ImsQueueAuthorization", name, {}, opts);
-    if (!args || !Array.isArray(args.queues) || args.queues.length === 0) {
-      throw new Error(`Invalid ImsQueueAuthorization "${name}":\n  - queues: list at least one { region, queueName } that IMS may send to.`);
-    }
+    validateAuthorizationArgs(name, args);
     const childOpts: pulumi.CustomResourceOptions = { parent: this };
     const accountId: pulumi.Input<string> =
       args.accountId ?? alicloud.getCallerIdentityOutput({ parent: this }).accountId;
 
     this.queueArns = pulumi
       .all([accountId, pulumi.all(args.queues.map((q) => pulumi.output(q)))])
-      .apply(([account, queues]) => queues.map((q) => queueMessagesArn(q.region, account, q.queueName)));
+      .apply(([account, queues]) =>
+        queues.map((q) => queueMessagesArn(q.region, account, q.queueName)),
+      );
     this.policyDocument = this.queueArns.apply((arns) => sendMessagePolicyDocument(arns));
 
-    const roleName = args.roleName ?? DEFAULT_IMS_ROLE_NAME;
-    if (args.createRole) {
-      this.role = new alicloud.ram.Role(
-        `${name}-role`,
-        {
-          roleName,
-          assumeRolePolicyDocument: imsTrustPolicyDocument(),
-          description: "Lets Intelligent Media Services deliver event callbacks to queues.",
-        },
-        childOpts,
-      );
-    }
+    // Nothing is created in an account where IMS's role is missing.
+    const serviceRole = requireServiceRole(name, this);
     this.policy = new alicloud.ram.Policy(
       `${name}-policy`,
       {
-        policyName: args.policyName ?? `ims-callback-${name}-send`,
+        policyName: pulumi
+          .all([serviceRole, args.policyName ?? defaultPolicyName(name)])
+          .apply(([, n]) => n),
         policyDocument: this.policyDocument,
-        description: "IMS event callbacks: mns:SendMessage on the ice-callback queues only.",
+        description: "IMS event callbacks: sending to the listed ice-callback queues only.",
+        rotateStrategy: POLICY_ROTATE_STRATEGY,
       },
       childOpts,
     );
@@ -126,7 +119,7 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
       {
         policyName: this.policy.policyName,
         policyType: "Custom",
-        roleName: this.role ? this.role.roleName : roleName,
+        roleName: serviceRole,
       },
       childOpts,
     );
@@ -142,30 +135,109 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
 }
 
 /**
- * The ARN of a queue's messages, the resource of `mns:SendMessage`.
+ * The policy name an authorization gets by default, unique per project, stack and component name.
  *
  * @example
  * ```ts
- * queueMessagesArn("cn-shanghai", "1234567890123456", "ice-callback-orders");
- * // "acs:mns:cn-shanghai:1234567890123456:/queues/ice-callback-orders/messages"
+ * defaultPolicyName("ims"); // in project "shop", stack "prod": "ims-callback-shop-prod-ims-<hash>-send"
  * ```
  */
-export function queueMessagesArn(region: string, accountId: string, queueName: string): string {
-  return `acs:mns:${region}:${accountId}:/queues/${queueName}/messages`;
-}
-
-/** The policy document allowing `mns:SendMessage` on exactly the given ARNs (sorted, deduplicated). */
-export function sendMessagePolicyDocument(arns: readonly string[]): string {
-  return JSON.stringify({
-    Version: "1",
-    Statement: [{ Effect: "Allow", Action: ["mns:SendMessage"], Resource: [...new Set(arns)].sort() }],
+export function defaultPolicyName(name: string): string {
+  return stackScopedName({
+    prefix: POLICY_NAME_PREFIX,
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    name,
+    suffix: "-send",
+    maxLength: MAX_POLICY_NAME_LENGTH,
   });
 }
 
-/** The trust policy letting IMS (`ice.aliyuncs.com`) assume a role. */
-export function imsTrustPolicyDocument(): string {
+/**
+ * IMS's service role name, once a lookup of the role's policies (RAM ListPoliciesForRole, which the
+ * attachment needs anyway) has shown, at preview too, that the role exists. A missing role fails
+ * the deployment with the fix before anything is created.
+ */
+function requireServiceRole(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+  const lookup = alicloud.ram
+    .getRolePolicyAttachments({ roleName: IMS_SERVICE_ROLE_NAME }, { parent })
+    .then(
+      () => IMS_SERVICE_ROLE_NAME,
+      (error: unknown) => {
+        throw isMissingRoleError(error) ? new Error(missingServiceRoleMessage(name)) : error;
+      },
+    );
+  return pulumi.output(lookup);
+}
+
+/**
+ * Whether a failed RAM call failed because the role does not exist (error code
+ * `EntityNotExist.Role`, as the alicloud plugin reports it).
+ *
+ * @internal
+ */
+export function isMissingRoleError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\bEntityNotExist\.Role\b(?!\.)/.test(message);
+}
+
+/**
+ * What an {@link ImsQueueAuthorization} says in an account without IMS's service role.
+ *
+ * @internal
+ */
+export function missingServiceRoleMessage(name: string): string {
+  return (
+    `ImsQueueAuthorization "${name}": IMS's service role ${IMS_SERVICE_ROLE_NAME} does not exist in this account, ` +
+    "so IMS cannot be authorized to write to the queue (IMS is not activated here). Activate Intelligent Media " +
+    "Services in the account (the console creates the role), then run again; or manage RAM yourself and use " +
+    'authorization: "skip".'
+  );
+}
+
+/** Checks the plain arguments and throws one error listing every problem. */
+function validateAuthorizationArgs(name: string, args: ImsQueueAuthorizationArgs): void {
+  const problems: string[] = [];
+  if (!args || !Array.isArray(args.queues) || args.queues.length === 0) {
+    problems.push("queues: list at least one { region, queueName } that IMS may send to.");
+  } else {
+    args.queues.forEach((queue, i) => {
+      const queueName = isPlainObject(queue) ? (queue as AuthorizedQueue).queueName : undefined;
+      if (typeof queueName === "string") {
+        for (const reason of queueNameProblems(queueName))
+          problems.push(`queues[${i}].queueName: ${reason}`);
+      }
+    });
+  }
+  if (typeof args?.policyName === "string") {
+    for (const reason of policyNameProblems(args.policyName))
+      problems.push(`policyName: ${reason}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `Invalid ImsQueueAuthorization "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !pulumi.Output.isInstance(value) &&
+    !(value instanceof Promise)
+  );
+}
+
+/**
+ * The policy document allowing IMS's send actions (`mns:SendMessage`, `mns:BatchSendMessage`: which
+ * one IMS's writes need is not documented) on exactly the given ARNs (sorted, deduplicated).
+ */
+export function sendMessagePolicyDocument(arns: readonly string[]): string {
   return JSON.stringify({
     Version: "1",
-    Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: [IMS_SERVICE_PRINCIPAL] } }],
+    Statement: [
+      { Effect: "Allow", Action: [...QUEUE_SEND_ACTIONS], Resource: [...new Set(arns)].sort() },
+    ],
   });
 }

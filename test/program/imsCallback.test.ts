@@ -1,7 +1,8 @@
 /**
  * The resource graph of ImsCallback / ImsQueueAuthorization under Pulumi's mocks: exact child
- * types, names, inputs, parents and dependencies. This proves the wiring only; that the setting is
- * really applied is proven through the engine in test/e2e.
+ * types, names, inputs, providers, parents and dependencies. This proves the wiring only; that the
+ * plugin creates these resources, and the setting is applied, is proven through the engine in
+ * test/e2e.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -18,37 +19,86 @@ const dependencies = new Map<string, { deps: string[]; parent: string }>();
 const ACCOUNT = "1234567890123456";
 const parentTypes = new Map<string, string>();
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+/** The roles the mocked account has (getRoles answers from it). */
+let rolesInAccount = ["AliyunICEDefaultRole", "AliyunOSSDefaultRole"];
+const invokes: Array<{ token: string; args: Record<string, unknown>; provider?: string }> = [];
+/** What reached the mock monitor, in order. */
+const timeline: string[] = [];
+/** How long the role lookup takes to answer, in ms. */
+let roleLookupDelay = 0;
 
 beforeAll(async () => {
   // The mock monitor does not pass dependencies to newResource: record them from the request.
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
   const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (req: { getName(): string; getDependenciesList(): string[]; getParent(): string }, callback: unknown) {
-    dependencies.set(req.getName(), { deps: req.getDependenciesList().map(nameOf).sort(), parent: nameOf(req.getParent()) });
+  MockMonitor.prototype.registerResource = function (
+    req: { getName(): string; getDependenciesList(): string[]; getParent(): string },
+    callback: unknown,
+  ) {
+    dependencies.set(req.getName(), {
+      deps: req.getDependenciesList().map(nameOf).sort(),
+      parent: nameOf(req.getParent()),
+    });
     parentTypes.set(req.getName(), req.getParent());
     return original.call(this, req, callback);
   };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...(args.type.startsWith("pulumi-nodejs:") ? { authSwitch: args.inputs.authKey ? "on" : "off" } : {}) } };
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          provider: args.provider,
+        });
+        timeline.push(`registered ${args.name}`);
+        const extra = args.type.startsWith("pulumi-nodejs:")
+          ? { authSwitch: args.inputs.authKey ? "on" : "off" }
+          : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
       call(args) {
+        invokes.push({ token: args.token, args: args.inputs, provider: args.provider });
         if (args.token === "alicloud:index/getCallerIdentity:getCallerIdentity") {
-          return { accountId: ACCOUNT, arn: `acs:ram::${ACCOUNT}:root`, identityType: "Account", id: ACCOUNT };
+          return {
+            accountId: ACCOUNT,
+            arn: `acs:ram::${ACCOUNT}:root`,
+            identityType: "Account",
+            id: ACCOUNT,
+          };
+        }
+        if (args.token === "alicloud:ram/getRolePolicyAttachments:getRolePolicyAttachments") {
+          const roleName = String(args.inputs.roleName);
+          return new Promise((resolve, reject) =>
+            setTimeout(() => {
+              timeline.push("role looked up");
+              if (rolesInAccount.includes(roleName))
+                resolve({ id: roleName, roleName, attachments: [] });
+              // The shape of the plugin's error for RAM's answer to ListPoliciesForRole.
+              else
+                reject(
+                  new Error(
+                    `ListPoliciesForRole Failed!!! [SDK alibaba-cloud-sdk-go ERROR]: SDK.ServerError ErrorCode: EntityNotExist.Role Message: The role not exists: ${roleName}.`,
+                  ),
+                );
+            }, roleLookupDelay),
+          );
         }
         throw new Error(`unexpected call ${args.token}`);
       },
     },
-    "project",
-    "stack",
+    "shop",
+    "prod",
     false,
   );
 });
 
 beforeEach(() => {
   registrations.length = 0;
+  invokes.length = 0;
+  timeline.length = 0;
+  roleLookupDelay = 0;
+  rolesInAccount = ["AliyunICEDefaultRole", "AliyunOSSDefaultRole"];
 });
 
 function output<T>(o: pulumi.Output<T>): Promise<T> {
@@ -59,6 +109,13 @@ async function settle(): Promise<void> {
   // Let pending registrations reach the mock monitor.
   await new Promise((r) => setTimeout(r, 50));
 }
+
+const byType = (t: string) => registrations.filter((r) => r.type === t);
+const QUEUE = "alicloud:message/serviceQueue:ServiceQueue";
+const POLICY = "alicloud:ram/policy:Policy";
+const ATTACHMENT = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
+const PROVIDER = "pulumi:providers:alicloud";
+const SETTING = "pulumi-nodejs:dynamic/ims:EventCallback";
 
 describe("ImsCallback", () => {
   it("HTTP method: registers only the setting, as a dynamic resource with a secret key", async () => {
@@ -72,10 +129,9 @@ describe("ImsCallback", () => {
     await settle();
     expect(registrations.map((r) => [r.type, r.name])).toEqual([
       ["alicloud-ims-callback:index:ImsCallback", "web"],
-      ["pulumi-nodejs:dynamic/ims:EventCallback", "web-setting"],
+      [SETTING, "web-setting"],
     ]);
-    const setting = registrations[1];
-    expect(setting.inputs).toMatchObject({
+    expect(registrations[1].inputs).toMatchObject({
       region: "cn-shanghai",
       callbackType: "HTTP",
       callbackUrl: "https://media.example.com/ims",
@@ -88,14 +144,13 @@ describe("ImsCallback", () => {
       region: "cn-shanghai",
       callbackType: "HTTP",
       callbackUrl: "https://media.example.com/ims",
-      queueName: undefined,
       eventTypes: ["ProduceMediaComplete"],
       authSwitch: "on",
     });
     expect(await pulumi.isSecret(cb.authKey)).toBe(true);
   });
 
-  it("queue method: creates the queue, a policy scoped to that queue's ARN, the attachment, then the setting", async () => {
+  it("queue method: a provider for the region, the queue on it, a rotating policy scoped to the queue, the attachment to IMS's role, then the setting", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
     const cb = new ImsCallback("media", {
       region: "cn-hangzhou",
@@ -105,45 +160,213 @@ describe("ImsCallback", () => {
     await output(cb.setting);
     await output(cb.policyName);
     await settle();
-    const byType = (t: string) => registrations.filter((r) => r.type === t);
     expect(registrations.map((r) => r.type).sort()).toEqual(
       [
         "alicloud-ims-callback:index:ImsCallback",
         "alicloud-ims-callback:index:ImsQueueAuthorization",
-        "alicloud:message/serviceQueue:ServiceQueue",
-        "alicloud:ram/policy:Policy",
-        "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
-        "pulumi-nodejs:dynamic/ims:EventCallback",
+        PROVIDER,
+        QUEUE,
+        POLICY,
+        ATTACHMENT,
+        SETTING,
       ].sort(),
     );
-    const queue = byType("alicloud:message/serviceQueue:ServiceQueue")[0];
+    const provider = byType(PROVIDER)[0];
+    expect(provider.name).toBe("media-provider");
+    expect(provider.inputs.region).toBe("cn-hangzhou");
+    const queue = byType(QUEUE)[0];
     expect(queue.name).toBe("media-queue");
-    expect(queue.inputs).toEqual({ queueName: "ice-callback-media", pollingWaitSeconds: 20 });
-    const policy = byType("alicloud:ram/policy:Policy")[0];
+    expect(queue.provider).toMatch(/::media-provider::media-provider-id$/);
+    expect(queue.inputs).toEqual({
+      queueName: expect.stringMatching(/^ice-callback-shop-prod-media-[0-9a-f]{8}$/),
+      pollingWaitSeconds: 20,
+    });
+    const queueName = queue.inputs.queueName as string;
+
+    const policy = byType(POLICY)[0];
     expect(policy.name).toBe("media-authorization-policy");
-    expect(policy.inputs.policyName).toBe("ims-callback-media-send");
+    expect(policy.inputs.policyName).toMatch(/^ims-callback-shop-prod-media-[0-9a-f]{8}-send$/);
+    expect(policy.inputs.rotateStrategy).toBe("DeleteOldestNonDefaultVersionWhenLimitExceeded");
     expect(JSON.parse(policy.inputs.policyDocument as string)).toEqual({
       Version: "1",
       Statement: [
         {
           Effect: "Allow",
-          Action: ["mns:SendMessage"],
-          Resource: [`acs:mns:cn-hangzhou:${ACCOUNT}:/queues/ice-callback-media/messages`],
+          Action: ["mns:SendMessage", "mns:BatchSendMessage"],
+          Resource: [`acs:mns:cn-hangzhou:${ACCOUNT}:/queues/${queueName}/messages`],
         },
       ],
     });
-    const attachment = byType("alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")[0];
-    expect(attachment.inputs).toEqual({ policyName: "ims-callback-media-send", policyType: "Custom", roleName: "AliyunICEDefaultRole" });
-    const setting = byType("pulumi-nodejs:dynamic/ims:EventCallback")[0];
-    expect(setting.inputs).toMatchObject({ callbackType: "MNS", queueName: "ice-callback-media", region: "cn-hangzhou" });
+    // RAM is global: its resources use the default provider, not the regional one.
+    expect(policy.provider ?? "").not.toContain("media-provider");
+    const attachment = byType(ATTACHMENT)[0];
+    expect(attachment.inputs).toEqual({
+      policyName: policy.inputs.policyName,
+      policyType: "Custom",
+      roleName: "AliyunICEDefaultRole",
+    });
+    expect(
+      invokes.find(
+        (i) => i.token === "alicloud:ram/getRolePolicyAttachments:getRolePolicyAttachments",
+      )?.args,
+    ).toEqual({
+      roleName: "AliyunICEDefaultRole",
+    });
+
+    const setting = byType(SETTING)[0];
+    expect(setting.inputs).toMatchObject({ callbackType: "MNS", queueName, region: "cn-hangzhou" });
     expect(setting.inputs.callbackUrl).toBeUndefined();
+    expect(setting.provider ?? "").not.toContain("alicloud");
     expect(await output(cb.roleName)).toBe("AliyunICEDefaultRole");
-    expect(await output(cb.queueName)).toBe("ice-callback-media");
+    expect(await output(cb.queueName)).toBe(queueName);
   });
 
-  it("queue method: the setting depends on the queue and the authorization", async () => {
+  it("the derived provider is configured like the stack's default provider, region replaced, credentials secret", async () => {
+    const endpoints = [{ mnsOpen: "127.0.0.1:9000", ram: "127.0.0.1:9001" }];
+    pulumi.runtime.setConfig("alicloud:region", "cn-beijing");
+    pulumi.runtime.setConfig("alicloud:protocol", "HTTP");
+    pulumi.runtime.setConfig("alicloud:accountId", "0001111222233334");
+    pulumi.runtime.setConfig("alicloud:endpoints", JSON.stringify(endpoints));
+    pulumi.runtime.setConfig("alicloud:skipRegionValidation", "true");
+    pulumi.runtime.setConfig("alicloud:secretKey", "not-a-real-secret");
+    pulumi.runtime.setConfig("ims:unrelated", "x");
+    try {
+      const { regionalProviderArgs } = await import("../../lib/program/regionalProvider");
+      const args = regionalProviderArgs("cn-shenzhen") as Record<string, unknown>;
+      expect(Object.keys(args).sort()).toEqual([
+        "accountId",
+        "endpoints",
+        "protocol",
+        "region",
+        "secretKey",
+        "skipRegionValidation",
+      ]);
+      expect(args.region).toBe("cn-shenzhen");
+      expect(args.protocol).toBe("HTTP");
+      expect(args.accountId).toBe("0001111222233334");
+      expect(args.endpoints).toEqual(endpoints);
+      expect(args.skipRegionValidation).toBe(true);
+      expect(await pulumi.isSecret(args.secretKey as pulumi.Output<string>)).toBe(true);
+
+      const alicloud = await import("@pulumi/alicloud");
+      const provider = new alicloud.Provider("p", regionalProviderArgs("cn-shenzhen"));
+      await output(provider.urn);
+      await settle();
+      // The provider sends JSON-typed arguments as JSON text, exactly like default-provider config.
+      expect(byType(PROVIDER)[0].inputs).toMatchObject({
+        endpoints: JSON.stringify(endpoints),
+        skipRegionValidation: "true",
+        accountId: "0001111222233334",
+      });
+    } finally {
+      for (const key of [
+        "region",
+        "protocol",
+        "accountId",
+        "endpoints",
+        "skipRegionValidation",
+        "secretKey",
+      ]) {
+        pulumi.runtime.setConfig(`alicloud:${key}`, undefined as unknown as string);
+      }
+      pulumi.runtime.setAllConfig(
+        Object.fromEntries(
+          Object.entries(pulumi.runtime.allConfig()).filter(([, v]) => v !== undefined),
+        ),
+      );
+    }
+  });
+
+  it("a provider given in the component's options is used for the queue and RAM, and no provider is derived", async () => {
+    const alicloud = await import("@pulumi/alicloud");
     const { ImsCallback } = await import("../../lib/program/imsCallback");
-    const cb = new ImsCallback("dep", { region: "cn-beijing", queue: {}, eventTypes: ["ProduceMediaComplete"] });
+    const sh = new alicloud.Provider("sh", { region: "cn-shanghai" });
+    const viaProvider = new ImsCallback(
+      "one",
+      { region: "cn-shanghai", queue: {}, eventTypes: ["ProduceMediaComplete"] },
+      { provider: sh },
+    );
+    const viaProviders = new ImsCallback(
+      "two",
+      { region: "cn-shanghai", queue: {}, eventTypes: ["ProduceMediaComplete"] },
+      { providers: [sh] },
+    );
+    await Promise.all([
+      output(viaProvider.setting),
+      output(viaProviders.setting),
+      output(viaProvider.policyName),
+      output(viaProviders.policyName),
+    ]);
+    await settle();
+    expect(byType(PROVIDER).map((p) => p.name)).toEqual(["sh"]);
+    for (const r of [...byType(QUEUE), ...byType(POLICY), ...byType(ATTACHMENT)]) {
+      expect([r.name, r.provider]).toEqual([r.name, expect.stringMatching(/::sh::sh-id$/)]);
+    }
+    expect(
+      invokes
+        .filter((i) => i.token.startsWith("alicloud:"))
+        .every((i) => /::sh::sh-id$/.test(i.provider ?? "")),
+    ).toBe(true);
+    expect(byType(SETTING).every((s) => !(s.provider ?? "").includes("alicloud"))).toBe(true);
+  });
+
+  it("a provider of another region, or of none, is refused with both regions and the fix", async () => {
+    const { providerRegionProblem } = await import("../../lib/program/regionalProvider");
+    expect(providerRegionProblem("wrong", "cn-beijing", "cn-shanghai")).toBe(
+      'ImsCallback "wrong": the alicloud provider given in the component\'s options is for region "cn-beijing", but region is "cn-shanghai". ' +
+        "The queue would land in another region than the callback setting, and IMS would drop every event. " +
+        'Pass a provider whose region is "cn-shanghai", or pass none and the component derives one.',
+    );
+    expect(providerRegionProblem("none", undefined, "cn-shanghai")).toContain(
+      'the alicloud provider given in the component\'s options has no region, but region is "cn-shanghai"',
+    );
+    expect(providerRegionProblem("right", "cn-shanghai", "cn-shanghai")).toBeUndefined();
+  });
+
+  it("the queue's name goes through the region check of a given provider", async () => {
+    const alicloud = await import("@pulumi/alicloud");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const sh = new alicloud.Provider("sh-checked", { region: "cn-shanghai" });
+    const cb = new ImsCallback(
+      "checked",
+      {
+        region: "cn-shanghai",
+        queue: { name: "ice-callback-checked" },
+        authorization: "skip",
+        eventTypes: ["A"],
+      },
+      { provider: sh },
+    );
+    await output(cb.setting);
+    await settle();
+    // The registration waited for the provider's region: the check ran, and passed.
+    expect(
+      byType(QUEUE).map((q) => [q.inputs.queueName, q.provider?.replace(/^.*::/, "")]),
+    ).toEqual([["ice-callback-checked", "sh-checked-id"]]);
+  });
+
+  it("default physical names differ between stacks and projects of one account", async () => {
+    const { stackScopedName } = await import("../../lib/shared/names");
+    const name = (project: string, stack: string) =>
+      stackScopedName({ prefix: "ice-callback-", project, stack, name: "media", maxLength: 120 });
+    const names = [
+      name("shop", "dev"),
+      name("shop", "prod"),
+      name("blog", "dev"),
+      name("shop-dev", ""),
+      name("shop", "dev-media"),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    expect(name("shop", "dev")).toBe(name("shop", "dev"));
+  });
+
+  it("the setting depends on the queue and the authorization", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const cb = new ImsCallback("dep", {
+      region: "cn-beijing",
+      queue: {},
+      eventTypes: ["ProduceMediaComplete"],
+    });
     await output(cb.setting);
     await settle();
     // Depending on the authorization component means depending on its children.
@@ -152,10 +375,11 @@ describe("ImsCallback", () => {
       parent: "dep",
     });
     expect(dependencies.get("dep-queue")?.parent).toBe("dep");
+    expect(dependencies.get("dep-provider")?.parent).toBe("dep");
     expect(dependencies.get("dep-authorization-policy")?.parent).toBe("dep-authorization");
   });
 
-  it("several regions share one authorization: one policy listing both queue ARNs, no role per region", async () => {
+  it("several regions share one authorization: one policy listing both queue ARNs, a provider per region", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
     const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
     const auth = new ImsQueueAuthorization("ims", {
@@ -164,58 +388,73 @@ describe("ImsCallback", () => {
         { region: "cn-beijing", queueName: "ice-callback-bj" },
       ],
     });
-    const sh = new ImsCallback("sh", { region: "cn-shanghai", queue: { name: "ice-callback-sh" }, authorization: auth, eventTypes: ["ProduceMediaComplete"] });
-    const bj = new ImsCallback("bj", { region: "cn-beijing", queue: { name: "ice-callback-bj" }, authorization: auth, eventTypes: ["ProduceMediaComplete"] });
+    const sh = new ImsCallback("sh", {
+      region: "cn-shanghai",
+      queue: { name: "ice-callback-sh" },
+      authorization: auth,
+      eventTypes: ["ProduceMediaComplete"],
+    });
+    const bj = new ImsCallback("bj", {
+      region: "cn-beijing",
+      queue: { name: "ice-callback-bj" },
+      authorization: auth,
+      eventTypes: ["ProduceMediaComplete"],
+    });
     await Promise.all([output(sh.setting), output(bj.setting), output(auth.policyName)]);
     await settle();
-    const count = (t: string) => registrations.filter((r) => r.type === t).length;
-    expect(count("alicloud:ram/policy:Policy")).toBe(1);
-    expect(count("alicloud:ram/rolePolicyAttachment:RolePolicyAttachment")).toBe(1);
-    expect(count("alicloud:ram/role:Role")).toBe(0);
-    expect(count("alicloud:message/serviceQueue:ServiceQueue")).toBe(2);
-    expect(count("pulumi-nodejs:dynamic/ims:EventCallback")).toBe(2);
-    const policy = registrations.find((r) => r.type === "alicloud:ram/policy:Policy")!;
-    expect(JSON.parse(policy.inputs.policyDocument as string).Statement[0].Resource).toEqual([
+    expect(byType(POLICY)).toHaveLength(1);
+    expect(byType(ATTACHMENT)).toHaveLength(1);
+    expect(byType("alicloud:ram/role:Role")).toHaveLength(0);
+    expect(
+      byType(QUEUE)
+        .map((q) => [q.inputs.queueName, q.provider?.replace(/^.*::/, "")])
+        .sort(),
+    ).toEqual([
+      ["ice-callback-bj", "bj-provider-id"],
+      ["ice-callback-sh", "sh-provider-id"],
+    ]);
+    expect(
+      byType(PROVIDER)
+        .map((p) => [p.name, p.inputs.region])
+        .sort(),
+    ).toEqual([
+      ["bj-provider", "cn-beijing"],
+      ["sh-provider", "cn-shanghai"],
+    ]);
+    expect(byType(SETTING)).toHaveLength(2);
+    expect(
+      JSON.parse(byType(POLICY)[0].inputs.policyDocument as string).Statement[0].Resource,
+    ).toEqual([
       `acs:mns:cn-beijing:${ACCOUNT}:/queues/ice-callback-bj/messages`,
       `acs:mns:cn-shanghai:${ACCOUNT}:/queues/ice-callback-sh/messages`,
     ]);
-    expect(dependencies.get("sh-setting")?.deps).toEqual(["ims-attachment", "ims-policy", "sh-queue"]);
-    expect(dependencies.get("bj-setting")?.deps).toEqual(["bj-queue", "ims-attachment", "ims-policy"]);
+    expect(dependencies.get("sh-setting")?.deps).toEqual([
+      "ims-attachment",
+      "ims-policy",
+      "sh-queue",
+    ]);
+    expect(dependencies.get("bj-setting")?.deps).toEqual([
+      "bj-queue",
+      "ims-attachment",
+      "ims-policy",
+    ]);
   });
 
-  it("createRole creates the role trusting ice.aliyuncs.com and attaches to it", async () => {
-    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
-    const auth = new ImsQueueAuthorization("own", { queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }], createRole: true, roleName: "MyIceRole", accountId: "42" });
-    await output(auth.roleName);
-    await settle();
-    const role = registrations.find((r) => r.type === "alicloud:ram/role:Role")!;
-    expect(role.name).toBe("own-role");
-    expect(role.inputs.roleName).toBe("MyIceRole");
-    expect(JSON.parse(role.inputs.assumeRolePolicyDocument as string).Statement[0].Principal).toEqual({ Service: ["ice.aliyuncs.com"] });
-    expect(await output(auth.queueArns)).toEqual(["acs:mns:cn-shanghai:42:/queues/ice-callback-x/messages"]);
-  });
-
-  it("existing queue and skipped authorization: nothing but the setting", async () => {
+  it("existing queue and skipped authorization: nothing but the setting, no provider", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
-    const cb = new ImsCallback("ext", { region: "cn-shenzhen", queue: { existingQueueName: "ice-callback-existing" }, authorization: "skip", eventTypes: ["ProduceMediaComplete"] });
+    const cb = new ImsCallback("ext", {
+      region: "cn-shenzhen",
+      queue: { existingQueueName: "ice-callback-existing" },
+      authorization: "skip",
+      eventTypes: ["ProduceMediaComplete"],
+    });
     await output(cb.setting);
     await settle();
-    expect(registrations.map((r) => r.type)).toEqual(["alicloud-ims-callback:index:ImsCallback", "pulumi-nodejs:dynamic/ims:EventCallback"]);
-    expect(await output(cb.policyName)).toBeUndefined();
-  });
-
-  it("the dynamic resource never receives an alicloud provider", async () => {
-    const alicloud = await import("@pulumi/alicloud");
-    const { ImsCallback } = await import("../../lib/program/imsCallback");
-    const provider = new alicloud.Provider("sh-provider", { region: "cn-shanghai" });
-    const cb = new ImsCallback("prov", { provider, queue: {}, eventTypes: ["ProduceMediaComplete"], accountId: ACCOUNT }, { provider });
-    await output(cb.setting);
-    await settle();
-    const setting = registrations.find((r) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback")!;
-    expect(setting.provider ?? "").not.toContain("alicloud");
-    expect(setting.inputs.region).toBe("cn-shanghai");
-    const queue = registrations.find((r) => r.type === "alicloud:message/serviceQueue:ServiceQueue")!;
-    expect(queue.provider).toContain("sh-provider");
+    expect(registrations.map((r) => r.type)).toEqual([
+      "alicloud-ims-callback:index:ImsCallback",
+      SETTING,
+    ]);
+    expect(await output(cb.policyName)).toBeNull();
   });
 
   it("rejects bad plain arguments with every problem at once", async () => {
@@ -240,14 +479,156 @@ describe("ImsCallback", () => {
     );
   });
 
-  it("rejects queue-only arguments on the HTTP method and a component name that makes a bad queue name", async () => {
+  it("rejects a missing region, queue-only arguments on the HTTP method and a queue name beyond MNS's rules", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
-    expect(() => new ImsCallback("h", { region: "cn-shanghai", http: { url: "https://x.example.com" }, authorization: "skip", eventTypes: ["A"] })).toThrow(
-      "  - authorization: only used with the queue method; remove it.",
+    expect(
+      () =>
+        new ImsCallback("r", {
+          http: { url: "https://x.example.com" },
+          eventTypes: ["A"],
+        } as never),
+    ).toThrow(
+      '  - region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".',
     );
-    expect(() => new ImsCallback("my_queue", { region: "cn-shanghai", queue: {}, eventTypes: ["A"] })).toThrow(
+    expect(
+      () =>
+        new ImsCallback("h", {
+          region: "cn-shanghai",
+          http: { url: "https://x.example.com" },
+          authorization: "skip",
+          eventTypes: ["A"],
+        }),
+    ).toThrow("  - authorization: only used with the queue method; remove it.");
+    expect(
+      () =>
+        new ImsCallback("q", {
+          region: "cn-shanghai",
+          queue: { name: "ice-callback-my_queue" },
+          eventTypes: ["A"],
+        }),
+    ).toThrow(
       '  - queue.name: "ice-callback-my_queue" may contain only letters, digits and hyphens.',
     );
+    expect(
+      () =>
+        new ImsCallback("q", {
+          region: "cn-shanghai",
+          queue: { name: `ice-callback-${"x".repeat(120)}` },
+          eventTypes: ["A"],
+        }),
+    ).toThrow("  - queue.name: is 133 characters; queue names are at most 120. Shorten it.");
+  });
+
+  it("a component name that is no valid queue name still gets a valid, unique default queue name", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const a = new ImsCallback("my_queue", {
+      region: "cn-shanghai",
+      queue: {},
+      authorization: "skip",
+      eventTypes: ["A"],
+    });
+    const b = new ImsCallback("my.queue", {
+      region: "cn-shanghai",
+      queue: {},
+      authorization: "skip",
+      eventTypes: ["A"],
+    });
+    const [nameA, nameB] = await Promise.all([output(a.queueName), output(b.queueName)]);
+    const { queueNameProblems } = await import("../../lib/shared/validation");
+    expect(queueNameProblems(nameA!)).toEqual([]);
+    expect(queueNameProblems(nameB!)).toEqual([]);
+    expect(nameA).not.toBe(nameB);
   });
 });
 
+describe("ImsQueueAuthorization", () => {
+  it("attaches to IMS's service role only, looked up before anything is created", async () => {
+    const { ImsQueueAuthorization, IMS_SERVICE_ROLE_NAME } =
+      await import("../../lib/program/queueAuthorization");
+    const auth = new ImsQueueAuthorization("own", {
+      queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
+      accountId: "42",
+    });
+    expect(await output(auth.roleName)).toBe(IMS_SERVICE_ROLE_NAME);
+    await settle();
+    expect(byType("alicloud:ram/role:Role")).toEqual([]);
+    expect(await output(auth.queueArns)).toEqual([
+      "acs:mns:cn-shanghai:42:/queues/ice-callback-x/messages",
+    ]);
+    expect(invokes.map((i) => i.token)).toEqual([
+      "alicloud:ram/getRolePolicyAttachments:getRolePolicyAttachments",
+    ]);
+  });
+
+  it("in an account without IMS's role (IMS not activated), the lookup's EntityNotExist.Role becomes the fix", async () => {
+    const { isMissingRoleError, missingServiceRoleMessage } =
+      await import("../../lib/program/queueAuthorization");
+    expect(missingServiceRoleMessage("missing")).toBe(
+      'ImsQueueAuthorization "missing": IMS\'s service role AliyunICEDefaultRole does not exist in this account, so IMS cannot be ' +
+        "authorized to write to the queue (IMS is not activated here). Activate Intelligent Media Services in the account " +
+        '(the console creates the role), then run again; or manage RAM yourself and use authorization: "skip".',
+    );
+    expect(
+      isMissingRoleError(
+        new Error(
+          "invocation of ...getRolePolicyAttachments returned an error: SDK.ServerError ErrorCode: EntityNotExist.Role Message: The role not exists",
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isMissingRoleError(
+        new Error(
+          "ErrorCode: EntityNotExist.Role.Policy Message: The indicate policy attached to the role does not exist.",
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      isMissingRoleError(
+        new Error("ErrorCode: NoPermission Message: You are not authorized to do this action."),
+      ),
+    ).toBe(false);
+  });
+
+  it("the policy waits for the role lookup, so a missing role stops it from being created", async () => {
+    roleLookupDelay = 200;
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
+    const auth = new ImsQueueAuthorization("ordered", {
+      queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
+      accountId: "42",
+    });
+    await output(auth.policyName);
+    expect(timeline).toEqual([
+      "registered ordered",
+      "role looked up",
+      "registered ordered-policy",
+      "registered ordered-attachment",
+    ]);
+  });
+
+  it("rejects policy and queue names beyond RAM's and MNS's rules", async () => {
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
+    expect(
+      () =>
+        new ImsQueueAuthorization("bad", {
+          queues: [{ region: "cn-shanghai", queueName: "orders" }],
+          policyName: "ims_send",
+        }),
+    ).toThrow(
+      [
+        'Invalid ImsQueueAuthorization "bad":',
+        '  - queues[0].queueName: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
+        '  - policyName: "ims_send" may contain only letters, digits and hyphens (RAM\'s rule for policy names).',
+      ].join("\n"),
+    );
+    expect(
+      () =>
+        new ImsQueueAuthorization("long", {
+          queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
+          policyName: "p".repeat(129),
+        }),
+    ).toThrow("  - policyName: is 129 characters; RAM policy names are at most 128. Shorten it.");
+    expect(() => new ImsQueueAuthorization("none", { queues: [] })).toThrow(
+      "  - queues: list at least one { region, queueName } that IMS may send to.",
+    );
+  });
+});
