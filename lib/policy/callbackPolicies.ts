@@ -20,7 +20,10 @@ import {
   type Maybe,
 } from "./resources";
 
-/** The inputs of one callback setting as the policies see them. The auth key is never kept. */
+/**
+ * The inputs of one callback setting as the policies see them: each value as given, `undefined`
+ * when absent or empty, {@link UNKNOWN} when not known at preview. The auth key itself is never kept.
+ */
 export interface CallbackUnderPolicy {
   /** The resource's name, for messages. */
   readonly name: string;
