@@ -88,7 +88,10 @@ export async function callRpc(
     bodyType: "json",
   });
   const form = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
-  const response = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ body: form }), new RuntimeOptions({}));
+  // Both this runtime and @alicloud/mns send through httpx's shared keep-alive agent. A read timer
+  // this runtime leaves on a socket fires after readTimeout and makes the next @alicloud/mns call on
+  // that socket fail with ReadTimeout; a long readTimeout keeps it from firing during a test.
+  const response = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ body: form }), new RuntimeOptions({ readTimeout: 600_000 }));
   return response.body as Record<string, unknown>;
 }
 
