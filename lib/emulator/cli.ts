@@ -29,9 +29,14 @@ Options:
   --unconfigured-read <v>    ${BEHAVIOUR_CHOICES.unconfiguredRead.join(" | ")} (default ${BEHAVIOUR_CHOICES.unconfiguredRead[0]})
   --set-semantics <v>        ${BEHAVIOUR_CHOICES.setSemantics.join(" | ")} (default ${BEHAVIOUR_CHOICES.setSemantics[0]})
   --empty-event-list <v>     ${BEHAVIOUR_CHOICES.emptyEventList.join(" | ")} (default ${BEHAVIOUR_CHOICES.emptyEventList[0]})
+  --ims-queue-grant <v>      ${BEHAVIOUR_CHOICES.imsQueueGrant.join(" | ")} (default ${BEHAVIOUR_CHOICES.imsQueueGrant[0]})
+  --queue-message-encoding <v>  ${BEHAVIOUR_CHOICES.queueMessageEncoding.join(" | ")} (default ${BEHAVIOUR_CHOICES.queueMessageEncoding[0]})
   --verbose                  print one line per API call
   --help                     show this text
 `;
+
+/** Answers that mean the emulator does not serve a call: printed even without --verbose, so gaps show. */
+const UNSERVED_CODES = new Set(["InvalidAction.NotFound", "InvalidVersion", "InvalidRequestURL"]);
 
 /** The parsed command line, as {@link startEmulator} options plus CLI-only flags. */
 export interface CliOptions {
@@ -74,6 +79,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       "unconfigured-read": { type: "string" },
       "set-semantics": { type: "string" },
       "empty-event-list": { type: "string" },
+      "ims-queue-grant": { type: "string" },
+      "queue-message-encoding": { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -85,6 +92,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     unconfiguredRead: values["unconfigured-read"],
     setSemantics: values["set-semantics"],
     emptyEventList: values["empty-event-list"],
+    imsQueueGrant: values["ims-queue-grant"],
+    queueMessageEncoding: values["queue-message-encoding"],
   };
   const basePort = integer("base-port", values["base-port"]);
   const adminPort = integer("admin-port", values["admin-port"]);
@@ -163,12 +172,14 @@ export async function runCli(argv: readonly string[]): Promise<EmulatorHandle | 
   }
   const emulator = await startEmulator({
     ...options.emulator,
-    ...(options.verbose
-      ? {
-          onRequest: (e) =>
-            process.stdout.write(`${e.time} ${e.region} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`),
-        }
-      : {}),
+    onRequest: (e) => {
+      if (options.verbose) {
+        process.stdout.write(`${e.time} ${e.region} ${e.product || "-"} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`);
+      }
+      if (UNSERVED_CODES.has(e.code)) {
+        process.stderr.write(`ims-emulator: not emulated: ${e.product || "unknown product"} ${e.action || "(no action)"} (${e.code}); see GET /unhandled\n`);
+      }
+    },
   });
   process.stdout.write(startupText(emulator, options.emulator.discoveryFile));
 
