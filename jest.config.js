@@ -1,15 +1,41 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects:
+ * - unit: everything but test/e2e. No Pulumi CLI, no Go, no build: runs anywhere (`npm run test:unit`).
+ * - e2e: the real Pulumi engine against the emulator. Its globalSetup builds dist/ from the current
+ *   source (the dynamic-provider host loads the package by name) and provides the pinned CLI and
+ *   language host (scripts/pulumi-cli.sh) once, before any suite.
+ * `npm test` (plain `jest`) runs both.
+ */
+const shared = {
   preset: "ts-jest",
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
-  globalSetup: "<rootDir>/test/globalSetup.ts",
-  // The end-to-end suites drive the real Pulumi engine; they run one at a time.
-  testTimeout: 120000,
-  maxWorkers: 2,
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/.*/node_modules/"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }],
   },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // The end-to-end suites each drive an engine; two at a time is what two cores take.
+  maxWorkers: 2,
+  // Jest reads testTimeout from here only; the e2e project raises it in its setup file.
+  testTimeout: 60000,
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      roots: ["<rootDir>/test"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
+    },
+    {
+      ...shared,
+      displayName: "e2e",
+      roots: ["<rootDir>/test/e2e"],
+      testMatch: ["**/*.test.ts"],
+      globalSetup: "<rootDir>/test/globalSetup.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/e2e/timeout.ts"],
+    },
+  ],
 };

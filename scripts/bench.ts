@@ -100,7 +100,8 @@ async function engineNumbers(): Promise<void> {
     await stack.up();
     const state = await stack.exportStack();
     for (const r of state.deployment.resources.filter((x: { type: string }) => x.type.endsWith("ims:EventCallback"))) {
-      console.log(`  ${r.urn.split("::").pop()}: providerCodeBytes=${r.outputs.providerCodeBytes} (target < 4096)`);
+      // The engine keeps the serialized provider in each resource's state as `__provider`.
+      console.log(`  ${r.urn.split("::").pop()}: ${Buffer.byteLength(r.outputs.__provider, "utf8")} bytes (target < 4096)`);
     }
     await stack.destroy();
 

@@ -1,13 +1,15 @@
 /**
- * The real Pulumi engine, offline: the pinned CLI (built from Go modules when needed, see
- * scripts/pulumi-cli.sh), a local file backend, a throwaway PULUMI_HOME and the passphrase secrets
- * provider. Shared by the end-to-end tests, `npm run demo` and `npm run bench`.
+ * The real Pulumi engine, offline: the pinned CLI and the Node.js language host (built when needed,
+ * see scripts/pulumi-cli.sh), a local file backend, a throwaway PULUMI_HOME and the passphrase
+ * secrets provider. Shared by the end-to-end tests, `npm run demo` and `npm run bench`.
  *
- * Programs run through the Automation API's inline language runtime (part of @pulumi/pulumi): the
- * CLI drives them exactly as it drives a project directory, without needing the
- * pulumi-language-nodejs binary, which the Go module proxy reachable here does not serve.
+ * Two ways to run a program:
+ * - {@link runPulumi}: the CLI binary in a project directory, as a user types it (needs the
+ *   language host, `pulumi-language-nodejs`, next to the CLI);
+ * - {@link openStack}: the Automation API's inline runtime (part of @pulumi/pulumi), which needs no
+ *   language host; the suites that drive the engine through the API use it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -49,22 +51,64 @@ export function ensurePulumiCli(): string {
   return cachedRoot;
 }
 
-/** Prepares the CLI and a fresh local backend. `extraEnv` reaches the CLI and the providers. */
-export async function startEngine(extraEnv: Record<string, string> = {}): Promise<Engine> {
-  const root = ensurePulumiCli();
-  const command = await PulumiCommand.get({ root, version: undefined });
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-callback-engine-"));
-  fs.mkdirSync(path.join(stateDir, "backend"));
-  const workDirs: string[] = [];
-  const env: Record<string, string> = {
+/** Whether the CLI at `root` has the Node.js language host beside it (needed for project directories). */
+export function hasLanguageHost(root: string): boolean {
+  return fs.existsSync(path.join(root, "bin", process.platform === "win32" ? "pulumi-language-nodejs.exe" : "pulumi-language-nodejs"));
+}
+
+/**
+ * The environment of an offline CLI run with its state under `stateDir`: a file backend, a private
+ * PULUMI_HOME, no update check, no plugin download, and the CLI first on PATH.
+ */
+export function offlineEnv(root: string, stateDir: string): Record<string, string> {
+  fs.mkdirSync(path.join(stateDir, "backend"), { recursive: true });
+  return {
     PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: "",
     PULUMI_HOME: path.join(stateDir, "home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PATH: `${path.join(root, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-    ...extraEnv,
   };
+}
+
+/** What a CLI run printed and how it exited. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `pulumi <args>` in `cwd` as a person would type it, without blocking the event loop (an
+ * in-process emulator keeps answering). `env` is added to this process's environment;
+ * `onOutput` receives stdout and stderr as they arrive.
+ */
+export function runPulumi(cwd: string, args: readonly string[], env: Record<string, string>, onOutput?: (text: string) => void): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("pulumi", [...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      onOutput?.(chunk);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      onOutput?.(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Prepares the CLI and a fresh local backend. `extraEnv` reaches the CLI and the providers. */
+export async function startEngine(extraEnv: Record<string, string> = {}): Promise<Engine> {
+  const root = ensurePulumiCli();
+  const command = await PulumiCommand.get({ root, version: undefined });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-callback-engine-"));
+  const workDirs: string[] = [];
+  const env: Record<string, string> = { ...offlineEnv(root, stateDir), ...extraEnv };
   const engine: Engine & { workDirs: string[] } = {
     root,
     command,

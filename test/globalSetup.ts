@@ -1,10 +1,22 @@
 /**
- * Provides the pinned Pulumi CLI once, before any suite runs, so parallel end-to-end suites do not
- * race to build it (the first build from Go modules takes several minutes; later runs reuse the cache).
+ * Runs once before the end-to-end suites (the e2e jest project only):
+ *
+ * 1. builds dist/ from the current source: inline programs run the source, but the dynamic-provider
+ *    host loads `pulumi-alicloud-ims-callback/runtime` by package name, which is this repository's
+ *    dist/ through the development self-dependency, and a stale dist/ would test old code;
+ * 2. provides the pinned Pulumi CLI and the Node.js language host, so parallel suites do not race to
+ *    build them (the first build from Go modules takes minutes; later runs reuse the cache).
  */
-import { ensurePulumiCli } from "../scripts/engine";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { ensurePulumiCli, REPO_ROOT } from "../scripts/engine";
 
 export default async function globalSetup(): Promise<void> {
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json")], {
+    cwd: REPO_ROOT,
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) throw new Error(`Building dist/ failed (tsc exit ${tsc.status}); see above.`);
   const root = ensurePulumiCli();
-  process.stderr.write(`\n[e2e] Pulumi CLI at ${root}/bin\n`);
+  process.stderr.write(`\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin\n`);
 }

@@ -1,4 +1,3 @@
-import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { ImsCallback, ImsQueueAuthorization } from "pulumi-alicloud-ims-callback";
 
@@ -12,7 +11,7 @@ interface RegionCallback {
 
 /**
  * The callbacks of every region listed in ims:callbacks. Queues get one shared RAM authorization
- * (RAM is account-wide) and an alicloud provider per region.
+ * (RAM is account-wide); each queue is created in its callback's region.
  */
 export = async () => {
   const config = new pulumi.Config("ims");
@@ -32,7 +31,6 @@ export = async () => {
     const callback = entry.queue
       ? new ImsCallback(name, {
           region: entry.region,
-          provider: manageQueues ? new alicloud.Provider(`${name}-provider`, { region: entry.region }) : undefined,
           queue: manageQueues ? { name: entry.queue } : { existingQueueName: entry.queue },
           authorization: authorization ?? "skip",
           eventTypes: entry.eventTypes,
@@ -44,5 +42,6 @@ export = async () => {
         });
     settings[entry.region] = callback.setting;
   }
-  return { settings, policyName: authorization?.policyName };
+  // Only outputs that apply: an undefined stack output is dropped with a warning.
+  return authorization ? { settings, policyName: authorization.policyName } : { settings };
 };

@@ -126,14 +126,14 @@ export class EventCallback extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string>;
   /** `"HTTP"` or `"MNS"`. */
   declare readonly callbackType: pulumi.Output<CallbackType>;
-  /** The HTTP URL, when the method is HTTP. */
-  declare readonly callbackUrl: pulumi.Output<string | undefined>;
-  /** The queue name, when the method is MNS. */
-  declare readonly queueName: pulumi.Output<string | undefined>;
+  /** The HTTP URL, when the method is HTTP; else `null`. */
+  declare readonly callbackUrl: pulumi.Output<string | null>;
+  /** The queue name, when the method is MNS; else `null`. */
+  declare readonly queueName: pulumi.Output<string | null>;
   /** The event types as declared (after a refresh: as IMS returned them, if they drifted). */
   declare readonly eventTypes: pulumi.Output<string[]>;
-  /** The authentication key (secret). */
-  declare readonly authKey: pulumi.Output<string | undefined>;
+  /** The authentication key (secret); `null` when authentication is off. */
+  declare readonly authKey: pulumi.Output<string | null>;
   /** `"on"` when callback authentication is on. */
   declare readonly authSwitch: pulumi.Output<"on" | "off">;
   /** Whether an existing setting may be taken over. */
@@ -142,8 +142,6 @@ export class EventCallback extends pulumi.dynamic.Resource {
   declare readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
   /** The setting found when this stack took over the region, if any (secret: it may hold a key). */
   declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
-  /** Size in bytes of the provider code serialized into this resource's state. */
-  declare readonly providerCodeBytes: pulumi.Output<number>;
 
   constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
     const authKey = args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
@@ -162,7 +160,6 @@ export class EventCallback extends pulumi.dynamic.Resource {
         allowUndocumentedRegion: args.allowUndocumentedRegion ?? false,
         authSwitch: undefined,
         previousSetting: undefined,
-        providerCodeBytes: undefined,
         stateVersion: undefined,
       },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["authKey", "previousSetting"] }),

@@ -44,13 +44,23 @@ export interface EventCallbackInputs {
   __provider?: string;
 }
 
-/** The outputs of one EventCallback as stored in the state. */
-export interface EventCallbackOutputs extends EventCallbackInputs {
+/**
+ * The outputs of one EventCallback as stored in the state. Every declared property is present;
+ * those that do not apply are `null` (an absent output is unknown while previewing, so anything
+ * derived from it would show as changed on every preview). Outputs of earlier versions may lack some.
+ */
+export interface EventCallbackOutputs extends Omit<EventCallbackInputs, OptionalOutput> {
+  callbackUrl?: string | null;
+  queueName?: string | null;
+  authKey?: string | null;
   authSwitch: "on" | "off";
   previousSetting: CallbackSetting | null;
-  providerCodeBytes: number;
   stateVersion: number;
 }
+
+/** The outputs that do not apply to every setting: `null` in the outputs when they do not. */
+const OPTIONAL_OUTPUTS = ["callbackUrl", "queueName", "authKey"] as const;
+type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
 
 let stackConfig: StackConfigReader | undefined;
 
@@ -135,22 +145,23 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
   const liveInputs: EventCallbackInputs = {
     region,
     callbackType: (live.callbackType || props.callbackType) as "HTTP" | "MNS",
-    callbackUrl: differences.has("callbackUrl") || differences.has("callbackType") ? emptyToUndefined(live.callbackUrl) : props.callbackUrl,
-    queueName: differences.has("queueName") || differences.has("callbackType") ? emptyToUndefined(live.queueName) : props.queueName,
+    callbackUrl: differences.has("callbackUrl") || differences.has("callbackType") ? emptyToUndefined(live.callbackUrl) : props.callbackUrl ?? undefined,
+    queueName: differences.has("queueName") || differences.has("callbackType") ? emptyToUndefined(live.queueName) : props.queueName ?? undefined,
     eventTypes: differences.has("eventTypes") ? [...live.eventTypes] : props.eventTypes,
-    authKey: differences.has("authSwitch") || differences.has("authKey") ? (live.authSwitch === "on" ? live.authKey : undefined) : props.authKey,
+    authKey: differences.has("authSwitch") || differences.has("authKey") ? (live.authSwitch === "on" ? live.authKey : undefined) : props.authKey ?? undefined,
     adoptExisting: props.adoptExisting ?? false,
     deletionPolicy: props.deletionPolicy ?? "restore",
     allowUndocumentedRegion: props.allowUndocumentedRegion ?? false,
   };
-  const outs: EventCallbackOutputs = {
-    ...props,
+  // providerCodeBytes: written by earlier builds, no longer kept.
+  const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & { providerCodeBytes?: number };
+  const outs: EventCallbackOutputs = withExplicitNulls({
+    ...kept,
     ...liveInputs,
     authSwitch: live.authSwitch,
     previousSetting: props.previousSetting ?? null,
-    providerCodeBytes: props.providerCodeBytes ?? 0,
     stateVersion: props.stateVersion ?? 0,
-  };
+  });
   // The host encodes read results with Struct.fromJavaScript, which rejects undefined values.
   return { id: region, props: withoutUndefined(outs), inputs: withoutUndefined(liveInputs) };
 }
@@ -235,18 +246,24 @@ export function storedSetting(outs: Partial<EventCallbackOutputs>): CallbackSett
 }
 
 function outputsFor(inputs: EventCallbackInputs, previous: CallbackSetting | null): EventCallbackOutputs {
-  const { __provider: code, ...rest } = inputs;
+  const { __provider: _code, ...rest } = inputs;
   const desired = desiredSetting(inputs);
-  return {
+  return withExplicitNulls({
     ...rest,
     adoptExisting: inputs.adoptExisting ?? false,
     deletionPolicy: inputs.deletionPolicy ?? "restore",
     allowUndocumentedRegion: inputs.allowUndocumentedRegion ?? false,
     authSwitch: desired.authSwitch,
     previousSetting: previous,
-    providerCodeBytes: code ? Buffer.byteLength(code, "utf8") : 0,
     stateVersion: STATE_VERSION,
-  };
+  });
+}
+
+/** Sets every optional output that is missing to `null`. */
+function withExplicitNulls(outs: EventCallbackOutputs): EventCallbackOutputs {
+  const filled: EventCallbackOutputs = { ...outs };
+  for (const key of OPTIONAL_OUTPUTS) filled[key] = outs[key] ?? null;
+  return filled;
 }
 
 /**

@@ -68,7 +68,7 @@ describe("check", () => {
 });
 
 describe("diff", () => {
-  const olds = { ...http("cn-shanghai"), authSwitch: "on", previousSetting: null, providerCodeBytes: 10, stateVersion: 1 } as EventCallbackOutputs;
+  const olds = { ...http("cn-shanghai"), authSwitch: "on", previousSetting: null, stateVersion: 1 } as EventCallbackOutputs;
   it.each<[string, Partial<EventCallbackInputs>, { changes: boolean; replaces: string[] }]>([
     ["same events in another order with a duplicate", { eventTypes: ["MediaConvertComplete", "ProduceMediaComplete", "MediaConvertComplete"] }, { changes: false, replaces: [] }],
     ["another URL", { callbackUrl: "https://other.example.com" }, { changes: true, replaces: [] }],
@@ -93,7 +93,7 @@ describe("create / read / update / remove against the emulator", () => {
     const { id, outs } = await runtime.create(http("cn-beijing"));
     expect(id).toBe("cn-beijing");
     expect(await calls()).toEqual({ get: 2, set: 1 });
-    expect(outs).toMatchObject({ authSwitch: "on", previousSetting: null, stateVersion: 1, providerCodeBytes: 29 });
+    expect(outs).toMatchObject({ authSwitch: "on", previousSetting: null, stateVersion: 1 });
     expect(outs.__provider).toBeUndefined();
     expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toMatchObject({
       CallbackType: "HTTP",
@@ -137,6 +137,27 @@ describe("create / read / update / remove against the emulator", () => {
     expect(drifted.inputs).not.toHaveProperty("authKey");
     expect(drifted.props).toMatchObject({ authSwitch: "off", callbackUrl: "https://drift.example.com" });
     expect((await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes).toBe(true);
+  });
+
+  it("create, read and update return every declared output, null where it does not apply", async () => {
+    // An output missing from the state is unknown while previewing: derived values would churn.
+    const declared = ["region", "callbackType", "callbackUrl", "queueName", "eventTypes", "authKey", "adoptExisting", "deletionPolicy", "allowUndocumentedRegion", "authSwitch", "previousSetting", "stateVersion"];
+    const queue = http("cn-shanghai", { callbackType: "MNS", callbackUrl: undefined, authKey: undefined, queueName: "ice-callback-q" });
+    const created = (await runtime.create(queue)).outs as EventCallbackOutputs;
+    const read = (await runtime.read("cn-shanghai", created)).props as EventCallbackOutputs;
+    const updated = (await runtime.update("cn-shanghai", created, { ...queue, eventTypes: ["SnapshotComplete"] })).outs as EventCallbackOutputs;
+    for (const outs of [created, read, updated]) {
+      expect(Object.keys(outs).sort()).toEqual([...declared].sort());
+      expect(outs).toMatchObject({ callbackUrl: null, authKey: null, queueName: "ice-callback-q" });
+    }
+    const toHttp = await runtime.update("cn-shanghai", updated, http("cn-shanghai", { authKey: undefined }));
+    expect(Object.keys(toHttp.outs).sort()).toEqual([...declared].sort());
+    expect(toHttp.outs).toMatchObject({ callbackUrl: "https://media.example.com/ims", queueName: null, authKey: null, authSwitch: "off" });
+
+    // providerCodeBytes, written by earlier builds, leaves the state at the next refresh.
+    const old = { ...toHttp.outs, providerCodeBytes: 29 } as EventCallbackOutputs;
+    expect((await runtime.read("cn-shanghai", old)).props).not.toHaveProperty("providerCodeBytes");
+    await runtime.remove("cn-shanghai", toHttp.outs as EventCallbackOutputs);
   });
 
   it("update writes once when a live property changed, and not at all otherwise", async () => {
