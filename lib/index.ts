@@ -9,6 +9,8 @@
  * Other entry points, each for the place its code runs:
  * - `pulumi-alicloud-ims-callback/receiver`: a receiver's signature check and event parsing (loads no
  *   Pulumi or Alibaba Cloud SDK);
+ * - `pulumi-alicloud-ims-callback/consumer`: a worker that consumes an `ice-callback-` queue (loads
+ *   Alibaba's MNS client, no Pulumi);
  * - `pulumi-alicloud-ims-callback/emulator`: the local emulator of the Alibaba Cloud APIs;
  * - `pulumi-alicloud-ims-callback/runtime`: internal, loaded by the dynamic-provider host.
  *

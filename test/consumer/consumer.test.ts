@@ -1,0 +1,437 @@
+/**
+ * The queue consumer against the emulator's MNS data API (real HTTP, MNS request signatures checked)
+ * with events written into the queue by the emulator's IMS delivery, as IMS writes them. Proves
+ * the consumer's receive/handle/delete cycle, redelivery, dead-lettering, concurrency bound, stop,
+ * credentials and messages; it does not prove that the real MNS service behaves like the emulator.
+ */
+import {
+  EmulatorHandle,
+  MNS_OPEN_VERSION,
+  startEmulator,
+  DEFAULT_TEST_ACCOUNT,
+} from "../../lib/emulator";
+import {
+  CallbackQueueConsumerError,
+  consumeCallbackQueue,
+  type CallbackQueueConsumerOptions,
+  type DeadLetter,
+  type ImsCallbackEvent,
+} from "../../lib/consumer";
+import { createMnsClient } from "../../lib/consumer/mnsClient";
+import { callRpc, removeTempDirs, sdkClient, tempDir } from "../emulator/helpers";
+
+const REGION = "cn-shanghai";
+const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
+const KEY = DEFAULT_TEST_ACCOUNT.accessKeys[0];
+const STS = DEFAULT_TEST_ACCOUNT.stsTokens![0];
+const CREDENTIALS = { accessKeyId: KEY.id, accessKeySecret: KEY.secret };
+let emulator: EmulatorHandle;
+let queueCounter = 0;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    stateFile: `${tempDir()}/state.json`,
+    behaviour: { imsQueueGrant: "ice-callback-queues" },
+  });
+});
+afterAll(async () => {
+  await emulator.close();
+  removeTempDirs();
+});
+
+/** A fresh queue, subscribed by the region's setting, with the given visibility timeout. */
+async function freshQueue(visibilityTimeout = 30): Promise<string> {
+  const name = `ice-callback-consumer-${++queueCounter}`;
+  await callRpc(
+    sdkClient(emulator.endpoints[REGION], { v2: true }),
+    "CreateQueue",
+    MNS_OPEN_VERSION,
+    { QueueName: name, VisibilityTimeout: visibilityTimeout },
+  );
+  await emulator.putSetting(REGION, {
+    CallbackType: "MNS",
+    CallbackQueueName: name,
+    EventTypeList: "ProduceMediaComplete,MediaConvertComplete",
+  });
+  return name;
+}
+
+/** Emits an event as IMS would, and checks that it went into the queue. */
+async function emit(jobId: string, eventType = "ProduceMediaComplete"): Promise<void> {
+  const report = await emulator.emitEvent({
+    region: REGION,
+    eventType,
+    messageBody: { Status: "Success", JobId: jobId },
+  });
+  expect([report.outcome, report.method]).toEqual(["delivered", "MNS"]);
+}
+
+async function messagesIn(
+  queueName: string,
+): Promise<{ visible: number; invisible: number; delayed: number }> {
+  return (await emulator.getQueue(REGION, queueName))!.messages;
+}
+
+function baseOptions(
+  queueName: string,
+  signal: AbortSignal,
+): Omit<CallbackQueueConsumerOptions, "handler"> {
+  return {
+    queueName,
+    region: REGION,
+    accountId: ACCOUNT,
+    endpoint: emulator.endpoints[REGION],
+    credentials: CREDENTIALS,
+    signal,
+    waitSeconds: 1,
+  };
+}
+
+/** Resolves when `predicate` holds, polling every 20 ms, or rejects after `ms`. */
+async function until(predicate: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const jobOf = (event: ImsCallbackEvent) => String(event.messageBody.JobId);
+
+describe("consumeCallbackQueue", () => {
+  it("hands every event IMS writes to the handler once, parsed, and deletes it after the handler succeeded", async () => {
+    const queueName = await freshQueue();
+    for (const job of ["j1", "j2", "j3"]) await emit(job);
+    const stop = new AbortController();
+    const seen: Array<{ job: string; type: string; count: number }> = [];
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      handler: (event, { message }) => {
+        seen.push({ job: jobOf(event), type: event.eventType, count: message.dequeueCount });
+      },
+    });
+    await until(() => seen.length === 3);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(seen.map((s) => s.job).sort()).toEqual(["j1", "j2", "j3"]);
+    expect(seen.every((s) => s.type === "ProduceMediaComplete" && s.count === 1)).toBe(true);
+    expect(summary).toEqual({
+      received: 3,
+      handled: 3,
+      failed: 0,
+      deadLettered: 0,
+      released: 0,
+      errors: 0,
+    });
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("parses messages that IMS wrote Base64-encoded as well", async () => {
+    await emulator.setBehaviour({ queueMessageEncoding: "base64" });
+    try {
+      const queueName = await freshQueue();
+      await emit("b64", "MediaConvertComplete");
+      const stop = new AbortController();
+      const events: ImsCallbackEvent[] = [];
+      const run = consumeCallbackQueue({
+        ...baseOptions(queueName, stop.signal),
+        handler: (event) => void events.push(event),
+      });
+      await until(() => events.length === 1);
+      stop.abort();
+      await run;
+      expect([events[0].eventType, events[0].encoding, jobOf(events[0]), events[0].userId]).toEqual(
+        ["MediaConvertComplete", "base64", "b64", ACCOUNT],
+      );
+    } finally {
+      await emulator.setBehaviour({ queueMessageEncoding: "raw" });
+    }
+  });
+
+  it("leaves a message whose handler failed in the queue; it comes back after the visibility timeout", async () => {
+    const queueName = await freshQueue(1);
+    await emit("retry-me");
+    const stop = new AbortController();
+    const attempts: Array<{ count: number; at: number }> = [];
+    const errors: CallbackQueueConsumerError[] = [];
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      onError: (error) => void errors.push(error),
+      handler: (_event, { message }) => {
+        attempts.push({ count: message.dequeueCount, at: Date.now() });
+        if (attempts.length === 1) throw new Error("database unavailable");
+      },
+    });
+    await until(() => attempts.length === 2);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(attempts.map((a) => a.count)).toEqual([1, 2]);
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(900);
+    expect(summary).toMatchObject({ received: 2, handled: 1, failed: 1, deadLettered: 0 });
+    expect(errors.map((e) => [e.operation, e.message])).toEqual([
+      [
+        "handle",
+        expect.stringMatching(
+          /^handle of message \S+ of queue ice-callback-consumer-\d+ failed: database unavailable$/,
+        ),
+      ],
+    ]);
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("gives a message that keeps failing to onDeadLetter at maxReceiveCount, then deletes it", async () => {
+    const queueName = await freshQueue(1);
+    await emit("poison");
+    const stop = new AbortController();
+    const letters: DeadLetter[] = [];
+    let calls = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      maxReceiveCount: 2,
+      onError: () => undefined,
+      onDeadLetter: (letter) => void letters.push(letter),
+      handler: () => {
+        calls++;
+        throw new Error(`attempt ${calls} failed`);
+      },
+    });
+    await until(() => letters.length === 1);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(calls).toBe(2);
+    expect(letters[0]).toMatchObject({ reason: "max-receives", message: { dequeueCount: 2 } });
+    expect((letters[0].error as Error).message).toBe("attempt 2 failed");
+    expect(letters[0].event && jobOf(letters[0].event)).toBe("poison");
+    expect(summary).toMatchObject({ received: 2, handled: 0, failed: 2, deadLettered: 1 });
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("keeps a message in the queue when onDeadLetter throws, and offers it again", async () => {
+    const queueName = await freshQueue(1);
+    await emit("keep-me");
+    const stop = new AbortController();
+    let offers = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      maxReceiveCount: 1,
+      onError: () => undefined,
+      onDeadLetter: () => {
+        offers++;
+        throw new Error("dead-letter store down");
+      },
+      handler: () => {
+        throw new Error("fails");
+      },
+    });
+    await until(() => offers === 2);
+    stop.abort();
+    const summary = await run;
+    expect(summary.deadLettered).toBe(0);
+    const left = await messagesIn(queueName);
+    expect(left.visible + left.invisible).toBe(1);
+  });
+
+  it("gives a message that is no IMS event straight to onDeadLetter without calling the handler", async () => {
+    const queueName = await freshQueue();
+    const raw = require("@alicloud/mns");
+    const sender = new raw(ACCOUNT, {
+      endpoint: emulator.endpoints[REGION],
+      accessKeyId: KEY.id,
+      accessKeySecret: KEY.secret,
+    });
+    await sender.sendMessage(queueName, { MessageBody: "not an event" });
+    const stop = new AbortController();
+    const letters: DeadLetter[] = [];
+    let handled = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      onDeadLetter: (letter) => void letters.push(letter),
+      handler: () => void handled++,
+    });
+    await until(() => letters.length === 1);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    await run;
+    expect(handled).toBe(0);
+    expect(letters[0]).toMatchObject({
+      reason: "unparseable",
+      message: { body: "not an event", dequeueCount: 1 },
+    });
+    expect((letters[0].error as Error).name).toBe("CallbackEventParseError");
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("never runs more handlers at once than concurrency, and asks for no more messages than free slots", async () => {
+    const queueName = await freshQueue();
+    for (let i = 0; i < 10; i++) await emit(`c${i}`);
+    const stop = new AbortController();
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      concurrency: 3,
+      handler: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 60));
+        running--;
+        done++;
+      },
+    });
+    await until(() => done === 10);
+    stop.abort();
+    await run;
+    expect(peak).toBe(3);
+    const receives = (await emulator.getRequestLog()).filter(
+      (e) => e.params.QueueName === queueName && e.action === "BatchReceiveMessage",
+    );
+    expect(receives.length).toBeGreaterThan(0);
+    expect(receives.every((e) => Number(e.params.numOfMessages) <= 3)).toBe(true);
+  });
+
+  it("on abort, lets running handlers finish and delete, then resolves", async () => {
+    const queueName = await freshQueue();
+    await emit("slow");
+    const stop = new AbortController();
+    let started = false;
+    let finished = false;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      handler: async (_event, { signal }) => {
+        started = true;
+        expect(signal).toBe(stop.signal);
+        await new Promise((r) => setTimeout(r, 300));
+        finished = true;
+      },
+    });
+    await until(() => started);
+    stop.abort();
+    const summary = await run;
+    expect(finished).toBe(true);
+    expect(summary).toMatchObject({ received: 1, handled: 1 });
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("on abort during a long poll, releases what that poll still brings, unhandled and visible again", async () => {
+    const queueName = await freshQueue();
+    const stop = new AbortController();
+    let handled = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      waitSeconds: 3,
+      handler: () => void handled++,
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the consumer is waiting in its long poll
+    stop.abort();
+    await emit("late"); // arrives while the poll is still open
+    const summary = await run;
+    expect(handled).toBe(0);
+    expect(summary).toMatchObject({ received: 1, released: 1, handled: 0 });
+    await until(async () => (await messagesIn(queueName)).visible === 1, 5_000);
+  });
+
+  it("reports failed receives without any credential in the message, and keeps trying", async () => {
+    const queueName = await freshQueue();
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    const wrongSecret = "WrongSecretCanary000000000000001";
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      credentials: { accessKeyId: KEY.id, accessKeySecret: wrongSecret },
+      onError: (error) => void errors.push(error),
+      handler: () => undefined,
+    });
+    await until(() => errors.length >= 2);
+    stop.abort();
+    const summary = await run;
+    expect(summary.errors).toBeGreaterThanOrEqual(2);
+    expect(errors[0]).toMatchObject({ operation: "receive", code: "SignatureDoesNotMatch" });
+    expect(errors[0].message).toMatch(
+      new RegExp(`^receive on queue ${queueName} failed: SignatureDoesNotMatch: `),
+    );
+    for (const error of errors) {
+      expect(error.message).not.toContain(wrongSecret);
+      expect(error.message).not.toMatch(/MNS [^:\s]+:[A-Za-z0-9+/]{20,}/);
+    }
+  });
+
+  it("takes credentials from the provider's chain (environment) and STS tokens", async () => {
+    const queueName = await freshQueue(2);
+    await emit("env");
+    const saved = { ...process.env };
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = KEY.id;
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = KEY.secret;
+    const jobs: string[] = [];
+    try {
+      const stop = new AbortController();
+      const { credentials: _none, ...withoutCredentials } = baseOptions(queueName, stop.signal);
+      const run = consumeCallbackQueue({
+        ...withoutCredentials,
+        handler: (event) => void jobs.push(jobOf(event)),
+      });
+      await until(() => jobs.includes("env"));
+      stop.abort();
+      await run;
+    } finally {
+      process.env = saved;
+    }
+    await emit("sts");
+    const stop = new AbortController();
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      credentials: async () => ({
+        accessKeyId: STS.accessKeyId,
+        accessKeySecret: STS.accessKeySecret,
+        securityToken: STS.securityToken,
+      }),
+      handler: (event) => void jobs.push(jobOf(event)),
+    });
+    await until(() => jobs.includes("sts"));
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    await run;
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+    const keys = (await emulator.getRequestLog())
+      .filter((e) => e.params.QueueName === queueName && e.action === "BatchReceiveMessage")
+      .map((e) => e.accessKeyId);
+    expect(new Set(keys)).toEqual(new Set([KEY.id, STS.accessKeyId]));
+  });
+
+  it("rejects bad options at once, naming each and the fix", async () => {
+    await expect(
+      consumeCallbackQueue({
+        queueName: "orders",
+        region: "",
+        accountId: "acct",
+        handler: undefined as never,
+        batchSize: 17,
+        waitSeconds: 31,
+        concurrency: 0,
+      }),
+    ).rejects.toThrow(
+      [
+        "consumeCallbackQueue: invalid options:",
+        '  - region: required, e.g. "cn-shanghai".',
+        '  - queueName: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
+        '  - accountId: must be the account\'s digits, got "acct".',
+        "  - handler: required, a function (event, context) => Promise<void>.",
+        "  - concurrency: must be a whole number from 1 to 1000, got 0.",
+        "  - batchSize: must be a whole number from 1 to 16, got 17.",
+        "  - waitSeconds: must be a whole number from 0 to 30, got 31.",
+      ].join("\n"),
+    );
+  });
+});
+
+test("createMnsClient is Alibaba's @alicloud/mns client", () => {
+  const client = createMnsClient(ACCOUNT, {
+    endpoint: "http://127.0.0.1:1",
+    accessKeyId: "id",
+    accessKeySecret: "secret",
+  });
+  expect(client).toBeInstanceOf(require("@alicloud/mns"));
+});
