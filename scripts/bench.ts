@@ -168,6 +168,7 @@ async function main(): Promise<void> {
   const benches: Array<[string, string]> = [
     ["IMS emulator throughput", "./bench-emulator.js"],
     ["Callback verification", "./bench-receiver.js"],
+    ["Queue consumer throughput", "./bench-consumer.js"],
     ["Entry point load time (fresh process)", "./bench-load.js"],
   ];
   for (const [title, file] of benches) {

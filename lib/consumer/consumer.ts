@@ -19,6 +19,8 @@ export const MAX_RECEIVE_BATCH = 16;
 export const MAX_WAIT_SECONDS = 30;
 /** The shortest visibility timeout MNS accepts: a released message is visible again after it. */
 const RELEASE_VISIBILITY_SECONDS = 1;
+/** How much longer than the long poll any MNS call may take before it counts as failed, in seconds. */
+const CALL_TIMEOUT_MARGIN_SECONDS = 5;
 /** Back-off after failed receives: doubles from the first value up to the second, in ms. */
 const RECEIVE_BACKOFF_MS = [250, 30_000] as const;
 
@@ -492,6 +494,9 @@ async function clientFor(settings: Settings): Promise<MnsQueueClient> {
         }
       : undefined,
     refreshSTSTokenInterval: 60_000,
+    // A call that has not answered a while after the long poll would have ended counts as failed
+    // (and is retried or left for redelivery) instead of holding a handler slot for the client's 40 s.
+    readTimeout: (settings.waitSeconds + CALL_TIMEOUT_MARGIN_SECONDS) * 1000,
   });
 }
 

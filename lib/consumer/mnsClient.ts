@@ -52,6 +52,8 @@ export interface MnsClientOptions {
     securityToken: string;
   }>;
   readonly refreshSTSTokenInterval?: number;
+  /** Milliseconds a call may wait for its answer, long polls included. */
+  readonly readTimeout?: number;
 }
 
 type MnsClientConstructor = new (accountId: string, options: MnsClientOptions) => MnsQueueClient;
