@@ -127,7 +127,7 @@ export function startupText(emulator: EmulatorHandle, discoveryFile: string | un
   const firstKey = emulator.accounts[0].accessKeys[0];
   const shanghai = new URL(emulator.endpoints["cn-shanghai"]).host;
   const lines = [
-    "IMS API emulator (ICE 2020-11-09: SetEventCallback, GetEventCallback) is listening.",
+    "Emulator of IMS (event callbacks), Mns-open, RAM, STS and the MNS queue data API is listening.",
     "",
     "Endpoints:",
     ...regions.map((region) => `  ${region.padEnd(width)}${emulator.endpoints[region]}`),
@@ -146,6 +146,18 @@ export function startupText(emulator: EmulatorHandle, discoveryFile: string | un
     "",
     "Alibaba's own SDK (@alicloud/openapi-core), e.g. for cn-shanghai:",
     `  new OpenApi.default({ accessKeyId: "${firstKey.id}", accessKeySecret: "${firstKey.secret}", endpoint: "${shanghai}", protocol: "http" })`,
+    "",
+    "The alicloud plugin (@pulumi/alicloud: queue, RAM policy, role, attachment), e.g. for cn-shanghai:",
+    "  pulumi config set alicloud:region cn-shanghai",
+    "  pulumi config set alicloud:protocol HTTP",
+    `  pulumi config set alicloud:accountId ${emulator.defaultAccountId}`,
+    "  pulumi config set alicloud:accountType Domestic",
+    `  pulumi config set alicloud:accessKey ${firstKey.id}`,
+    `  pulumi config set --secret alicloud:secretKey ${firstKey.secret}`,
+    ...["ram", "sts", "mnsOpen"].map((key) => `  pulumi config set --path 'alicloud:endpoints[0].${key}' ${shanghai}`),
+    "",
+    "A queue consumer (@alicloud/mns), e.g. for cn-shanghai:",
+    `  new MNSClient("${emulator.defaultAccountId}", { endpoint: "${emulator.endpoints["cn-shanghai"]}", accessKeyId: "${firstKey.id}", accessKeySecret: "${firstKey.secret}" })`,
     "",
     "Press Ctrl+C to stop.",
     "",

@@ -52,6 +52,8 @@ export { RAM_VERSION, IMS_SERVICE_ROLE, IMS_SERVICE_ROLE_POLICY, MAX_POLICY_VERS
 export { MNS_OPEN_VERSION } from "./mnsOpen";
 export { STS_VERSION } from "./sts";
 export { MNS_VERSION, mnsStringToSign } from "./mnsData";
+export { alicloudEndpoints, alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
+export type { AlicloudEndpointOverrides, AlicloudProviderSettings, EmulatorEndpoints } from "./alicloudConfig";
 export { SettingStore, SETTING_FIELDS } from "./store";
 export type { StoredSetting, SettingChange } from "./store";
 export type { ApiErrorBody, EmulatorErrorCode } from "./errors";
