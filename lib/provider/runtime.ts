@@ -112,8 +112,25 @@ export async function diff(_id: string, olds: EventCallbackOutputs, news: EventC
     if (news[field] !== undefined && olds[field] !== news[field]) changes.add(field);
   }
   if ((olds.stateVersion ?? 0) < STATE_VERSION) changes.add("stateVersion");
+  if (replaces.length === 0 && changes.size > 0 && [...changes].every((f) => inputChanged(olds, news, f))) {
+    // The dynamic-provider host cannot pass which properties changed, and the engine's display
+    // compares secrets masked, so a new auth key would show as an update with nothing marked. An
+    // "unknown" answer makes the engine diff the inputs itself: it then marks each changed property
+    // (the key as [secret]). Only when every change is such an input change, so it reaches the same verdict.
+    return { changes: undefined, replaces, deleteBeforeReplace: false };
+  }
   return { changes: replaces.length > 0 || changes.size > 0, replaces, deleteBeforeReplace: false };
 }
+
+/** Whether an input differs as stored versus as declared, before any normalisation (what the engine compares). */
+function inputChanged(olds: EventCallbackOutputs, news: EventCallbackInputs, field: string): boolean {
+  if (!(INPUT_FIELDS as readonly string[]).includes(field)) return false;
+  const raw = (v: unknown) => JSON.stringify(v === null || v === "" ? undefined : v);
+  return raw(olds[field as InputField]) !== raw(news[field as InputField]);
+}
+
+const INPUT_FIELDS = ["callbackType", "callbackUrl", "queueName", "eventTypes", "authKey", "adoptExisting", "deletionPolicy", "allowUndocumentedRegion"] as const;
+type InputField = (typeof INPUT_FIELDS)[number];
 
 /**
  * Takes over the region's setting: reads it first and refuses any setting this stack has not

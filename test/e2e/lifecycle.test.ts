@@ -81,7 +81,8 @@ test.each(driftCases)("drift (%s) shows in preview --refresh as an update of tha
   const preview = await stack.preview({ refresh: true, diff: true, onOutput: record, onEvent: e2e.collectEvents() });
   expect(preview.changeSummary).toEqual({ same: 4, update: 1 });
   const changed = changedResources(e2e.events());
-  expect(changed).toEqual([{ name: "ims-cn-shanghai-setting", op: "update", diffs: [] }]);
+  // The provider lets the engine diff the inputs, so the engine knows which properties changed.
+  expect(changed).toEqual([{ name: "ims-cn-shanghai-setting", op: "update", diffs: properties }]);
   // The engine's diff display shows exactly the drifted properties (the key only as [secret]).
   expect(updatedPropertiesInDisplay(preview.stdout)).toEqual({ "ims-cn-shanghai-setting": properties });
   // A refresh reads each setting once; the preview itself calls nothing.

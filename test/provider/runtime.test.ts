@@ -69,17 +69,26 @@ describe("check", () => {
 
 describe("diff", () => {
   const olds = { ...http("cn-shanghai"), authSwitch: "on", previousSetting: null, stateVersion: 1 } as EventCallbackOutputs;
-  it.each<[string, Partial<EventCallbackInputs>, { changes: boolean; replaces: string[] }]>([
+  // changes: undefined asks the engine to diff the inputs itself, so its display marks each changed
+  // input (a secret one too); it is the answer whenever every change is an input that differs.
+  it.each<[string, Partial<EventCallbackInputs>, { changes: boolean | undefined; replaces: string[] }]>([
     ["same events in another order with a duplicate", { eventTypes: ["MediaConvertComplete", "ProduceMediaComplete", "MediaConvertComplete"] }, { changes: false, replaces: [] }],
-    ["another URL", { callbackUrl: "https://other.example.com" }, { changes: true, replaces: [] }],
-    ["another key", { authKey: "Xyz789abc" }, { changes: true, replaces: [] }],
-    ["key removed", { authKey: undefined }, { changes: true, replaces: [] }],
+    ["another URL", { callbackUrl: "https://other.example.com" }, { changes: undefined, replaces: [] }],
+    ["another key", { authKey: "Xyz789abc" }, { changes: undefined, replaces: [] }],
+    ["key removed", { authKey: undefined }, { changes: undefined, replaces: [] }],
     ["another region", { region: "cn-beijing" }, { changes: true, replaces: ["region"] }],
-    ["a URL unknown at preview", { callbackUrl: UNKNOWN }, { changes: true, replaces: [] }],
-    ["only the deletion policy", { deletionPolicy: "retain" }, { changes: true, replaces: [] }],
+    ["a URL unknown at preview", { callbackUrl: UNKNOWN }, { changes: undefined, replaces: [] }],
+    ["only the deletion policy", { deletionPolicy: "retain" }, { changes: undefined, replaces: [] }],
   ])("%s", async (_label, change, expected) => {
     const result = await runtime.diff("cn-shanghai", olds, { ...http("cn-shanghai"), ...change });
     expect({ changes: result.changes, replaces: result.replaces }).toEqual(expected);
+  });
+
+  it("reports a change itself when the engine's input diff would not see it (events reordered and the layout upgraded)", async () => {
+    const { stateVersion: _v, ...old } = olds;
+    const reordered = { ...http("cn-shanghai"), eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"] };
+    expect((await runtime.diff("cn-shanghai", old as EventCallbackOutputs, reordered)).changes).toBe(true);
+    expect((await runtime.diff("cn-shanghai", { ...old, callbackUrl: "https://old.example.com" } as EventCallbackOutputs, reordered)).changes).toBe(true);
   });
 
   it("asks to rewrite outputs of an earlier layout", async () => {
@@ -136,7 +145,8 @@ describe("create / read / update / remove against the emulator", () => {
     // Authentication is off: no key among the inputs (and no undefined value, which the host cannot encode).
     expect(drifted.inputs).not.toHaveProperty("authKey");
     expect(drifted.props).toMatchObject({ authSwitch: "off", callbackUrl: "https://drift.example.com" });
-    expect((await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes).toBe(true);
+    // Every drifted property is an input that differs: the engine diffs the inputs and marks them.
+    expect((await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes).toBeUndefined();
   });
 
   it("create, read and update return every declared output, null where it does not apply", async () => {
