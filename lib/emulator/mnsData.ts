@@ -318,15 +318,11 @@ export async function handleMnsRequest(
       if (body.length > 0) {
         const handles = parseBody(body, "ReceiptHandles").children.filter((c) => c.name === "ReceiptHandle").map((c) => c.text);
         if (handles.length === 0 || handles.length > MAX_BATCH) throw new MnsError("InvalidArgument", `The count of receipt handles should between 1 and ${MAX_BATCH}.`);
-        const errors: Record<string, string>[] = [];
-        for (const handle of handles) {
-          try {
-            await queues.deleteMessage(queue, handle);
-          } catch (error) {
-            if (!(error instanceof QueueOperationError)) throw error;
-            errors.push({ ErrorCode: error.code, ErrorMessage: error.message, ReceiptHandle: handle });
-          }
-        }
+        const errors = (await queues.deleteMessages(queue, handles)).map(({ handle, error }) => ({
+          ErrorCode: error.code,
+          ErrorMessage: error.message,
+          ReceiptHandle: handle,
+        }));
         return errors.length === 0 ? { status: 204 } : { status: 404, xml: mnsXml("Errors", errors, "Error") };
       }
       const handle = queryValue(url.searchParams, "ReceiptHandle");

@@ -317,7 +317,7 @@ export class QueueStore {
           message.NextVisibleTime = now + queue.attributes.VisibilityTimeout * 1000;
           message.ReceiptHandle = `1-${randomBytes(18).toString("base64url")}`;
         }
-        await this.onChange();
+        this.persistSoon();
         return taken;
       }
       if (now >= deadline || this.closed || signal?.aborted) return [];
@@ -363,6 +363,35 @@ export class QueueStore {
   }
 
   /**
+   * Deletes the messages received with `handles` (one state write for all); returns the handles
+   * that failed with their errors.
+   */
+  async deleteMessages(queue: Queue, handles: readonly string[]): Promise<{ handle: string; error: QueueOperationError }[]> {
+    const failed: { handle: string; error: QueueOperationError }[] = [];
+    const deleted = new Set<QueueMessage>();
+    for (const handle of handles) {
+      try {
+        deleted.add(this.byHandle(queue, handle));
+      } catch (error) {
+        failed.push({ handle, error: error as QueueOperationError });
+      }
+    }
+    if (deleted.size > 0) {
+      queue.messages = queue.messages.filter((m) => !deleted.has(m));
+      await this.onChange();
+    }
+    return failed;
+  }
+
+  /**
+   * Schedules a state write without waiting for it: a receive or visibility change lost in a crash
+   * only makes a message visible again early, which at-least-once delivery allows.
+   */
+  private persistSoon(): void {
+    this.onChange().catch(() => undefined);
+  }
+
+  /**
    * Makes the message received with `handle` visible again after `visibilitySeconds` from now and
    * gives it a new receipt handle (the old one stops working).
    */
@@ -371,7 +400,7 @@ export class QueueStore {
     message.NextVisibleTime = this.now() + visibilitySeconds * 1000;
     message.ReceiptHandle = `1-${randomBytes(18).toString("base64url")}`;
     this.wake(queue);
-    await this.onChange();
+    this.persistSoon();
     return message;
   }
 
