@@ -6,9 +6,26 @@
  *   language host (scripts/pulumi-cli.sh) once, before any suite.
  * `npm test` (plain `jest`) runs both.
  */
+const { name, exports: entryPoints } = require("./package.json");
+
+/**
+ * The package's entry points (`pulumi-alicloud-ims-callback`, `.../receiver`, ...) as imported by the
+ * examples, mapped to their source: tests exercise the current code, never a stale dist/. Derived
+ * from package.json "exports" (dist/<path>.d.ts is built from lib/<path>.ts).
+ */
+const entryPointSources = Object.fromEntries(
+  Object.entries(entryPoints)
+    .filter(([, target]) => typeof target === "object")
+    .map(([key, target]) => [
+      `^${(key === "." ? name : `${name}/${key.slice(2)}`).replace(/[.-]/g, "\\$&")}$`,
+      target.types.replace(/^\.\/dist\//, "<rootDir>/lib/").replace(/\.d\.ts$/, ".ts"),
+    ]),
+);
+
 const shared = {
   preset: "ts-jest",
   testEnvironment: "node",
+  moduleNameMapper: entryPointSources,
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/.*/node_modules/"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }],

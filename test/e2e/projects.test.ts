@@ -71,12 +71,11 @@ afterAll(() => {
 
 test("the README's CLI walkthrough runs as written: npm install, the emulator, stack init, up, a clean preview --refresh, destroy", async () => {
   const base = await freePortRange(7);
-  const home = path.join(scratch, "readme-home");
-  fs.mkdirSync(home);
-  // A fresh HOME: `pulumi login --local` keeps its state there; npm keeps the main install's cache.
+  // The environment a person has, plus a private PULUMI_HOME (CLI settings, workspaces) and npm's
+  // cache of the main install.
   const env = {
     ...cleanEnv(),
-    HOME: home,
+    PULUMI_HOME: path.join(scratch, "readme-pulumi-home"),
     npm_config_cache: await npmCacheDir(),
     npm_config_prefer_offline: "true",
     npm_config_audit: "false",
