@@ -7,6 +7,7 @@
  * expose secrets from the levels the README states.
  */
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -26,29 +27,60 @@ const PREVIOUS_OWNER = { CallbackType: "HTTP", CallbackURL: "https://previous-ow
 type FailureKind = FaultKind | "refused" | "timeout";
 
 let e2e: E2E;
-let refusedEndpoint: string;
-let silentEndpoint: string;
-let silentServer: net.Server;
-const silentSockets = new Set<net.Socket>();
+const gates: Gate[] = [];
 
 beforeAll(async () => {
   e2e = await startE2E({ credentialsIn: "stack-config" });
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  refusedEndpoint = `http://127.0.0.1:${(probe.address() as net.AddressInfo).port}`;
-  await new Promise((resolve) => probe.close(resolve));
-  silentServer = net.createServer((socket) => {
-    silentSockets.add(socket);
-    socket.on("close", () => silentSockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silentServer.listen(0, "127.0.0.1", resolve));
-  silentEndpoint = `http://127.0.0.1:${(silentServer.address() as net.AddressInfo).port}`;
 }, 600_000);
 afterAll(async () => {
-  silentSockets.forEach((s) => s.destroy());
-  await new Promise((resolve) => silentServer?.close(resolve));
+  await Promise.all(gates.map((g) => g.close()));
   await e2e?.dispose();
 });
+
+/**
+ * An endpoint in front of the emulator's that lets `passes` requests through, then fails every
+ * later one: "refused" stops listening (the request in flight is reset, the next connections are
+ * refused), "timeout" keeps the request open without an answer.
+ */
+class Gate {
+  private readonly sockets = new Set<net.Socket>();
+  private readonly server: http.Server;
+  private passed = 0;
+
+  private constructor(private readonly target: URL, private readonly kind: "refused" | "timeout", private readonly passes: number) {
+    this.server = http.createServer((req, res) => {
+      if (this.passed++ < this.passes) {
+        const forward = http.request({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        req.pipe(forward);
+      } else if (this.kind === "refused") {
+        void this.close();
+      }
+    });
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+  }
+
+  static async open(target: string, kind: "refused" | "timeout", passes: number): Promise<string> {
+    const gate = new Gate(new URL(target), kind, passes);
+    gates.push(gate);
+    await new Promise<void>((resolve) => gate.server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(gate.server.address() as net.AddressInfo).port}`;
+    if (kind === "refused" && passes === 0) await gate.close();
+    return endpoint;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise((resolve) => this.server.close(resolve));
+    this.sockets.forEach((s) => s.destroy());
+    await closed;
+  }
+}
 
 const setting = (authKey: pulumi.Input<string>, extra: { adoptExisting?: boolean; eventTypes?: string[] } = {}) =>
   new EventCallback("callback", {
@@ -94,7 +126,7 @@ describe.each<FailureKind>([...FAULT_KINDS, "refused", "timeout"])("when IMS cal
    */
   const arrange = async (skip = 0) => {
     if (kind === "refused" || kind === "timeout") {
-      stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ [REGION]: kind === "refused" ? refusedEndpoint : silentEndpoint });
+      stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ [REGION]: await Gate.open(e2e.emulator.endpoints[REGION], kind, skip) });
     } else {
       await e2e.emulator.injectFault({ kind, count: 1000, skip, region: REGION, latencyMs: 2000 });
     }
