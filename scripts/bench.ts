@@ -139,18 +139,18 @@ async function policyPackNumbers(): Promise<void> {
 for (const region of ${JSON.stringify(IMS_REGIONS)}) {
   new EventCallback("cb-" + region, { region, callbackType: "HTTP", callbackUrl: "https://bench.example.com/" + region, eventTypes: ["ProduceMediaComplete"], authKey: "Bench123Key" });
 }\n`;
-    const project = createPackedProject(engine, { dir: path.join(dir, "bench"), tarball: packCurrentSource(path.join(dir, "pack")), program, stackName: "bench" });
-    const timedPreview = (args: string[]) => {
-      const run = project.pulumi(["preview", ...args]);
-      if (run.status !== 0) throw new Error(`preview ${args.join(" ")} failed:\n${run.output}`);
+    const project = await createPackedProject(engine, { dir: path.join(dir, "bench"), tarball: packCurrentSource(path.join(dir, "pack")), program, stackName: "bench" });
+    const timedPreview = async (args: string[]) => {
+      const run = await project.pulumi(["preview", ...args]);
+      if (run.code !== 0) throw new Error(`preview ${args.join(" ")} failed:\n${run.output}`);
       return run.ms;
     };
-    timedPreview([]); // warm-up: first start of the language host and the provider
+    await timedPreview([]); // warm-up: first start of the language host and the provider
     const without: number[] = [];
     const withPack: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
-      without.push(timedPreview([]));
-      withPack.push(timedPreview(["--policy-pack", project.policyPackDir]));
+      without.push(await timedPreview([]));
+      withPack.push(await timedPreview(["--policy-pack", project.policyPackDir]));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log(`\n## Policy pack: preview of a project stack with 6 settings (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`);

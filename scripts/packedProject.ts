@@ -11,14 +11,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT, type Engine } from "./engine";
+import { hasLanguageHost, REPO_ROOT, runPulumi, type Engine } from "./engine";
 
 const PACKAGE_NAME = "pulumi-alicloud-ims-callback";
 
 /** What a CLI run returned. */
-export interface CliRun {
-  readonly status: number;
-  /** stdout and stderr together, in the order printed where it matters (the CLI prints to stdout). */
+export interface TimedCliRun {
+  readonly code: number;
+  /** stdout, then stderr. */
   readonly output: string;
   readonly ms: number;
 }
@@ -28,8 +28,8 @@ export interface PackedProject {
   readonly dir: string;
   /** The shipped pack, at the path a user would pass to `--policy-pack`. */
   readonly policyPackDir: string;
-  /** Runs `pulumi <args>` in the project directory. */
-  pulumi(args: readonly string[], env?: Record<string, string>): CliRun;
+  /** Runs `pulumi <args> --non-interactive` in the project directory with the engine's environment. */
+  pulumi(args: readonly string[]): Promise<TimedCliRun>;
 }
 
 /**
@@ -53,10 +53,13 @@ export function packCurrentSource(outDir: string): string {
  * A project directory `dir` with `Pulumi.yaml` (Node.js, plain JavaScript), the given `index.js`,
  * the packed package unpacked into node_modules, and a stack `stackName` of the engine's backend.
  */
-export function createPackedProject(
+export async function createPackedProject(
   engine: Engine,
   options: { dir: string; tarball: string; program: string; stackName: string },
-): PackedProject {
+): Promise<PackedProject> {
+  if (!hasLanguageHost(engine.root)) {
+    throw new Error(`no pulumi-language-nodejs beside ${engine.root}/bin/pulumi: project directories and policy packs need it (see scripts/pulumi-cli.sh)`);
+  }
   const { dir } = options;
   const modules = path.join(dir, "node_modules");
   const installed = path.join(modules, PACKAGE_NAME);
@@ -80,19 +83,14 @@ export function createPackedProject(
   const project: PackedProject = {
     dir,
     policyPackDir: path.join("node_modules", PACKAGE_NAME, "policy-pack"),
-    pulumi(args, env = {}) {
+    async pulumi(args) {
       const started = Date.now();
-      const result = spawnSync(path.join(engine.root, "bin", "pulumi"), [...args, "--non-interactive"], {
-        cwd: dir,
-        env: { ...process.env, ...engine.env, ...env },
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`, ms: Date.now() - started };
+      const result = await runPulumi(dir, [...args, "--non-interactive"], engine.env);
+      return { code: result.code, output: `${result.stdout}${result.stderr}`, ms: Date.now() - started };
     },
   };
-  const init = project.pulumi(["stack", "init", options.stackName]);
-  if (init.status !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
+  const init = await project.pulumi(["stack", "init", options.stackName]);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
   return project;
 }
 

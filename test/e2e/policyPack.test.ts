@@ -48,13 +48,10 @@ let project: PackedProject;
 
 beforeAll(async () => {
   engine = await startEngine();
-  if (!fs.existsSync(path.join(engine.root, "bin", "pulumi-language-nodejs"))) {
-    throw new Error(`no pulumi-language-nodejs beside ${engine.root}/bin/pulumi: policy packs need it (see scripts/pulumi-cli.sh)`);
-  }
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-policy-e2e-"));
   const tarball = packCurrentSource(path.join(workDir, "pack"));
-  project = createPackedProject(engine, { dir: path.join(workDir, "media"), tarball, program: PROGRAM, stackName: "dev" });
-  expect(project.pulumi(["config", "set", "--secret", "authKey", AUTH_KEY]).status).toBe(0);
+  project = await createPackedProject(engine, { dir: path.join(workDir, "media"), tarball, program: PROGRAM, stackName: "dev" });
+  expect((await project.pulumi(["config", "set", "--secret", "authKey", AUTH_KEY])).code).toBe(0);
 }, 600_000);
 
 afterAll(() => {
@@ -62,8 +59,8 @@ afterAll(() => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-function setUrl(url: string): void {
-  expect(project.pulumi(["config", "set", "callbackUrl", url]).status).toBe(0);
+async function setUrl(url: string): Promise<void> {
+  expect((await project.pulumi(["config", "set", "callbackUrl", url])).code).toBe(0);
 }
 
 function writeJson(name: string, value: unknown): string {
@@ -76,44 +73,44 @@ const HTTPS_MESSAGE =
   'EventCallback "web": callbackUrl "http://media.example.com/ims/events" uses plain http, so events and their signature headers travel unencrypted. ' +
   'Fix: serve the receiver over https and set callbackUrl to "https://media.example.com/ims/events".';
 
-test("the shipped pack fails the preview of a plain-http callback with the policy's message", () => {
-  setUrl("http://media.example.com/ims/events");
-  const run = project.pulumi(["preview", "--policy-pack", project.policyPackDir]);
-  expect(run.status).not.toBe(0);
+test("the shipped pack fails the preview of a plain-http callback with the policy's message", async () => {
+  await setUrl("http://media.example.com/ims/events");
+  const run = await project.pulumi(["preview", "--policy-pack", project.policyPackDir]);
+  expect(run.code).not.toBe(0);
   expect(run.output).toContain("[mandatory]  ims-callback-url-https");
   expect(run.output).toContain(HTTPS_MESSAGE);
   expect(run.output).not.toContain(AUTH_KEY);
 }, 300_000);
 
-test("with the pack config making that policy advisory, the preview passes with the warning", () => {
-  setUrl("http://media.example.com/ims/events");
+test("with the pack config making that policy advisory, the preview passes with the warning", async () => {
+  await setUrl("http://media.example.com/ims/events");
   const config = writeJson("advisory.json", { "ims-callback-url-https": "advisory" });
-  const run = project.pulumi(["preview", "--policy-pack", project.policyPackDir, "--policy-pack-config", config]);
+  const run = await project.pulumi(["preview", "--policy-pack", project.policyPackDir, "--policy-pack-config", config]);
   expect(run.output).toContain("[advisory]  ims-callback-url-https");
   expect(run.output).toContain(HTTPS_MESSAGE);
-  expect(run.status).toBe(0);
+  expect(run.code).toBe(0);
 }, 300_000);
 
-test("a compliant stack passes the shipped pack with no violation", () => {
-  setUrl("https://media.example.com/ims/events");
-  const run = project.pulumi(["preview", "--policy-pack", project.policyPackDir]);
-  expect(run.status).toBe(0);
+test("a compliant stack passes the shipped pack with no violation", async () => {
+  await setUrl("https://media.example.com/ims/events");
+  const run = await project.pulumi(["preview", "--policy-pack", project.policyPackDir]);
+  expect(run.code).toBe(0);
   expect(run.output).toContain("ims-callback@v");
   expect(run.output).not.toMatch(/\[(mandatory|advisory)\]/);
 }, 300_000);
 
-test("an organisation's pack composed from ./policy applies its config and the stack policies", () => {
+test("an organisation's pack composed from ./policy applies its config and the stack policies", async () => {
   const packDir = path.join(project.dir, "acme-pack");
   fs.mkdirSync(packDir);
   fs.writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime:\n  name: nodejs\n  options:\n    typescript: false\n");
   fs.writeFileSync(path.join(packDir, "package.json"), JSON.stringify({ name: "acme-pack", version: "1.0.0", main: "index.js" }));
   fs.writeFileSync(path.join(packDir, "index.js"), ACME_PACK);
-  setUrl("https://attacker.example.net/ims/events");
-  expect(project.pulumi(["config", "set", "secondSetting", "true"]).status).toBe(0);
+  await setUrl("https://attacker.example.net/ims/events");
+  expect((await project.pulumi(["config", "set", "secondSetting", "true"])).code).toBe(0);
   const config = writeJson("acme.json", { "ims-callback-url-allowed-hosts": { allowedHostSuffixes: ["example.com"] } });
   try {
-    const run = project.pulumi(["preview", "--policy-pack", "acme-pack", "--policy-pack-config", config]);
-    expect(run.status).not.toBe(0);
+    const run = await project.pulumi(["preview", "--policy-pack", "acme-pack", "--policy-pack-config", config]);
+    expect(run.code).not.toBe(0);
     expect(run.output).toContain("acme@v1.0.0");
     expect(run.output).toContain(
       'EventCallback "web": callbackUrl "https://attacker.example.net/ims/events" points at host "attacker.example.net", which is not allowed (domains "example.com").',
@@ -122,6 +119,6 @@ test("an organisation's pack composed from ./policy applies its config and the s
     expect(run.output).toContain('EventCallback "web-again": region "cn-shanghai" is also set by EventCallback "web"');
     expect(run.output).not.toContain(AUTH_KEY);
   } finally {
-    project.pulumi(["config", "rm", "secondSetting"]);
+    await project.pulumi(["config", "rm", "secondSetting"]);
   }
 }, 300_000);
