@@ -71,11 +71,11 @@ beforeEach(async () => {
   runtime.resetConfiguration();
 });
 
-/** Points at the endpoint for `kind` and arms the fault; `action` limits an emulator fault to one action. */
-async function arrange(kind: FailureKind, action?: string): Promise<string> {
+/** Points at the endpoint for `kind` and arms the fault for every call after the first `skip`. */
+async function arrange(kind: FailureKind, skip = 0): Promise<string> {
   if (kind === "refused") return refusedEndpoint;
   if (kind === "timeout") return silentEndpoint;
-  await emulator.injectFault({ kind, count: 100, region: REGION, action, latencyMs: TIMEOUT_MS * 4 });
+  await emulator.injectFault({ kind, count: 100, skip, region: REGION, latencyMs: TIMEOUT_MS * 4 });
   return emulator.endpoints[REGION];
 }
 
@@ -179,10 +179,11 @@ describe("runtime functions never pass a secret to the engine", () => {
       await provider.read(REGION, outputs).catch((e: unknown) => e),
       await provider.update(REGION, { ...outputs, callbackUrl: "https://old.example.com/x" }, inputs).catch((e: unknown) => e),
     ];
-    // Destroy: the read before the write succeeds, the write of the previous owner's setting fails.
+    // Destroy: the read before the write succeeds; the write of the previous owner's setting, and
+    // every call after it, fail.
     await emulator.reset();
     await emulator.putSetting(REGION, { CallbackType: "HTTP", CallbackURL: inputs.callbackUrl, EventTypeList: "ProduceMediaComplete", AuthSwitch: "on", AuthKey: KEY_CANARY }, ACCOUNT_ID);
-    configure(await arrange(kind, "SetEventCallback"));
+    configure(await arrange(kind, 1));
     if (kind === "latency") {
       // A timed-out write still lands late in the emulator, and remove then finds it in place: make
       // the look-up after the write time out too, so destroy fails with the write unconfirmed.
