@@ -101,7 +101,7 @@ const setting = (authKey: pulumi.Input<string>, extra: { adoptExisting?: boolean
  */
 const isSdkRpcDebugLog = (e: EngineEvent) =>
   // The typings leave "debug" out of the severities; the engine sends it.
-  (e.diagnosticEvent?.severity as string | undefined) === "debug" && /^(RegisterResource|RegisterResourceOutputs|ReadResource) RPC finished/.test(e.diagnosticEvent.message);
+  (e.diagnosticEvent?.severity as string | undefined) === "debug" && /^(RegisterResource|RegisterResourceOutputs|ReadResource) RPC finished/.test(e.diagnosticEvent?.message ?? "");
 
 /** Everything one engine run exposed: its output, its events and, when it failed, the error. */
 class Transcript {
