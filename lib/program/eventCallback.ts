@@ -108,7 +108,8 @@ export interface EventCallbackArgs {
  * changes made in the console.
  *
  * Credentials come from stack config `alicloud:accessKey`/`alicloud:secretKey` (or
- * `alicloud:profile`), then the usual environment variables, then the Alibaba Cloud default chain.
+ * `alicloud:profile`), then the usual environment variables, then the configured sources of the
+ * Alibaba Cloud default chain (never the ECS metadata service unless configured); see the README.
  *
  * @example
  * ```ts
