@@ -8,7 +8,7 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { closestEventType, isKnownEventType } from "../shared/events";
 import { IMS_REGIONS } from "../shared/regions";
-import { queueNameProblems } from "../shared/validation";
+import { CALLBACK_INPUT_DEFAULTS, queueNameProblems } from "../shared/validation";
 import {
   describeUrl,
   EVENT_CALLBACK_TYPE,
@@ -53,7 +53,7 @@ export function readCallback(name: string, props: Record<string, unknown>): Call
     eventTypes: readStringList(props, "eventTypes"),
     hasAuthKey: authKey === UNKNOWN ? UNKNOWN : typeof authKey === "string" && authKey !== "",
     adoptExisting: adoptExisting === UNKNOWN ? UNKNOWN : adoptExisting === true,
-    deletionPolicy: deletionPolicy ?? "restore",
+    deletionPolicy: deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CallbackSetting, CallbackType } from "../shared/setting";
-import { validateCallbackInputs, type DeletionPolicy } from "../shared/validation";
+import { validateCallbackInputs, withCallbackDefaults, type DeletionPolicy } from "../shared/validation";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
 type Runtime = typeof import("../provider");
@@ -156,9 +156,11 @@ export class EventCallback extends pulumi.dynamic.Resource {
         queueName: args.queueName,
         eventTypes: args.eventTypes,
         authKey,
-        adoptExisting: args.adoptExisting ?? false,
-        deletionPolicy: args.deletionPolicy ?? "restore",
-        allowUndocumentedRegion: args.allowUndocumentedRegion ?? false,
+        ...withCallbackDefaults({
+          adoptExisting: args.adoptExisting,
+          deletionPolicy: args.deletionPolicy,
+          allowUndocumentedRegion: args.allowUndocumentedRegion,
+        }),
         authSwitch: undefined,
         previousSetting: undefined,
         stateVersion: undefined,

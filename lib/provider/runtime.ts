@@ -22,7 +22,12 @@ import {
   settingDifferences,
   type CallbackSetting,
 } from "../shared/setting";
-import { validateCallbackInputs, type DeletionPolicy } from "../shared/validation";
+import {
+  CALLBACK_INPUT_DEFAULTS,
+  validateCallbackInputs,
+  withCallbackDefaults,
+  type DeletionPolicy,
+} from "../shared/validation";
 
 /** The version of the output layout this code writes. Absent in outputs = written by 0.x before it existed. */
 export const STATE_VERSION = 1;
@@ -83,13 +88,7 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
     // shows the value where it helps already; and a secret value (an auth key not from secret config,
     // a password in a URL) would be printed in clear.
     .map((p) => ({ property: "", reason: p.reason }));
-  const inputs = {
-    ...news,
-    adoptExisting: news.adoptExisting ?? false,
-    deletionPolicy: news.deletionPolicy ?? "restore",
-    allowUndocumentedRegion: news.allowUndocumentedRegion ?? false,
-  };
-  return { inputs, failures };
+  return { inputs: withCallbackDefaults(news), failures };
 }
 
 /** Compares the stored outputs with the new inputs; no API call. */
@@ -166,9 +165,11 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
     queueName: differences.has("queueName") || differences.has("callbackType") ? emptyToUndefined(live.queueName) : props.queueName ?? undefined,
     eventTypes: differences.has("eventTypes") ? [...live.eventTypes] : props.eventTypes,
     authKey: differences.has("authSwitch") || differences.has("authKey") ? (live.authSwitch === "on" ? live.authKey : undefined) : props.authKey ?? undefined,
-    adoptExisting: props.adoptExisting ?? false,
-    deletionPolicy: props.deletionPolicy ?? "restore",
-    allowUndocumentedRegion: props.allowUndocumentedRegion ?? false,
+    ...withCallbackDefaults({
+      adoptExisting: props.adoptExisting,
+      deletionPolicy: props.deletionPolicy,
+      allowUndocumentedRegion: props.allowUndocumentedRegion,
+    }),
   };
   // providerCodeBytes: written by earlier builds, no longer kept.
   const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & { providerCodeBytes?: number };
@@ -215,7 +216,7 @@ export async function update(_id: string, olds: EventCallbackOutputs, news: Even
  * alone with an error; else the target is written with one call and read back.
  */
 export async function remove(_id: string, props: EventCallbackOutputs): Promise<void> {
-  const policy: DeletionPolicy = props.deletionPolicy ?? "restore";
+  const policy: DeletionPolicy = props.deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy;
   if (policy === "retain") {
     return;
   }
@@ -266,10 +267,7 @@ function outputsFor(inputs: EventCallbackInputs, previous: CallbackSetting | nul
   const { __provider: _code, ...rest } = inputs;
   const desired = desiredSetting(inputs);
   return withExplicitNulls({
-    ...rest,
-    adoptExisting: inputs.adoptExisting ?? false,
-    deletionPolicy: inputs.deletionPolicy ?? "restore",
-    allowUndocumentedRegion: inputs.allowUndocumentedRegion ?? false,
+    ...withCallbackDefaults(rest),
     authSwitch: desired.authSwitch,
     previousSetting: previous,
     stateVersion: STATE_VERSION,

@@ -13,6 +13,40 @@ export type DeletionPolicy = "restore" | "clear" | "retain";
 /** The deletion policies, in documentation order. */
 export const DELETION_POLICIES: readonly DeletionPolicy[] = ["restore", "clear", "retain"];
 
+/**
+ * The values of the optional EventCallback inputs when they are not set. The program, the provider
+ * and the policy pack all fill them through {@link withCallbackDefaults} or read them here.
+ */
+export const CALLBACK_INPUT_DEFAULTS: {
+  readonly adoptExisting: false;
+  readonly deletionPolicy: DeletionPolicy;
+  readonly allowUndocumentedRegion: false;
+} = Object.freeze({ adoptExisting: false, deletionPolicy: "restore", allowUndocumentedRegion: false });
+
+/** The optional inputs {@link withCallbackDefaults} fills in (plain values or Pulumi inputs). */
+export interface OptionalCallbackInputs {
+  readonly adoptExisting?: unknown;
+  readonly deletionPolicy?: unknown;
+  readonly allowUndocumentedRegion?: unknown;
+}
+
+/** `inputs` with every unset optional input set to its {@link CALLBACK_INPUT_DEFAULTS} value. */
+export function withCallbackDefaults<T extends OptionalCallbackInputs>(
+  inputs: T,
+): T & {
+  adoptExisting: NonNullable<T["adoptExisting"]> | false;
+  deletionPolicy: NonNullable<T["deletionPolicy"]> | DeletionPolicy;
+  allowUndocumentedRegion: NonNullable<T["allowUndocumentedRegion"]> | false;
+} {
+  return {
+    ...inputs,
+    adoptExisting: inputs.adoptExisting ?? CALLBACK_INPUT_DEFAULTS.adoptExisting,
+    deletionPolicy: inputs.deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy,
+    allowUndocumentedRegion:
+      inputs.allowUndocumentedRegion ?? CALLBACK_INPUT_DEFAULTS.allowUndocumentedRegion,
+  };
+}
+
 /** The queue-name prefix IMS requires for the MNS method. */
 export const QUEUE_NAME_PREFIX = "ice-callback-";
 
