@@ -15,6 +15,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ImsClient } from "./imsClient";
 import { describeSetting, sameSetting, settingDifferences, type CallbackSetting } from "../shared/setting";
+import { RACE_CHECK_DELAY_SETTING, readWholeNumberSetting } from "./settings";
 
 /** How long a create waits after its write before reading it back to detect a racing writer, in ms. */
 export const DEFAULT_RACE_CHECK_DELAY_MS = 2000;
@@ -122,16 +123,7 @@ export function unownedSettingError(region: string, found: CallbackSetting, desi
  * (`IMS_CALLBACK_RACE_CHECK_DELAY_MS`); `0` turns the delay off (the read-back still happens).
  */
 export function raceCheckDelay(configValue: string | undefined, envValue: string | undefined): number {
-  const [source, text] =
-    configValue !== undefined && configValue !== ""
-      ? ["stack config ims-callback:raceCheckDelayMs", configValue]
-      : ["IMS_CALLBACK_RACE_CHECK_DELAY_MS", envValue];
-  if (text === undefined || text === "") return DEFAULT_RACE_CHECK_DELAY_MS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 60_000) {
-    throw new Error(`${source} must be a whole number of milliseconds from 0 to 60000, got ${JSON.stringify(text)}.`);
-  }
-  return value;
+  return readWholeNumberSetting(RACE_CHECK_DELAY_SETTING, configValue, envValue) ?? DEFAULT_RACE_CHECK_DELAY_MS;
 }
 
 /** Whether the service answered the write with a refusal (4xx or Success=false): nothing was written. */

@@ -11,7 +11,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CREDENTIAL_SECRET_VARIABLES, resolveCredential, type StackConfigReader } from "./credentials";
-import { ImsClient } from "./imsClient";
+import { DEFAULT_RETRY_POLICY, ImsClient, type RetryPolicy } from "./imsClient";
+import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
 import { partialStateError, raceCheckDelay, UNCONFIRMED_WRITE, UnconfirmedWriteError, unownedSettingError, writeAndConfirm } from "./ownership";
 import { type ImsEndpointType } from "../shared/regions";
 import {
@@ -305,6 +306,7 @@ export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env):
     endpoint: endpointOverride(region, env),
     endpointType: endpointType(env),
     timeoutMs: requestTimeout(env),
+    retry: retryPolicy(env),
   });
 }
 
@@ -337,15 +339,16 @@ function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | unde
 }
 
 function requestTimeout(env: NodeJS.ProcessEnv): number | undefined {
-  const [source, text] = stackConfig?.get("ims-callback:timeoutMs") !== undefined
-    ? ["stack config ims-callback:timeoutMs", stackConfig.get("ims-callback:timeoutMs")]
-    : ["IMS_CALLBACK_TIMEOUT_MS", env.IMS_CALLBACK_TIMEOUT_MS];
-  if (text === undefined || text === "") return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${source} must be a whole number of milliseconds above 0 (the timeout of one IMS call), got ${JSON.stringify(text)}.`);
-  }
-  return value;
+  return readWholeNumberSetting(TIMEOUT_SETTING, stackConfig?.get(TIMEOUT_SETTING.configKey), env[TIMEOUT_SETTING.envVar]);
+}
+
+function retryPolicy(env: NodeJS.ProcessEnv): RetryPolicy | undefined {
+  const maxAttempts = readWholeNumberSetting(
+    MAX_ATTEMPTS_SETTING,
+    stackConfig?.get(MAX_ATTEMPTS_SETTING.configKey),
+    env[MAX_ATTEMPTS_SETTING.envVar],
+  );
+  return maxAttempts === undefined ? undefined : { ...DEFAULT_RETRY_POLICY, maxAttempts };
 }
 
 function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {

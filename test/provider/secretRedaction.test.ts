@@ -169,6 +169,8 @@ describe("runtime functions never pass a secret to the engine", () => {
           "alicloud:secretKey": SECRET_CANARY,
           "ims-callback:endpoints": JSON.stringify({ [REGION]: endpoint }),
           "ims-callback:timeoutMs": String(TIMEOUT_MS),
+          "ims-callback:raceCheckDelayMs": "0",
+          "ims-callback:maxAttempts": "2",
         })[key],
     });
 
