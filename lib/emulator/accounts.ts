@@ -32,14 +32,18 @@ export interface EmulatorAccount {
   readonly accountId: string;
   /** Long-term AccessKey pairs of the account. */
   readonly accessKeys: readonly EmulatorAccessKey[];
-  /** Temporary credentials of the account. `@default []` */
+  /**
+   * Temporary credentials of the account.
+   *
+   * @default []
+   */
   readonly stsTokens?: readonly EmulatorStsToken[];
   /**
    * Whether IMS is activated in the account: then IMS's service role `AliyunICEDefaultRole` exists
    * (created with the system policy `AliyunICEDefaultRolePolicy` the first time the account is seen
    * in a state file). Change it at run time with `setImsActivated`.
    *
-   * `@default true`
+   * @default true
    */
   readonly imsActivated?: boolean;
 }

@@ -21,7 +21,7 @@ export interface EmulatorBehaviour {
    * - `"empty"`: every field present as `""`, except `AuthSwitch: "off"`.
    * - `"omitted"`: only `RequestId`.
    *
-   * `@default "empty"`
+   * @default "empty"
    */
   readonly unconfiguredRead: "empty" | "omitted";
   /**
@@ -34,7 +34,7 @@ export interface EmulatorBehaviour {
    * Under `"partial"`, the first Set of a never-configured region starts from the `"empty"` read
    * (every field `""`, `AuthSwitch: "off"`), whatever `unconfiguredRead` says.
    *
-   * `@default "partial"`
+   * @default "partial"
    */
   readonly setSemantics: "partial" | "replace";
   /**
@@ -44,7 +44,7 @@ export interface EmulatorBehaviour {
    * - `"allowed"`: stored as `""`, meaning no event is delivered.
    * - `"rejected"`: `400 InvalidParameter` naming `EventTypeList`.
    *
-   * `@default "allowed"`
+   * @default "allowed"
    */
   readonly emptyEventList: "allowed" | "rejected";
   /**
@@ -55,7 +55,7 @@ export interface EmulatorBehaviour {
    * - `"none"`: it does not; delivery needs an attached policy allowing `mns:SendMessage`.
    * - `"ice-callback-queues"`: it allows `mns:SendMessage` on `acs:mns:*:*:/queues/ice-callback-*`.
    *
-   * `@default "none"`
+   * @default "none"
    */
   readonly imsQueueGrant: "none" | "ice-callback-queues";
   /**
@@ -64,7 +64,7 @@ export interface EmulatorBehaviour {
    * - `"raw"`: the JSON text as it is.
    * - `"base64"`: the JSON text Base64-encoded (what MNS clients do when told to encode).
    *
-   * `@default "raw"`
+   * @default "raw"
    */
   readonly queueMessageEncoding: "raw" | "base64";
 }

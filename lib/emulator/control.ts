@@ -35,20 +35,42 @@ export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "server-error", "l
 export interface FaultInjection {
   /** What happens to a matching call. */
   readonly kind: FaultKind;
-  /** How many matching calls it affects. `@default 1` */
+  /**
+   * How many matching calls it affects.
+   *
+   * @default 1
+   */
   readonly count?: number;
   /**
    * Matching calls to let through untouched before the fault starts, e.g. `1` to fail the read-back
-   * after a write but not the read before it. `@default 0`
+   * after a write but not the read before it.
+   *
+   * @default 0
    */
   readonly skip?: number;
-  /** Only calls of this action, e.g. `"SetEventCallback"`. `@default` any action */
+  /**
+   * Only calls of this action, e.g. `"SetEventCallback"`.
+   *
+   * @default any action
+   */
   readonly action?: string;
-  /** Only calls to this region's endpoint. `@default` any region */
+  /**
+   * Only calls to this region's endpoint.
+   *
+   * @default any region
+   */
   readonly region?: string;
-  /** For `"latency"`: milliseconds added. `@default 1000` */
+  /**
+   * For `"latency"`: milliseconds added.
+   *
+   * @default 1000
+   */
   readonly latencyMs?: number;
-  /** For `"server-error"`: `503` (ServiceUnavailable) or `500` (InternalError). `@default 503` */
+  /**
+   * For `"server-error"`: `503` (ServiceUnavailable) or `500` (InternalError).
+   *
+   * @default 503
+   */
   readonly status?: 500 | 503;
 }
 

@@ -14,11 +14,23 @@ import type { StoredSetting } from "./store";
 
 /** Delivery timing, as IMS documents it. */
 export interface DeliveryPolicy {
-  /** An attempt succeeds only on HTTP 200 within this time. `@default 3000` (ms) */
+  /**
+   * An attempt succeeds only on HTTP 200 within this time.
+   *
+   * @default 3000 (ms)
+   */
   readonly timeoutMs: number;
-  /** Retries after the first attempt. `@default 2` */
+  /**
+   * Retries after the first attempt.
+   *
+   * @default 2
+   */
   readonly retries: number;
-  /** Pause between attempts. `@default 1000` (ms) */
+  /**
+   * Pause between attempts.
+   *
+   * @default 1000 (ms)
+   */
   readonly retryDelayMs: number;
 }
 
@@ -31,11 +43,23 @@ export interface EmitEventRequest {
   readonly region: string;
   /** The event type, e.g. `"ProduceMediaComplete"`. */
   readonly eventType: string;
-  /** The account. `@default` the emulator's first account */
+  /**
+   * The account.
+   *
+   * @default the emulator's first account
+   */
   readonly accountId?: string;
-  /** Event-specific body. `@default { Status: "Success" }` */
+  /**
+   * Event-specific body.
+   *
+   * @default { Status: "Success" }
+   */
   readonly messageBody?: Record<string, unknown>;
-  /** Event time. `@default` now */
+  /**
+   * Event time.
+   *
+   * @default now
+   */
   readonly eventTime?: Date | string;
 }
 

@@ -10,19 +10,47 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** A queue's settable attributes, with MNS's names and units (seconds, bytes). */
 export interface QueueAttributes {
-  /** Delay before a new message becomes visible. `@default 0` (0–604800) */
+  /**
+   * Delay before a new message becomes visible.
+   *
+   * @default 0 (0–604800)
+   */
   DelaySeconds: number;
-  /** Largest message body, bytes. `@default 65536` (1024–65536) */
+  /**
+   * Largest message body, bytes.
+   *
+   * @default 65536 (1024–65536)
+   */
   MaximumMessageSize: number;
-  /** How long a message is kept. `@default 345600` (60–604800) */
+  /**
+   * How long a message is kept.
+   *
+   * @default 345600 (60–604800)
+   */
   MessageRetentionPeriod: number;
-  /** How long a received message stays invisible. `@default 30` (1–43200) */
+  /**
+   * How long a received message stays invisible.
+   *
+   * @default 30 (1–43200)
+   */
   VisibilityTimeout: number;
-  /** Long-polling wait of a receive that names none. `@default 0` (0–30) */
+  /**
+   * Long-polling wait of a receive that names none.
+   *
+   * @default 0 (0–30)
+   */
   PollingWaitSeconds: number;
-  /** Whether logging is on. `@default false` */
+  /**
+   * Whether logging is on.
+   *
+   * @default false
+   */
   LoggingEnabled: boolean;
-  /** `"normal"` or `"fifo"` (stored only: ordering is the same). `@default "normal"` */
+  /**
+   * `"normal"` or `"fifo"` (stored only: ordering is the same).
+   *
+   * @default "normal"
+   */
   QueueType: "normal" | "fifo";
   /** The dead-letter policy as sent (stored and returned only). */
   DlqPolicy?: { Enabled?: boolean; DeadLetterTargetQueue?: string; MaxReceiveCount?: number | string };
@@ -48,7 +76,11 @@ export const QUEUE_LIMITS: Readonly<Record<"DelaySeconds" | "MaximumMessageSize"
   PollingWaitSeconds: [0, 30],
 };
 
-/** Message priorities: 1 (highest) to 16. `@default 8` */
+/**
+ * Message priorities: 1 (highest) to 16.
+ *
+ * @default 8
+ */
 export const PRIORITY_RANGE = [1, 16] as const;
 
 /** Largest `numOfMessages` of a batch receive or peek, and largest batch send. */
@@ -134,9 +166,9 @@ const md5Hex = (text: string): string => createHash("md5").update(text, "utf8").
 /** What sending one message takes. */
 export interface SendMessageInput {
   readonly MessageBody: string;
-  /** `@default` the queue's DelaySeconds */
+  /** @default the queue's DelaySeconds */
   readonly DelaySeconds?: number;
-  /** `@default 8` */
+  /** @default 8 */
   readonly Priority?: number;
 }
 

@@ -51,27 +51,71 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * ```
  */
 export interface EmulatorOptions {
-  /** JSON file holding the settings, loaded at start and rewritten atomically on every change. `@default` none: in memory only */
+  /**
+   * JSON file holding the settings, loaded at start and rewritten atomically on every change.
+   *
+   * @default none: in memory only
+   */
   readonly stateFile?: string;
-  /** The accounts, or the path of a JSON file holding them. `@default [DEFAULT_TEST_ACCOUNT]` */
+  /**
+   * The accounts, or the path of a JSON file holding them.
+   *
+   * @default [DEFAULT_TEST_ACCOUNT]
+   */
   readonly accounts?: readonly EmulatorAccount[] | string;
-  /** Region `i` of {@link EMULATOR_REGIONS} listens on `basePort + i`; `0` picks free ports. `@default 0` */
+  /**
+   * Region `i` of {@link EMULATOR_REGIONS} listens on `basePort + i`; `0` picks free ports.
+   *
+   * @default 0
+   */
   readonly basePort?: number;
-  /** Port of the admin API; `false` for none. `@default` `basePort + 6` when `basePort` is set, else a free port */
+  /**
+   * Port of the admin API; `false` for none.
+   *
+   * @default `basePort + 6` when `basePort` is set, else a free port
+   */
   readonly adminPort?: number | false;
-  /** Behaviour switches where the real API is unverified. `@default` {@link DEFAULT_BEHAVIOUR} */
+  /**
+   * Behaviour switches where the real API is unverified.
+   *
+   * @default {@link DEFAULT_BEHAVIOUR}
+   */
   readonly behaviour?: Partial<EmulatorBehaviour>;
-  /** Latency added to every API call, ms. `@default 0` */
+  /**
+   * Latency added to every API call, ms.
+   *
+   * @default 0
+   */
   readonly latencyMs?: number;
-  /** Writes `{ endpoints, adminUrl, pid, stateFile }` to this file once listening, removes it on close. `@default` none */
+  /**
+   * Writes `{ endpoints, adminUrl, pid, stateFile }` to this file once listening, removes it on close.
+   *
+   * @default none
+   */
   readonly discoveryFile?: string;
-  /** Request log entries kept. `@default 1000` */
+  /**
+   * Request log entries kept.
+   *
+   * @default 1000
+   */
   readonly logLimit?: number;
-  /** Called after every API call with its log entry. `@default` none */
+  /**
+   * Called after every API call with its log entry.
+   *
+   * @default none
+   */
   readonly onRequest?: (entry: RequestLogEntry) => void;
-  /** Event delivery timing (emitEvent). `@default` {@link IMS_DELIVERY_POLICY}: 3 s, 2 retries 1 s apart */
+  /**
+   * Event delivery timing (emitEvent).
+   *
+   * @default {@link IMS_DELIVERY_POLICY}: 3 s, 2 retries 1 s apart
+   */
   readonly deliveryPolicy?: Partial<DeliveryPolicy>;
-  /** The clock used for signature timestamps, epoch ms. `@default Date.now` */
+  /**
+   * The clock used for signature timestamps, epoch ms.
+   *
+   * @default Date.now
+   */
   readonly now?: () => number;
 }
 

@@ -44,11 +44,23 @@ export interface EmulatorCredential {
 export interface VerifyOptions {
   /** Finds a credential by AccessKey id; `undefined` means the key does not exist. */
   readonly resolveCredential: (accessKeyId: string) => EmulatorCredential | undefined;
-  /** Where used nonces are remembered. `@default` none: nonces are not checked. */
+  /**
+   * Where used nonces are remembered.
+   *
+   * @default none: nonces are not checked.
+   */
   readonly nonces?: NonceStore;
-  /** The emulator's clock, epoch ms. `@default Date.now()` */
+  /**
+   * The emulator's clock, epoch ms.
+   *
+   * @default Date.now()
+   */
   readonly now?: number;
-  /** Allowed clock skew. `@default` {@link MAX_CLOCK_SKEW_MS} */
+  /**
+   * Allowed clock skew.
+   *
+   * @default {@link MAX_CLOCK_SKEW_MS}
+   */
   readonly maxSkewMs?: number;
 }
 

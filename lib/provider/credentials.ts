@@ -96,7 +96,7 @@ const OIDC_VARIABLES = ["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_A
  * ```ts
  * const { credential, source } = resolveCredential(config, process.env);
  * ```
- * @param env - `@default process.env`
+ * @param env - defaults to process.env
  * @throws {@link IncompleteCredentialsError} when a pair is set by halves.
  */
 export function resolveCredential(

@@ -17,15 +17,27 @@ export const IMS_API_VERSION = "2020-11-09";
 
 /** Retry behaviour of {@link ImsClient}. */
 export interface RetryPolicy {
-  /** Total attempts, the first included. `@default 5` */
+  /**
+   * Total attempts, the first included.
+   *
+   * @default 5
+   */
   readonly maxAttempts: number;
-  /** Delay before the first retry; doubles each time. `@default 200` (ms) */
+  /**
+   * Delay before the first retry; doubles each time.
+   *
+   * @default 200 (ms)
+   */
   readonly baseDelayMs: number;
-  /** Upper bound of one delay. `@default 3000` (ms) */
+  /**
+   * Upper bound of one delay.
+   *
+   * @default 3000 (ms)
+   */
   readonly maxDelayMs: number;
 }
 
-/** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, full jitter. */
+/** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, each delay drawn between half the cap and the cap ("equal jitter"). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 3000 });
 
 /** Options of {@link ImsClient}. */
@@ -36,18 +48,39 @@ export interface ImsClientOptions {
   readonly credential: Credential;
   /**
    * Endpoint override: `host[:port]` or a URL such as `http://127.0.0.1:4101` (the local emulator).
-   * `@default` derived from the region and `endpointType`.
+   *
+   * @default derived from the region and `endpointType`.
    */
   readonly endpoint?: string;
-  /** Public or VPC endpoint when no override is given. `@default "public"` */
+  /**
+   * Public or VPC endpoint when no override is given.
+   *
+   * @default "public"
+   */
   readonly endpointType?: ImsEndpointType;
-  /** Per-attempt timeout. `@default 10000` (ms) */
+  /**
+   * Per-attempt timeout.
+   *
+   * @default 10000 (ms)
+   */
   readonly timeoutMs?: number;
-  /** `@default` {@link DEFAULT_RETRY_POLICY} */
+  /**
+   * When and how often a failed call is tried again.
+   *
+   * @default {@link DEFAULT_RETRY_POLICY}
+   */
   readonly retry?: RetryPolicy;
-  /** Request signature: `"v3"` (ACS3-HMAC-SHA256) or `"v2"` (HMAC-SHA1). `@default "v3"` */
+  /**
+   * Request signature: `"v3"` (ACS3-HMAC-SHA256) or `"v2"` (HMAC-SHA1).
+   *
+   * @default "v3"
+   */
   readonly signatureVersion?: "v3" | "v2";
-  /** Sleep function, injectable for tests. `@default` a timer. */
+  /**
+   * Sleep function, injectable for tests.
+   *
+   * @default a timer.
+   */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 

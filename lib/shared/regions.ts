@@ -54,7 +54,7 @@ export function isDocumentedRegion(region: string): region is ImsRegion {
  * imsEndpointHost("cn-shanghai");        // "ice.cn-shanghai.aliyuncs.com"
  * imsEndpointHost("cn-shanghai", "vpc"); // "ice-vpc.cn-shanghai.aliyuncs.com"
  * ```
- * @param endpointType - `@default "public"`
+ * @param endpointType - defaults to "public"
  */
 export function imsEndpointHost(region: string, endpointType: ImsEndpointType = "public"): string {
   return endpointType === "vpc" ? `ice-vpc.${region}.aliyuncs.com` : `ice.${region}.aliyuncs.com`;

@@ -101,7 +101,7 @@ export interface CallbackInputsToValidate {
  * // [{ property: "callbackUrl", severity: "error", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
  * //  { property: "eventTypes", severity: "error", reason: "eventTypes: must list at least one event type. ..." }]
  * ```
- * @param isUnknown - tells which values are not known yet (preview); `@default` none are.
+ * @param isUnknown - tells which values are not known yet (preview); by default none are.
  */
 export function validateCallbackInputs(
   inputs: CallbackInputsToValidate,
