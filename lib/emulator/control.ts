@@ -8,6 +8,7 @@
 import type { EmulatorBehaviour } from "./behaviour";
 import type { QueueAttributes } from "./queues";
 import type { StoredSetting } from "./store";
+import type { DeliveryReport, EmitEventRequest } from "./delivery";
 
 /**
  * A fault the emulator can inject:
@@ -17,8 +18,6 @@ import type { StoredSetting } from "./store";
  * - `"drop"`: the connection is destroyed without a response;
  * - `"malformed"`: `200` with a body that is not JSON.
  */
-import type { DeliveryReport, EmitEventRequest } from "./delivery";
-
 export type FaultKind = "throttle" | "server-error" | "latency" | "drop" | "malformed";
 
 /** The fault kinds, for validation and help texts. */

@@ -55,7 +55,7 @@ export { MNS_VERSION, mnsStringToSign } from "./mnsData";
 export { alicloudEndpoints, alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
 export type { AlicloudEndpointOverrides, AlicloudProviderSettings, EmulatorEndpoints } from "./alicloudConfig";
 export { SettingStore, SETTING_FIELDS } from "./store";
-export type { StoredSetting, SettingChange } from "./store";
+export type { StoredSetting } from "./store";
 export type { ApiErrorBody, EmulatorErrorCode } from "./errors";
 export { verifySignature, NonceStore, strictEncode, MAX_CLOCK_SKEW_MS } from "./signature";
 export type { SignedRequest, EmulatorCredential, VerifyOptions, SignatureVerification, SignatureErrorCode } from "./signature";

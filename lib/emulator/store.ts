@@ -27,16 +27,6 @@ export interface StoredSetting {
 /** The fields of {@link StoredSetting}, in the order IMS documents them. */
 export const SETTING_FIELDS = ["CallbackType", "CallbackURL", "CallbackQueueName", "EventTypeList", "AuthSwitch", "AuthKey"] as const;
 
-/** A change to one setting, passed to {@link SettingStore.onChange} listeners. */
-export interface SettingChange {
-  /** The account whose setting changed. */
-  readonly accountId: string;
-  /** The region whose setting changed. */
-  readonly region: string;
-  /** The new setting; `undefined` when it was cleared. */
-  readonly setting: StoredSetting | undefined;
-}
-
 /** The JSON document of the state file: the settings, plus one entry per registered section. */
 interface StateFile {
   readonly version: 1;
@@ -121,7 +111,6 @@ interface Waiter {
  */
 export class SettingStore {
   private readonly settings = new Map<string, Map<string, StoredSetting>>();
-  private readonly listeners = new Set<(change: SettingChange) => void>();
   private readonly sections = new Map<string, StateSection>();
   private loadedSections: Record<string, unknown> = {};
   private generation = 0;
@@ -210,13 +199,6 @@ export class SettingStore {
     const next = change(this.get(accountId, region));
     this.put(accountId, region, next);
     const stored = this.get(accountId, region);
-    for (const listener of this.listeners) {
-      try {
-        listener({ accountId, region, setting: stored });
-      } catch {
-        // A listener's failure must not undo or block the change.
-      }
-    }
     return this.persist().then(() => stored);
   }
 
@@ -228,15 +210,6 @@ export class SettingStore {
   /** Removes the setting of `accountId` in `region`, as if it was never configured. */
   async clear(accountId: string, region: string): Promise<void> {
     await this.update(accountId, region, () => undefined);
-  }
-
-  /**
-   * Calls `listener` after every change (the hook for callback delivery); returns a function
-   * that removes it.
-   */
-  onChange(listener: (change: SettingChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
   }
 
   /**
