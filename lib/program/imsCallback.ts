@@ -8,7 +8,7 @@ import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
-import { inRegionOf, regionalProviderArgs } from "./regionalProvider";
+import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
 import { stackScopedName } from "../shared/names";
 import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
 import {
@@ -174,33 +174,45 @@ export class ImsCallback extends pulumi.ComponentResource {
     let queueName: pulumi.Input<string> | undefined;
 
     if (args.queue) {
-      if (args.queue.existingQueueName !== undefined) {
-        queueName = args.queue.existingQueueName;
-      } else {
-        const { options = {} } = args.queue;
-        const plannedName = args.queue.name ?? defaultQueueName(name);
-        const inherited = this.getProvider("alicloud:message/serviceQueue:ServiceQueue");
-        const provider =
-          inherited ?? new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
-        this.queue = new alicloud.message.ServiceQueue(
-          `${name}-queue`,
-          { ...options, queueName: inherited ? inRegionOf(name, inherited, region, plannedName) : plannedName },
-          { parent: this, provider },
-        );
-        queueName = this.queue.queueName;
-        dependsOn.push(this.queue);
-      }
+      const creating = args.queue.existingQueueName === undefined;
+      const plannedName: pulumi.Input<string> = creating
+        ? (args.queue.name ?? defaultQueueName(name))
+        : args.queue.existingQueueName!;
+      // Checks at preview: a failed one logs its error and turns the names below into "", which the
+      // service refuses, so that nothing is created, not even by an up without preview.
+      const checks: pulumi.Output<boolean>[] = [];
+      const inherited = creating ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue") : undefined;
+      if (inherited) checks.push(providerRegionMatches(name, this, inherited, region));
       const authorization = args.authorization ?? "create";
       if (authorization === "create") {
         this.authorization = new ImsQueueAuthorization(
           `${name}-authorization`,
-          { queues: [{ region, queueName }], accountId: args.accountId, policyName: defaultPolicyName(name) },
+          {
+            queues: [{ region, queueName: plannedName }],
+            accountId: args.accountId,
+            policyName: onlyIf(checks, defaultPolicyName(name)),
+          },
           { parent: this },
         );
-        dependsOn.push(this.authorization);
       } else if (authorization !== "skip") {
         this.authorization = authorization;
-        dependsOn.push(authorization);
+      }
+      if (this.authorization) {
+        checks.push(this.authorization.serviceRoleFound);
+        dependsOn.push(this.authorization);
+      }
+      if (creating) {
+        const provider =
+          inherited ?? new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
+        this.queue = new alicloud.message.ServiceQueue(
+          `${name}-queue`,
+          { ...(args.queue.options ?? {}), queueName: onlyIf(checks, plannedName) },
+          { parent: this, provider },
+        );
+        queueName = this.queue.queueName;
+        dependsOn.push(this.queue);
+      } else {
+        queueName = plannedName;
       }
     }
 
@@ -295,6 +307,11 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
   if (problems.length > 0) {
     throw new Error(`Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+}
+
+/** `value`, or `""` (an empty name, which the service refuses) when any check failed. */
+function onlyIf(checks: pulumi.Output<boolean>[], value: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([pulumi.all(checks), value]).apply(([passed, v]) => (passed.every(Boolean) ? v : ""));
 }
 
 /**

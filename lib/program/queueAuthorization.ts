@@ -81,6 +81,13 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
   readonly policy: alicloud.ram.Policy;
   /** The attachment of the policy to IMS's service role. */
   readonly attachment: alicloud.ram.RolePolicyAttachment;
+  /**
+   * Whether the lookup at preview found IMS's service role (when not, the error is logged and
+   * nothing is created). Resources that only make sense with the authorization can wait for it.
+   *
+   * @internal
+   */
+  readonly serviceRoleFound: pulumi.Output<boolean>;
 
   constructor(
     name: string,
@@ -100,14 +107,15 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
       );
     this.policyDocument = this.queueArns.apply((arns) => sendMessagePolicyDocument(arns));
 
-    // Nothing is created in an account where IMS's role is missing.
+    // Nothing is created in an account where IMS's role is missing: the names become "" (refused).
     const serviceRole = requireServiceRole(name, this);
+    this.serviceRoleFound = serviceRole.apply((role) => role !== "");
     this.policy = new alicloud.ram.Policy(
       `${name}-policy`,
       {
         policyName: pulumi
           .all([serviceRole, args.policyName ?? defaultPolicyName(name)])
-          .apply(([, n]) => n),
+          .apply(([role, n]) => (role === "" ? "" : n)),
         policyDocument: this.policyDocument,
         description: "IMS event callbacks: sending to the listed ice-callback queues only.",
         rotateStrategy: POLICY_ROTATE_STRATEGY,
@@ -155,8 +163,11 @@ export function defaultPolicyName(name: string): string {
 
 /**
  * IMS's service role name, once a lookup of the role's policies (RAM ListPoliciesForRole, which the
- * attachment needs anyway) has shown, at preview too, that the role exists. A missing role fails
- * the deployment with the fix before anything is created.
+ * attachment needs anyway) has shown, at preview too, that the role exists. When it is missing (or
+ * the lookup fails), the error is logged against `parent`, which fails the deployment at preview,
+ * and the result is `""`, an empty name, which the service refuses, so that not even `up --skip-preview` creates
+ * the policy or the attachment. (A rejected lookup would leave their outputs unresolved and the
+ * program waiting for them.)
  */
 function requireServiceRole(name: string, parent: pulumi.Resource): pulumi.Output<string> {
   const lookup = alicloud.ram
@@ -164,7 +175,11 @@ function requireServiceRole(name: string, parent: pulumi.Resource): pulumi.Outpu
     .then(
       () => IMS_SERVICE_ROLE_NAME,
       (error: unknown) => {
-        throw isMissingRoleError(error) ? new Error(missingServiceRoleMessage(name)) : error;
+        const message = isMissingRoleError(error)
+          ? missingServiceRoleMessage(name)
+          : `ImsQueueAuthorization "${name}": looking up IMS's service role ${IMS_SERVICE_ROLE_NAME} failed: ${error instanceof Error ? error.message : String(error)}`;
+        void pulumi.log.error(message, parent);
+        return "";
       },
     );
   return pulumi.output(lookup);

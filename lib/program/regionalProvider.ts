@@ -53,21 +53,23 @@ export function regionalProviderArgs(region: pulumi.Input<string>): alicloud.Pro
 }
 
 /**
- * `value` once the region of `provider` is known to equal `region`; a provider of another region (or
- * of none) fails the deployment at preview with a message naming both regions and the fix.
- * Providers that are not `alicloud.Provider` objects cannot be read and pass unchecked.
+ * Whether the region of `provider` equals `region`. When it does not (or the provider has none),
+ * the error, naming both regions and the fix, is logged against `component`, which fails the
+ * deployment at preview. (An error thrown from an Output would leave the outputs of the resources
+ * using it unresolved and the program waiting for them.) Providers that are not `alicloud.Provider`
+ * objects cannot be read and pass.
  */
-export function inRegionOf(
-  component: string,
+export function providerRegionMatches(
+  name: string,
+  component: pulumi.Resource,
   provider: pulumi.ProviderResource,
   region: pulumi.Input<string>,
-  value: pulumi.Input<string>,
-): pulumi.Output<string> {
-  if (!alicloud.Provider.isInstance(provider)) return pulumi.output(value);
-  return pulumi.all([provider.region, region, value]).apply(([providerRegion, wanted, v]) => {
-    const problem = providerRegionProblem(component, providerRegion, wanted);
-    if (problem) throw new Error(problem);
-    return v;
+): pulumi.Output<boolean> {
+  if (!alicloud.Provider.isInstance(provider)) return pulumi.output(true);
+  return pulumi.all([provider.region, region]).apply(([providerRegion, wanted]) => {
+    const problem = providerRegionProblem(name, providerRegion, wanted);
+    if (problem) void pulumi.log.error(problem, component);
+    return problem === undefined;
   });
 }
 

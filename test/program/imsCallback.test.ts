@@ -74,13 +74,12 @@ beforeAll(async () => {
               timeline.push("role looked up");
               if (rolesInAccount.includes(roleName))
                 resolve({ id: roleName, roleName, attachments: [] });
-              // The shape of the plugin's error for RAM's answer to ListPoliciesForRole.
-              else
-                reject(
-                  new Error(
-                    `ListPoliciesForRole Failed!!! [SDK alibaba-cloud-sdk-go ERROR]: SDK.ServerError ErrorCode: EntityNotExist.Role Message: The role not exists: ${roleName}.`,
-                  ),
-                );
+              // The plugin's error for RAM's answer to ListPoliciesForRole, as the engine's gRPC
+              // error carries it (the SDK rethrows its `details`).
+              else {
+                const details = `ListPoliciesForRole Failed!!! [SDK alibaba-cloud-sdk-go ERROR]: SDK.ServerError ErrorCode: EntityNotExist.Role Message: The role not exists: ${roleName}.`;
+                reject(Object.assign(new Error(details), { details }));
+              }
             }, roleLookupDelay),
           );
         }
@@ -345,6 +344,54 @@ describe("ImsCallback", () => {
     ).toEqual([["ice-callback-checked", "sh-checked-id"]]);
   });
 
+  it("a provider of another region logs the error against the component and gives the queue an empty name, which the service refuses", async () => {
+    const alicloud = await import("@pulumi/alicloud");
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const logged = jest.spyOn(pulumi.log, "error").mockResolvedValue();
+    try {
+      const bj = new alicloud.Provider("bj", { region: "cn-beijing" });
+      const cb = new ImsCallback(
+        "misplaced",
+        { region: "cn-shanghai", queue: {}, authorization: "skip", eventTypes: ["A"] },
+        { provider: bj },
+      );
+      await output(cb.setting);
+      await settle();
+      expect(logged.mock.calls).toEqual([
+        [
+          expect.stringContaining(
+            'ImsCallback "misplaced": the alicloud provider given in the component\'s options is for region "cn-beijing"',
+          ),
+          cb,
+        ],
+      ]);
+      expect(byType(QUEUE).map((q) => q.inputs.queueName)).toEqual([""]);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it("when a check fails, the queue, the policy and the attachment all get empty names, which the service refuses", async () => {
+    rolesInAccount = [];
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const logged = jest.spyOn(pulumi.log, "error").mockResolvedValue();
+    try {
+      const cb = new ImsCallback("inactive", {
+        region: "cn-shanghai",
+        queue: {},
+        eventTypes: ["A"],
+      });
+      await output(cb.setting);
+      await settle();
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(byType(QUEUE).map((q) => q.inputs.queueName)).toEqual([""]);
+      expect(byType(POLICY).map((p) => p.inputs.policyName)).toEqual([""]);
+      expect(byType(ATTACHMENT).map((a) => a.inputs.roleName)).toEqual([""]);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it("default physical names differ between stacks and projects of one account", async () => {
     const { stackScopedName } = await import("../../lib/shared/names");
     const name = (project: string, stack: string) =>
@@ -589,7 +636,7 @@ describe("ImsQueueAuthorization", () => {
     ).toBe(false);
   });
 
-  it("the policy waits for the role lookup, so a missing role stops it from being created", async () => {
+  it("the policy and the attachment wait for the role lookup", async () => {
     roleLookupDelay = 200;
     const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
     const auth = new ImsQueueAuthorization("ordered", {
@@ -603,6 +650,33 @@ describe("ImsQueueAuthorization", () => {
       "registered ordered-policy",
       "registered ordered-attachment",
     ]);
+  });
+
+  it("without IMS's role, logs the fix against the authorization and gives the policy and the attachment empty names, which the service refuses", async () => {
+    rolesInAccount = ["AliyunOSSDefaultRole"];
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
+    const logged = jest.spyOn(pulumi.log, "error").mockResolvedValue();
+    try {
+      const auth = new ImsQueueAuthorization("inactive", {
+        queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
+        accountId: "42",
+      });
+      await output(auth.policyName);
+      expect(logged.mock.calls).toEqual([
+        [
+          expect.stringContaining(
+            "IMS's service role AliyunICEDefaultRole does not exist in this account",
+          ),
+          auth,
+        ],
+      ]);
+      expect(byType(POLICY).map((p) => p.inputs.policyName)).toEqual([""]);
+      expect(byType(ATTACHMENT).map((p) => [p.inputs.policyName, p.inputs.roleName])).toEqual([
+        ["", ""],
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it("rejects policy and queue names beyond RAM's and MNS's rules", async () => {
