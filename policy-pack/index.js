@@ -5,6 +5,7 @@ const { PolicyPack } = require("@pulumi/policy");
 const { imsCallbackPolicies } = require("../dist/policy");
 
 new PolicyPack("ims-callback", {
-  description: "Guardrails for Alibaba Cloud IMS event callbacks: where events go, how they are authenticated, and who may change them.",
+  description:
+    "Guardrails for Alibaba Cloud IMS event callbacks: where events go, how they are authenticated, and who may change them.",
   policies: imsCallbackPolicies,
 });

@@ -67,9 +67,13 @@ async function serve(kind) {
 /** Starts a server child and resolves with { endpoint, stop }. */
 function startChild(kind) {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, "bench-emulator.js"), [`--serve-${kind}`], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(path.join(__dirname, "bench-emulator.js"), [`--serve-${kind}`], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${kind} server exited early with code ${code}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${kind} server exited early with code ${code}`)),
+    );
     child.once("message", ({ endpoint }) => {
       child.removeAllListeners("exit");
       const stop = () =>
@@ -94,7 +98,12 @@ async function load(endpoint, total, concurrency) {
   const { DEFAULT_TEST_ACCOUNT } = require(DIST);
   const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
   const client = new OpenApi.default(
-    new OpenApi.$OpenApiUtil.Config({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: new URL(endpoint).host, protocol: "http" }),
+    new OpenApi.$OpenApiUtil.Config({
+      accessKeyId: key.id,
+      accessKeySecret: key.secret,
+      endpoint: new URL(endpoint).host,
+      protocol: "http",
+    }),
   );
   const params = new OpenApi.$OpenApiUtil.Params({
     action: "GetEventCallback",
@@ -114,15 +123,24 @@ async function load(endpoint, total, concurrency) {
     while (next < total) {
       const i = next++;
       const t0 = process.hrtime.bigint();
-      const response = await client.callApi(params, new OpenApi.$OpenApiUtil.OpenApiRequest({}), new RuntimeOptions({}));
-      if (response.statusCode !== 200 || typeof response.body.RequestId !== "string") throw new Error(`unexpected answer ${response.statusCode}`);
+      const response = await client.callApi(
+        params,
+        new OpenApi.$OpenApiUtil.OpenApiRequest({}),
+        new RuntimeOptions({}),
+      );
+      if (response.statusCode !== 200 || typeof response.body.RequestId !== "string")
+        throw new Error(`unexpected answer ${response.statusCode}`);
       latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const sorted = Array.from(latencies).sort((a, b) => a - b);
-  return { requestsPerSecond: total / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  return {
+    requestsPerSecond: total / seconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+  };
 }
 
 async function measure(kind, options) {
@@ -135,7 +153,8 @@ async function measure(kind, options) {
   }
 }
 
-const fmt = (r) => `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms`;
+const fmt = (r) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s   p50 ${r.p50Ms.toFixed(2)} ms   p99 ${r.p99Ms.toFixed(2)} ms`;
 
 /**
  * Runs the benchmark and prints it; resolves with the numbers.
@@ -168,12 +187,16 @@ if (require.main === module) {
     });
   } else {
     const { parseArgs } = require("node:util");
-    const { values } = parseArgs({ options: { requests: { type: "string" }, concurrency: { type: "string" } } });
+    const { values } = parseArgs({
+      options: { requests: { type: "string" }, concurrency: { type: "string" } },
+    });
     run({
       ...(values.requests ? { requests: Number(values.requests) } : {}),
       ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
     }).catch((error) => {
-      console.error(error.code === "MODULE_NOT_FOUND" ? `${error.message}\nRun "npm run build" first.` : error);
+      console.error(
+        error.code === "MODULE_NOT_FOUND" ? `${error.message}\nRun "npm run build" first.` : error,
+      );
       process.exit(1);
     });
   }

@@ -14,7 +14,9 @@ function loadOnce(entry) {
     "const t=process.hrtime.bigint();require(process.argv[1]);" +
     "const ms=Number(process.hrtime.bigint()-t)/1e6;" +
     "process.stdout.write(JSON.stringify({ms,modules:Object.keys(require.cache).length}))";
-  return JSON.parse(execFileSync(process.execPath, ["-e", script, entry], { cwd: ROOT, encoding: "utf8" }));
+  return JSON.parse(
+    execFileSync(process.execPath, ["-e", script, entry], { cwd: ROOT, encoding: "utf8" }),
+  );
 }
 
 function median(entry) {
@@ -29,10 +31,14 @@ async function run() {
   ];
   const results = entries.map(([label, file]) => [label, median(file)]);
   for (const [label, r] of results) {
-    console.log(`  ${label.padEnd(40)} ${r.ms.toFixed(1).padStart(8)} ms  ${String(r.modules).padStart(5)} modules`);
+    console.log(
+      `  ${label.padEnd(40)} ${r.ms.toFixed(1).padStart(8)} ms  ${String(r.modules).padStart(5)} modules`,
+    );
   }
   const [receiver, root] = results.map(([, r]) => r);
-  console.log(`  ratio receiver/root: ${(receiver.ms / root.ms).toFixed(3)} (median of ${REPEATS} fresh processes)`);
+  console.log(
+    `  ratio receiver/root: ${(receiver.ms / root.ms).toFixed(3)} (median of ${REPEATS} fresh processes)`,
+  );
 }
 
 module.exports = { run };

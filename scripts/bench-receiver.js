@@ -28,7 +28,11 @@ function rate(count, fn) {
  * @returns {{ count: number, verifyPerSecond: number, md5PerSecond: number, ratio: number }}
  */
 function run(count = 200000) {
-  const headers = signCallback({ callbackUrl: CALLBACK_URL, authKey: AUTH_KEY, timestamp: TIMESTAMP });
+  const headers = signCallback({
+    callbackUrl: CALLBACK_URL,
+    authKey: AUTH_KEY,
+    timestamp: TIMESTAMP,
+  });
   // Node's IncomingHttpHeaders shape: lower-case names.
   const request = {
     headers: {
@@ -62,7 +66,9 @@ function run(count = 200000) {
   const ratio = verifyPerSecond / md5PerSecond;
 
   const fmt = (n) => Math.round(n).toLocaleString("en-US");
-  console.log(`verifyCallback:           ${fmt(verifyPerSecond)} verifications/s (${fmt(count)} runs)`);
+  console.log(
+    `verifyCallback:           ${fmt(verifyPerSecond)} verifications/s (${fmt(count)} runs)`,
+  );
   console.log(`bare md5 (same string):   ${fmt(md5PerSecond)} hashes/s (${fmt(count)} runs)`);
   console.log(`ratio verify / bare md5:  ${ratio.toFixed(2)} (node ${process.version})`);
   return { count, verifyPerSecond, md5PerSecond, ratio };

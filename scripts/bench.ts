@@ -25,7 +25,13 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 function settingsProgram(regions: readonly string[], eventTypes = ["ProduceMediaComplete"]) {
   return async () => {
     for (const region of regions) {
-      new EventCallback(`cb-${region}`, { region, callbackType: "HTTP", callbackUrl: `https://bench.example.com/${region}`, eventTypes, authKey: "Bench123Key" });
+      new EventCallback(`cb-${region}`, {
+        region,
+        callbackType: "HTTP",
+        callbackUrl: `https://bench.example.com/${region}`,
+        eventTypes,
+        authKey: "Bench123Key",
+      });
     }
   };
 }
@@ -45,7 +51,8 @@ function bareProgram(count: number) {
   };
   class Bare extends pulumi.dynamic.Resource {}
   return async () => {
-    for (let n = 0; n < count; n++) new Bare(provider, `bare-${n}`, { n }, undefined, "bench", "Bare");
+    for (let n = 0; n < count; n++)
+      new Bare(provider, `bare-${n}`, { n }, undefined, "bench", "Bare");
   };
 }
 
@@ -76,11 +83,19 @@ async function stackOf(engine: Engine, name: string, program: () => Promise<void
 async function engineNumbers(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
   const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  const engine = await startEngine(emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]));
+  const engine = await startEngine(
+    emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]),
+  );
   try {
-    console.log("\n## IMS API calls per operation (2 regional settings, from the emulator's counters)");
+    console.log(
+      "\n## IMS API calls per operation (2 regional settings, from the emulator's counters)",
+    );
     const two = ["cn-shanghai", "cn-hangzhou"];
-    const stack = await openStack(engine, { projectDir: PROJECT, stackName: "calls", program: settingsProgram(two) });
+    const stack = await openStack(engine, {
+      projectDir: PROJECT,
+      stackName: "calls",
+      program: settingsProgram(two),
+    });
     const measure = async (label: string, op: () => Promise<unknown>) => {
       await emulator.reset();
       await op();
@@ -92,16 +107,24 @@ async function engineNumbers(): Promise<void> {
     await measure("refresh", () => stack.refresh());
     await measure("preview --refresh", () => stack.preview({ refresh: true }));
     await measure("up (no change)", () => stack.up());
-    const changed = await openStack(engine, { projectDir: PROJECT, stackName: "calls", program: settingsProgram(two, ["SnapshotComplete"]) });
+    const changed = await openStack(engine, {
+      projectDir: PROJECT,
+      stackName: "calls",
+      program: settingsProgram(two, ["SnapshotComplete"]),
+    });
     await measure("up (update of both)", () => changed.up());
     await measure("destroy (restore: clear)", () => changed.destroy());
 
     console.log("\n## Serialized provider size per resource in the state");
     await stack.up();
     const state = await stack.exportStack();
-    for (const r of state.deployment.resources.filter((x: { type: string }) => x.type.endsWith("ims:EventCallback"))) {
+    for (const r of state.deployment.resources.filter((x: { type: string }) =>
+      x.type.endsWith("ims:EventCallback"),
+    )) {
       // The engine keeps the serialized provider in each resource's state as `__provider`.
-      console.log(`  ${r.urn.split("::").pop()}: ${Buffer.byteLength(r.outputs.__provider, "utf8")} bytes (target < 4096)`);
+      console.log(
+        `  ${r.urn.split("::").pop()}: ${Buffer.byteLength(r.outputs.__provider, "utf8")} bytes (target < 4096)`,
+      );
     }
     await stack.destroy();
 
@@ -121,7 +144,9 @@ async function engineNumbers(): Promise<void> {
     await emulator.setLatency(0);
     console.log(`  with 200 ms API latency, 6 regions: ${tSixSlow.toFixed(0)} ms`);
     console.log(`  with 200 ms API latency, 1 region:  ${tOneSlow.toFixed(0)} ms`);
-    console.log(`  ratio: ${(tSixSlow / tOneSlow).toFixed(2)} (target <= 1.5: regions are read in parallel)`);
+    console.log(
+      `  ratio: ${(tSixSlow / tOneSlow).toFixed(2)} (target <= 1.5: regions are read in parallel)`,
+    );
     for (const s of [six, bare, one]) await s.destroy();
   } finally {
     await emulator.close();
@@ -139,7 +164,12 @@ async function policyPackNumbers(): Promise<void> {
 for (const region of ${JSON.stringify(IMS_REGIONS)}) {
   new EventCallback("cb-" + region, { region, callbackType: "HTTP", callbackUrl: "https://bench.example.com/" + region, eventTypes: ["ProduceMediaComplete"], authKey: "Bench123Key" });
 }\n`;
-    const project = await createPackedProject(engine, { dir: path.join(dir, "bench"), tarball: packCurrentSource(path.join(dir, "pack")), program, stackName: "bench" });
+    const project = await createPackedProject(engine, {
+      dir: path.join(dir, "bench"),
+      tarball: packCurrentSource(path.join(dir, "pack")),
+      program,
+      stackName: "bench",
+    });
     const timedPreview = async (args: string[]) => {
       const run = await project.pulumi(["preview", ...args]);
       if (run.code !== 0) throw new Error(`preview ${args.join(" ")} failed:\n${run.output}`);
@@ -153,7 +183,9 @@ for (const region of ${JSON.stringify(IMS_REGIONS)}) {
       withPack.push(await timedPreview(["--policy-pack", project.policyPackDir]));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`\n## Policy pack: preview of a project stack with 6 settings (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`);
+    console.log(
+      `\n## Policy pack: preview of a project stack with 6 settings (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`,
+    );
     console.log(`  without the pack:  ${median(without).toFixed(0)} ms`);
     console.log(`  with the pack:     ${median(withPack).toFixed(0)} ms`);
     console.log(`  added by the pack: ${(median(withPack) - median(without)).toFixed(0)} ms`);
@@ -164,7 +196,9 @@ for (const region of ${JSON.stringify(IMS_REGIONS)}) {
 }
 
 async function main(): Promise<void> {
-  console.log(`# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`);
+  console.log(
+    `# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`,
+  );
   const benches: Array<[string, string]> = [
     ["IMS emulator throughput", "./bench-emulator.js"],
     ["Callback verification", "./bench-receiver.js"],

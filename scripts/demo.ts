@@ -17,7 +17,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../lib/emulator";
-import { emulatorEnv, ensurePulumiCli, hasLanguageHost, offlineEnv, openStack, REPO_ROOT, runPulumi, startEngine } from "./engine";
+import {
+  emulatorEnv,
+  ensurePulumiCli,
+  hasLanguageHost,
+  offlineEnv,
+  openStack,
+  REPO_ROOT,
+  runPulumi,
+  startEngine,
+} from "./engine";
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (n: number, text: string) => console.log(`\n${bold(`== ${n}. ${text}`)}\n`);
@@ -33,11 +42,15 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-demo-"));
   step(1, "Start the IMS emulator and the Pulumi engine");
   const emulator = await startEmulator({ stateFile: path.join(dir, "emulator-state.json") });
-  say(`IMS emulator: one endpoint per region, e.g. cn-shanghai -> ${emulator.endpoints["cn-shanghai"]}`);
+  say(
+    `IMS emulator: one endpoint per region, e.g. cn-shanghai -> ${emulator.endpoints["cn-shanghai"]}`,
+  );
   try {
     const root = ensurePulumiCli();
     if (hasLanguageHost(root)) {
-      say(`Pulumi CLI and its Node.js language host: ${root}/bin. Running the project with the CLI, as you would.`);
+      say(
+        `Pulumi CLI and its Node.js language host: ${root}/bin. Running the project with the CLI, as you would.`,
+      );
       await throughTheCli(emulator, root, dir);
     } else {
       say(`No pulumi-language-nodejs next to ${root}/bin/pulumi: project directories cannot run.`);
@@ -58,7 +71,8 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
   // node_modules (the package itself comes from dist/, built by `npm run demo`).
   const project = path.join(dir, "project");
   fs.mkdirSync(project);
-  for (const file of ["Pulumi.yaml", `Pulumi.${STACK}.yaml`]) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(project, file));
+  for (const file of ["Pulumi.yaml", `Pulumi.${STACK}.yaml`])
+    fs.copyFileSync(path.join(REPO_ROOT, file), path.join(project, file));
   fs.symlinkSync(path.join(REPO_ROOT, "examples"), path.join(project, "examples"), "dir");
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
   const env = {
@@ -70,7 +84,8 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
   const pulumi = async (...args: string[]) => {
     console.log(`\n$ pulumi ${args.join(" ")}`);
     const run = await runPulumi(project, args, env, stream);
-    if (run.code !== 0 && !args.includes("--expect-no-changes")) throw new Error(`pulumi ${args.join(" ")} failed (exit ${run.code})`);
+    if (run.code !== 0 && !args.includes("--expect-no-changes"))
+      throw new Error(`pulumi ${args.join(" ")} failed (exit ${run.code})`);
     return run;
   };
 
@@ -78,7 +93,9 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
   await pulumi("stack", "init", STACK);
   await pulumi("config", "set", "--secret", "ims:authKey", AUTH_KEY);
   await pulumi("up", "--yes");
-  say(`Applied. IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+  say(
+    `Applied. IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+  );
 
   step(3, "Someone edits cn-shanghai in the console: other URL, fewer events, authentication off");
   await editInConsole(emulator);
@@ -90,47 +107,77 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
 
   step(5, "pulumi up --refresh  (puts the declared setting back)");
   await pulumi("up", "--refresh", "--yes");
-  say(`IMS in cn-shanghai again holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+  say(
+    `IMS in cn-shanghai again holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+  );
   const clean = await pulumi("preview", "--refresh", "--expect-no-changes");
-  say(clean.code === 0 ? "preview --refresh --expect-no-changes exits 0: nothing to do." : `preview --refresh still plans changes (exit ${clean.code}).`);
+  say(
+    clean.code === 0
+      ? "preview --refresh --expect-no-changes exits 0: nothing to do."
+      : `preview --refresh still plans changes (exit ${clean.code}).`,
+  );
 
   step(6, "pulumi destroy  (deletionPolicy restore: the regions go back to how they were)");
   await pulumi("destroy", "--yes");
   await pulumi("stack", "rm", STACK, "--yes");
-  say(`IMS in cn-shanghai after destroy: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+  say(
+    `IMS in cn-shanghai after destroy: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+  );
 }
 
 /** The fallback: the same steps through the Automation API's inline runtime (no language host needed). */
 async function inline(emulator: EmulatorHandle): Promise<void> {
-  const engine = await startEngine(emulatorEnv(emulator.endpoints, DEFAULT_TEST_ACCOUNT.accessKeys[0]));
+  const engine = await startEngine(
+    emulatorEnv(emulator.endpoints, DEFAULT_TEST_ACCOUNT.accessKeys[0]),
+  );
   say(`Pulumi CLI: ${engine.root}/bin/pulumi (local file backend in ${engine.stateDir})`);
   try {
-    const stack = await openStack(engine, { projectDir: REPO_ROOT, stackName: STACK, program: undefined });
+    const stack = await openStack(engine, {
+      projectDir: REPO_ROOT,
+      stackName: STACK,
+      program: undefined,
+    });
     await stack.setConfig("ims:authKey", { value: AUTH_KEY, secret: true });
 
     step(2, "pulumi up  (stack dev: HTTP callbacks in cn-shanghai and cn-hangzhou)");
     const up = await stack.up({ onOutput: stream, color: "always" });
-    say(`Applied. IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+    say(
+      `Applied. IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+    );
     say(`Stack output settings: ${JSON.stringify(up.outputs.settings.value)}`);
 
-    step(3, "Someone edits cn-shanghai in the console: other URL, fewer events, authentication off");
+    step(
+      3,
+      "Someone edits cn-shanghai in the console: other URL, fewer events, authentication off",
+    );
     await editInConsole(emulator);
 
     step(4, "pulumi preview --refresh  (reads each region once; the drift is the ~ update below)");
     await emulator.reset();
-    const preview = await stack.preview({ refresh: true, diff: true, onOutput: stream, color: "always" });
-    say(`Plan: ${JSON.stringify(preview.changeSummary)}; IMS calls made: ${JSON.stringify(await emulator.getCounters())}`);
+    const preview = await stack.preview({
+      refresh: true,
+      diff: true,
+      onOutput: stream,
+      color: "always",
+    });
+    say(
+      `Plan: ${JSON.stringify(preview.changeSummary)}; IMS calls made: ${JSON.stringify(await emulator.getCounters())}`,
+    );
 
     step(5, "pulumi up --refresh  (puts the declared setting back)");
     await stack.up({ refresh: true, onOutput: stream, color: "always" });
-    say(`IMS in cn-shanghai again holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+    say(
+      `IMS in cn-shanghai again holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+    );
     const clean = await stack.preview({ refresh: true });
     say(`A new preview --refresh plans: ${JSON.stringify(clean.changeSummary)} (nothing to do)`);
 
     step(6, "pulumi destroy  (deletionPolicy restore: the regions go back to how they were)");
     await stack.destroy({ onOutput: stream, color: "always" });
     await stack.workspace.removeStack(STACK);
-    say(`IMS in cn-shanghai after destroy: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+    say(
+      `IMS in cn-shanghai after destroy: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+    );
   } finally {
     engine.dispose();
   }
@@ -139,10 +186,16 @@ async function inline(emulator: EmulatorHandle): Promise<void> {
 async function editInConsole(emulator: EmulatorHandle): Promise<void> {
   await emulator.putSetting(
     "cn-shanghai",
-    { CallbackURL: "https://someone-else.example.net/hook", EventTypeList: "ProduceMediaComplete", AuthSwitch: "off" },
+    {
+      CallbackURL: "https://someone-else.example.net/hook",
+      EventTypeList: "ProduceMediaComplete",
+      AuthSwitch: "off",
+    },
     account,
   );
-  say(`IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`);
+  say(
+    `IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
+  );
 }
 
 function redact(setting: object | undefined): Record<string, unknown> {

@@ -13,7 +13,12 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -53,7 +58,13 @@ export function ensurePulumiCli(): string {
 
 /** Whether the CLI at `root` has the Node.js language host beside it (needed for project directories). */
 export function hasLanguageHost(root: string): boolean {
-  return fs.existsSync(path.join(root, "bin", process.platform === "win32" ? "pulumi-language-nodejs.exe" : "pulumi-language-nodejs"));
+  return fs.existsSync(
+    path.join(
+      root,
+      "bin",
+      process.platform === "win32" ? "pulumi-language-nodejs.exe" : "pulumi-language-nodejs",
+    ),
+  );
 }
 
 /**
@@ -84,9 +95,18 @@ export interface CliRun {
  * in-process emulator keeps answering). `env` is added to this process's environment;
  * `onOutput` receives stdout and stderr as they arrive.
  */
-export function runPulumi(cwd: string, args: readonly string[], env: Record<string, string>, onOutput?: (text: string) => void): Promise<CliRun> {
+export function runPulumi(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  onOutput?: (text: string) => void,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", [...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("pulumi", [...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -126,10 +146,18 @@ export async function startEngine(extraEnv: Record<string, string> = {}): Promis
  * The environment that points the provider at a local emulator: its endpoints and, optionally, an
  * AccessKey pair (leave it out to pass credentials through stack config instead).
  */
-export function emulatorEnv(endpoints: Readonly<Record<string, string>>, accessKey?: { id: string; secret: string }): Record<string, string> {
+export function emulatorEnv(
+  endpoints: Readonly<Record<string, string>>,
+  accessKey?: { id: string; secret: string },
+): Record<string, string> {
   return {
     IMS_CALLBACK_ENDPOINTS: JSON.stringify(endpoints),
-    ...(accessKey ? { ALIBABA_CLOUD_ACCESS_KEY_ID: accessKey.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKey.secret } : {}),
+    ...(accessKey
+      ? {
+          ALIBABA_CLOUD_ACCESS_KEY_ID: accessKey.id,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKey.secret,
+        }
+      : {}),
   };
 }
 
@@ -171,7 +199,10 @@ export function prepareWorkDir(engine: Engine, projectDir: string): string {
     if (/^Pulumi(\..+)?\.ya?ml$/.test(file)) {
       // The program runs inline, so the project's `main` (a path relative to its own directory) is dropped.
       const text = fs.readFileSync(path.join(projectDir, file), "utf8");
-      fs.writeFileSync(path.join(workDir, file), /^Pulumi\.ya?ml$/.test(file) ? text.replace(/^main:.*$/m, "") : text);
+      fs.writeFileSync(
+        path.join(workDir, file),
+        /^Pulumi\.ya?ml$/.test(file) ? text.replace(/^main:.*$/m, "") : text,
+      );
     }
   }
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");

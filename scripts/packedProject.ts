@@ -39,13 +39,29 @@ export interface PackedProject {
 export function packCurrentSource(outDir: string): string {
   const stage = path.join(outDir, "package");
   fs.mkdirSync(stage, { recursive: true });
-  run("npx", ["tsc", "-p", path.join(REPO_ROOT, "tsconfig.build.json"), "--outDir", path.join(stage, "dist")], REPO_ROOT);
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] };
+  run(
+    "npx",
+    [
+      "tsc",
+      "-p",
+      path.join(REPO_ROOT, "tsconfig.build.json"),
+      "--outDir",
+      path.join(stage, "dist"),
+    ],
+    REPO_ROOT,
+  );
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    files: string[];
+  };
   fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(stage, "package.json"));
   for (const entry of manifest.files.filter((f) => f !== "dist")) {
     fs.cpSync(path.join(REPO_ROOT, entry), path.join(stage, entry), { recursive: true });
   }
-  const packed = run("npm", ["pack", stage, "--pack-destination", outDir, "--ignore-scripts", "--silent"], outDir);
+  const packed = run(
+    "npm",
+    ["pack", stage, "--pack-destination", outDir, "--ignore-scripts", "--silent"],
+    outDir,
+  );
   return path.join(outDir, packed.trim().split("\n").pop()!);
 }
 
@@ -58,7 +74,9 @@ export async function createPackedProject(
   options: { dir: string; tarball: string; program: string; stackName: string },
 ): Promise<PackedProject> {
   if (!hasLanguageHost(engine.root)) {
-    throw new Error(`no pulumi-language-nodejs beside ${engine.root}/bin/pulumi: project directories and policy packs need it (see scripts/pulumi-cli.sh)`);
+    throw new Error(
+      `no pulumi-language-nodejs beside ${engine.root}/bin/pulumi: project directories and policy packs need it (see scripts/pulumi-cli.sh)`,
+    );
   }
   const { dir } = options;
   const modules = path.join(dir, "node_modules");
@@ -77,7 +95,15 @@ export async function createPackedProject(
   );
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: projectName, private: true, dependencies: { [PACKAGE_NAME]: "*", "@pulumi/pulumi": "*", "@pulumi/policy": "*" } }, null, 2),
+    JSON.stringify(
+      {
+        name: projectName,
+        private: true,
+        dependencies: { [PACKAGE_NAME]: "*", "@pulumi/pulumi": "*", "@pulumi/policy": "*" },
+      },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(path.join(dir, "index.js"), options.program);
   const project: PackedProject = {
@@ -86,7 +112,11 @@ export async function createPackedProject(
     async pulumi(args) {
       const started = Date.now();
       const result = await runPulumi(dir, [...args, "--non-interactive"], engine.env);
-      return { code: result.code, output: `${result.stdout}${result.stderr}`, ms: Date.now() - started };
+      return {
+        code: result.code,
+        output: `${result.stdout}${result.stderr}`,
+        ms: Date.now() - started,
+      };
     },
   };
   const init = await project.pulumi(["stack", "init", options.stackName]);
@@ -97,7 +127,9 @@ export async function createPackedProject(
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   }
   return result.stdout;
 }

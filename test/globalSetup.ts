@@ -5,18 +5,36 @@
  *    host loads `pulumi-alicloud-ims-callback/runtime` by package name, which is this repository's
  *    dist/ through the development self-dependency, and a stale dist/ would test old code;
  * 2. provides the pinned Pulumi CLI and the Node.js language host, so parallel suites do not race to
- *    build them (the first build from Go modules takes minutes; later runs reuse the cache).
+ *    build them (the first build from Go modules takes minutes; later runs reuse the cache);
+ * 3. provides the alicloud resource plugin the queue suite installs (scripts/alicloud-plugin.sh:
+ *    from PATH or the cache, else built once, 12-20 minutes on 2 cores), here rather than inside a
+ *    suite, where a test timeout would cut the first build short.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ensurePulumiCli, REPO_ROOT } from "../scripts/engine";
 
 export default async function globalSetup(): Promise<void> {
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json")], {
-    cwd: REPO_ROOT,
-    stdio: "inherit",
-  });
-  if (tsc.status !== 0) throw new Error(`Building dist/ failed (tsc exit ${tsc.status}); see above.`);
+  const tsc = spawnSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json")],
+    {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+    },
+  );
+  if (tsc.status !== 0)
+    throw new Error(`Building dist/ failed (tsc exit ${tsc.status}); see above.`);
   const root = ensurePulumiCli();
-  process.stderr.write(`\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin\n`);
+  const plugin = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "alicloud-plugin.sh")], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    env: { ...process.env, ALICLOUD_VERSION: require("@pulumi/alicloud/package.json").version },
+  });
+  if (plugin.status !== 0)
+    throw new Error(`scripts/alicloud-plugin.sh failed (exit ${plugin.status}); see above.`);
+  process.stderr.write(
+    `\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin; alicloud plugin ${plugin.stdout.trim().split("\n").pop()}\n`,
+  );
 }

@@ -25,16 +25,21 @@ export function main(env: NodeJS.ProcessEnv = process.env): ReturnType<typeof cr
     .map((key) => key.trim())
     .filter((key) => key !== "");
   if (callbackUrl === "" || authKeys.length === 0) {
-    console.error("Set CALLBACK_URL (the CallbackURL configured in IMS) and AUTH_KEYS (comma-separated auth keys).");
+    console.error(
+      "Set CALLBACK_URL (the CallbackURL configured in IMS) and AUTH_KEYS (comma-separated auth keys).",
+    );
     process.exit(2);
   }
   const port = Number(env.PORT ?? "8080");
-  const toleranceSeconds = env.TOLERANCE_SECONDS === undefined ? undefined : Number(env.TOLERANCE_SECONDS);
+  const toleranceSeconds =
+    env.TOLERANCE_SECONDS === undefined ? undefined : Number(env.TOLERANCE_SECONDS);
   const server = createReceiver({ callbackUrl, authKeys, toleranceSeconds });
   server.listen(port, () => {
     const address = server.address();
     const shown = typeof address === "object" && address !== null ? address.port : port;
-    console.log(`IMS callback receiver listening on port ${shown} for ${callbackUrl} (${authKeys.length} key(s))`);
+    console.log(
+      `IMS callback receiver listening on port ${shown} for ${callbackUrl} (${authKeys.length} key(s))`,
+    );
   });
   return server;
 }

@@ -12,7 +12,12 @@
  * @packageDocumentation
  */
 import http from "http";
-import { CallbackEventParseError, type ImsCallbackEvent, parseCallbackEvent, verifyCallback } from "pulumi-alicloud-ims-callback/receiver";
+import {
+  CallbackEventParseError,
+  type ImsCallbackEvent,
+  parseCallbackEvent,
+  verifyCallback,
+} from "pulumi-alicloud-ims-callback/receiver";
 
 /**
  * Bodies above this size are refused with 413; IMS events are a few kilobytes.
@@ -152,7 +157,9 @@ export function createReceiver(options: ReceiverOptions): http.Server {
         setImmediate(() => {
           Promise.resolve()
             .then(() => onEvent(event))
-            .catch((err: unknown) => log(`onEvent failed: ${err instanceof Error ? err.message : String(err)}`));
+            .catch((err: unknown) =>
+              log(`onEvent failed: ${err instanceof Error ? err.message : String(err)}`),
+            );
         });
       }
     });

@@ -22,7 +22,9 @@ export = async () => {
 
   const authorization =
     manageQueues && queued.length > 0
-      ? new ImsQueueAuthorization("ims", { queues: queued.map((c) => ({ region: c.region, queueName: c.queue! })) })
+      ? new ImsQueueAuthorization("ims", {
+          queues: queued.map((c) => ({ region: c.region, queueName: c.queue! })),
+        })
       : undefined;
 
   const settings: Record<string, pulumi.Output<unknown>> = {};

@@ -59,7 +59,9 @@ export interface EmulatorAccount {
  */
 export const DEFAULT_TEST_ACCOUNT: EmulatorAccount = Object.freeze({
   accountId: "1234567890123456",
-  accessKeys: Object.freeze([Object.freeze({ id: "TESTAKEmulatorTestKey0001", secret: "EmulatorTestSecret0000000000001" })]),
+  accessKeys: Object.freeze([
+    Object.freeze({ id: "TESTAKEmulatorTestKey0001", secret: "EmulatorTestSecret0000000000001" }),
+  ]),
   stsTokens: Object.freeze([
     Object.freeze({
       accessKeyId: "STS.EmulatorTestKey0001",
@@ -89,13 +91,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseAccounts(config: unknown, where = ""): EmulatorAccount[] {
   const list = isObject(config) ? config.accounts : config;
-  if (!Array.isArray(list) || list.length === 0) fail(["expected a non-empty array of accounts, or { \"accounts\": [...] }."], where);
+  if (!Array.isArray(list) || list.length === 0)
+    fail(['expected a non-empty array of accounts, or { "accounts": [...] }.'], where);
   const problems: string[] = [];
   const keyIds = new Set<string>();
   const accountIds = new Set<string>();
   const claimKeyId = (id: unknown, at: string): void => {
-    if (typeof id !== "string" || id === "") problems.push(`${at}: the AccessKey id must be a non-empty string.`);
-    else if (keyIds.has(id)) problems.push(`${at}: AccessKey id '${id}' is used twice; ids must be unique across accounts.`);
+    if (typeof id !== "string" || id === "")
+      problems.push(`${at}: the AccessKey id must be a non-empty string.`);
+    else if (keyIds.has(id))
+      problems.push(
+        `${at}: AccessKey id '${id}' is used twice; ids must be unique across accounts.`,
+      );
     else keyIds.add(id);
   };
   list.forEach((account: unknown, i) => {
@@ -107,26 +114,36 @@ export function parseAccounts(config: unknown, where = ""): EmulatorAccount[] {
       problems.push(`${at}.accountId: '${account.accountId}' is listed twice.`);
     } else accountIds.add(account.accountId);
     const keys = account.accessKeys;
-    if (!Array.isArray(keys)) problems.push(`${at}.accessKeys: must be an array of { id, secret }.`);
+    if (!Array.isArray(keys))
+      problems.push(`${at}.accessKeys: must be an array of { id, secret }.`);
     else
       keys.forEach((key: unknown, k) => {
-        if (!isObject(key)) return void problems.push(`${at}.accessKeys[${k}]: expected { id, secret }.`);
+        if (!isObject(key))
+          return void problems.push(`${at}.accessKeys[${k}]: expected { id, secret }.`);
         claimKeyId(key.id, `${at}.accessKeys[${k}].id`);
-        if (typeof key.secret !== "string" || key.secret === "") problems.push(`${at}.accessKeys[${k}].secret: must be a non-empty string.`);
+        if (typeof key.secret !== "string" || key.secret === "")
+          problems.push(`${at}.accessKeys[${k}].secret: must be a non-empty string.`);
       });
-    if (account.imsActivated !== undefined && typeof account.imsActivated !== "boolean") problems.push(`${at}.imsActivated: must be true or false.`);
+    if (account.imsActivated !== undefined && typeof account.imsActivated !== "boolean")
+      problems.push(`${at}.imsActivated: must be true or false.`);
     const tokens = account.stsTokens ?? [];
     if (!Array.isArray(tokens)) problems.push(`${at}.stsTokens: must be an array.`);
     else
       tokens.forEach((token: unknown, t) => {
         const tat = `${at}.stsTokens[${t}]`;
-        if (!isObject(token)) return void problems.push(`${tat}: expected { accessKeyId, accessKeySecret, securityToken, expiration }.`);
+        if (!isObject(token))
+          return void problems.push(
+            `${tat}: expected { accessKeyId, accessKeySecret, securityToken, expiration }.`,
+          );
         claimKeyId(token.accessKeyId, `${tat}.accessKeyId`);
         for (const field of ["accessKeySecret", "securityToken"]) {
-          if (typeof token[field] !== "string" || token[field] === "") problems.push(`${tat}.${field}: must be a non-empty string.`);
+          if (typeof token[field] !== "string" || token[field] === "")
+            problems.push(`${tat}.${field}: must be a non-empty string.`);
         }
         if (typeof token.expiration !== "string" || Number.isNaN(Date.parse(token.expiration))) {
-          problems.push(`${tat}.expiration: must be an ISO 8601 time such as "2099-12-31T23:59:59Z".`);
+          problems.push(
+            `${tat}.expiration: must be an ISO 8601 time such as "2099-12-31T23:59:59Z".`,
+          );
         }
       });
   });
@@ -160,11 +177,17 @@ export function loadAccountsFile(path: string): EmulatorAccount[] {
  * credentialResolver([DEFAULT_TEST_ACCOUNT])("TESTAKEmulatorTestKey0001")?.accountId; // "1234567890123456"
  * ```
  */
-export function credentialResolver(accounts: readonly EmulatorAccount[]): (accessKeyId: string) => EmulatorCredential | undefined {
+export function credentialResolver(
+  accounts: readonly EmulatorAccount[],
+): (accessKeyId: string) => EmulatorCredential | undefined {
   const byId = new Map<string, EmulatorCredential>();
   for (const account of accounts) {
     for (const key of account.accessKeys) {
-      byId.set(key.id, { accountId: account.accountId, accessKeyId: key.id, accessKeySecret: key.secret });
+      byId.set(key.id, {
+        accountId: account.accountId,
+        accessKeyId: key.id,
+        accessKeySecret: key.secret,
+      });
     }
     for (const token of account.stsTokens ?? []) {
       byId.set(token.accessKeyId, {

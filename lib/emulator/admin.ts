@@ -47,7 +47,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_ADMIN_BODY_BYTES) throw new Error(`The request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes.`);
+    if (size > MAX_ADMIN_BODY_BYTES)
+      throw new Error(`The request body is larger than ${MAX_ADMIN_BODY_BYTES} bytes.`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString("utf8").trim();
@@ -58,39 +59,71 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     body = undefined;
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error("The request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new Error("The request body must be a JSON object.");
   return body;
 }
 
-async function route(control: EmulatorControl, method: string, url: URL, req: IncomingMessage): Promise<unknown> {
+async function route(
+  control: EmulatorControl,
+  method: string,
+  url: URL,
+  req: IncomingMessage,
+): Promise<unknown> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
   const accountId = url.searchParams.get("accountId") ?? undefined;
   const settings = /^\/settings\/([^/]+)$/.exec(path);
   if (settings) {
     const region = decodeURIComponent(settings[1]);
     if (method === "GET") return { setting: (await control.getSetting(region, accountId)) ?? null };
-    if (method === "PUT") return { setting: await control.putSetting(region, (await readJson(req)) as Partial<StoredSetting>, accountId) };
+    if (method === "PUT")
+      return {
+        setting: await control.putSetting(
+          region,
+          (await readJson(req)) as Partial<StoredSetting>,
+          accountId,
+        ),
+      };
     if (method === "DELETE") return control.clearSetting(region, accountId).then(() => ({}));
     throw new RouteNotFound();
   }
   const queue = /^\/queues\/([^/]+)\/([^/]+)$/.exec(path);
   if (queue) {
     const [region, name] = [decodeURIComponent(queue[1]), decodeURIComponent(queue[2])];
-    if (method === "GET") return { queue: (await control.getQueue(region, name, accountId)) ?? null };
-    if (method === "PUT") return { queue: await control.putQueueAttributes(region, name, (await readJson(req)) as Partial<QueueAttributes>, accountId) };
+    if (method === "GET")
+      return { queue: (await control.getQueue(region, name, accountId)) ?? null };
+    if (method === "PUT")
+      return {
+        queue: await control.putQueueAttributes(
+          region,
+          name,
+          (await readJson(req)) as Partial<QueueAttributes>,
+          accountId,
+        ),
+      };
     throw new RouteNotFound();
   }
   const policy = /^\/ram\/policies\/([^/]+)$/.exec(path);
   if (policy && method === "PUT") {
-    return { policy: await control.putPolicyDocument(decodeURIComponent(policy[1]), ((await readJson(req)) as { document: string }).document, accountId) };
+    return {
+      policy: await control.putPolicyDocument(
+        decodeURIComponent(policy[1]),
+        ((await readJson(req)) as { document: string }).document,
+        accountId,
+      ),
+    };
   }
   switch (`${method} ${path}`) {
     case "GET /queues":
-      return { queues: await control.listQueues(url.searchParams.get("region") ?? undefined, accountId) };
+      return {
+        queues: await control.listQueues(url.searchParams.get("region") ?? undefined, accountId),
+      };
     case "GET /ram":
       return { ram: await control.getRam(accountId) };
     case "PUT /ims-activation":
-      return control.setImsActivated(((await readJson(req)) as { activated: boolean }).activated, accountId).then(() => ({}));
+      return control
+        .setImsActivated(((await readJson(req)) as { activated: boolean }).activated, accountId)
+        .then(() => ({}));
     case "GET /unhandled":
       return { calls: await control.getUnhandledCalls() };
     case "GET /info":
@@ -102,7 +135,9 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
     case "DELETE /faults":
       return control.clearFaults().then(() => ({}));
     case "PUT /latency":
-      return control.setLatency(((await readJson(req)) as { latencyMs: number }).latencyMs).then(() => ({}));
+      return control
+        .setLatency(((await readJson(req)) as { latencyMs: number }).latencyMs)
+        .then(() => ({}));
     case "GET /counters":
       return { counters: await control.getCounters() };
     case "GET /log":
@@ -116,7 +151,9 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
     case "GET /behaviour":
       return { behaviour: await control.getBehaviour() };
     case "PUT /behaviour":
-      return { behaviour: await control.setBehaviour((await readJson(req)) as Partial<EmulatorBehaviour>) };
+      return {
+        behaviour: await control.setBehaviour((await readJson(req)) as Partial<EmulatorBehaviour>),
+      };
     default:
       throw new RouteNotFound();
   }
@@ -130,7 +167,11 @@ async function route(control: EmulatorControl, method: string, url: URL, req: In
  * http.createServer((req, res) => void handleAdminRequest(emulator, req, res));
  * ```
  */
-export async function handleAdminRequest(control: EmulatorControl, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleAdminRequest(
+  control: EmulatorControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const send = (status: number, body: unknown): void => {
     res.writeHead(status, { "Content-Type": "application/json;charset=utf-8" });
     res.end(JSON.stringify(body));
@@ -140,7 +181,8 @@ export async function handleAdminRequest(control: EmulatorControl, req: Incoming
     const url = new URL(req.url ?? "/", "http://admin.invalid");
     send(200, await route(control, method, url, req));
   } catch (error) {
-    if (error instanceof RouteNotFound) send(404, { error: `No admin route ${method} ${req.url}.` });
+    if (error instanceof RouteNotFound)
+      send(404, { error: `No admin route ${method} ${req.url}.` });
     else send(400, { error: (error as Error).message });
   }
 }

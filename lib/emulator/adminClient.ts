@@ -7,7 +7,17 @@
 import type { DeliveryReport, EmitEventRequest } from "./delivery";
 import { readFileSync } from "node:fs";
 import type { EmulatorBehaviour } from "./behaviour";
-import type { ActiveFault, EmulatorControl, EmulatorInfo, FaultInjection, QueueInfo, RamInfo, RequestCounters, RequestLogEntry, UnhandledCall } from "./control";
+import type {
+  ActiveFault,
+  EmulatorControl,
+  EmulatorInfo,
+  FaultInjection,
+  QueueInfo,
+  RamInfo,
+  RequestCounters,
+  RequestLogEntry,
+  UnhandledCall,
+} from "./control";
 import type { QueueAttributes } from "./queues";
 import type { EmulatorDiscovery } from "./server";
 import type { StoredSetting } from "./store";
@@ -38,9 +48,15 @@ export function readDiscoveryFile(path: string): EmulatorDiscovery {
   try {
     discovery = JSON.parse(readFileSync(path, "utf8")) as Partial<EmulatorDiscovery>;
   } catch (error) {
-    throw new Error(`Cannot read the emulator discovery file ${path} (is the emulator running?): ${(error as Error).message}`);
+    throw new Error(
+      `Cannot read the emulator discovery file ${path} (is the emulator running?): ${(error as Error).message}`,
+    );
   }
-  if (typeof discovery.endpoints !== "object" || discovery.endpoints === null || typeof discovery.pid !== "number") {
+  if (
+    typeof discovery.endpoints !== "object" ||
+    discovery.endpoints === null ||
+    typeof discovery.pid !== "number"
+  ) {
     throw new Error(`The emulator discovery file ${path} has no endpoints or pid.`);
   }
   return discovery as EmulatorDiscovery;
@@ -82,7 +98,9 @@ export class EmulatorAdminClient implements EmulatorControl {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.adminUrl}${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
     });
     const text = await response.text();
     let parsed: unknown;
@@ -93,7 +111,10 @@ export class EmulatorAdminClient implements EmulatorControl {
     }
     if (!response.ok) {
       const message = (parsed as { error?: string } | undefined)?.error ?? text;
-      throw new EmulatorAdminError(`Emulator admin ${method} ${path} failed (${response.status}): ${message}`, response.status);
+      throw new EmulatorAdminError(
+        `Emulator admin ${method} ${path} failed (${response.status}): ${message}`,
+        response.status,
+      );
     }
     return parsed as T;
   }
@@ -109,13 +130,26 @@ export class EmulatorAdminClient implements EmulatorControl {
 
   /** {@inheritDoc EmulatorControl.getSetting} */
   async getSetting(region: string, accountId?: string): Promise<StoredSetting | undefined> {
-    const { setting } = await this.call<{ setting: StoredSetting | null }>("GET", this.settingPath(region, accountId));
+    const { setting } = await this.call<{ setting: StoredSetting | null }>(
+      "GET",
+      this.settingPath(region, accountId),
+    );
     return setting ?? undefined;
   }
 
   /** {@inheritDoc EmulatorControl.putSetting} */
-  async putSetting(region: string, setting: Partial<StoredSetting>, accountId?: string): Promise<StoredSetting> {
-    return (await this.call<{ setting: StoredSetting }>("PUT", this.settingPath(region, accountId), setting)).setting;
+  async putSetting(
+    region: string,
+    setting: Partial<StoredSetting>,
+    accountId?: string,
+  ): Promise<StoredSetting> {
+    return (
+      await this.call<{ setting: StoredSetting }>(
+        "PUT",
+        this.settingPath(region, accountId),
+        setting,
+      )
+    ).setting;
   }
 
   /** {@inheritDoc EmulatorControl.clearSetting} */
@@ -175,7 +209,8 @@ export class EmulatorAdminClient implements EmulatorControl {
 
   /** {@inheritDoc EmulatorControl.setBehaviour} */
   async setBehaviour(behaviour: Partial<EmulatorBehaviour>): Promise<EmulatorBehaviour> {
-    return (await this.call<{ behaviour: EmulatorBehaviour }>("PUT", "/behaviour", behaviour)).behaviour;
+    return (await this.call<{ behaviour: EmulatorBehaviour }>("PUT", "/behaviour", behaviour))
+      .behaviour;
   }
 
   private accountQuery(accountId: string | undefined): string {
@@ -184,8 +219,12 @@ export class EmulatorAdminClient implements EmulatorControl {
 
   /** {@inheritDoc EmulatorControl.listQueues} */
   async listQueues(region?: string, accountId?: string): Promise<QueueInfo[]> {
-    const query = new URLSearchParams({ ...(region === undefined ? {} : { region }), ...(accountId === undefined ? {} : { accountId }) }).toString();
-    return (await this.call<{ queues: QueueInfo[] }>("GET", `/queues${query ? `?${query}` : ""}`)).queues;
+    const query = new URLSearchParams({
+      ...(region === undefined ? {} : { region }),
+      ...(accountId === undefined ? {} : { accountId }),
+    }).toString();
+    return (await this.call<{ queues: QueueInfo[] }>("GET", `/queues${query ? `?${query}` : ""}`))
+      .queues;
   }
 
   /** {@inheritDoc EmulatorControl.getQueue} */
@@ -195,7 +234,12 @@ export class EmulatorAdminClient implements EmulatorControl {
   }
 
   /** {@inheritDoc EmulatorControl.putQueueAttributes} */
-  async putQueueAttributes(region: string, name: string, attributes: Partial<QueueAttributes>, accountId?: string): Promise<QueueInfo> {
+  async putQueueAttributes(
+    region: string,
+    name: string,
+    attributes: Partial<QueueAttributes>,
+    accountId?: string,
+  ): Promise<QueueInfo> {
     const path = `/queues/${encodeURIComponent(region)}/${encodeURIComponent(name)}${this.accountQuery(accountId)}`;
     return (await this.call<{ queue: QueueInfo }>("PUT", path, attributes)).queue;
   }
@@ -206,9 +250,14 @@ export class EmulatorAdminClient implements EmulatorControl {
   }
 
   /** {@inheritDoc EmulatorControl.putPolicyDocument} */
-  async putPolicyDocument(policyName: string, document: string, accountId?: string): Promise<RamInfo["policies"][number]> {
+  async putPolicyDocument(
+    policyName: string,
+    document: string,
+    accountId?: string,
+  ): Promise<RamInfo["policies"][number]> {
     const path = `/ram/policies/${encodeURIComponent(policyName)}${this.accountQuery(accountId)}`;
-    return (await this.call<{ policy: RamInfo["policies"][number] }>("PUT", path, { document })).policy;
+    return (await this.call<{ policy: RamInfo["policies"][number] }>("PUT", path, { document }))
+      .policy;
   }
 
   /** {@inheritDoc EmulatorControl.setImsActivated} */

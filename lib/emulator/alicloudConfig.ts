@@ -44,7 +44,10 @@ export interface AlicloudProviderSettings {
 
 function hostOf(emulator: EmulatorEndpoints, region: string): string {
   const url = emulator.endpoints[region];
-  if (!url) throw new Error(`The emulator has no endpoint for region '${region}'; served: ${Object.keys(emulator.endpoints).join(", ")}.`);
+  if (!url)
+    throw new Error(
+      `The emulator has no endpoint for region '${region}'; served: ${Object.keys(emulator.endpoints).join(", ")}.`,
+    );
   return new URL(url).host;
 }
 
@@ -56,7 +59,10 @@ function hostOf(emulator: EmulatorEndpoints, region: string): string {
  * alicloudEndpoints(emulator, "cn-shanghai"); // { ram: "127.0.0.1:40125", sts: "127.0.0.1:40125", mnsOpen: "127.0.0.1:40125" }
  * ```
  */
-export function alicloudEndpoints(emulator: EmulatorEndpoints, region: string): AlicloudEndpointOverrides {
+export function alicloudEndpoints(
+  emulator: EmulatorEndpoints,
+  region: string,
+): AlicloudEndpointOverrides {
   const host = hostOf(emulator, region);
   return { ram: host, sts: host, mnsOpen: host };
 }
@@ -70,7 +76,11 @@ export function alicloudEndpoints(emulator: EmulatorEndpoints, region: string): 
  * const provider = new alicloud.Provider("sh", alicloudProviderSettings(emulator, DEFAULT_TEST_ACCOUNT, "cn-shanghai"));
  * ```
  */
-export function alicloudProviderSettings(emulator: EmulatorEndpoints, account: EmulatorAccount, region: string): AlicloudProviderSettings {
+export function alicloudProviderSettings(
+  emulator: EmulatorEndpoints,
+  account: EmulatorAccount,
+  region: string,
+): AlicloudProviderSettings {
   const key = account.accessKeys[0];
   if (!key) throw new Error(`Account ${account.accountId} has no AccessKey.`);
   return {
@@ -93,7 +103,11 @@ export function alicloudProviderSettings(emulator: EmulatorEndpoints, account: E
  * await stack.setAllConfig(alicloudStackConfig(emulator, DEFAULT_TEST_ACCOUNT, "cn-shanghai"));
  * ```
  */
-export function alicloudStackConfig(emulator: EmulatorEndpoints, account: EmulatorAccount, region: string): Record<string, { value: string; secret?: boolean }> {
+export function alicloudStackConfig(
+  emulator: EmulatorEndpoints,
+  account: EmulatorAccount,
+  region: string,
+): Record<string, { value: string; secret?: boolean }> {
   const settings = alicloudProviderSettings(emulator, account, region);
   return {
     "alicloud:region": { value: settings.region },

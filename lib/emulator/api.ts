@@ -28,7 +28,14 @@ export type EmulatorAction = (typeof ACTIONS)[number];
  * EMULATOR_REGIONS[2]; // "cn-shanghai"
  * ```
  */
-export const EMULATOR_REGIONS = ["cn-beijing", "cn-hangzhou", "cn-shanghai", "cn-shenzhen", "ap-southeast-1", "us-west-1"] as const;
+export const EMULATOR_REGIONS = [
+  "cn-beijing",
+  "cn-hangzhou",
+  "cn-shanghai",
+  "cn-shenzhen",
+  "ap-southeast-1",
+  "us-west-1",
+] as const;
 
 /** A region from {@link EMULATOR_REGIONS}. */
 export type EmulatorRegion = (typeof EMULATOR_REGIONS)[number];
@@ -39,7 +46,9 @@ export function isEmulatorAction(name: string): name is EmulatorAction {
 }
 
 /** What `GetEventCallback` returns for a region never configured, under `unconfiguredRead: "empty"`. */
-export const UNCONFIGURED_SETTING: StoredSetting = Object.freeze(completeSetting({ AuthSwitch: "off" }));
+export const UNCONFIGURED_SETTING: StoredSetting = Object.freeze(
+  completeSetting({ AuthSwitch: "off" }),
+);
 
 const MAX_URL_BYTES = 256;
 const MAX_AUTH_KEY_LENGTH = 32;
@@ -60,11 +69,23 @@ function invalid(name: string, reason: string): ApiError {
  * // "Specified parameter CallbackType is not valid: it must be HTTP or MNS."
  * ```
  */
-export function validateSetParameters(params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): ApiError | undefined {
-  const { CallbackType: type, CallbackURL: url, CallbackQueueName: queue, EventTypeList: events, AuthSwitch: authSwitch, AuthKey: key } = params;
-  if (type && type !== "HTTP" && type !== "MNS") return invalid("CallbackType", "it must be HTTP or MNS.");
+export function validateSetParameters(
+  params: Readonly<Record<string, string>>,
+  behaviour: EmulatorBehaviour,
+): ApiError | undefined {
+  const {
+    CallbackType: type,
+    CallbackURL: url,
+    CallbackQueueName: queue,
+    EventTypeList: events,
+    AuthSwitch: authSwitch,
+    AuthKey: key,
+  } = params;
+  if (type && type !== "HTTP" && type !== "MNS")
+    return invalid("CallbackType", "it must be HTTP or MNS.");
   if (url) {
-    if (Buffer.byteLength(url, "utf8") > MAX_URL_BYTES) return invalid("CallbackURL", `it must be at most ${MAX_URL_BYTES} bytes.`);
+    if (Buffer.byteLength(url, "utf8") > MAX_URL_BYTES)
+      return invalid("CallbackURL", `it must be at most ${MAX_URL_BYTES} bytes.`);
     if (/[\s,;]/.test(url)) return invalid("CallbackURL", "exactly one URL is allowed.");
     let parsed: URL | undefined;
     try {
@@ -72,17 +93,28 @@ export function validateSetParameters(params: Readonly<Record<string, string>>, 
     } catch {
       parsed = undefined;
     }
-    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.hostname) {
+    if (
+      !parsed ||
+      (parsed.protocol !== "http:" && parsed.protocol !== "https:") ||
+      !parsed.hostname
+    ) {
       return invalid("CallbackURL", "it must be an http:// or https:// URL.");
     }
   }
-  if (queue && !queue.startsWith(QUEUE_PREFIX)) return invalid("CallbackQueueName", `the queue name must start with "${QUEUE_PREFIX}".`);
-  if (events === "" && behaviour.emptyEventList === "rejected") return invalid("EventTypeList", "at least one event type is required.");
-  if (authSwitch && authSwitch !== "on" && authSwitch !== "off") return invalid("AuthSwitch", "it must be on or off.");
+  if (queue && !queue.startsWith(QUEUE_PREFIX))
+    return invalid("CallbackQueueName", `the queue name must start with "${QUEUE_PREFIX}".`);
+  if (events === "" && behaviour.emptyEventList === "rejected")
+    return invalid("EventTypeList", "at least one event type is required.");
+  if (authSwitch && authSwitch !== "on" && authSwitch !== "off")
+    return invalid("AuthSwitch", "it must be on or off.");
   if (key) {
-    if (key.length > MAX_AUTH_KEY_LENGTH) return invalid("AuthKey", `it must be at most ${MAX_AUTH_KEY_LENGTH} characters.`);
+    if (key.length > MAX_AUTH_KEY_LENGTH)
+      return invalid("AuthKey", `it must be at most ${MAX_AUTH_KEY_LENGTH} characters.`);
     if (!/[A-Z]/.test(key) || !/[a-z]/.test(key) || !/[0-9]/.test(key)) {
-      return invalid("AuthKey", "it must contain upper-case letters, lower-case letters and digits.");
+      return invalid(
+        "AuthKey",
+        "it must contain upper-case letters, lower-case letters and digits.",
+      );
     }
   }
   return undefined;
@@ -96,7 +128,11 @@ export function validateSetParameters(params: Readonly<Record<string, string>>, 
  * applySet(undefined, { CallbackType: "MNS" }, DEFAULT_BEHAVIOUR).AuthSwitch; // "off"
  * ```
  */
-export function applySet(current: StoredSetting | undefined, params: Readonly<Record<string, string>>, behaviour: EmulatorBehaviour): StoredSetting {
+export function applySet(
+  current: StoredSetting | undefined,
+  params: Readonly<Record<string, string>>,
+  behaviour: EmulatorBehaviour,
+): StoredSetting {
   const sent: Partial<Record<keyof StoredSetting, string>> = {};
   for (const field of SETTING_FIELDS) if (params[field] !== undefined) sent[field] = params[field];
   if (behaviour.setSemantics === "replace") return completeSetting(sent);
@@ -122,7 +158,11 @@ export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<
  * getResponse("REQ", undefined, { ...DEFAULT_BEHAVIOUR, unconfiguredRead: "omitted" }); // { RequestId: "REQ" }
  * ```
  */
-export function getResponse(requestId: string, setting: StoredSetting | undefined, behaviour: EmulatorBehaviour): GetEventCallbackResponse {
+export function getResponse(
+  requestId: string,
+  setting: StoredSetting | undefined,
+  behaviour: EmulatorBehaviour,
+): GetEventCallbackResponse {
   if (!setting && behaviour.unconfiguredRead === "omitted") return { RequestId: requestId };
   const s = setting ?? UNCONFIGURED_SETTING;
   return {

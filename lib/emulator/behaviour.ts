@@ -70,7 +70,9 @@ export interface EmulatorBehaviour {
 }
 
 /** The values of each {@link EmulatorBehaviour} switch, first value is the default. */
-export const BEHAVIOUR_CHOICES: { readonly [K in keyof EmulatorBehaviour]: readonly EmulatorBehaviour[K][] } = {
+export const BEHAVIOUR_CHOICES: {
+  readonly [K in keyof EmulatorBehaviour]: readonly EmulatorBehaviour[K][];
+} = {
   unconfiguredRead: ["empty", "omitted"],
   setSemantics: ["partial", "replace"],
   emptyEventList: ["allowed", "rejected"],
@@ -103,9 +105,12 @@ export const DEFAULT_BEHAVIOUR: EmulatorBehaviour = Object.freeze({
  * resolveBehaviour({ setSemantics: "replace" }); // { unconfiguredRead: "empty", setSemantics: "replace", ... }
  * ```
  */
-export function resolveBehaviour(overrides: unknown = {}, base: EmulatorBehaviour = DEFAULT_BEHAVIOUR): EmulatorBehaviour {
+export function resolveBehaviour(
+  overrides: unknown = {},
+  base: EmulatorBehaviour = DEFAULT_BEHAVIOUR,
+): EmulatorBehaviour {
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
-    throw new Error("behaviour must be an object such as {\"setSemantics\": \"replace\"}.");
+    throw new Error('behaviour must be an object such as {"setSemantics": "replace"}.');
   }
   const problems: string[] = [];
   const result: Record<string, string> = { ...base };
@@ -113,9 +118,13 @@ export function resolveBehaviour(overrides: unknown = {}, base: EmulatorBehaviou
     if (value === undefined) continue;
     const choices = (BEHAVIOUR_CHOICES as Record<string, readonly string[] | undefined>)[key];
     if (!choices) {
-      problems.push(`Unknown behaviour switch '${key}'; known: ${Object.keys(BEHAVIOUR_CHOICES).join(", ")}.`);
+      problems.push(
+        `Unknown behaviour switch '${key}'; known: ${Object.keys(BEHAVIOUR_CHOICES).join(", ")}.`,
+      );
     } else if (typeof value !== "string" || !choices.includes(value)) {
-      problems.push(`Behaviour '${key}' must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(value)}.`);
+      problems.push(
+        `Behaviour '${key}' must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(value)}.`,
+      );
     } else {
       result[key] = value;
     }

@@ -51,7 +51,8 @@ export interface CliOptions {
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got '${text}'.`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} must be a non-negative integer, got '${text}'.`);
   return value;
 }
 
@@ -85,9 +86,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values["in-memory"] && values["state-file"] !== undefined) throw new Error("--in-memory and --state-file cannot be used together.");
-  const stateFile = values["in-memory"] ? undefined : resolve(values["state-file"] ?? DEFAULT_STATE_FILE);
-  const discoveryFile = resolve(values["discovery-file"] ?? join(stateFile ? dirname(stateFile) : ".ims-emulator", "emulator.json"));
+  if (values["in-memory"] && values["state-file"] !== undefined)
+    throw new Error("--in-memory and --state-file cannot be used together.");
+  const stateFile = values["in-memory"]
+    ? undefined
+    : resolve(values["state-file"] ?? DEFAULT_STATE_FILE);
+  const discoveryFile = resolve(
+    values["discovery-file"] ??
+      join(stateFile ? dirname(stateFile) : ".ims-emulator", "emulator.json"),
+  );
   const behaviour: Partial<Record<keyof EmulatorBehaviour, string>> = {
     unconfiguredRead: values["unconfigured-read"],
     setSemantics: values["set-semantics"],
@@ -138,7 +145,10 @@ export function startupText(emulator: EmulatorHandle, discoveryFile: string | un
     `Account:        ${emulator.defaultAccountId} (AccessKey ${firstKey.id})`,
     "",
     "Point a Pulumi stack at it:",
-    ...regions.map((region) => `  pulumi config set --path 'ims-callback:endpoints.${region}' ${emulator.endpoints[region]}`),
+    ...regions.map(
+      (region) =>
+        `  pulumi config set --path 'ims-callback:endpoints.${region}' ${emulator.endpoints[region]}`,
+    ),
     "",
     "Or through the environment:",
     `  export IMS_CALLBACK_ENDPOINTS='${JSON.stringify(emulator.endpoints)}'`,
@@ -154,7 +164,9 @@ export function startupText(emulator: EmulatorHandle, discoveryFile: string | un
     "  pulumi config set alicloud:accountType Domestic",
     `  pulumi config set alicloud:accessKey ${firstKey.id}`,
     `  pulumi config set --secret alicloud:secretKey ${firstKey.secret}`,
-    ...["ram", "sts", "mnsOpen"].map((key) => `  pulumi config set --path 'alicloud:endpoints[0].${key}' ${shanghai}`),
+    ...["ram", "sts", "mnsOpen"].map(
+      (key) => `  pulumi config set --path 'alicloud:endpoints[0].${key}' ${shanghai}`,
+    ),
     "",
     "A queue consumer (@alicloud/mns), e.g. for cn-shanghai:",
     `  new MNSClient("${emulator.defaultAccountId}", { endpoint: "${emulator.endpoints["cn-shanghai"]}", accessKeyId: "${firstKey.id}", accessKeySecret: "${firstKey.secret}" })`,
@@ -186,10 +198,14 @@ export async function runCli(argv: readonly string[]): Promise<EmulatorHandle | 
     ...options.emulator,
     onRequest: (e) => {
       if (options.verbose) {
-        process.stdout.write(`${e.time} ${e.region} ${e.product || "-"} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`);
+        process.stdout.write(
+          `${e.time} ${e.region} ${e.product || "-"} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`,
+        );
       }
       if (UNSERVED_CODES.has(e.code)) {
-        process.stderr.write(`ims-emulator: not emulated: ${e.product || "unknown product"} ${e.action || "(no action)"} (${e.code}); see GET /unhandled\n`);
+        process.stderr.write(
+          `ims-emulator: not emulated: ${e.product || "unknown product"} ${e.action || "(no action)"} (${e.code}); see GET /unhandled\n`,
+        );
       }
     },
   });

@@ -21,7 +21,13 @@ import type { DeliveryReport, EmitEventRequest } from "./delivery";
 export type FaultKind = "throttle" | "server-error" | "latency" | "drop" | "malformed";
 
 /** The fault kinds, for validation and help texts. */
-export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "server-error", "latency", "drop", "malformed"];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "throttle",
+  "server-error",
+  "latency",
+  "drop",
+  "malformed",
+];
 
 /**
  * A fault for the next `count` API calls that match `action` and `region`.
@@ -147,7 +153,11 @@ export interface QueueInfo {
   readonly attributes: QueueAttributes;
   readonly tags: Readonly<Record<string, string>>;
   /** Message counts: visible now, received and invisible, delayed (never received, not yet visible). */
-  readonly messages: { readonly visible: number; readonly invisible: number; readonly delayed: number };
+  readonly messages: {
+    readonly visible: number;
+    readonly invisible: number;
+    readonly delayed: number;
+  };
 }
 
 /** An account's RAM policies and roles as the control surface shows them. */
@@ -166,7 +176,10 @@ export interface RamInfo {
     readonly name: string;
     readonly arn: string;
     readonly description: string;
-    readonly attachments: readonly { readonly policyName: string; readonly policyType: "System" | "Custom" }[];
+    readonly attachments: readonly {
+      readonly policyName: string;
+      readonly policyType: "System" | "Custom";
+    }[];
     readonly tags: Readonly<Record<string, string>>;
   }[];
 }
@@ -197,7 +210,10 @@ export interface EmulatorInfo {
   /** Latency added to every API call, ms. */
   readonly latencyMs: number;
   /** The accounts and their AccessKey ids (never secrets). */
-  readonly accounts: readonly { readonly accountId: string; readonly accessKeyIds: readonly string[] }[];
+  readonly accounts: readonly {
+    readonly accountId: string;
+    readonly accessKeyIds: readonly string[];
+  }[];
   /** The state file, if state is persisted. */
   readonly stateFile?: string;
 }
@@ -212,7 +228,11 @@ export interface EmulatorControl {
   /** A region's stored setting, as the console would show it; `undefined` if never configured. */
   getSetting(region: string, accountId?: string): Promise<StoredSetting | undefined>;
   /** Changes a region's setting as if edited in the console (drift): given fields change, others stay. */
-  putSetting(region: string, setting: Partial<StoredSetting>, accountId?: string): Promise<StoredSetting>;
+  putSetting(
+    region: string,
+    setting: Partial<StoredSetting>,
+    accountId?: string,
+  ): Promise<StoredSetting>;
   /** Removes a region's setting, as if it had never been configured. */
   clearSetting(region: string, accountId?: string): Promise<void>;
   /** Injects a fault for the next matching calls. */
@@ -247,14 +267,23 @@ export interface EmulatorControl {
   /** One queue, or `undefined` when it does not exist. */
   getQueue(region: string, name: string, accountId?: string): Promise<QueueInfo | undefined>;
   /** Changes a queue's attributes as if edited in the console (drift); throws if it does not exist. */
-  putQueueAttributes(region: string, name: string, attributes: Partial<QueueAttributes>, accountId?: string): Promise<QueueInfo>;
+  putQueueAttributes(
+    region: string,
+    name: string,
+    attributes: Partial<QueueAttributes>,
+    accountId?: string,
+  ): Promise<QueueInfo>;
   /** The account's RAM policies and roles. */
   getRam(accountId?: string): Promise<RamInfo>;
   /**
    * Changes a custom policy's document as if edited in the console (drift): a new version becomes
    * the default, the oldest non-default version is removed when five exist.
    */
-  putPolicyDocument(policyName: string, document: string, accountId?: string): Promise<RamInfo["policies"][number]>;
+  putPolicyDocument(
+    policyName: string,
+    document: string,
+    accountId?: string,
+  ): Promise<RamInfo["policies"][number]>;
   /**
    * Activates IMS in the account (creates `AliyunICEDefaultRole` with `AliyunICEDefaultRolePolicy`
    * if missing) or deactivates it (removes the role).
@@ -295,16 +324,21 @@ export class ControlState {
   injectFault(fault: FaultInjection): ActiveFault {
     const problems: string[] = [];
     const input = (fault ?? {}) as unknown as Record<string, unknown>;
-    if (!FAULT_KINDS.includes(input.kind as FaultKind)) problems.push(`kind must be one of ${FAULT_KINDS.join(", ")}.`);
+    if (!FAULT_KINDS.includes(input.kind as FaultKind))
+      problems.push(`kind must be one of ${FAULT_KINDS.join(", ")}.`);
     const count = input.count ?? 1;
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) problems.push("count must be a positive integer.");
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+      problems.push("count must be a positive integer.");
     const skip = input.skip ?? 0;
-    if (typeof skip !== "number" || !Number.isInteger(skip) || skip < 0) problems.push("skip must be a non-negative integer.");
-    if (input.action !== undefined && (typeof input.action !== "string" || input.action === "")) problems.push("action must be a non-empty string.");
+    if (typeof skip !== "number" || !Number.isInteger(skip) || skip < 0)
+      problems.push("skip must be a non-negative integer.");
+    if (input.action !== undefined && (typeof input.action !== "string" || input.action === ""))
+      problems.push("action must be a non-empty string.");
     if (input.region !== undefined && !this.regions.includes(input.region as string)) {
       problems.push(`region must be one of ${this.regions.join(", ")}.`);
     }
-    if (input.status !== undefined && input.status !== 500 && input.status !== 503) problems.push("status must be 500 or 503.");
+    if (input.status !== undefined && input.status !== 500 && input.status !== 503)
+      problems.push("status must be 500 or 503.");
     let latencyMs: number | undefined;
     if (input.kind === "latency") {
       try {
@@ -346,7 +380,11 @@ export class ControlState {
     let delayMs = this.latencyMs;
     let decisive: ActiveFault | undefined;
     for (const fault of this.faults) {
-      if ((fault.action !== undefined && fault.action !== action) || (fault.region !== undefined && fault.region !== region)) continue;
+      if (
+        (fault.action !== undefined && fault.action !== action) ||
+        (fault.region !== undefined && fault.region !== region)
+      )
+        continue;
       if (fault.skip > 0) {
         (fault as { skip: number }).skip--;
         continue;
@@ -368,7 +406,9 @@ export class ControlState {
 
   /** Request counts per action and region. */
   getCounters(): RequestCounters {
-    return Object.fromEntries(Object.entries(this.counters).map(([action, regions]) => [action, { ...regions }]));
+    return Object.fromEntries(
+      Object.entries(this.counters).map(([action, regions]) => [action, { ...regions }]),
+    );
   }
 
   /** Appends to the log, dropping the oldest entries beyond the limit. */
@@ -386,7 +426,13 @@ export class ControlState {
   recordUnhandled(product: string, version: string, action: string, time: string): void {
     const key = `${product}\n${version}\n${action}`;
     const previous = this.unhandled.get(key);
-    this.unhandled.set(key, { product, version, action, count: (previous?.count ?? 0) + 1, lastSeen: time });
+    this.unhandled.set(key, {
+      product,
+      version,
+      action,
+      count: (previous?.count ?? 0) + 1,
+      lastSeen: time,
+    });
   }
 
   /** The calls the emulator does not serve. */

@@ -35,7 +35,11 @@ export interface DeliveryPolicy {
 }
 
 /** IMS's documented delivery: 3 s per attempt, 2 retries 1 s apart. */
-export const IMS_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({ timeoutMs: 3000, retries: 2, retryDelayMs: 1000 });
+export const IMS_DELIVERY_POLICY: DeliveryPolicy = Object.freeze({
+  timeoutMs: 3000,
+  retries: 2,
+  retryDelayMs: 1000,
+});
 
 /** What to emit. */
 export interface EmitEventRequest {
@@ -108,7 +112,11 @@ export function imsEventTime(date: Date): string {
 }
 
 /** The `X-ICE-*` headers IMS sends when callback authentication is on. */
-export function iceSignatureHeaders(url: string, key: string, timestampSeconds: number): Record<string, string> {
+export function iceSignatureHeaders(
+  url: string,
+  key: string,
+  timestampSeconds: number,
+): Record<string, string> {
   const timestamp = String(timestampSeconds);
   return {
     "X-ICE-TIMESTAMP": timestamp,
@@ -127,8 +135,15 @@ export async function deliverEvent(
   now: () => number = Date.now,
   writeToQueue?: QueueWriter,
 ): Promise<DeliveryReport> {
-  const base = { region: request.region, accountId: request.accountId, eventType: request.eventType, signed: false, attempts: [] };
-  if (!setting || (setting.CallbackURL === "" && setting.CallbackQueueName === "")) return { ...base, outcome: "not-configured" };
+  const base = {
+    region: request.region,
+    accountId: request.accountId,
+    eventType: request.eventType,
+    signed: false,
+    attempts: [],
+  };
+  if (!setting || (setting.CallbackURL === "" && setting.CallbackQueueName === ""))
+    return { ...base, outcome: "not-configured" };
   const events = setting.EventTypeList.split(",").map((e) => e.trim());
   if (!events.includes(request.eventType)) return { ...base, outcome: "not-subscribed" };
 
@@ -136,7 +151,8 @@ export async function deliverEvent(
   const body =
     `{"EventType":${JSON.stringify(request.eventType)},"UserId":${/^\d+$/.test(request.accountId) ? request.accountId : JSON.stringify(request.accountId)},` +
     `"EventTime":${JSON.stringify(imsEventTime(eventTime))},"MessageBody":${JSON.stringify(request.messageBody ?? { Status: "Success" })}}`;
-  const toQueue = setting.CallbackType === "MNS" || (setting.CallbackType === "" && setting.CallbackURL === "");
+  const toQueue =
+    setting.CallbackType === "MNS" || (setting.CallbackType === "" && setting.CallbackURL === "");
   const target = toQueue ? setting.CallbackQueueName : setting.CallbackURL;
   const signed = !toQueue && setting.AuthSwitch === "on" && setting.AuthKey !== "";
   const attempts: DeliveryAttempt[] = [];
@@ -149,16 +165,37 @@ export async function deliverEvent(
         if (!writeToQueue) throw new Error("queue delivery is not available here");
         const messageId = await writeToQueue(target, body);
         attempts.push({ ...record, durationMs: now() - started });
-        return { ...base, outcome: "delivered", method: "MNS", target, messageId, signed, attempts, body };
+        return {
+          ...base,
+          outcome: "delivered",
+          method: "MNS",
+          target,
+          messageId,
+          signed,
+          attempts,
+          body,
+        };
       } catch (error) {
         attempts.push({ ...record, durationMs: now() - started, error: (error as Error).message });
       }
       continue;
     }
-    const headers: Record<string, string> = { "Content-Type": "application/json", "User-Agent": "ims-emulator-callback" };
-    if (signed) Object.assign(headers, iceSignatureHeaders(target, setting.AuthKey, Math.floor(started / 1000)));
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json",
+      "User-Agent": "ims-emulator-callback",
+    };
+    if (signed)
+      Object.assign(
+        headers,
+        iceSignatureHeaders(target, setting.AuthKey, Math.floor(started / 1000)),
+      );
     try {
-      const response = await fetch(target, { method: "POST", headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+      const response = await fetch(target, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
       await response.arrayBuffer().catch(() => undefined);
       const answered = { ...record, durationMs: now() - started, status: response.status };
       if (response.status === 200) {
@@ -168,9 +205,20 @@ export async function deliverEvent(
       attempts.push({ ...answered, error: `HTTP ${response.status}` });
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
-      const reason = e.name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      const reason =
+        e.name === "TimeoutError"
+          ? `no answer within ${policy.timeoutMs} ms`
+          : (e.cause?.code ?? e.message);
       attempts.push({ ...record, durationMs: now() - started, error: reason });
     }
   }
-  return { ...base, outcome: "dropped", method: toQueue ? "MNS" : "HTTP", target, signed, attempts, body };
+  return {
+    ...base,
+    outcome: "dropped",
+    method: toQueue ? "MNS" : "HTTP",
+    target,
+    signed,
+    attempts,
+    body,
+  };
 }

@@ -124,12 +124,14 @@ export const ERROR_MESSAGES = {
   InvalidSignatureMethod: "Specified signature method is not supported.",
   MissingSecurityToken: "The SecurityToken is mandatory for a temporary (STS) AccessKey.",
   "InvalidSecurityToken.Expired": "Specified SecurityToken is expired.",
-  "InvalidSecurityToken.MismatchWithAccessKey": "Specified SecurityToken mismatch with the AccessKey.",
+  "InvalidSecurityToken.MismatchWithAccessKey":
+    "Specified SecurityToken mismatch with the AccessKey.",
   "InvalidAction.NotFound": "Specified api is not found, please check your url and method.",
   InvalidVersion: "Specified parameter Version is not valid.",
   "Throttling.User": "Request was denied due to user flow control.",
   ServiceUnavailable: "The request has failed due to a temporary failure of the server.",
-  InternalError: "The request processing has failed due to some unknown error, exception or failure.",
+  InternalError:
+    "The request processing has failed due to some unknown error, exception or failure.",
 } as const satisfies Partial<Record<EmulatorErrorCode, string>>;
 
 /** An API error to be answered with {@link ApiErrorBody}. */
@@ -171,7 +173,12 @@ export function newRequestId(): string {
 }
 
 /** Builds the error body for `error`, answered by the endpoint `hostId` of `product` (e.g. `"Ram"`). */
-export function errorBody(error: ApiError, requestId: string, hostId: string, product = "ICE"): ApiErrorBody {
+export function errorBody(
+  error: ApiError,
+  requestId: string,
+  hostId: string,
+  product = "ICE",
+): ApiErrorBody {
   return {
     RequestId: requestId,
     HostId: hostId,

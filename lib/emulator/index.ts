@@ -24,7 +24,13 @@
  */
 export { startEmulator, EMULATOR_HOST } from "./server";
 export { deliverEvent, iceSignatureHeaders, imsEventTime, IMS_DELIVERY_POLICY } from "./delivery";
-export type { DeliveryAttempt, DeliveryPolicy, DeliveryReport, EmitEventRequest, QueueWriter } from "./delivery";
+export type {
+  DeliveryAttempt,
+  DeliveryPolicy,
+  DeliveryReport,
+  EmitEventRequest,
+  QueueWriter,
+} from "./delivery";
 export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./server";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./adminClient";
 export { DEFAULT_TEST_ACCOUNT, parseAccounts, loadAccountsFile } from "./accounts";
@@ -32,7 +38,12 @@ export type { EmulatorAccount, EmulatorAccessKey, EmulatorStsToken } from "./acc
 export { DEFAULT_BEHAVIOUR, BEHAVIOUR_CHOICES, resolveBehaviour } from "./behaviour";
 export type { EmulatorBehaviour } from "./behaviour";
 export { EMULATOR_REGIONS, API_VERSION, ACTIONS } from "./api";
-export type { EmulatorRegion, EmulatorAction, SetEventCallbackResponse, GetEventCallbackResponse } from "./api";
+export type {
+  EmulatorRegion,
+  EmulatorAction,
+  SetEventCallbackResponse,
+  GetEventCallbackResponse,
+} from "./api";
 export { countApiCalls, FAULT_KINDS, REDACTED } from "./control";
 export type {
   EmulatorControl,
@@ -48,14 +59,30 @@ export type {
 } from "./control";
 export { QUEUE_DEFAULTS, QUEUE_LIMITS, queueArn, queueNameProblem } from "./queues";
 export type { QueueAttributes } from "./queues";
-export { RAM_VERSION, IMS_SERVICE_ROLE, IMS_SERVICE_ROLE_POLICY, MAX_POLICY_VERSIONS, SYSTEM_POLICY_NAMES } from "./ram";
+export {
+  RAM_VERSION,
+  IMS_SERVICE_ROLE,
+  IMS_SERVICE_ROLE_POLICY,
+  MAX_POLICY_VERSIONS,
+  SYSTEM_POLICY_NAMES,
+} from "./ram";
 export { MNS_OPEN_VERSION } from "./mnsOpen";
 export { STS_VERSION } from "./sts";
 export { MNS_VERSION, mnsStringToSign } from "./mnsData";
 export { alicloudEndpoints, alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
-export type { AlicloudEndpointOverrides, AlicloudProviderSettings, EmulatorEndpoints } from "./alicloudConfig";
+export type {
+  AlicloudEndpointOverrides,
+  AlicloudProviderSettings,
+  EmulatorEndpoints,
+} from "./alicloudConfig";
 export { SettingStore, SETTING_FIELDS } from "./store";
 export type { StoredSetting } from "./store";
 export type { ApiErrorBody, EmulatorErrorCode } from "./errors";
 export { verifySignature, NonceStore, strictEncode, MAX_CLOCK_SKEW_MS } from "./signature";
-export type { SignedRequest, EmulatorCredential, VerifyOptions, SignatureVerification, SignatureErrorCode } from "./signature";
+export type {
+  SignedRequest,
+  EmulatorCredential,
+  VerifyOptions,
+  SignatureVerification,
+  SignatureErrorCode,
+} from "./signature";

@@ -11,7 +11,18 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorCredential } from "./signature";
 import { MAX_CLOCK_SKEW_MS } from "./signature";
-import { MAX_BATCH, PRIORITY_RANGE, Queue, QUEUE_LIMITS, QueueAttributes, QueueMessage, queueNameProblem, QueueOperationError, QueueStore, QUEUE_NOT_EXIST_MESSAGE } from "./queues";
+import {
+  MAX_BATCH,
+  PRIORITY_RANGE,
+  Queue,
+  QUEUE_LIMITS,
+  QueueAttributes,
+  QueueMessage,
+  queueNameProblem,
+  QueueOperationError,
+  QueueStore,
+  QUEUE_NOT_EXIST_MESSAGE,
+} from "./queues";
 import { childText, mnsXml, parseXml, XmlElement, XmlSyntaxError } from "./xml";
 
 /** The data API version clients send in `x-mns-version`. */
@@ -83,7 +94,11 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
  * The MNS string to sign of a request: `VERB\nContent-MD5\nContent-Type\nDate\n`, the `x-mns-*`
  * headers sorted as `name:value\n`, then the resource (path and query as sent).
  */
-export function mnsStringToSign(method: string, headers: Readonly<Record<string, string | string[] | undefined>>, resource: string): string {
+export function mnsStringToSign(
+  method: string,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  resource: string,
+): string {
   const value = (name: string): string => {
     const v = headers[name];
     return Array.isArray(v) ? v.join(",") : (v ?? "");
@@ -98,41 +113,66 @@ export function mnsStringToSign(method: string, headers: Readonly<Record<string,
 }
 
 /** Verifies the MNS signature of `req`; returns the account, or throws the MNS error. */
-export function verifyMnsRequest(req: IncomingMessage, context: MnsDataContext, record: MnsCallRecord): EmulatorCredential {
+export function verifyMnsRequest(
+  req: IncomingMessage,
+  context: MnsDataContext,
+  record: MnsCallRecord,
+): EmulatorCredential {
   const authorization = header(req, "authorization");
-  if (!authorization) throw new MnsError("MissingAuthorizationHeader", "The Authorization header is missing.");
+  if (!authorization)
+    throw new MnsError("MissingAuthorizationHeader", "The Authorization header is missing.");
   const match = /^MNS ([^:\s]+):(\S+)$/.exec(authorization.trim());
-  if (!match) throw new MnsError("InvalidAuthorizationHeader", "The Authorization header must be 'MNS <AccessKeyId>:<Signature>'.");
+  if (!match)
+    throw new MnsError(
+      "InvalidAuthorizationHeader",
+      "The Authorization header must be 'MNS <AccessKeyId>:<Signature>'.",
+    );
   const [, accessKeyId, provided] = match;
   record.accessKeyId = accessKeyId;
   const version = header(req, "x-mns-version");
   if (!version) throw new MnsError("MissingVersionHeader", "The x-mns-version header is missing.");
-  if (version !== MNS_VERSION) throw new MnsError("InvalidVersionHeader", `The x-mns-version header must be ${MNS_VERSION}.`);
+  if (version !== MNS_VERSION)
+    throw new MnsError("InvalidVersionHeader", `The x-mns-version header must be ${MNS_VERSION}.`);
   const date = header(req, "date");
   if (!date) throw new MnsError("MissingDateHeader", "The Date header is missing.");
   const signedAt = Date.parse(date);
-  if (Number.isNaN(signedAt)) throw new MnsError("InvalidDateHeader", "The Date header is not a valid HTTP date.");
+  if (Number.isNaN(signedAt))
+    throw new MnsError("InvalidDateHeader", "The Date header is not a valid HTTP date.");
   const credential = context.resolveCredential(accessKeyId);
-  if (!credential) throw new MnsError("InvalidAccessKeyId", "The access Id you provided is not exist.");
-  if (Math.abs(context.now() - signedAt) > MAX_CLOCK_SKEW_MS) throw new MnsError("TimeExpired", "The http request you sent is expired.");
-  const expected = createHmac("sha1", credential.accessKeySecret).update(mnsStringToSign(req.method ?? "GET", req.headers, req.url ?? "/"), "utf8").digest("base64");
+  if (!credential)
+    throw new MnsError("InvalidAccessKeyId", "The access Id you provided is not exist.");
+  if (Math.abs(context.now() - signedAt) > MAX_CLOCK_SKEW_MS)
+    throw new MnsError("TimeExpired", "The http request you sent is expired.");
+  const expected = createHmac("sha1", credential.accessKeySecret)
+    .update(mnsStringToSign(req.method ?? "GET", req.headers, req.url ?? "/"), "utf8")
+    .digest("base64");
   const left = Buffer.from(expected);
   const right = Buffer.from(provided);
   if (left.length !== right.length || !timingSafeEqual(left, right)) {
-    throw new MnsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
+    throw new MnsError(
+      "SignatureDoesNotMatch",
+      "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    );
   }
   const token = header(req, "security-token");
   if (credential.sts) {
-    if (!token) throw new MnsError("AccessDenied", "A temporary AccessKey needs its security-token header.");
+    if (!token)
+      throw new MnsError("AccessDenied", "A temporary AccessKey needs its security-token header.");
     const a = Buffer.from(token);
     const b = Buffer.from(credential.sts.securityToken);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new MnsError("AccessDenied", "The security token does not match the AccessKey.");
-    if (credential.sts.expiresAt <= context.now()) throw new MnsError("AccessDenied", "The security token is expired.");
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      throw new MnsError("AccessDenied", "The security token does not match the AccessKey.");
+    if (credential.sts.expiresAt <= context.now())
+      throw new MnsError("AccessDenied", "The security token is expired.");
   } else if (token) {
     throw new MnsError("AccessDenied", "The security token does not match the AccessKey.");
   }
   const host = /^(\d+)\.mns\./.exec(header(req, "host") ?? "");
-  if (host && host[1] !== credential.accountId) throw new MnsError("AccessDenied", "The AccessKey does not belong to the account in the endpoint.");
+  if (host && host[1] !== credential.accountId)
+    throw new MnsError(
+      "AccessDenied",
+      "The AccessKey does not belong to the account in the endpoint.",
+    );
   return credential;
 }
 
@@ -143,7 +183,12 @@ function queryValue(query: URLSearchParams, name: string): string | undefined {
   return undefined;
 }
 
-function integerArgument(text: string | undefined, name: string, min: number, max: number): number | undefined {
+function integerArgument(
+  text: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined || text === "") return undefined;
   if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw new MnsError("InvalidArgument", `The value of ${name} should between ${min} and ${max}.`);
@@ -156,10 +201,12 @@ function parseBody(body: Buffer, root: string): XmlElement {
   try {
     element = parseXml(body.toString("utf8"));
   } catch (error) {
-    if (error instanceof XmlSyntaxError) throw new MnsError("MalformedXML", "The XML you provided was not well-formed.");
+    if (error instanceof XmlSyntaxError)
+      throw new MnsError("MalformedXML", "The XML you provided was not well-formed.");
     throw error;
   }
-  if (element.name !== root) throw new MnsError("MalformedXML", `The XML root element must be <${root}>.`);
+  if (element.name !== root)
+    throw new MnsError("MalformedXML", `The XML root element must be <${root}>.`);
   return element;
 }
 
@@ -185,19 +232,36 @@ const peekedView = (m: QueueMessage): Record<string, string | number> => ({
   Priority: m.Priority,
 });
 
-function sendInput(element: XmlElement): { MessageBody: string; DelaySeconds?: number; Priority?: number } {
+function sendInput(element: XmlElement): {
+  MessageBody: string;
+  DelaySeconds?: number;
+  Priority?: number;
+} {
   const body = childText(element, "MessageBody");
   if (body === undefined) throw new MnsError("InvalidArgument", "The message body is missing.");
   return {
     MessageBody: body,
-    ...(childText(element, "DelaySeconds") !== undefined ? { DelaySeconds: integerArgument(childText(element, "DelaySeconds"), "DelaySeconds", ...QUEUE_LIMITS.DelaySeconds) } : {}),
-    ...(childText(element, "Priority") !== undefined ? { Priority: integerArgument(childText(element, "Priority"), "Priority", ...PRIORITY_RANGE) } : {}),
+    ...(childText(element, "DelaySeconds") !== undefined
+      ? {
+          DelaySeconds: integerArgument(
+            childText(element, "DelaySeconds"),
+            "DelaySeconds",
+            ...QUEUE_LIMITS.DelaySeconds,
+          ),
+        }
+      : {}),
+    ...(childText(element, "Priority") !== undefined
+      ? { Priority: integerArgument(childText(element, "Priority"), "Priority", ...PRIORITY_RANGE) }
+      : {}),
   };
 }
 
 function queueAttributesFrom(element: XmlElement): Partial<QueueAttributes> {
   const attributes: Partial<QueueAttributes> = {};
-  for (const [name, [min, max]] of Object.entries(QUEUE_LIMITS) as [keyof typeof QUEUE_LIMITS, readonly [number, number]][]) {
+  for (const [name, [min, max]] of Object.entries(QUEUE_LIMITS) as [
+    keyof typeof QUEUE_LIMITS,
+    readonly [number, number],
+  ][]) {
     const value = integerArgument(childText(element, name), name, min, max);
     if (value !== undefined) attributes[name] = value;
   }
@@ -229,7 +293,11 @@ export async function handleMnsRequest(
 ): Promise<MnsAnswer> {
   const { queues } = context;
   const route = /^\/queues\/([^/]+)(\/messages)?\/?$/.exec(url.pathname);
-  if (!route) throw new MnsError("InvalidRequestURL", `The request URL ${url.pathname} is not served by this emulator.`);
+  if (!route)
+    throw new MnsError(
+      "InvalidRequestURL",
+      `The request URL ${url.pathname} is not served by this emulator.`,
+    );
   const name = decodeURIComponent(route[1]);
   record.params.QueueName = name;
   for (const [key, value] of url.searchParams) record.params[key] = value;
@@ -245,7 +313,9 @@ export async function handleMnsRequest(
       case "GET": {
         const queue = existing();
         const now = context.now();
-        const live = queue.messages.filter((m) => m.EnqueueTime + queue.attributes.MessageRetentionPeriod * 1000 > now);
+        const live = queue.messages.filter(
+          (m) => m.EnqueueTime + queue.attributes.MessageRetentionPeriod * 1000 > now,
+        );
         return {
           status: 200,
           xml: mnsXml("Queue", {
@@ -258,8 +328,10 @@ export async function handleMnsRequest(
             VisibilityTimeout: queue.attributes.VisibilityTimeout,
             PollingWaitSeconds: queue.attributes.PollingWaitSeconds,
             ActiveMessages: live.filter((m) => m.NextVisibleTime <= now).length,
-            InactiveMessages: live.filter((m) => m.NextVisibleTime > now && m.DequeueCount > 0).length,
-            DelayMessages: live.filter((m) => m.NextVisibleTime > now && m.DequeueCount === 0).length,
+            InactiveMessages: live.filter((m) => m.NextVisibleTime > now && m.DequeueCount > 0)
+              .length,
+            DelayMessages: live.filter((m) => m.NextVisibleTime > now && m.DequeueCount === 0)
+              .length,
             LoggingEnabled: queue.attributes.LoggingEnabled ? "True" : "False",
           }),
         };
@@ -271,15 +343,28 @@ export async function handleMnsRequest(
           return { status: 204 };
         }
         const problem = queueNameProblem(name);
-        if (problem) throw new MnsError("InvalidQueueName", `The queue name you provided is invalid: ${problem}.`);
+        if (problem)
+          throw new MnsError(
+            "InvalidQueueName",
+            `The queue name you provided is invalid: ${problem}.`,
+          );
         const queue = queues.get(accountId, region, name);
         if (queue) {
-          const same = (Object.keys(attributes) as (keyof QueueAttributes)[]).every((key) => attributes[key] === queue.attributes[key]);
-          if (!same) throw new MnsError("QueueAlreadyExist", "The queue you want to create is already exist.");
+          const same = (Object.keys(attributes) as (keyof QueueAttributes)[]).every(
+            (key) => attributes[key] === queue.attributes[key],
+          );
+          if (!same)
+            throw new MnsError(
+              "QueueAlreadyExist",
+              "The queue you want to create is already exist.",
+            );
           return { status: 204 };
         }
         await queues.create(accountId, region, name, attributes, {});
-        return { status: 201, headers: { Location: `http://${accountId}.mns.${region}.aliyuncs.com/queues/${name}` } };
+        return {
+          status: 201,
+          headers: { Location: `http://${accountId}.mns.${region}.aliyuncs.com/queues/${name}` },
+        };
       }
       case "DELETE":
         await queues.delete(existing());
@@ -292,38 +377,80 @@ export async function handleMnsRequest(
   const queue = existing();
   switch (method) {
     case "GET": {
-      const count = integerArgument(queryValue(url.searchParams, "numOfMessages"), "numOfMessages", 1, MAX_BATCH);
+      const count = integerArgument(
+        queryValue(url.searchParams, "numOfMessages"),
+        "numOfMessages",
+        1,
+        MAX_BATCH,
+      );
       const batch = count !== undefined;
       if (queryValue(url.searchParams, "peekonly") === "true") {
         const peeked = queues.peek(queue, count ?? 1);
         if (peeked.length === 0) throw new MnsError("MessageNotExist", "Message not exist.");
-        return { status: 200, xml: batch ? mnsXml("Messages", peeked.map(peekedView), "Message") : mnsXml("Message", peekedView(peeked[0])) };
+        return {
+          status: 200,
+          xml: batch
+            ? mnsXml("Messages", peeked.map(peekedView), "Message")
+            : mnsXml("Message", peekedView(peeked[0])),
+        };
       }
-      const wait = integerArgument(queryValue(url.searchParams, "waitseconds"), "waitseconds", ...QUEUE_LIMITS.PollingWaitSeconds) ?? queue.attributes.PollingWaitSeconds;
+      const wait =
+        integerArgument(
+          queryValue(url.searchParams, "waitseconds"),
+          "waitseconds",
+          ...QUEUE_LIMITS.PollingWaitSeconds,
+        ) ?? queue.attributes.PollingWaitSeconds;
       const received = await queues.receive(queue, count ?? 1, wait, signal);
       if (received.length === 0) throw new MnsError("MessageNotExist", "Message not exist.");
-      return { status: 200, xml: batch ? mnsXml("Messages", received.map(receivedView), "Message") : mnsXml("Message", receivedView(received[0])) };
+      return {
+        status: 200,
+        xml: batch
+          ? mnsXml("Messages", received.map(receivedView), "Message")
+          : mnsXml("Message", receivedView(received[0])),
+      };
     }
     case "POST": {
       if (/<Messages[\s>]/.test(body.toString("utf8"))) {
         const items = parseBody(body, "Messages").children.filter((c) => c.name === "Message");
-        if (items.length === 0 || items.length > MAX_BATCH) throw new MnsError("InvalidArgument", `The count of message should between 1 and ${MAX_BATCH}.`);
+        if (items.length === 0 || items.length > MAX_BATCH)
+          throw new MnsError(
+            "InvalidArgument",
+            `The count of message should between 1 and ${MAX_BATCH}.`,
+          );
         const sent = await queues.send(queue, items.map(sendInput));
-        return { status: 201, xml: mnsXml("Messages", sent.map((m) => ({ MessageId: m.MessageId, MessageBodyMD5: m.MessageBodyMD5 })), "Message") };
+        return {
+          status: 201,
+          xml: mnsXml(
+            "Messages",
+            sent.map((m) => ({ MessageId: m.MessageId, MessageBodyMD5: m.MessageBodyMD5 })),
+            "Message",
+          ),
+        };
       }
       const [sent] = await queues.send(queue, [sendInput(parseBody(body, "Message"))]);
-      return { status: 201, xml: mnsXml("Message", { MessageId: sent.MessageId, MessageBodyMD5: sent.MessageBodyMD5 }) };
+      return {
+        status: 201,
+        xml: mnsXml("Message", { MessageId: sent.MessageId, MessageBodyMD5: sent.MessageBodyMD5 }),
+      };
     }
     case "DELETE": {
       if (body.length > 0) {
-        const handles = parseBody(body, "ReceiptHandles").children.filter((c) => c.name === "ReceiptHandle").map((c) => c.text);
-        if (handles.length === 0 || handles.length > MAX_BATCH) throw new MnsError("InvalidArgument", `The count of receipt handles should between 1 and ${MAX_BATCH}.`);
+        const handles = parseBody(body, "ReceiptHandles")
+          .children.filter((c) => c.name === "ReceiptHandle")
+          .map((c) => c.text);
+        if (handles.length === 0 || handles.length > MAX_BATCH)
+          throw new MnsError(
+            "InvalidArgument",
+            `The count of receipt handles should between 1 and ${MAX_BATCH}.`,
+          );
         const errors = (await queues.deleteMessages(queue, handles)).map(({ handle, error }) => ({
           ErrorCode: error.code,
           ErrorMessage: error.message,
           ReceiptHandle: handle,
         }));
-        return errors.length === 0 ? { status: 204 } : { status: 404, xml: mnsXml("Errors", errors, "Error") };
+        return errors.length === 0
+          ? { status: 204 }
+          : { status: 404, xml: mnsXml("Errors", errors, "Error") };
       }
       const handle = queryValue(url.searchParams, "ReceiptHandle");
       if (!handle) throw new MnsError("MissingReceiptHandle", "The receipt handle is missing.");
@@ -333,10 +460,21 @@ export async function handleMnsRequest(
     case "PUT": {
       const handle = queryValue(url.searchParams, "receiptHandle");
       if (!handle) throw new MnsError("MissingReceiptHandle", "The receipt handle is missing.");
-      const timeout = integerArgument(queryValue(url.searchParams, "visibilityTimeout"), "visibilityTimeout", ...QUEUE_LIMITS.VisibilityTimeout);
-      if (timeout === undefined) throw new MnsError("MissingVisibilityTimeout", "The visibility timeout is missing.");
+      const timeout = integerArgument(
+        queryValue(url.searchParams, "visibilityTimeout"),
+        "visibilityTimeout",
+        ...QUEUE_LIMITS.VisibilityTimeout,
+      );
+      if (timeout === undefined)
+        throw new MnsError("MissingVisibilityTimeout", "The visibility timeout is missing.");
       const message = await queues.changeVisibility(queue, handle, timeout);
-      return { status: 200, xml: mnsXml("ChangeVisibility", { ReceiptHandle: message.ReceiptHandle ?? "", NextVisibleTime: message.NextVisibleTime }) };
+      return {
+        status: 200,
+        xml: mnsXml("ChangeVisibility", {
+          ReceiptHandle: message.ReceiptHandle ?? "",
+          NextVisibleTime: message.NextVisibleTime,
+        }),
+      };
     }
     default:
       throw new MnsError("InvalidRequestURL", `${method} is not served on a queue's messages.`);
@@ -353,12 +491,16 @@ export function mnsActionName(method: string, url: URL, body: Buffer): string {
   const batch = queryValue(url.searchParams, "numOfMessages") !== undefined;
   if (!route[2]) {
     if (method === "GET") return "GetQueueAttributes";
-    if (method === "PUT") return queryValue(url.searchParams, "metaoverride") === "true" ? "SetQueueAttributes" : "CreateQueue";
+    if (method === "PUT")
+      return queryValue(url.searchParams, "metaoverride") === "true"
+        ? "SetQueueAttributes"
+        : "CreateQueue";
     return method === "DELETE" ? "DeleteQueue" : "";
   }
   switch (method) {
     case "GET":
-      if (queryValue(url.searchParams, "peekonly") === "true") return batch ? "BatchPeekMessage" : "PeekMessage";
+      if (queryValue(url.searchParams, "peekonly") === "true")
+        return batch ? "BatchPeekMessage" : "PeekMessage";
       return batch ? "BatchReceiveMessage" : "ReceiveMessage";
     case "POST":
       return /<Messages[\s>]/.test(body.toString("utf8")) ? "BatchSendMessage" : "SendMessage";
@@ -384,7 +526,12 @@ export function writeMnsAnswer(res: ServerResponse, requestId: string, answer: M
 }
 
 /** The XML error body MNS answers with. */
-export function mnsErrorXml(code: string, message: string, requestId: string, hostId: string): string {
+export function mnsErrorXml(
+  code: string,
+  message: string,
+  requestId: string,
+  hostId: string,
+): string {
   return mnsXml("Error", { Code: code, Message: message, RequestId: requestId, HostId: hostId });
 }
 

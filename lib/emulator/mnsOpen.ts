@@ -6,7 +6,16 @@
  */
 import { ApiError } from "./errors";
 import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "./queues";
-import { booleanParam, integerParam, invalidParameter, listParam, required, RpcCall, RpcProduct, tagsParam } from "./rpc";
+import {
+  booleanParam,
+  integerParam,
+  invalidParameter,
+  listParam,
+  required,
+  RpcCall,
+  RpcProduct,
+  tagsParam,
+} from "./rpc";
 
 /** The Mns-open API version served. */
 export const MNS_OPEN_VERSION = "2022-01-19";
@@ -18,13 +27,22 @@ const DONE = Object.freeze({ Code: 200, Success: true, Message: "operation succe
 
 /** The Mns-open answer envelope around `Data`. */
 function envelope(data?: unknown): Record<string, unknown> {
-  return { Code: 200, Status: "Success", Message: "operation success", Success: true, ...(data === undefined ? {} : { Data: data }) };
+  return {
+    Code: 200,
+    Status: "Success",
+    Message: "operation success",
+    Success: true,
+    ...(data === undefined ? {} : { Data: data }),
+  };
 }
 
 /** Reads the queue attributes a CreateQueue / SetQueueAttributes call sends. */
 function attributesOf(call: RpcCall): Partial<QueueAttributes> {
   const attributes: Partial<QueueAttributes> = {};
-  for (const [name, [min, max]] of Object.entries(QUEUE_LIMITS) as [keyof typeof QUEUE_LIMITS, readonly [number, number]][]) {
+  for (const [name, [min, max]] of Object.entries(QUEUE_LIMITS) as [
+    keyof typeof QUEUE_LIMITS,
+    readonly [number, number],
+  ][]) {
     const value = integerParam(call.params, name, min, max);
     if (value !== undefined) attributes[name] = value;
   }
@@ -32,7 +50,8 @@ function attributesOf(call: RpcCall): Partial<QueueAttributes> {
   if (logging !== undefined) attributes.LoggingEnabled = logging;
   const type = call.params.QueueType;
   if (type !== undefined && type !== "") {
-    if (type !== "normal" && type !== "fifo") throw invalidParameter("QueueType", "it must be normal or fifo.");
+    if (type !== "normal" && type !== "fifo")
+      throw invalidParameter("QueueType", "it must be normal or fifo.");
     attributes.QueueType = type;
   }
   if (call.params.DlqPolicy) {
@@ -42,8 +61,10 @@ function attributesOf(call: RpcCall): Partial<QueueAttributes> {
     } catch {
       throw invalidParameter("DlqPolicy", "it must be a JSON object.");
     }
-    if (typeof policy !== "object" || policy === null || Array.isArray(policy)) throw invalidParameter("DlqPolicy", "it must be a JSON object.");
-    if (Object.keys(policy).length > 0) attributes.DlqPolicy = policy as QueueAttributes["DlqPolicy"];
+    if (typeof policy !== "object" || policy === null || Array.isArray(policy))
+      throw invalidParameter("DlqPolicy", "it must be a JSON object.");
+    if (Object.keys(policy).length > 0)
+      attributes.DlqPolicy = policy as QueueAttributes["DlqPolicy"];
   }
   return attributes;
 }
@@ -76,14 +97,20 @@ export function mnsOpenProduct(queues: QueueStore): RpcProduct {
   const queueName = (call: RpcCall): string => {
     const name = required(call.params, "QueueName");
     const problem = queueNameProblem(name);
-    if (problem) throw new ApiError("InvalidQueueName", `The queue name you provided is invalid: ${problem}.`);
+    if (problem)
+      throw new ApiError("InvalidQueueName", `The queue name you provided is invalid: ${problem}.`);
     return name;
   };
   const taggedQueues = (call: RpcCall): Queue[] => {
     const type = required(call.params, "ResourceType");
-    if (type.toLowerCase() !== "queue") throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
+    if (type.toLowerCase() !== "queue")
+      throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
     const ids = listParam(call.params, "ResourceId");
-    if (ids.length === 0) throw new ApiError("MissingParameter", 'The input parameter "ResourceId" that is mandatory for processing this request is not supplied.');
+    if (ids.length === 0)
+      throw new ApiError(
+        "MissingParameter",
+        'The input parameter "ResourceId" that is mandatory for processing this request is not supplied.',
+      );
     return ids.map((id) => queueOf(call, id));
   };
   return {
@@ -100,17 +127,25 @@ export function mnsOpenProduct(queues: QueueStore): RpcProduct {
           const differs = (Object.keys(attributes) as (keyof QueueAttributes)[]).some(
             (key) => JSON.stringify(attributes[key]) !== JSON.stringify(existing.attributes[key]),
           );
-          if (differs) throw new ApiError("QueueAlreadyExist", "The queue you want to create is already exist.");
+          if (differs)
+            throw new ApiError(
+              "QueueAlreadyExist",
+              "The queue you want to create is already exist.",
+            );
           return envelope(DONE);
         }
         await queues.create(call.accountId, call.region, name, attributes, tags);
         return envelope(DONE);
       },
-      GetQueueAttributes: (call) => envelope(queueView(queueOf(call, required(call.params, "QueueName")), call.now)),
+      GetQueueAttributes: (call) =>
+        envelope(queueView(queueOf(call, required(call.params, "QueueName")), call.now)),
       SetQueueAttributes: async (call) => {
         const queue = queueOf(call, required(call.params, "QueueName"));
         const attributes = attributesOf(call);
-        if (attributes.QueueType !== undefined && attributes.QueueType !== queue.attributes.QueueType) {
+        if (
+          attributes.QueueType !== undefined &&
+          attributes.QueueType !== queue.attributes.QueueType
+        ) {
           throw invalidParameter("QueueType", "the type of an existing queue cannot change.");
         }
         await queues.update(queue, attributes);
@@ -133,7 +168,9 @@ export function mnsOpenProduct(queues: QueueStore): RpcProduct {
           PageSize: pageSize,
           Total: all.length,
           Pages: Math.ceil(all.length / pageSize),
-          PageData: all.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((q) => queueView(q, call.now)),
+          PageData: all
+            .slice((pageNum - 1) * pageSize, pageNum * pageSize)
+            .map((q) => queueView(q, call.now)),
         });
       },
       TagResources: async (call) => {
@@ -157,11 +194,22 @@ export function mnsOpenProduct(queues: QueueStore): RpcProduct {
       ListTagResources: (call) => {
         const ids = listParam(call.params, "ResourceId");
         const type = required(call.params, "ResourceType");
-        if (type.toLowerCase() !== "queue") throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
-        const selected = ids.length > 0 ? ids.map((id) => queueOf(call, id)) : queues.list(call.accountId, call.region);
+        if (type.toLowerCase() !== "queue")
+          throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
+        const selected =
+          ids.length > 0
+            ? ids.map((id) => queueOf(call, id))
+            : queues.list(call.accountId, call.region);
         return {
           ...envelope(),
-          TagResources: selected.flatMap((q) => Object.entries(q.tags).map(([TagKey, TagValue]) => ({ ResourceId: q.QueueName, ResourceType: "queue", TagKey, TagValue }))),
+          TagResources: selected.flatMap((q) =>
+            Object.entries(q.tags).map(([TagKey, TagValue]) => ({
+              ResourceId: q.QueueName,
+              ResourceType: "queue",
+              TagKey,
+              TagValue,
+            })),
+          ),
         };
       },
     },

@@ -53,7 +53,11 @@ export interface QueueAttributes {
    */
   QueueType: "normal" | "fifo";
   /** The dead-letter policy as sent (stored and returned only). */
-  DlqPolicy?: { Enabled?: boolean; DeadLetterTargetQueue?: string; MaxReceiveCount?: number | string };
+  DlqPolicy?: {
+    Enabled?: boolean;
+    DeadLetterTargetQueue?: string;
+    MaxReceiveCount?: number | string;
+  };
 }
 
 /** The attribute defaults of a new queue. */
@@ -68,7 +72,16 @@ export const QUEUE_DEFAULTS: Readonly<QueueAttributes> = Object.freeze({
 });
 
 /** The ranges MNS allows for the numeric attributes. */
-export const QUEUE_LIMITS: Readonly<Record<"DelaySeconds" | "MaximumMessageSize" | "MessageRetentionPeriod" | "VisibilityTimeout" | "PollingWaitSeconds", readonly [number, number]>> = {
+export const QUEUE_LIMITS: Readonly<
+  Record<
+    | "DelaySeconds"
+    | "MaximumMessageSize"
+    | "MessageRetentionPeriod"
+    | "VisibilityTimeout"
+    | "PollingWaitSeconds",
+    readonly [number, number]
+  >
+> = {
   DelaySeconds: [0, 604800],
   MaximumMessageSize: [1024, 65536],
   MessageRetentionPeriod: [60, 604800],
@@ -96,9 +109,11 @@ export const MAX_BATCH = 16;
  * ```
  */
 export function queueNameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.length > 120) return "a queue name must be 1 to 120 characters long";
+  if (name.length === 0 || name.length > 120)
+    return "a queue name must be 1 to 120 characters long";
   if (!/^[A-Za-z0-9]/.test(name)) return "a queue name must start with a letter or digit";
-  if (!/^[A-Za-z0-9-]+$/.test(name)) return "a queue name may contain only letters, digits and hyphens";
+  if (!/^[A-Za-z0-9-]+$/.test(name))
+    return "a queue name may contain only letters, digits and hyphens";
   return undefined;
 }
 
@@ -161,7 +176,8 @@ export const QUEUE_NOT_EXIST_MESSAGE = "The queue name you provided is not exist
 
 const RECEIPT_HANDLE = /^1-[A-Za-z0-9_-]+$/;
 
-const md5Hex = (text: string): string => createHash("md5").update(text, "utf8").digest("hex").toUpperCase();
+const md5Hex = (text: string): string =>
+  createHash("md5").update(text, "utf8").digest("hex").toUpperCase();
 
 /** What sending one message takes. */
 export interface SendMessageInput {
@@ -193,7 +209,9 @@ export class QueueStore {
   /** Loads the JSON written by {@link QueueStore.save}. */
   load(json: unknown): void {
     if (typeof json !== "object" || json === null) return;
-    for (const [accountId, regions] of Object.entries(json as Record<string, Record<string, Record<string, Queue>>>)) {
+    for (const [accountId, regions] of Object.entries(
+      json as Record<string, Record<string, Record<string, Queue>>>,
+    )) {
       for (const [region, queues] of Object.entries(regions ?? {})) {
         for (const [name, queue] of Object.entries(queues ?? {})) {
           this.queues.set(QueueStore.key(accountId, region, name), {
@@ -210,7 +228,10 @@ export class QueueStore {
 
   /** The JSON for the state file: account → region → name → queue. */
   save(): unknown {
-    const result: Record<string, Record<string, Record<string, Omit<Queue, "QueueName" | "region" | "accountId">>>> = {};
+    const result: Record<
+      string,
+      Record<string, Record<string, Omit<Queue, "QueueName" | "region" | "accountId">>>
+    > = {};
     for (const queue of this.queues.values()) {
       const { QueueName, region, accountId, ...rest } = queue;
       ((result[accountId] ??= {})[region] ??= {})[QueueName] = rest;
@@ -232,11 +253,21 @@ export class QueueStore {
 
   /** Every queue, optionally of one account and region. */
   list(accountId?: string, region?: string): Queue[] {
-    return [...this.queues.values()].filter((q) => (accountId === undefined || q.accountId === accountId) && (region === undefined || q.region === region));
+    return [...this.queues.values()].filter(
+      (q) =>
+        (accountId === undefined || q.accountId === accountId) &&
+        (region === undefined || q.region === region),
+    );
   }
 
   /** Creates a queue (the caller has checked name and attributes). */
-  async create(accountId: string, region: string, name: string, attributes: Partial<QueueAttributes>, tags: Record<string, string>): Promise<Queue> {
+  async create(
+    accountId: string,
+    region: string,
+    name: string,
+    attributes: Partial<QueueAttributes>,
+    tags: Record<string, string>,
+  ): Promise<Queue> {
     const time = this.now();
     const queue: Queue = {
       QueueName: name,
@@ -288,15 +319,32 @@ export class QueueStore {
     for (const input of inputs) {
       const size = Buffer.byteLength(input.MessageBody, "utf8");
       if (size === 0 || size > queue.attributes.MaximumMessageSize) {
-        throw new QueueOperationError("InvalidArgument", `The length of message should between 1 and ${queue.attributes.MaximumMessageSize}.`);
+        throw new QueueOperationError(
+          "InvalidArgument",
+          `The length of message should between 1 and ${queue.attributes.MaximumMessageSize}.`,
+        );
       }
       const delay = input.DelaySeconds ?? queue.attributes.DelaySeconds;
-      if (!Number.isInteger(delay) || delay < QUEUE_LIMITS.DelaySeconds[0] || delay > QUEUE_LIMITS.DelaySeconds[1]) {
-        throw new QueueOperationError("InvalidArgument", `The value of DelaySeconds should between ${QUEUE_LIMITS.DelaySeconds[0]} and ${QUEUE_LIMITS.DelaySeconds[1]}.`);
+      if (
+        !Number.isInteger(delay) ||
+        delay < QUEUE_LIMITS.DelaySeconds[0] ||
+        delay > QUEUE_LIMITS.DelaySeconds[1]
+      ) {
+        throw new QueueOperationError(
+          "InvalidArgument",
+          `The value of DelaySeconds should between ${QUEUE_LIMITS.DelaySeconds[0]} and ${QUEUE_LIMITS.DelaySeconds[1]}.`,
+        );
       }
       const priority = input.Priority ?? 8;
-      if (!Number.isInteger(priority) || priority < PRIORITY_RANGE[0] || priority > PRIORITY_RANGE[1]) {
-        throw new QueueOperationError("InvalidArgument", `The value of Priority should between ${PRIORITY_RANGE[0]} and ${PRIORITY_RANGE[1]}.`);
+      if (
+        !Number.isInteger(priority) ||
+        priority < PRIORITY_RANGE[0] ||
+        priority > PRIORITY_RANGE[1]
+      ) {
+        throw new QueueOperationError(
+          "InvalidArgument",
+          `The value of Priority should between ${PRIORITY_RANGE[0]} and ${PRIORITY_RANGE[1]}.`,
+        );
       }
     }
     this.purgeExpired(queue, now);
@@ -322,7 +370,9 @@ export class QueueStore {
 
   private visible(queue: Queue, now: number): QueueMessage[] {
     this.purgeExpired(queue, now);
-    return queue.messages.filter((m) => m.NextVisibleTime <= now).sort((a, b) => a.Priority - b.Priority || a.seq - b.seq);
+    return queue.messages
+      .filter((m) => m.NextVisibleTime <= now)
+      .sort((a, b) => a.Priority - b.Priority || a.seq - b.seq);
   }
 
   /** Up to `count` visible messages, without receiving them (no handle, no count change). */
@@ -336,10 +386,16 @@ export class QueueStore {
    * waits until a message becomes visible, the time is up, `signal` aborts or the queue is deleted
    * (then `QueueNotExist`). Resolves with `[]` when nothing arrived.
    */
-  async receive(queue: Queue, count: number, waitSeconds: number, signal?: AbortSignal): Promise<QueueMessage[]> {
+  async receive(
+    queue: Queue,
+    count: number,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<QueueMessage[]> {
     const deadline = this.now() + waitSeconds * 1000;
     for (;;) {
-      if (this.get(queue.accountId, queue.region, queue.QueueName) !== queue) throw new QueueOperationError("QueueNotExist", QUEUE_NOT_EXIST_MESSAGE);
+      if (this.get(queue.accountId, queue.region, queue.QueueName) !== queue)
+        throw new QueueOperationError("QueueNotExist", QUEUE_NOT_EXIST_MESSAGE);
       const now = this.now();
       const taken = this.visible(queue, now).slice(0, count);
       if (taken.length > 0) {
@@ -353,7 +409,9 @@ export class QueueStore {
         return taken;
       }
       if (now >= deadline || this.closed || signal?.aborted) return [];
-      const nextVisible = Math.min(...queue.messages.map((m) => m.NextVisibleTime).filter((t) => t > now));
+      const nextVisible = Math.min(
+        ...queue.messages.map((m) => m.NextVisibleTime).filter((t) => t > now),
+      );
       await this.sleep(queue, Math.min(deadline, nextVisible) - now, signal);
     }
   }
@@ -381,7 +439,11 @@ export class QueueStore {
 
   /** The message whose latest receipt handle is `handle`, or the MNS error. */
   private byHandle(queue: Queue, handle: string): QueueMessage {
-    if (!RECEIPT_HANDLE.test(handle)) throw new QueueOperationError("ReceiptHandleError", "The receipt handle you provide is not valid.");
+    if (!RECEIPT_HANDLE.test(handle))
+      throw new QueueOperationError(
+        "ReceiptHandleError",
+        "The receipt handle you provide is not valid.",
+      );
     const message = queue.messages.find((m) => m.ReceiptHandle === handle);
     if (!message) throw new QueueOperationError("MessageNotExist", "Message not exist.");
     return message;
@@ -398,7 +460,10 @@ export class QueueStore {
    * Deletes the messages received with `handles` (one state write for all); returns the handles
    * that failed with their errors.
    */
-  async deleteMessages(queue: Queue, handles: readonly string[]): Promise<{ handle: string; error: QueueOperationError }[]> {
+  async deleteMessages(
+    queue: Queue,
+    handles: readonly string[],
+  ): Promise<{ handle: string; error: QueueOperationError }[]> {
     const failed: { handle: string; error: QueueOperationError }[] = [];
     const deleted = new Set<QueueMessage>();
     for (const handle of handles) {
@@ -427,7 +492,11 @@ export class QueueStore {
    * Makes the message received with `handle` visible again after `visibilitySeconds` from now and
    * gives it a new receipt handle (the old one stops working).
    */
-  async changeVisibility(queue: Queue, handle: string, visibilitySeconds: number): Promise<QueueMessage> {
+  async changeVisibility(
+    queue: Queue,
+    handle: string,
+    visibilitySeconds: number,
+  ): Promise<QueueMessage> {
     const message = this.byHandle(queue, handle);
     message.NextVisibleTime = this.now() + visibilitySeconds * 1000;
     message.ReceiptHandle = `1-${randomBytes(18).toString("base64url")}`;

@@ -9,7 +9,15 @@
 import { randomInt } from "node:crypto";
 import type { EmulatorBehaviour } from "./behaviour";
 import { ApiError } from "./errors";
-import { booleanParam, isoSeconds, listParam, required, RpcCall, RpcProduct, tagsParam } from "./rpc";
+import {
+  booleanParam,
+  isoSeconds,
+  listParam,
+  required,
+  RpcCall,
+  RpcProduct,
+  tagsParam,
+} from "./rpc";
 
 /** The RAM API version served. */
 export const RAM_VERSION = "2015-05-01";
@@ -61,7 +69,11 @@ export interface RoleRecord {
   UpdateDate: string;
   tags: Record<string, string>;
   /** The policies attached, in attachment order. */
-  attachments: { readonly PolicyName: string; readonly PolicyType: "System" | "Custom"; readonly AttachDate: string }[];
+  attachments: {
+    readonly PolicyName: string;
+    readonly PolicyType: "System" | "Custom";
+    readonly AttachDate: string;
+  }[];
 }
 
 /** The RAM state of one account. */
@@ -77,7 +89,11 @@ interface SystemPolicy {
   readonly document: (behaviour: EmulatorBehaviour) => object;
 }
 
-const allow = (action: string | string[], resource: string | string[]): object => ({ Effect: "Allow", Action: action, Resource: resource });
+const allow = (action: string | string[], resource: string | string[]): object => ({
+  Effect: "Allow",
+  Action: action,
+  Resource: resource,
+});
 
 /**
  * The system policies the emulator knows (`PolicyType: "System"`). The content of
@@ -90,42 +106,75 @@ const SYSTEM_POLICIES: Readonly<Record<string, SystemPolicy>> = {
       Version: "1",
       Statement: [
         allow(["oss:GetObject", "oss:PutObject", "oss:ListObjects"], "*"),
-        ...(behaviour.imsQueueGrant === "ice-callback-queues" ? [allow("mns:SendMessage", "acs:mns:*:*:/queues/ice-callback-*")] : []),
+        ...(behaviour.imsQueueGrant === "ice-callback-queues"
+          ? [allow("mns:SendMessage", "acs:mns:*:*:/queues/ice-callback-*")]
+          : []),
       ],
     }),
   },
-  AliyunMNSFullAccess: { description: "Full access to MNS.", document: () => ({ Version: "1", Statement: [allow("mns:*", "*")] }) },
+  AliyunMNSFullAccess: {
+    description: "Full access to MNS.",
+    document: () => ({ Version: "1", Statement: [allow("mns:*", "*")] }),
+  },
   AliyunMNSReadOnlyAccess: {
     description: "Read-only access to MNS.",
     document: () => ({ Version: "1", Statement: [allow(["mns:Get*", "mns:List*"], "*")] }),
   },
-  AliyunICEFullAccess: { description: "Full access to IMS.", document: () => ({ Version: "1", Statement: [allow("ice:*", "*")] }) },
+  AliyunICEFullAccess: {
+    description: "Full access to IMS.",
+    document: () => ({ Version: "1", Statement: [allow("ice:*", "*")] }),
+  },
   AliyunICEReadOnlyAccess: {
     description: "Read-only access to IMS.",
-    document: () => ({ Version: "1", Statement: [allow(["ice:Get*", "ice:List*", "ice:Describe*", "ice:Search*"], "*")] }),
+    document: () => ({
+      Version: "1",
+      Statement: [allow(["ice:Get*", "ice:List*", "ice:Describe*", "ice:Search*"], "*")],
+    }),
   },
 };
 
 /** The names of the system policies the emulator knows. */
 export const SYSTEM_POLICY_NAMES: readonly string[] = Object.keys(SYSTEM_POLICIES);
 
-const ramError = (code: ConstructorParameters<typeof ApiError>[0], message: string): ApiError => new ApiError(code, message);
+const ramError = (code: ConstructorParameters<typeof ApiError>[0], message: string): ApiError =>
+  new ApiError(code, message);
 
 function checkPolicyName(name: string, parameter = "PolicyName"): void {
   if (name.length < 1 || name.length > 128) {
-    throw ramError("InvalidParameter.PolicyName.Length", `The parameter - "${parameter}" beyond the length limit.`);
+    throw ramError(
+      "InvalidParameter.PolicyName.Length",
+      `The parameter - "${parameter}" beyond the length limit.`,
+    );
   }
-  if (!/^[A-Za-z0-9-]+$/.test(name)) throw ramError("InvalidParameter.PolicyName.InvalidChars", `The parameter - "${parameter}" contains invalid chars.`);
+  if (!/^[A-Za-z0-9-]+$/.test(name))
+    throw ramError(
+      "InvalidParameter.PolicyName.InvalidChars",
+      `The parameter - "${parameter}" contains invalid chars.`,
+    );
 }
 
 function checkRoleName(name: string): void {
-  if (name.length < 1 || name.length > 64) throw ramError("InvalidParameter.RoleName.Length", 'The parameter - "RoleName" beyond the length limit.');
-  if (!/^[A-Za-z0-9.-]+$/.test(name)) throw ramError("InvalidParameter.RoleName.InvalidChars", 'The parameter - "RoleName" contains invalid chars.');
+  if (name.length < 1 || name.length > 64)
+    throw ramError(
+      "InvalidParameter.RoleName.Length",
+      'The parameter - "RoleName" beyond the length limit.',
+    );
+  if (!/^[A-Za-z0-9.-]+$/.test(name))
+    throw ramError(
+      "InvalidParameter.RoleName.InvalidChars",
+      'The parameter - "RoleName" contains invalid chars.',
+    );
 }
 
 function checkDescription(description: string | undefined): string {
-  if (description !== undefined && Buffer.byteLength(description, "utf8") > MAX_DESCRIPTION_LENGTH) {
-    throw ramError("InvalidParameter.Description.Length", 'The parameter - "Description" beyond the length limit.');
+  if (
+    description !== undefined &&
+    Buffer.byteLength(description, "utf8") > MAX_DESCRIPTION_LENGTH
+  ) {
+    throw ramError(
+      "InvalidParameter.Description.Length",
+      'The parameter - "Description" beyond the length limit.',
+    );
   }
   return description ?? "";
 }
@@ -139,9 +188,15 @@ function asList(value: unknown): unknown[] {
  * `Statement` list whose entries have `Effect` Allow/Deny and string `Action` and (for permission
  * policies) `Resource` entries. Throws `MalformedPolicyDocument` with the detail.
  */
-export function checkPolicyDocument(document: string, kind: "permission" | "trust" = "permission"): void {
+export function checkPolicyDocument(
+  document: string,
+  kind: "permission" | "trust" = "permission",
+): void {
   if (document.length > MAX_POLICY_DOCUMENT_LENGTH) {
-    throw ramError("InvalidParameter.PolicyDocument.Length", `The maximum length of the policy document is exceeded. It must not exceed ${MAX_POLICY_DOCUMENT_LENGTH} characters.`);
+    throw ramError(
+      "InvalidParameter.PolicyDocument.Length",
+      `The maximum length of the policy document is exceeded. It must not exceed ${MAX_POLICY_DOCUMENT_LENGTH} characters.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -150,22 +205,34 @@ export function checkPolicyDocument(document: string, kind: "permission" | "trus
     throw ramError("MalformedPolicyDocument", "The policy document is not valid JSON.");
   }
   const policy = parsed as { Version?: unknown; Statement?: unknown } | null;
-  if (typeof policy !== "object" || policy === null || Array.isArray(policy)) throw ramError("MalformedPolicyDocument", "The policy document must be a JSON object.");
-  if (policy.Version !== "1") throw ramError("MalformedPolicyDocument", 'The policy document must have "Version": "1".');
+  if (typeof policy !== "object" || policy === null || Array.isArray(policy))
+    throw ramError("MalformedPolicyDocument", "The policy document must be a JSON object.");
+  if (policy.Version !== "1")
+    throw ramError("MalformedPolicyDocument", 'The policy document must have "Version": "1".');
   const statements = policy.Statement === undefined ? [] : asList(policy.Statement);
-  if (statements.length === 0) throw ramError("MalformedPolicyDocument", "The policy document must have at least one Statement.");
+  if (statements.length === 0)
+    throw ramError(
+      "MalformedPolicyDocument",
+      "The policy document must have at least one Statement.",
+    );
   for (const [i, statement] of statements.entries()) {
     const s = statement as Record<string, unknown> | null;
     const where = `Statement[${i}]`;
-    if (typeof s !== "object" || s === null) throw ramError("MalformedPolicyDocument", `${where} must be an object.`);
-    if (s.Effect !== "Allow" && s.Effect !== "Deny") throw ramError("MalformedPolicyDocument", `${where}.Effect must be Allow or Deny.`);
+    if (typeof s !== "object" || s === null)
+      throw ramError("MalformedPolicyDocument", `${where} must be an object.`);
+    if (s.Effect !== "Allow" && s.Effect !== "Deny")
+      throw ramError("MalformedPolicyDocument", `${where}.Effect must be Allow or Deny.`);
     const fields = kind === "permission" ? ["Action", "Resource"] : ["Action", "Principal"];
     for (const field of fields) {
       const alternative = `Not${field}`;
       const value = s[field] ?? s[alternative];
-      if (value === undefined) throw ramError("MalformedPolicyDocument", `${where} must have ${field}.`);
+      if (value === undefined)
+        throw ramError("MalformedPolicyDocument", `${where} must have ${field}.`);
       if (field !== "Principal" && asList(value).some((v) => typeof v !== "string" || v === "")) {
-        throw ramError("MalformedPolicyDocument", `${where}.${field} must be a string or a list of strings.`);
+        throw ramError(
+          "MalformedPolicyDocument",
+          `${where}.${field} must be a string or a list of strings.`,
+        );
       }
     }
   }
@@ -173,7 +240,10 @@ export function checkPolicyDocument(document: string, kind: "permission" | "trus
 
 /** Whether `pattern` (with `*` for any run of characters) matches `value` in full. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = `^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`;
+  const source = `^${pattern
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*")}$`;
   return new RegExp(source, ignoreCase ? "is" : "s").test(value);
 }
 
@@ -198,7 +268,8 @@ export class RamState {
 
   /** Loads the JSON written by {@link RamState.save}; unknown shapes are ignored. */
   load(json: unknown): void {
-    if (typeof json === "object" && json !== null && !Array.isArray(json)) this.accounts = structuredClone(json) as Record<string, RamAccount>;
+    if (typeof json === "object" && json !== null && !Array.isArray(json))
+      this.accounts = structuredClone(json) as Record<string, RamAccount>;
   }
 
   /** The JSON for the state file. */
@@ -240,19 +311,39 @@ export class RamState {
     const account = this.account(accountId);
     if (account.roles[IMS_SERVICE_ROLE]) return;
     const role = this.newRole(accountId, IMS_SERVICE_ROLE, {
-      description: "IMS (Intelligent Media Services) uses this role to access your resources in other services.",
-      trust: JSON.stringify({ Version: "1", Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: ["ice.aliyuncs.com"] } }] }),
+      description:
+        "IMS (Intelligent Media Services) uses this role to access your resources in other services.",
+      trust: JSON.stringify({
+        Version: "1",
+        Statement: [
+          {
+            Action: "sts:AssumeRole",
+            Effect: "Allow",
+            Principal: { Service: ["ice.aliyuncs.com"] },
+          },
+        ],
+      }),
       maxSessionDuration: 3600,
       now,
     });
-    role.attachments.push({ PolicyName: IMS_SERVICE_ROLE_POLICY, PolicyType: "System", AttachDate: isoSeconds(now) });
+    role.attachments.push({
+      PolicyName: IMS_SERVICE_ROLE_POLICY,
+      PolicyType: "System",
+      AttachDate: isoSeconds(now),
+    });
     account.roles[IMS_SERVICE_ROLE] = role;
   }
 
   private newRole(
     accountId: string,
     name: string,
-    options: { description: string; trust: string; maxSessionDuration: number; now: number; tags?: Record<string, string> },
+    options: {
+      description: string;
+      trust: string;
+      maxSessionDuration: number;
+      now: number;
+      tags?: Record<string, string>;
+    },
   ): RoleRecord {
     const date = isoSeconds(options.now);
     return {
@@ -298,17 +389,31 @@ export class RamState {
         continue;
       }
       for (const statement of statements as Record<string, unknown>[]) {
-        if (typeof statement !== "object" || statement === null || statement.Condition !== undefined) continue;
+        if (
+          typeof statement !== "object" ||
+          statement === null ||
+          statement.Condition !== undefined
+        )
+          continue;
         if (statement.Action === undefined || statement.Resource === undefined) continue;
-        const actionMatches = asList(statement.Action).some((a) => typeof a === "string" && wildcardMatch(a, action, true));
-        const resourceMatches = asList(statement.Resource).some((r) => typeof r === "string" && wildcardMatch(r, resource));
+        const actionMatches = asList(statement.Action).some(
+          (a) => typeof a === "string" && wildcardMatch(a, action, true),
+        );
+        const resourceMatches = asList(statement.Resource).some(
+          (r) => typeof r === "string" && wildcardMatch(r, resource),
+        );
         if (!actionMatches || !resourceMatches) continue;
         const name = `${attachment.PolicyType} policy ${attachment.PolicyName}`;
         if (statement.Effect === "Deny") return { allowed: false, reason: `denied by ${name}` };
         if (statement.Effect === "Allow") allowedBy ??= name;
       }
     }
-    return allowedBy ? { allowed: true, reason: `allowed by ${allowedBy}` } : { allowed: false, reason: `no policy attached to ${roleName} allows ${action} on ${resource}` };
+    return allowedBy
+      ? { allowed: true, reason: `allowed by ${allowedBy}` }
+      : {
+          allowed: false,
+          reason: `no policy attached to ${roleName} allows ${action} on ${resource}`,
+        };
   }
 
   /** The RAM 2015-05-01 product served by the emulator. */
@@ -328,13 +433,21 @@ export class RamState {
       return role;
     };
     const policyType = (call: RpcCall, optional = false): "System" | "Custom" => {
-      const type = optional ? (call.params.PolicyType ?? "Custom") : required(call.params, "PolicyType");
-      if (type !== "System" && type !== "Custom") throw ramError("InvalidParameter.PolicyType", 'The parameter - "PolicyType" is incorrect.');
+      const type = optional
+        ? (call.params.PolicyType ?? "Custom")
+        : required(call.params, "PolicyType");
+      if (type !== "System" && type !== "Custom")
+        throw ramError("InvalidParameter.PolicyType", 'The parameter - "PolicyType" is incorrect.');
       return type;
     };
     const attachmentCount = (accountId: string, name: string, type: "System" | "Custom"): number =>
-      Object.values(this.account(accountId).roles).filter((r) => r.attachments.some((a) => a.PolicyName === name && a.PolicyType === type)).length;
-    const versionView = (policy: PolicyRecord, v: PolicyVersionRecord): Record<string, unknown> => ({
+      Object.values(this.account(accountId).roles).filter((r) =>
+        r.attachments.some((a) => a.PolicyName === name && a.PolicyType === type),
+      ).length;
+    const versionView = (
+      policy: PolicyRecord,
+      v: PolicyVersionRecord,
+    ): Record<string, unknown> => ({
       VersionId: v.VersionId,
       IsDefaultVersion: v.VersionId === policy.DefaultVersion,
       PolicyDocument: v.PolicyDocument,
@@ -355,16 +468,27 @@ export class RamState {
       if (text === undefined || text === "") return undefined;
       const value = Number(text);
       if (!/^\d+$/.test(text) || value < 3600 || value > 43200) {
-        throw ramError("InvalidParameter.MaxSessionDuration", `The parameter - "${name}" must be from 3600 to 43200.`);
+        throw ramError(
+          "InvalidParameter.MaxSessionDuration",
+          `The parameter - "${name}" must be from 3600 to 43200.`,
+        );
       }
       return value;
     };
-    const tagged = (call: RpcCall): { type: string; targets: { tags: Record<string, string> }[]; names: string[] } => {
+    const tagged = (
+      call: RpcCall,
+    ): { type: string; targets: { tags: Record<string, string> }[]; names: string[] } => {
       const type = required(call.params, "ResourceType");
-      if (type !== "policy" && type !== "role") throw new ApiError("InvalidParameter", `Specified parameter ResourceType is not valid: it must be policy or role.`);
+      if (type !== "policy" && type !== "role")
+        throw new ApiError(
+          "InvalidParameter",
+          `Specified parameter ResourceType is not valid: it must be policy or role.`,
+        );
       const names = listParam(call.params, "ResourceNames");
       if (names.length === 0) names.push(...listParam(call.params, "ResourceName"));
-      const targets = names.map((name) => (type === "policy" ? policyOf(call, name) : roleOf(call, name)));
+      const targets = names.map((name) =>
+        type === "policy" ? policyOf(call, name) : roleOf(call, name),
+      );
       return { type, targets, names };
     };
 
@@ -380,7 +504,8 @@ export class RamState {
           checkPolicyDocument(document);
           const description = checkDescription(call.params.Description);
           const account = this.account(call.accountId);
-          if (account.policies[name] || SYSTEM_POLICIES[name]) throw ramError("EntityAlreadyExists.Policy", "The policy already exists.");
+          if (account.policies[name] || SYSTEM_POLICIES[name])
+            throw ramError("EntityAlreadyExists.Policy", "The policy already exists.");
           const date = isoSeconds(call.now);
           const policy: PolicyRecord = {
             PolicyName: name,
@@ -393,7 +518,15 @@ export class RamState {
             tags: tagsParam(call.params),
           };
           account.policies[name] = policy;
-          return changed({ Policy: { PolicyName: name, PolicyType: "Custom", Description: description, DefaultVersion: "v1", CreateDate: date } });
+          return changed({
+            Policy: {
+              PolicyName: name,
+              PolicyType: "Custom",
+              Description: description,
+              DefaultVersion: "v1",
+              CreateDate: date,
+            },
+          });
         },
         GetPolicy: (call) => {
           const name = required(call.params, "PolicyName");
@@ -403,12 +536,24 @@ export class RamState {
             if (!system) throw ramError("EntityNotExist.Policy", "The policy does not exist.");
             const document = JSON.stringify(system.document(call.behaviour));
             return {
-              Policy: { PolicyName: name, PolicyType: "System", Description: system.description, DefaultVersion: "v1", AttachmentCount: attachmentCount(call.accountId, name, "System") },
-              DefaultPolicyVersion: { VersionId: "v1", IsDefaultVersion: true, PolicyDocument: document },
+              Policy: {
+                PolicyName: name,
+                PolicyType: "System",
+                Description: system.description,
+                DefaultVersion: "v1",
+                AttachmentCount: attachmentCount(call.accountId, name, "System"),
+              },
+              DefaultPolicyVersion: {
+                VersionId: "v1",
+                IsDefaultVersion: true,
+                PolicyDocument: document,
+              },
             };
           }
           const policy = policyOf(call, name);
-          const defaultVersion = policy.versions.find((v) => v.VersionId === policy.DefaultVersion)!;
+          const defaultVersion = policy.versions.find(
+            (v) => v.VersionId === policy.DefaultVersion,
+          )!;
           return {
             Policy: {
               PolicyName: policy.PolicyName,
@@ -429,15 +574,26 @@ export class RamState {
           const setAsDefault = booleanParam(call.params, "SetAsDefault") ?? false;
           const strategy = call.params.RotateStrategy || "None";
           if (!(ROTATE_STRATEGIES as readonly string[]).includes(strategy)) {
-            throw ramError("InvalidParameter.RotateStrategy", `The parameter - "RotateStrategy" must be one of ${ROTATE_STRATEGIES.join(", ")}.`);
+            throw ramError(
+              "InvalidParameter.RotateStrategy",
+              `The parameter - "RotateStrategy" must be one of ${ROTATE_STRATEGIES.join(", ")}.`,
+            );
           }
           if (policy.versions.length >= MAX_POLICY_VERSIONS) {
             const oldest = policy.versions.find((v) => v.VersionId !== policy.DefaultVersion);
-            if (strategy === "None" || !oldest) throw ramError("LimitExceeded.Policy.Version", "The count of policy version beyond the current limits.");
+            if (strategy === "None" || !oldest)
+              throw ramError(
+                "LimitExceeded.Policy.Version",
+                "The count of policy version beyond the current limits.",
+              );
             policy.versions = policy.versions.filter((v) => v !== oldest);
           }
           const date = isoSeconds(call.now);
-          const version: PolicyVersionRecord = { VersionId: `v${policy.nextVersion++}`, PolicyDocument: document, CreateDate: date };
+          const version: PolicyVersionRecord = {
+            VersionId: `v${policy.nextVersion++}`,
+            PolicyDocument: document,
+            CreateDate: date,
+          };
           policy.versions.push(version);
           if (setAsDefault) policy.DefaultVersion = version.VersionId;
           policy.UpdateDate = date;
@@ -446,19 +602,27 @@ export class RamState {
         GetPolicyVersion: (call) => {
           policyType(call, true);
           const policy = policyOf(call, required(call.params, "PolicyName"));
-          const version = policy.versions.find((v) => v.VersionId === required(call.params, "VersionId"));
-          if (!version) throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
+          const version = policy.versions.find(
+            (v) => v.VersionId === required(call.params, "VersionId"),
+          );
+          if (!version)
+            throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
           return { PolicyVersion: versionView(policy, version) };
         },
         ListPolicyVersions: (call) => {
           policyType(call, true);
           const policy = policyOf(call, required(call.params, "PolicyName"));
-          return { PolicyVersions: { PolicyVersion: [...policy.versions].reverse().map((v) => versionView(policy, v)) } };
+          return {
+            PolicyVersions: {
+              PolicyVersion: [...policy.versions].reverse().map((v) => versionView(policy, v)),
+            },
+          };
         },
         SetDefaultPolicyVersion: (call) => {
           const policy = policyOf(call, required(call.params, "PolicyName"));
           const id = required(call.params, "VersionId");
-          if (!policy.versions.some((v) => v.VersionId === id)) throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
+          if (!policy.versions.some((v) => v.VersionId === id))
+            throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
           policy.DefaultVersion = id;
           policy.UpdateDate = isoSeconds(call.now);
           return changed({});
@@ -466,9 +630,18 @@ export class RamState {
         DeletePolicyVersion: (call) => {
           const policy = policyOf(call, required(call.params, "PolicyName"));
           const id = required(call.params, "VersionId");
-          if (!/^v\d+$/.test(id)) throw ramError("InvalidParameter.VersionId.Format", 'The format of the parameter - "VersionId" is incorrect.');
-          if (!policy.versions.some((v) => v.VersionId === id)) throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
-          if (id === policy.DefaultVersion) throw ramError("DeleteConflict.Policy.Version.Default", "The default policy version CAN NOT been deleted directly.");
+          if (!/^v\d+$/.test(id))
+            throw ramError(
+              "InvalidParameter.VersionId.Format",
+              'The format of the parameter - "VersionId" is incorrect.',
+            );
+          if (!policy.versions.some((v) => v.VersionId === id))
+            throw ramError("EntityNotExist.Policy.Version", "The policy version does not exist.");
+          if (id === policy.DefaultVersion)
+            throw ramError(
+              "DeleteConflict.Policy.Version.Default",
+              "The default policy version CAN NOT been deleted directly.",
+            );
           policy.versions = policy.versions.filter((v) => v.VersionId !== id);
           return changed({});
         },
@@ -477,19 +650,39 @@ export class RamState {
           policy.Description = checkDescription(call.params.NewDescription);
           policy.UpdateDate = isoSeconds(call.now);
           return changed({
-            Policy: { PolicyName: policy.PolicyName, PolicyType: "Custom", Description: policy.Description, DefaultVersion: policy.DefaultVersion, CreateDate: policy.CreateDate, UpdateDate: policy.UpdateDate },
+            Policy: {
+              PolicyName: policy.PolicyName,
+              PolicyType: "Custom",
+              Description: policy.Description,
+              DefaultVersion: policy.DefaultVersion,
+              CreateDate: policy.CreateDate,
+              UpdateDate: policy.UpdateDate,
+            },
           });
         },
         DeletePolicy: (call) => {
           const name = required(call.params, "PolicyName");
           const policy = policyOf(call, name);
           const account = this.account(call.accountId);
-          const attachedTo = Object.values(account.roles).filter((r) => r.attachments.some((a) => a.PolicyName === name && a.PolicyType === "Custom"));
+          const attachedTo = Object.values(account.roles).filter((r) =>
+            r.attachments.some((a) => a.PolicyName === name && a.PolicyType === "Custom"),
+          );
           if (booleanParam(call.params, "CascadingDelete")) {
-            for (const role of attachedTo) role.attachments = role.attachments.filter((a) => !(a.PolicyName === name && a.PolicyType === "Custom"));
+            for (const role of attachedTo)
+              role.attachments = role.attachments.filter(
+                (a) => !(a.PolicyName === name && a.PolicyType === "Custom"),
+              );
           } else {
-            if (attachedTo.length > 0) throw ramError("DeleteConflict.Role.Policy", "The policy CAN NOT been attached to any role while deleting the policy.");
-            if (policy.versions.length > 1) throw ramError("DeleteConflict.Policy.Version", "The policy CAN NOT has any version except the default version.");
+            if (attachedTo.length > 0)
+              throw ramError(
+                "DeleteConflict.Role.Policy",
+                "The policy CAN NOT been attached to any role while deleting the policy.",
+              );
+            if (policy.versions.length > 1)
+              throw ramError(
+                "DeleteConflict.Policy.Version",
+                "The policy CAN NOT has any version except the default version.",
+              );
           }
           delete account.policies[name];
           return changed({});
@@ -498,11 +691,18 @@ export class RamState {
           const name = required(call.params, "PolicyName");
           const type = policyType(call);
           if (type === "Custom") policyOf(call, name);
-          else if (!SYSTEM_POLICIES[name]) throw ramError("EntityNotExist.Policy", "The policy does not exist.");
+          else if (!SYSTEM_POLICIES[name])
+            throw ramError("EntityNotExist.Policy", "The policy does not exist.");
           const roles = Object.values(this.account(call.accountId).roles).flatMap((role) =>
             role.attachments
               .filter((a) => a.PolicyName === name && a.PolicyType === type)
-              .map((a) => ({ RoleId: role.RoleId, RoleName: role.RoleName, Arn: role.Arn, Description: role.Description, AttachDate: a.AttachDate })),
+              .map((a) => ({
+                RoleId: role.RoleId,
+                RoleName: role.RoleName,
+                Arn: role.Arn,
+                Description: role.Description,
+                AttachDate: a.AttachDate,
+              })),
           );
           return { Users: { User: [] }, Groups: { Group: [] }, Roles: { Role: roles } };
         },
@@ -512,7 +712,8 @@ export class RamState {
           const trust = required(call.params, "AssumeRolePolicyDocument");
           checkPolicyDocument(trust, "trust");
           const account = this.account(call.accountId);
-          if (account.roles[name]) throw ramError("EntityAlreadyExists.Role", "The role already exists.");
+          if (account.roles[name])
+            throw ramError("EntityAlreadyExists.Role", "The role already exists.");
           const role = this.newRole(call.accountId, name, {
             description: checkDescription(call.params.Description),
             trust,
@@ -530,15 +731,21 @@ export class RamState {
             checkPolicyDocument(call.params.NewAssumeRolePolicyDocument, "trust");
             role.AssumeRolePolicyDocument = call.params.NewAssumeRolePolicyDocument;
           }
-          if (call.params.NewDescription !== undefined) role.Description = checkDescription(call.params.NewDescription);
-          role.MaxSessionDuration = maxSession(call, "NewMaxSessionDuration") ?? role.MaxSessionDuration;
+          if (call.params.NewDescription !== undefined)
+            role.Description = checkDescription(call.params.NewDescription);
+          role.MaxSessionDuration =
+            maxSession(call, "NewMaxSessionDuration") ?? role.MaxSessionDuration;
           role.UpdateDate = isoSeconds(call.now);
           return changed({ Role: roleView(role) });
         },
         DeleteRole: (call) => {
           const name = required(call.params, "RoleName");
           const role = roleOf(call, name);
-          if (role.attachments.length > 0) throw ramError("DeleteConflict.Role.Policy", "The role CAN NOT has any attached policy while deleting the role.");
+          if (role.attachments.length > 0)
+            throw ramError(
+              "DeleteConflict.Role.Policy",
+              "The role CAN NOT has any attached policy while deleting the role.",
+            );
           delete this.account(call.accountId).roles[name];
           return changed({});
         },
@@ -546,22 +753,36 @@ export class RamState {
           const type = policyType(call);
           const name = required(call.params, "PolicyName");
           const role = roleOf(call, required(call.params, "RoleName"));
-          if (this.policyDocument(call.accountId, name, type) === undefined) throw ramError("EntityNotExist.Policy", "The policy does not exist.");
+          if (this.policyDocument(call.accountId, name, type) === undefined)
+            throw ramError("EntityNotExist.Policy", "The policy does not exist.");
           if (role.attachments.some((a) => a.PolicyName === name && a.PolicyType === type)) {
-            throw ramError("EntityAlreadyExists.Role.Policy", "The role has already been attached this policy.");
+            throw ramError(
+              "EntityAlreadyExists.Role.Policy",
+              "The role has already been attached this policy.",
+            );
           }
-          role.attachments.push({ PolicyName: name, PolicyType: type, AttachDate: isoSeconds(call.now) });
+          role.attachments.push({
+            PolicyName: name,
+            PolicyType: type,
+            AttachDate: isoSeconds(call.now),
+          });
           return changed({});
         },
         DetachPolicyFromRole: (call) => {
           const type = policyType(call);
           const name = required(call.params, "PolicyName");
           const role = roleOf(call, required(call.params, "RoleName"));
-          if (this.policyDocument(call.accountId, name, type) === undefined) throw ramError("EntityNotExist.Policy", "The policy does not exist.");
+          if (this.policyDocument(call.accountId, name, type) === undefined)
+            throw ramError("EntityNotExist.Policy", "The policy does not exist.");
           if (!role.attachments.some((a) => a.PolicyName === name && a.PolicyType === type)) {
-            throw ramError("EntityNotExist.Role.Policy", "The indicate policy attached to the role does not exist.");
+            throw ramError(
+              "EntityNotExist.Role.Policy",
+              "The indicate policy attached to the role does not exist.",
+            );
           }
-          role.attachments = role.attachments.filter((a) => !(a.PolicyName === name && a.PolicyType === type));
+          role.attachments = role.attachments.filter(
+            (a) => !(a.PolicyName === name && a.PolicyType === type),
+          );
           return changed({});
         },
         ListPoliciesForRole: (call) => {
@@ -570,11 +791,14 @@ export class RamState {
           return {
             Policies: {
               Policy: role.attachments.map((a) => {
-                const custom = a.PolicyType === "Custom" ? account.policies[a.PolicyName] : undefined;
+                const custom =
+                  a.PolicyType === "Custom" ? account.policies[a.PolicyName] : undefined;
                 return {
                   PolicyName: a.PolicyName,
                   PolicyType: a.PolicyType,
-                  Description: custom ? custom.Description : (SYSTEM_POLICIES[a.PolicyName]?.description ?? ""),
+                  Description: custom
+                    ? custom.Description
+                    : (SYSTEM_POLICIES[a.PolicyName]?.description ?? ""),
                   DefaultVersion: custom ? custom.DefaultVersion : "v1",
                   AttachDate: a.AttachDate,
                 };
@@ -586,7 +810,12 @@ export class RamState {
           const { type, targets, names } = tagged(call);
           return {
             TagResources: targets.flatMap((target, i) =>
-              Object.entries(target.tags).map(([TagKey, TagValue]) => ({ ResourceName: names[i], ResourceType: type, TagKey, TagValue })),
+              Object.entries(target.tags).map(([TagKey, TagValue]) => ({
+                ResourceName: names[i],
+                ResourceType: type,
+                TagKey,
+                TagValue,
+              })),
             ),
           };
         },

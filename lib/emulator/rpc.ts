@@ -27,7 +27,9 @@ export interface RpcCall {
 }
 
 /** An action handler: the JSON answer without `RequestId` (added by the server), or a thrown {@link ApiError}. */
-export type RpcHandler = (call: RpcCall) => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type RpcHandler = (
+  call: RpcCall,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 /** One RPC product (API name and version) and the actions the emulator serves for it. */
 export interface RpcProduct {
@@ -44,7 +46,8 @@ export interface RpcProduct {
 /** A required string parameter; `MissingParameter` when absent or empty. */
 export function required(params: Readonly<Record<string, string>>, name: string): string {
   const value = params[name];
-  if (value === undefined || value === "") throw new ApiError("MissingParameter", missingParameterMessage(name));
+  if (value === undefined || value === "")
+    throw new ApiError("MissingParameter", missingParameterMessage(name));
   return value;
 }
 
@@ -61,16 +64,25 @@ export function invalidParameter(name: string, reason: string): ApiError {
  * integerParam({ VisibilityTimeout: "60" }, "VisibilityTimeout", 1, 43200); // 60
  * ```
  */
-export function integerParam(params: Readonly<Record<string, string>>, name: string, min: number, max: number): number | undefined {
+export function integerParam(
+  params: Readonly<Record<string, string>>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   const text = params[name];
   if (text === undefined || text === "") return undefined;
   const value = Number(text);
-  if (!/^-?\d+$/.test(text) || value < min || value > max) throw invalidParameter(name, `it must be an integer from ${min} to ${max}.`);
+  if (!/^-?\d+$/.test(text) || value < min || value > max)
+    throw invalidParameter(name, `it must be an integer from ${min} to ${max}.`);
   return value;
 }
 
 /** An optional boolean parameter (`true` / `false`, any case); `undefined` when absent. */
-export function booleanParam(params: Readonly<Record<string, string>>, name: string): boolean | undefined {
+export function booleanParam(
+  params: Readonly<Record<string, string>>,
+  name: string,
+): boolean | undefined {
   const text = params[name];
   if (text === undefined || text === "") return undefined;
   if (/^true$/i.test(text)) return true;
@@ -98,7 +110,8 @@ function parseJsonParam(params: Readonly<Record<string, string>>, name: string):
 export function listParam(params: Readonly<Record<string, string>>, name: string): string[] {
   if (params[name] !== undefined && params[name] !== "") {
     const value = parseJsonParam(params, name);
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw invalidParameter(name, "it must be a JSON array of strings.");
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string"))
+      throw invalidParameter(name, "it must be a JSON array of strings.");
     return value as string[];
   }
   const result: string[] = [];
@@ -115,18 +128,24 @@ export function listParam(params: Readonly<Record<string, string>>, name: string
  * tagsParam({ "Tag.1.Key": "env", "Tag.1.Value": "dev" }); // { env: "dev" }
  * ```
  */
-export function tagsParam(params: Readonly<Record<string, string>>, name = "Tag"): Record<string, string> {
+export function tagsParam(
+  params: Readonly<Record<string, string>>,
+  name = "Tag",
+): Record<string, string> {
   const tags: Record<string, string> = {};
   if (params[name] !== undefined && params[name] !== "") {
     const value = parseJsonParam(params, name);
-    if (!Array.isArray(value)) throw invalidParameter(name, "it must be a JSON array of { Key, Value }.");
+    if (!Array.isArray(value))
+      throw invalidParameter(name, "it must be a JSON array of { Key, Value }.");
     for (const item of value as { Key?: unknown; Value?: unknown }[]) {
-      if (typeof item?.Key !== "string" || item.Key === "") throw invalidParameter(name, "every tag needs a Key.");
+      if (typeof item?.Key !== "string" || item.Key === "")
+        throw invalidParameter(name, "every tag needs a Key.");
       tags[item.Key] = item.Value === undefined || item.Value === null ? "" : String(item.Value);
     }
     return tags;
   }
-  for (let i = 1; params[`${name}.${i}.Key`] !== undefined; i++) tags[params[`${name}.${i}.Key`]] = params[`${name}.${i}.Value`] ?? "";
+  for (let i = 1; params[`${name}.${i}.Key`] !== undefined; i++)
+    tags[params[`${name}.${i}.Key`]] = params[`${name}.${i}.Value`] ?? "";
   return tags;
 }
 

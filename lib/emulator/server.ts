@@ -4,13 +4,33 @@
  *
  * @packageDocumentation
  */
-import { deliverEvent, IMS_DELIVERY_POLICY, type DeliveryPolicy, type DeliveryReport, type QueueWriter } from "./delivery";
+import {
+  deliverEvent,
+  IMS_DELIVERY_POLICY,
+  type DeliveryPolicy,
+  type DeliveryReport,
+  type QueueWriter,
+} from "./delivery";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { promises as fs } from "node:fs";
 import { dirname } from "node:path";
-import { credentialResolver, DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, parseAccounts } from "./accounts";
-import { API_VERSION, applySet, EMULATOR_REGIONS, EmulatorRegion, getResponse, UNCONFIGURED_SETTING, validateSetParameters } from "./api";
+import {
+  credentialResolver,
+  DEFAULT_TEST_ACCOUNT,
+  EmulatorAccount,
+  loadAccountsFile,
+  parseAccounts,
+} from "./accounts";
+import {
+  API_VERSION,
+  applySet,
+  EMULATOR_REGIONS,
+  EmulatorRegion,
+  getResponse,
+  UNCONFIGURED_SETTING,
+  validateSetParameters,
+} from "./api";
 import { EmulatorBehaviour, resolveBehaviour } from "./behaviour";
 import {
   ActiveFault,
@@ -25,15 +45,44 @@ import {
   RequestLogEntry,
   redactParams,
 } from "./control";
-import { handleMnsRequest, MNS_ERROR_STATUS, mnsActionName, MnsCallRecord, MnsDataContext, MnsError, mnsErrorOf, mnsErrorXml, verifyMnsRequest, writeMnsAnswer } from "./mnsData";
+import {
+  handleMnsRequest,
+  MNS_ERROR_STATUS,
+  mnsActionName,
+  MnsCallRecord,
+  MnsDataContext,
+  MnsError,
+  mnsErrorOf,
+  mnsErrorXml,
+  verifyMnsRequest,
+  writeMnsAnswer,
+} from "./mnsData";
 import { mnsOpenProduct } from "./mnsOpen";
 import { Queue, queueArn, QueueAttributes, QUEUE_LIMITS, QueueStore } from "./queues";
 import { IMS_SERVICE_ROLE, RamState } from "./ram";
 import type { RpcProduct } from "./rpc";
 import { stsProduct } from "./sts";
-import { ApiError, ERROR_MESSAGES, errorBody, missingParameterMessage, newRequestId } from "./errors";
-import { claimedAccessKeyId, NonceStore, requestParams, SignedRequest, verifySignature } from "./signature";
-import { StoredSetting, completeSetting, SETTING_FIELDS, SettingStore, writeFileAtomic } from "./store";
+import {
+  ApiError,
+  ERROR_MESSAGES,
+  errorBody,
+  missingParameterMessage,
+  newRequestId,
+} from "./errors";
+import {
+  claimedAccessKeyId,
+  NonceStore,
+  requestParams,
+  SignedRequest,
+  verifySignature,
+} from "./signature";
+import {
+  StoredSetting,
+  completeSetting,
+  SETTING_FIELDS,
+  SettingStore,
+  writeFileAtomic,
+} from "./store";
 import { handleAdminRequest } from "./admin";
 
 /** The loopback address every listener binds to. */
@@ -161,7 +210,8 @@ export interface EmulatorDiscovery {
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(new Error(`The emulator cannot listen on ${EMULATOR_HOST}:${port}: ${error.message}`));
+    const onError = (error: Error): void =>
+      reject(new Error(`The emulator cannot listen on ${EMULATOR_HOST}:${port}: ${error.message}`));
     server.once("error", onError);
     server.listen(port, EMULATOR_HOST, () => {
       server.off("error", onError);
@@ -222,7 +272,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? loadAccountsFile(options.accounts)
       : parseAccounts(options.accounts ?? [DEFAULT_TEST_ACCOUNT]);
   const basePort = checkPort("basePort", options.basePort ?? 0);
-  const adminPort = options.adminPort === false ? false : checkPort("adminPort", options.adminPort ?? (basePort ? basePort + EMULATOR_REGIONS.length : 0));
+  const adminPort =
+    options.adminPort === false
+      ? false
+      : checkPort(
+          "adminPort",
+          options.adminPort ?? (basePort ? basePort + EMULATOR_REGIONS.length : 0),
+        );
   let behaviour = resolveBehaviour(options.behaviour ?? {});
   const now = options.now ?? Date.now;
   const resolveCredential = credentialResolver(accounts);
@@ -236,19 +292,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const accountOf = (accountId: string | undefined): string => {
     const id = accountId ?? defaultAccountId;
-    if (!accounts.some((a) => a.accountId === id)) throw new Error(`Unknown account '${id}'; configured: ${accounts.map((a) => a.accountId).join(", ")}.`);
+    if (!accounts.some((a) => a.accountId === id))
+      throw new Error(
+        `Unknown account '${id}'; configured: ${accounts.map((a) => a.accountId).join(", ")}.`,
+      );
     return id;
   };
   const regionOf = (region: string): EmulatorRegion => {
-    if (!(EMULATOR_REGIONS as readonly string[]).includes(region)) throw new Error(`Unknown region '${region}'; served: ${EMULATOR_REGIONS.join(", ")}.`);
+    if (!(EMULATOR_REGIONS as readonly string[]).includes(region))
+      throw new Error(`Unknown region '${region}'; served: ${EMULATOR_REGIONS.join(", ")}.`);
     return region as EmulatorRegion;
   };
 
-  const ram = new RamState(() => store.sectionChanged(), () => behaviour);
+  const ram = new RamState(
+    () => store.sectionChanged(),
+    () => behaviour,
+  );
   ram.load(store.attachSection("ram", ram));
   const queues = new QueueStore(() => store.sectionChanged());
   queues.load(store.attachSection("queues", queues));
-  for (const account of accounts) await ram.initialiseAccount(account.accountId, account.imsActivated ?? true, now());
+  for (const account of accounts)
+    await ram.initialiseAccount(account.accountId, account.imsActivated ?? true, now());
 
   const imsProduct: RpcProduct = {
     name: "ICE",
@@ -258,17 +322,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       SetEventCallback: async (call) => {
         const invalid = validateSetParameters(call.params, call.behaviour);
         if (invalid) throw invalid;
-        await store.update(call.accountId, call.region, (current) => applySet(current, call.params, call.behaviour));
+        await store.update(call.accountId, call.region, (current) =>
+          applySet(current, call.params, call.behaviour),
+        );
         return { Success: true };
       },
       GetEventCallback: (call) => {
-        const { RequestId: _requestId, ...setting } = getResponse(call.requestId, store.get(call.accountId, call.region), call.behaviour);
+        const { RequestId: _requestId, ...setting } = getResponse(
+          call.requestId,
+          store.get(call.accountId, call.region),
+          call.behaviour,
+        );
         return setting;
       },
     },
   };
-  const products: readonly RpcProduct[] = [imsProduct, ram.product(), mnsOpenProduct(queues), stsProduct((id) => resolveCredential(id)?.sts !== undefined)];
-  const served = (product: RpcProduct | undefined, action: string): boolean => product !== undefined && Object.hasOwn(product.actions, action);
+  const products: readonly RpcProduct[] = [
+    imsProduct,
+    ram.product(),
+    mnsOpenProduct(queues),
+    stsProduct((id) => resolveCredential(id)?.sts !== undefined),
+  ];
+  const served = (product: RpcProduct | undefined, action: string): boolean =>
+    product !== undefined && Object.hasOwn(product.actions, action);
 
   const record = (entry: RequestLogEntry): void => {
     control.record(entry);
@@ -279,7 +355,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
-  async function handleApi(region: EmulatorRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleApi(
+    region: EmulatorRegion,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const startedAt = performance.now();
     const time = new Date(now()).toISOString();
     const requestId = newRequestId();
@@ -292,7 +372,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const finish = (status: number, code: string, body: string | undefined): void => {
       if (body === undefined) req.socket.destroy();
       else if (!res.headersSent && !res.destroyed) {
-        res.writeHead(status, { "Content-Type": "application/json;charset=utf-8", "x-acs-request-id": requestId });
+        res.writeHead(status, {
+          "Content-Type": "application/json;charset=utf-8",
+          "x-acs-request-id": requestId,
+        });
         res.end(body);
       }
       record({
@@ -310,7 +393,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const fail = (error: ApiError): void => {
       const errorProduct = product ?? imsProduct;
-      finish(error.status, error.code, JSON.stringify(errorBody(error, requestId, errorProduct.host(region), errorProduct.name)));
+      finish(
+        error.status,
+        error.code,
+        JSON.stringify(errorBody(error, requestId, errorProduct.host(region), errorProduct.name)),
+      );
     };
 
     try {
@@ -320,11 +407,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           res.setHeader("Connection", "close");
-          return fail(new ApiError("InvalidParameter", `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+          return fail(
+            new ApiError(
+              "InvalidParameter",
+              `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+            ),
+          );
         }
         throw error;
       }
-      const request: SignedRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body };
+      const request: SignedRequest = {
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        headers: req.headers,
+        body,
+      };
       params = requestParams(request);
       const header = (name: string): string | undefined => {
         const value = req.headers[name];
@@ -343,14 +440,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
       const path = request.url.split("?")[0];
       if ((request.method !== "POST" && request.method !== "GET") || path !== "/") {
-        return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
+        return fail(
+          new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]),
+        );
       }
       if (!action) return fail(new ApiError("MissingParameter", missingParameterMessage("Action")));
       if (!served(product, action)) {
         control.recordUnhandled(product?.name ?? "", version ?? "", action, time);
         const servedElsewhere = products.some((p) => served(p, action));
-        if (!servedElsewhere) return fail(new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]));
-        if (!version) return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
+        if (!servedElsewhere)
+          return fail(
+            new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]),
+          );
+        if (!version)
+          return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
         return fail(new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion));
       }
 
@@ -367,7 +470,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       return finish(200, "OK", JSON.stringify({ RequestId: requestId, ...answer }));
     } catch (error) {
-      return fail(error instanceof ApiError ? error : new ApiError("InternalError", ERROR_MESSAGES.InternalError));
+      return fail(
+        error instanceof ApiError
+          ? error
+          : new ApiError("InternalError", ERROR_MESSAGES.InternalError),
+      );
     }
 
     function answerFault(fault: ActiveFault): void {
@@ -389,7 +496,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const mnsContext: MnsDataContext = { queues, resolveCredential, now };
 
   /** The MNS queue data API on a region's listener: XML, MNS signature, MNS errors. */
-  async function handleMns(region: EmulatorRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleMns(
+    region: EmulatorRegion,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const startedAt = performance.now();
     const time = new Date(now()).toISOString();
     const requestId = newRequestId();
@@ -419,7 +530,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const status = MNS_ERROR_STATUS[error.code];
       const host = `http://${accountId ?? "<accountId>"}.mns.${region}.aliyuncs.com`;
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(status, { "Content-Type": "text/xml;charset=utf-8", "x-mns-request-id": requestId, "x-mns-version": "2015-06-06" });
+        res.writeHead(status, {
+          "Content-Type": "text/xml;charset=utf-8",
+          "x-mns-request-id": requestId,
+          "x-mns-version": "2015-06-06",
+        });
         res.end(mnsErrorXml(error.code, error.message, requestId, host));
       }
       finish(status, error.code);
@@ -431,7 +546,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           res.setHeader("Connection", "close");
-          return fail(new MnsError("InvalidArgument", `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+          return fail(
+            new MnsError(
+              "InvalidArgument",
+              `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+            ),
+          );
         }
         throw error;
       }
@@ -447,15 +567,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (fault) {
         switch (fault.kind) {
           case "throttle":
-            return fail(new MnsError("QpsLimitExceeded", "The request was denied because the QPS limit was exceeded."));
+            return fail(
+              new MnsError(
+                "QpsLimitExceeded",
+                "The request was denied because the QPS limit was exceeded.",
+              ),
+            );
           case "server-error":
-            return fail(fault.status === 500 ? new MnsError("InternalError", "Internal error.") : new MnsError("ServiceUnavailable", "The service is temporarily unavailable."));
+            return fail(
+              fault.status === 500
+                ? new MnsError("InternalError", "Internal error.")
+                : new MnsError("ServiceUnavailable", "The service is temporarily unavailable."),
+            );
           case "drop":
             req.socket.destroy();
             return finish(0, "Dropped");
           default:
-            res.writeHead(200, { "Content-Type": "text/xml;charset=utf-8", "x-mns-request-id": requestId });
-            res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>');
+            res.writeHead(200, {
+              "Content-Type": "text/xml;charset=utf-8",
+              "x-mns-request-id": requestId,
+            });
+            res.end(
+              '<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>',
+            );
             return finish(200, "Malformed");
         }
       }
@@ -463,9 +597,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       accountId = credential.accountId;
       if (!action) {
         control.recordUnhandled("MNS", "2015-06-06", `${method} ${url.pathname}`, time);
-        return fail(new MnsError("InvalidRequestURL", `${method} ${url.pathname} is not served by the emulator.`));
+        return fail(
+          new MnsError(
+            "InvalidRequestURL",
+            `${method} ${url.pathname} is not served by the emulator.`,
+          ),
+        );
       }
-      const answer = await handleMnsRequest(mnsContext, region, credential, method, url, body, call, aborted.signal);
+      const answer = await handleMnsRequest(
+        mnsContext,
+        region,
+        credential,
+        method,
+        url,
+        body,
+        call,
+        aborted.signal,
+      );
       if (res.destroyed) return finish(0, "ClientGone");
       writeMnsAnswer(res, requestId, answer);
       return finish(answer.status, answer.status < 300 ? "OK" : "PartialFailure");
@@ -482,19 +630,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!queue) throw new Error(`QueueNotExist: no queue ${queueName} in ${region}`);
       const resource = `${queueArn(region, accountId, queueName)}/messages`;
       const decision = ram.evaluate(accountId, IMS_SERVICE_ROLE, "mns:SendMessage", resource);
-      if (!decision.allowed) throw new Error(`AccessDenied: ${IMS_SERVICE_ROLE} may not mns:SendMessage on ${resource} (${decision.reason})`);
-      const messageBody = behaviour.queueMessageEncoding === "base64" ? Buffer.from(body, "utf8").toString("base64") : body;
+      if (!decision.allowed)
+        throw new Error(
+          `AccessDenied: ${IMS_SERVICE_ROLE} may not mns:SendMessage on ${resource} (${decision.reason})`,
+        );
+      const messageBody =
+        behaviour.queueMessageEncoding === "base64"
+          ? Buffer.from(body, "utf8").toString("base64")
+          : body;
       try {
         const [message] = await queues.send(queue, [{ MessageBody: messageBody }]);
         return message.MessageId;
       } catch (error) {
-        throw new Error(`${(error as { code?: string }).code ?? "Error"}: ${(error as Error).message}`);
+        throw new Error(
+          `${(error as { code?: string }).code ?? "Error"}: ${(error as Error).message}`,
+        );
       }
     };
 
   const queueInfo = (queue: Queue): QueueInfo => {
     const time = Date.now();
-    const live = queue.messages.filter((m) => m.EnqueueTime + queue.attributes.MessageRetentionPeriod * 1000 > time);
+    const live = queue.messages.filter(
+      (m) => m.EnqueueTime + queue.attributes.MessageRetentionPeriod * 1000 > time,
+    );
     return {
       accountId: queue.accountId,
       region: queue.region,
@@ -512,15 +670,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   };
   const checkQueueAttributes = (attributes: Partial<QueueAttributes>): Partial<QueueAttributes> => {
-    if (typeof attributes !== "object" || attributes === null) throw new Error("attributes must be an object of queue attributes.");
+    if (typeof attributes !== "object" || attributes === null)
+      throw new Error("attributes must be an object of queue attributes.");
     const problems: string[] = [];
     for (const [key, value] of Object.entries(attributes)) {
       const limits = (QUEUE_LIMITS as Record<string, readonly [number, number]>)[key];
       if (limits) {
-        if (typeof value !== "number" || !Number.isInteger(value) || value < limits[0] || value > limits[1]) problems.push(`${key} must be an integer from ${limits[0]} to ${limits[1]}.`);
+        if (
+          typeof value !== "number" ||
+          !Number.isInteger(value) ||
+          value < limits[0] ||
+          value > limits[1]
+        )
+          problems.push(`${key} must be an integer from ${limits[0]} to ${limits[1]}.`);
       } else if (key === "LoggingEnabled") {
         if (typeof value !== "boolean") problems.push("LoggingEnabled must be a boolean.");
-      } else problems.push(`Unknown or read-only attribute '${key}'; settable: ${[...Object.keys(QUEUE_LIMITS), "LoggingEnabled"].join(", ")}.`);
+      } else
+        problems.push(
+          `Unknown or read-only attribute '${key}'; settable: ${[...Object.keys(QUEUE_LIMITS), "LoggingEnabled"].join(", ")}.`,
+        );
     }
     if (problems.length > 0) throw new Error(problems.join(" "));
     return attributes;
@@ -540,24 +708,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         name: r.RoleName,
         arn: r.Arn,
         description: r.Description,
-        attachments: r.attachments.map((a) => ({ policyName: a.PolicyName, policyType: a.PolicyType })),
+        attachments: r.attachments.map((a) => ({
+          policyName: a.PolicyName,
+          policyType: a.PolicyType,
+        })),
         tags: { ...r.tags },
       })),
     };
   };
 
   const checkSetting = (setting: Partial<StoredSetting>): Partial<StoredSetting> => {
-    if (typeof setting !== "object" || setting === null) throw new Error("setting must be an object of StoredSetting fields.");
+    if (typeof setting !== "object" || setting === null)
+      throw new Error("setting must be an object of StoredSetting fields.");
     const problems: string[] = [];
     for (const [key, value] of Object.entries(setting)) {
-      if (!(SETTING_FIELDS as readonly string[]).includes(key)) problems.push(`Unknown field '${key}'; fields: ${SETTING_FIELDS.join(", ")}.`);
+      if (!(SETTING_FIELDS as readonly string[]).includes(key))
+        problems.push(`Unknown field '${key}'; fields: ${SETTING_FIELDS.join(", ")}.`);
       else if (typeof value !== "string") problems.push(`${key} must be a string.`);
     }
     if (problems.length > 0) throw new Error(problems.join(" "));
     return setting;
   };
 
-  const deliveryPolicy: DeliveryPolicy = { ...IMS_DELIVERY_POLICY, ...(options.deliveryPolicy ?? {}) };
+  const deliveryPolicy: DeliveryPolicy = {
+    ...IMS_DELIVERY_POLICY,
+    ...(options.deliveryPolicy ?? {}),
+  };
   const deliveries: DeliveryReport[] = [];
   const handle: EmulatorHandle = {
     endpoints: {} as Record<EmulatorRegion, string>,
@@ -572,7 +748,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         pid: process.pid,
         behaviour,
         latencyMs: control.latencyMs,
-        accounts: accounts.map((a) => ({ accountId: a.accountId, accessKeyIds: [...a.accessKeys.map((k) => k.id), ...(a.stsTokens ?? []).map((t) => t.accessKeyId)] })),
+        accounts: accounts.map((a) => ({
+          accountId: a.accountId,
+          accessKeyIds: [
+            ...a.accessKeys.map((k) => k.id),
+            ...(a.stsTokens ?? []).map((t) => t.accessKeyId),
+          ],
+        })),
         ...(store.file ? { stateFile: store.file } : {}),
       };
     },
@@ -581,7 +763,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     async putSetting(region, setting, accountId) {
       const changes = checkSetting(setting);
-      const result = await store.update(accountOf(accountId), regionOf(region), (current) => completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...changes }));
+      const result = await store.update(accountOf(accountId), regionOf(region), (current) =>
+        completeSetting({ ...(current ?? UNCONFIGURED_SETTING), ...changes }),
+      );
       return result as StoredSetting;
     },
     async clearSetting(region, accountId) {
@@ -615,7 +799,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const accountId = accountOf(request.accountId);
       const region = regionOf(request.region);
-      const report = await deliverEvent(store.get(accountId, region), { ...request, accountId, region }, deliveryPolicy, Date.now, queueWriter(accountId, region));
+      const report = await deliverEvent(
+        store.get(accountId, region),
+        { ...request, accountId, region },
+        deliveryPolicy,
+        Date.now,
+        queueWriter(accountId, region),
+      );
       deliveries.push(report);
       return report;
     },
@@ -630,7 +820,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return behaviour;
     },
     async listQueues(region, accountId) {
-      return queues.list(accountOf(accountId), region === undefined ? undefined : regionOf(region)).map(queueInfo);
+      return queues
+        .list(accountOf(accountId), region === undefined ? undefined : regionOf(region))
+        .map(queueInfo);
     },
     async getQueue(region, name, accountId) {
       const queue = queues.get(accountOf(accountId), regionOf(region), name);
@@ -647,7 +839,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     async putPolicyDocument(policyName, document, accountId) {
       const id = accountOf(accountId);
-      if (typeof document !== "string") throw new Error("document must be a policy document in a JSON string.");
+      if (typeof document !== "string")
+        throw new Error("document must be a policy document in a JSON string.");
       const policy = ram.account(id).policies[policyName];
       if (!policy) throw new Error(`No custom policy '${policyName}' in account ${id}.`);
       try {
@@ -656,7 +849,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           accessKeyId: "",
           region: EMULATOR_REGIONS[0],
           requestId: newRequestId(),
-          params: { PolicyName: policyName, PolicyDocument: document, SetAsDefault: "true", RotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded" },
+          params: {
+            PolicyName: policyName,
+            PolicyDocument: document,
+            SetAsDefault: "true",
+            RotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
+          },
           now: now(),
           behaviour,
         });
@@ -688,12 +886,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     for (const [index, region] of EMULATOR_REGIONS.entries()) {
       const server = createServer((req, res) => {
-        const mns = (req.headers.authorization ?? "").startsWith("MNS ") || (req.url ?? "").startsWith("/queues");
+        const mns =
+          (req.headers.authorization ?? "").startsWith("MNS ") ||
+          (req.url ?? "").startsWith("/queues");
         (mns ? handleMns : handleApi)(region, req, res).catch(() => req.socket.destroy());
       });
       servers.push(server);
       const port = await listen(server, basePort ? basePort + index : 0);
-      (handle.endpoints as Record<EmulatorRegion, string>)[region] = `http://${EMULATOR_HOST}:${port}`;
+      (handle.endpoints as Record<EmulatorRegion, string>)[region] =
+        `http://${EMULATOR_HOST}:${port}`;
     }
     if (adminPort !== false) {
       const admin = createServer((req, res) => {

@@ -157,7 +157,10 @@ export class NonceStore {
  * ```
  */
 export function strictEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -211,7 +214,12 @@ export function requestParams(request: SignedRequest): Record<string, string> {
 export function signatureVersionOf(request: SignedRequest): SignatureVersion {
   if (headerValue(request, "authorization") !== undefined) return "v3";
   const params = requestParams(request);
-  if (params.Signature !== undefined || params.AccessKeyId !== undefined || params.SignatureMethod !== undefined) return "v2";
+  if (
+    params.Signature !== undefined ||
+    params.AccessKeyId !== undefined ||
+    params.SignatureMethod !== undefined
+  )
+    return "v2";
   const signingHeaders = ["x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"];
   return signingHeaders.some((h) => headerValue(request, h) !== undefined) ? "v3" : "v2";
 }
@@ -226,7 +234,8 @@ export function signatureVersionOf(request: SignedRequest): SignatureVersion {
  */
 export function claimedAccessKeyId(request: SignedRequest): string | undefined {
   const authorization = headerValue(request, "authorization");
-  if (authorization !== undefined) return parseAuthorization(authorization)?.parts.Credential || undefined;
+  if (authorization !== undefined)
+    return parseAuthorization(authorization)?.parts.Credential || undefined;
   return requestParams(request).AccessKeyId || undefined;
 }
 
@@ -243,15 +252,36 @@ export function claimedAccessKeyId(request: SignedRequest): string | undefined {
  * if (!result.ok) respond(result.status, result.code, result.message);
  * ```
  */
-export function verifySignature(request: SignedRequest, options: VerifyOptions): SignatureVerification {
-  return signatureVersionOf(request) === "v3" ? verifyV3(request, options) : verifyV2(request, options);
+export function verifySignature(
+  request: SignedRequest,
+  options: VerifyOptions,
+): SignatureVerification {
+  return signatureVersionOf(request) === "v3"
+    ? verifyV3(request, options)
+    : verifyV2(request, options);
 }
 
-function reject(version: SignatureVersion, code: SignatureErrorCode, message: string, accessKeyId?: string): SignatureRejected {
-  return { ok: false, version, code, status: statusOf(code), message, ...(accessKeyId ? { accessKeyId } : {}) };
+function reject(
+  version: SignatureVersion,
+  code: SignatureErrorCode,
+  message: string,
+  accessKeyId?: string,
+): SignatureRejected {
+  return {
+    ok: false,
+    version,
+    code,
+    status: statusOf(code),
+    message,
+    ...(accessKeyId ? { accessKeyId } : {}),
+  };
 }
 
-function fixed(version: SignatureVersion, code: keyof typeof ERROR_MESSAGES & SignatureErrorCode, accessKeyId?: string): SignatureRejected {
+function fixed(
+  version: SignatureVersion,
+  code: keyof typeof ERROR_MESSAGES & SignatureErrorCode,
+  accessKeyId?: string,
+): SignatureRejected {
   return reject(version, code, ERROR_MESSAGES[code], accessKeyId);
 }
 
@@ -278,7 +308,11 @@ interface SignatureParts {
   readonly nonce: string;
   readonly securityToken: string | undefined;
   /** Computes the expected signature and the string it signs, given the secret; `mismatch` overrides the message. */
-  readonly expected: (secret: string) => { signature: string; stringToSign: string; mismatch?: string };
+  readonly expected: (secret: string) => {
+    signature: string;
+    stringToSign: string;
+    mismatch?: string;
+  };
   readonly provided: string;
 }
 
@@ -292,11 +326,14 @@ function verifyParts(parts: SignatureParts, options: VerifyOptions): SignatureVe
 
   const signedAt = parseTimestamp(parts.timestamp);
   if (signedAt === undefined) return fixed(version, "InvalidTimeStamp.Format", accessKeyId);
-  if (Math.abs(now - signedAt) > maxSkew) return fixed(version, "InvalidTimeStamp.Expired", accessKeyId);
+  if (Math.abs(now - signedAt) > maxSkew)
+    return fixed(version, "InvalidTimeStamp.Expired", accessKeyId);
 
   const { signature, stringToSign, mismatch } = parts.expected(credential.accessKeySecret);
   if (mismatch !== undefined || !safeEqual(signature, parts.provided)) {
-    const message = mismatch ?? `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`;
+    const message =
+      mismatch ??
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`;
     return reject(version, "SignatureDoesNotMatch", message, accessKeyId);
   }
 
@@ -305,7 +342,8 @@ function verifyParts(parts: SignatureParts, options: VerifyOptions): SignatureVe
     if (!safeEqual(parts.securityToken, credential.sts.securityToken)) {
       return fixed(version, "InvalidSecurityToken.MismatchWithAccessKey", accessKeyId);
     }
-    if (credential.sts.expiresAt <= now) return fixed(version, "InvalidSecurityToken.Expired", accessKeyId);
+    if (credential.sts.expiresAt <= now)
+      return fixed(version, "InvalidSecurityToken.Expired", accessKeyId);
   } else if (parts.securityToken) {
     // A token with a long-term key marks the request as STS; that key has no token to match.
     return fixed(version, "InvalidSecurityToken.MismatchWithAccessKey", accessKeyId);
@@ -320,7 +358,14 @@ function verifyParts(parts: SignatureParts, options: VerifyOptions): SignatureVe
 // ---------------------------------------------------------------------------------------------
 // V2: HMAC-SHA1 over "<METHOD>&%2F&<encoded canonical query>", key "<secret>&", Base64.
 
-const V2_REQUIRED = ["AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp"] as const;
+const V2_REQUIRED = [
+  "AccessKeyId",
+  "Signature",
+  "SignatureMethod",
+  "SignatureVersion",
+  "SignatureNonce",
+  "Timestamp",
+] as const;
 
 /**
  * The V2 string to sign for `params` (which must not contain `Signature`).
@@ -342,9 +387,11 @@ function verifyV2(request: SignedRequest, options: VerifyOptions): SignatureVeri
   const params = requestParams(request);
   const accessKeyId = params.AccessKeyId || undefined;
   for (const name of V2_REQUIRED) {
-    if (!params[name]) return reject("v2", "MissingParameter", missingParameterMessage(name), accessKeyId);
+    if (!params[name])
+      return reject("v2", "MissingParameter", missingParameterMessage(name), accessKeyId);
   }
-  if (params.SignatureMethod !== "HMAC-SHA1") return fixed("v2", "InvalidSignatureMethod", accessKeyId);
+  if (params.SignatureMethod !== "HMAC-SHA1")
+    return fixed("v2", "InvalidSignatureMethod", accessKeyId);
 
   const { Signature: provided, ...signed } = params;
   return verifyParts(
@@ -357,7 +404,10 @@ function verifyV2(request: SignedRequest, options: VerifyOptions): SignatureVeri
       provided,
       expected: (secret) => {
         const stringToSign = v2StringToSign(request.method, signed);
-        return { stringToSign, signature: createHmac("sha1", `${secret}&`).update(stringToSign, "utf8").digest("base64") };
+        return {
+          stringToSign,
+          signature: createHmac("sha1", `${secret}&`).update(stringToSign, "utf8").digest("base64"),
+        };
       },
     },
     options,
@@ -407,14 +457,27 @@ function canonicalUri(url: string): string {
  * v3CanonicalRequest(request, ["host", "x-acs-date"], sha256Hex(body));
  * ```
  */
-export function v3CanonicalRequest(request: SignedRequest, signedHeaders: readonly string[], bodyHash: string): string {
+export function v3CanonicalRequest(
+  request: SignedRequest,
+  signedHeaders: readonly string[],
+  bodyHash: string,
+): string {
   const query = parseParams(rawQueryOf(request.url));
   const canonicalQuery = Object.keys(query)
     .sort()
     .map((key) => `${strictEncode(key)}=${strictEncode(query[key])}`)
     .join("&");
-  const canonicalHeaders = signedHeaders.map((name) => `${name}:${(headerValue(request, name) ?? "").trim()}\n`).join("");
-  return [request.method.toUpperCase(), canonicalUri(request.url), canonicalQuery, canonicalHeaders, signedHeaders.join(";"), bodyHash].join("\n");
+  const canonicalHeaders = signedHeaders
+    .map((name) => `${name}:${(headerValue(request, name) ?? "").trim()}\n`)
+    .join("");
+  return [
+    request.method.toUpperCase(),
+    canonicalUri(request.url),
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders.join(";"),
+    bodyHash,
+  ].join("\n");
 }
 
 /** Lower-case hex SHA-256 of `data`. */
@@ -422,20 +485,37 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-const V3_REQUIRED_HEADERS = ["x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"] as const;
+const V3_REQUIRED_HEADERS = [
+  "x-acs-date",
+  "x-acs-signature-nonce",
+  "x-acs-content-sha256",
+] as const;
 
 function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVerification {
   const header = headerValue(request, "authorization");
   if (header === undefined) {
-    return reject("v3", "IncompleteSignature", "The request signature does not conform to Aliyun standards: the Authorization header is missing.");
+    return reject(
+      "v3",
+      "IncompleteSignature",
+      "The request signature does not conform to Aliyun standards: the Authorization header is missing.",
+    );
   }
   const authorization = parseAuthorization(header);
   const accessKeyId = authorization?.parts.Credential || undefined;
   if (!authorization) {
-    return reject("v3", "IncompleteSignature", "The request signature does not conform to Aliyun standards: the Authorization header is empty.");
+    return reject(
+      "v3",
+      "IncompleteSignature",
+      "The request signature does not conform to Aliyun standards: the Authorization header is empty.",
+    );
   }
   if (authorization.algorithm !== V3_ALGORITHM) {
-    return reject("v3", "InvalidSignatureMethod", `${ERROR_MESSAGES.InvalidSignatureMethod} Use ${V3_ALGORITHM}.`, accessKeyId);
+    return reject(
+      "v3",
+      "InvalidSignatureMethod",
+      `${ERROR_MESSAGES.InvalidSignatureMethod} Use ${V3_ALGORITHM}.`,
+      accessKeyId,
+    );
   }
   for (const part of ["Credential", "SignedHeaders", "Signature"]) {
     if (!authorization.parts[part]) {
@@ -448,11 +528,16 @@ function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVeri
     }
   }
   for (const name of V3_REQUIRED_HEADERS) {
-    if (!headerValue(request, name)) return reject("v3", "MissingParameter", missingParameterMessage(name), accessKeyId);
+    if (!headerValue(request, name))
+      return reject("v3", "MissingParameter", missingParameterMessage(name), accessKeyId);
   }
 
-  const signedHeaders = authorization.parts.SignedHeaders.split(";").map((h) => h.trim().toLowerCase());
-  const mustBeSigned = Object.keys(request.headers).filter((h) => h === "host" || h.startsWith("x-acs-"));
+  const signedHeaders = authorization.parts.SignedHeaders.split(";").map((h) =>
+    h.trim().toLowerCase(),
+  );
+  const mustBeSigned = Object.keys(request.headers).filter(
+    (h) => h === "host" || h.startsWith("x-acs-"),
+  );
   const unsigned = mustBeSigned.find((h) => !signedHeaders.includes(h));
   if (unsigned !== undefined) {
     return reject(
@@ -479,7 +564,12 @@ function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVeri
         const signature = createHmac("sha256", secret).update(stringToSign).digest("hex");
         // A body changed after signing no longer matches the hash the client signed.
         if (sentHash.toLowerCase() !== bodyHash) {
-          return { stringToSign, signature, mismatch: "Specified signature is not matched with our calculation: x-acs-content-sha256 does not match the request body." };
+          return {
+            stringToSign,
+            signature,
+            mismatch:
+              "Specified signature is not matched with our calculation: x-acs-content-sha256 does not match the request body.",
+          };
         }
         return { stringToSign, signature };
       },

@@ -25,7 +25,14 @@ export interface StoredSetting {
 }
 
 /** The fields of {@link StoredSetting}, in the order IMS documents them. */
-export const SETTING_FIELDS = ["CallbackType", "CallbackURL", "CallbackQueueName", "EventTypeList", "AuthSwitch", "AuthKey"] as const;
+export const SETTING_FIELDS = [
+  "CallbackType",
+  "CallbackURL",
+  "CallbackQueueName",
+  "EventTypeList",
+  "AuthSwitch",
+  "AuthKey",
+] as const;
 
 /** The JSON document of the state file: the settings, plus one entry per registered section. */
 interface StateFile {
@@ -51,7 +58,9 @@ export interface StateSection {
  * completeSetting({ CallbackType: "HTTP" }).CallbackURL; // ""
  * ```
  */
-export function completeSetting(partial: Partial<Record<keyof StoredSetting, unknown>>): StoredSetting {
+export function completeSetting(
+  partial: Partial<Record<keyof StoredSetting, unknown>>,
+): StoredSetting {
   const result: Record<string, string> = {};
   for (const field of SETTING_FIELDS) {
     const value = partial[field];
@@ -149,18 +158,23 @@ export class SettingStore {
     try {
       state = JSON.parse(text);
     } catch (error) {
-      throw new Error(`The emulator state file ${file} is not valid JSON (${(error as Error).message}); fix it or move it away.`);
+      throw new Error(
+        `The emulator state file ${file} is not valid JSON (${(error as Error).message}); fix it or move it away.`,
+      );
     }
     const accounts = (state as Partial<StateFile> | null)?.accounts;
     if (typeof accounts !== "object" || accounts === null || Array.isArray(accounts)) {
-      throw new Error(`The emulator state file ${file} has no "accounts" object; fix it or move it away.`);
+      throw new Error(
+        `The emulator state file ${file} has no "accounts" object; fix it or move it away.`,
+      );
     }
     const { version: _version, accounts: _accounts, ...sections } = state as StateFile;
     this.loadedSections = sections;
     for (const [accountId, regions] of Object.entries(accounts)) {
       if (typeof regions !== "object" || regions === null) continue;
       for (const [region, setting] of Object.entries(regions)) {
-        if (typeof setting === "object" && setting !== null) this.put(accountId, region, completeSetting(setting));
+        if (typeof setting === "object" && setting !== null)
+          this.put(accountId, region, completeSetting(setting));
       }
     }
   }
@@ -195,7 +209,11 @@ export class SettingStore {
    * `change` runs synchronously, so read-modify-write through it is never interleaved.
    * Resolves with the new setting once it is persisted.
    */
-  update(accountId: string, region: string, change: (current: StoredSetting | undefined) => StoredSetting | undefined): Promise<StoredSetting | undefined> {
+  update(
+    accountId: string,
+    region: string,
+    change: (current: StoredSetting | undefined) => StoredSetting | undefined,
+  ): Promise<StoredSetting | undefined> {
     const next = change(this.get(accountId, region));
     this.put(accountId, region, next);
     const stored = this.get(accountId, region);
@@ -203,7 +221,11 @@ export class SettingStore {
   }
 
   /** Stores `setting` for `accountId` in `region`. */
-  set(accountId: string, region: string, setting: StoredSetting): Promise<StoredSetting | undefined> {
+  set(
+    accountId: string,
+    region: string,
+    setting: StoredSetting,
+  ): Promise<StoredSetting | undefined> {
     return this.update(accountId, region, () => completeSetting(setting));
   }
 
@@ -218,7 +240,8 @@ export class SettingStore {
    * after each change.
    */
   attachSection(name: string, section: StateSection): unknown {
-    if (name === "version" || name === "accounts" || this.sections.has(name)) throw new Error(`State section '${name}' is taken.`);
+    if (name === "version" || name === "accounts" || this.sections.has(name))
+      throw new Error(`State section '${name}' is taken.`);
     this.sections.set(name, section);
     return this.loadedSections[name];
   }
@@ -237,7 +260,9 @@ export class SettingStore {
     if (changed) this.generation++;
     if (!this.file || this.written >= this.generation) return Promise.resolve();
     const generation = this.generation;
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ generation, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ generation, resolve, reject }),
+    );
     if (!this.writing) void this.writeLoop(this.file);
     return done;
   }
@@ -247,8 +272,13 @@ export class SettingStore {
     try {
       while (this.written < this.generation) {
         const target = this.generation;
-        const state: Record<string, unknown> & StateFile = { ...this.loadedSections, version: 1, accounts: {} };
-        for (const { accountId, region, setting } of this.list()) (state.accounts[accountId] ??= {})[region] = setting;
+        const state: Record<string, unknown> & StateFile = {
+          ...this.loadedSections,
+          version: 1,
+          accounts: {},
+        };
+        for (const { accountId, region, setting } of this.list())
+          (state.accounts[accountId] ??= {})[region] = setting;
         for (const [name, section] of this.sections) state[name] = section.save();
         try {
           await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);

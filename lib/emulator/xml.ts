@@ -20,7 +20,13 @@ export class XmlSyntaxError extends Error {
   override readonly name = "XmlSyntaxError";
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+};
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9A-Fa-f]+|#\d+|[a-z]+);/g, (whole, entity: string) => {
@@ -41,7 +47,10 @@ function decodeEntities(text: string): string {
  * ```
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&${Object.entries(ENTITIES).find(([, v]) => v === c)![0]};`);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => `&${Object.entries(ENTITIES).find(([, v]) => v === c)![0]};`,
+  );
 }
 
 /**
@@ -73,7 +82,9 @@ export function parseXml(document: string): XmlElement {
     }
   };
   const element = (): XmlElement => {
-    const open = /^<([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(document.slice(at));
+    const open = /^<([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(
+      document.slice(at),
+    );
     if (!open) return fail("Expected an element");
     at += open[0].length;
     const name = open[1];
@@ -128,11 +139,19 @@ export function childText(element: XmlElement, name: string): string | undefined
  * // '<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>A1</MessageId></Message>'
  * ```
  */
-export function mnsXml(root: string, fields: Readonly<Record<string, string | number | boolean>> | readonly Readonly<Record<string, string | number | boolean>>[], itemName?: string): string {
+export function mnsXml(
+  root: string,
+  fields:
+    | Readonly<Record<string, string | number | boolean>>
+    | readonly Readonly<Record<string, string | number | boolean>>[],
+  itemName?: string,
+): string {
   const body = (record: Readonly<Record<string, string | number | boolean>>): string =>
     Object.entries(record)
       .map(([key, value]) => `<${key}>${escapeXml(String(value))}</${key}>`)
       .join("");
-  const content = Array.isArray(fields) ? fields.map((record) => `<${itemName}>${body(record)}</${itemName}>`).join("") : body(fields as Readonly<Record<string, string | number | boolean>>);
+  const content = Array.isArray(fields)
+    ? fields.map((record) => `<${itemName}>${body(record)}</${itemName}>`).join("")
+    : body(fields as Readonly<Record<string, string | number | boolean>>);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="http://mns.aliyuncs.com/doc/v1/">${content}</${root}>`;
 }

@@ -5,7 +5,11 @@
  *
  * @packageDocumentation
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type {
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+} from "@pulumi/policy";
 import { closestEventType, isKnownEventType } from "../shared/events";
 import { IMS_REGIONS } from "../shared/regions";
 import { CALLBACK_INPUT_DEFAULTS, queueNameProblems } from "../shared/validation";
@@ -62,7 +66,11 @@ export function callbackSubject(callback: { readonly name: string }): string {
   return `EventCallback "${callback.name}"`;
 }
 
-type CallbackCheck<Config> = (callback: CallbackUnderPolicy, config: Config, report: ReportViolation) => void;
+type CallbackCheck<Config> = (
+  callback: CallbackUnderPolicy,
+  config: Config,
+  report: ReportViolation,
+) => void;
 
 /** A resource validation that runs `check` on callback settings and ignores every other type. */
 function onCallbacks<Config extends object>(check: CallbackCheck<Config>) {
@@ -74,7 +82,9 @@ function onCallbacks<Config extends object>(check: CallbackCheck<Config>) {
 
 /** Entries of a configured list, or `fallback` when the list is absent. */
 function configuredList(value: unknown, fallback: readonly string[]): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [...fallback];
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === "string")
+    : [...fallback];
 }
 
 /** Whether a pack-config flag is explicitly `true`. */
@@ -117,7 +127,10 @@ export const callbackHttpAuthentication: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: onCallbacks((callback, _config, report) => {
     if (callback.callbackType !== "HTTP" || callback.hasAuthKey !== false) return;
-    const target = typeof callback.callbackUrl === "string" ? ` for callbackUrl ${describeUrl(callback.callbackUrl)}` : "";
+    const target =
+      typeof callback.callbackUrl === "string"
+        ? ` for callbackUrl ${describeUrl(callback.callbackUrl)}`
+        : "";
     report(
       `${callbackSubject(callback)}: authKey is not set, so callback authentication is off${target} and forged events cannot be told apart. ` +
         "Fix: set authKey from a secret (stack config secret or @pulumi/random's RandomPassword) and check X-ICE-SIGNATURE in the receiver " +
@@ -138,7 +151,11 @@ export interface AllowedHostsConfig {
 }
 
 /** Whether `host` is allowed by exact names or domain suffixes (case-insensitive, trailing dot ignored). */
-export function isAllowedHost(host: string, hosts: readonly string[], suffixes: readonly string[]): boolean {
+export function isAllowedHost(
+  host: string,
+  hosts: readonly string[],
+  suffixes: readonly string[],
+): boolean {
   const normalize = (h: string) => h.trim().toLowerCase().replace(/\.$/, "");
   const wanted = normalize(host);
   if (hosts.some((h) => normalize(h) === wanted)) return true;
@@ -170,7 +187,8 @@ export const callbackUrlAllowedHosts: ResourceValidationPolicy = {
     const url = callback.callbackUrl;
     const hosts = configuredList(config.allowedHosts, []);
     const suffixes = configuredList(config.allowedHostSuffixes, []);
-    if (url === UNKNOWN || url === undefined || (hosts.length === 0 && suffixes.length === 0)) return;
+    if (url === UNKNOWN || url === undefined || (hosts.length === 0 && suffixes.length === 0))
+      return;
     let host: string;
     try {
       host = new URL(url).hostname;
@@ -315,7 +333,9 @@ export const callbackQueueName: ResourceValidationPolicy = {
     const queueName = callback.queueName;
     if (queueName === UNKNOWN || queueName === undefined) return;
     for (const reason of queueNameProblems(queueName)) {
-      report(`${callbackSubject(callback)}: queueName ${reason.startsWith('"') ? reason : `"${queueName}" ${reason}`}`);
+      report(
+        `${callbackSubject(callback)}: queueName ${reason.startsWith('"') ? reason : `"${queueName}" ${reason}`}`,
+      );
     }
   }),
 };
@@ -366,7 +386,8 @@ export const callbackDeletionPolicyClear: ResourceValidationPolicy = {
   },
   validateResource: onCallbacks<AllowConfig>((callback, config, report) => {
     if (callback.deletionPolicy !== "clear" || allowed(config)) return;
-    const where = typeof callback.region === "string" ? `region "${callback.region}"` : "the region";
+    const where =
+      typeof callback.region === "string" ? `region "${callback.region}"` : "the region";
     report(
       `${callbackSubject(callback)}: deletionPolicy is "clear", so destroying or replacing it empties ${where}'s callback setting, even one that existed before this stack. ` +
         'Fix: use "restore" (the default) or "retain", or allow it with {"ims-callback-deletion-policy-clear": {"allow": true}} in the pack config.',

@@ -32,7 +32,11 @@ import {
   callbackUrlAllowedHosts,
   callbackUrlHttps,
 } from "./callbackPolicies";
-import { callbackOneSettingPerRegion, callbackQueueRegion, imsRoleLeastPrivilege } from "./stackPolicies";
+import {
+  callbackOneSettingPerRegion,
+  callbackQueueRegion,
+  imsRoleLeastPrivilege,
+} from "./stackPolicies";
 
 export {
   callbackAdoptExisting,
@@ -51,7 +55,12 @@ export {
   type KnownEventsConfig,
   type RequiredEventsConfig,
 } from "./callbackPolicies";
-export { callbackOneSettingPerRegion, callbackQueueRegion, imsRoleLeastPrivilege, type ImsRoleConfig } from "./stackPolicies";
+export {
+  callbackOneSettingPerRegion,
+  callbackQueueRegion,
+  imsRoleLeastPrivilege,
+  type ImsRoleConfig,
+} from "./stackPolicies";
 export { queueSendGrantProblems } from "./ramGrants";
 export {
   EVENT_CALLBACK_TYPE,

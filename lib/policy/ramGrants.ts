@@ -28,7 +28,11 @@ export function queueSendGrantProblems(document: string): string[] {
     return ["the document is not valid JSON"];
   }
   const statementsValue = isRecord(parsed) ? parsed.Statement : undefined;
-  const statements = Array.isArray(statementsValue) ? statementsValue : statementsValue === undefined ? [] : [statementsValue];
+  const statements = Array.isArray(statementsValue)
+    ? statementsValue
+    : statementsValue === undefined
+      ? []
+      : [statementsValue];
   const problems: string[] = [];
   statements.forEach((statement: unknown, index) => {
     const at = `Statement[${index}]`;
@@ -39,12 +43,17 @@ export function queueSendGrantProblems(document: string): string[] {
     const effect = typeof statement.Effect === "string" ? statement.Effect.toLowerCase() : "allow";
     if (effect === "deny") return;
     for (const field of ["NotAction", "NotResource"]) {
-      if (statement[field] !== undefined) problems.push(`${at} uses ${field}, which allows everything not listed`);
+      if (statement[field] !== undefined)
+        problems.push(`${at} uses ${field}, which allows everything not listed`);
     }
     for (const action of asList(statement.Action)) {
-      if (typeof action !== "string") problems.push(`${at} Action ${JSON.stringify(action)} is not a string`);
+      if (typeof action !== "string")
+        problems.push(`${at} Action ${JSON.stringify(action)} is not a string`);
       else if (action.includes("*")) problems.push(`${at} Action "${action}" is a wildcard`);
-      else if (!SEND_ACTIONS.has(action.toLowerCase())) problems.push(`${at} Action "${action}" is not a send action (${QUEUE_SEND_ACTIONS.join(", ")})`);
+      else if (!SEND_ACTIONS.has(action.toLowerCase()))
+        problems.push(
+          `${at} Action "${action}" is not a send action (${QUEUE_SEND_ACTIONS.join(", ")})`,
+        );
     }
     for (const resource of asList(statement.Resource)) {
       const problem = typeof resource === "string" ? resourceProblem(resource) : "is not a string";
@@ -57,8 +66,10 @@ export function queueSendGrantProblems(document: string): string[] {
 function resourceProblem(resource: string): string | undefined {
   if (resource.includes("*")) return "is a wildcard";
   const arn = parseQueueMessagesArn(resource);
-  if (!arn) return `is not the messages of a queue (acs:mns:<region>:<account>:/queues/${QUEUE_NAME_PREFIX}<name>/messages)`;
-  if (queueNameProblems(arn.queueName).length > 0) return `is not an ${QUEUE_NAME_PREFIX} queue's messages`;
+  if (!arn)
+    return `is not the messages of a queue (acs:mns:<region>:<account>:/queues/${QUEUE_NAME_PREFIX}<name>/messages)`;
+  if (queueNameProblems(arn.queueName).length > 0)
+    return `is not an ${QUEUE_NAME_PREFIX} queue's messages`;
   return undefined;
 }
 

@@ -16,7 +16,8 @@ export const SERVICE_QUEUE_TYPE = "alicloud:message/serviceQueue:ServiceQueue";
 export const RAM_POLICY_TYPE = "alicloud:ram/policy:Policy";
 
 /** The type token of `alicloud.ram.RolePolicyAttachment`. */
-export const RAM_ROLE_POLICY_ATTACHMENT_TYPE = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
+export const RAM_ROLE_POLICY_ATTACHMENT_TYPE =
+  "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
 
 /**
  * Stands for a value that is not known yet (at preview, an output of a resource still to be
@@ -67,7 +68,9 @@ export function readStringList(
 }
 
 /** The region of a resource's provider (`region` in the provider's configuration), when readable. */
-export function providerRegion(provider: { props: Record<string, unknown> } | undefined): Maybe<string | undefined> {
+export function providerRegion(
+  provider: { props: Record<string, unknown> } | undefined,
+): Maybe<string | undefined> {
   if (!provider) return undefined;
   return readString(provider.props, "region");
 }

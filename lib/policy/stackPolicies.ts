@@ -79,12 +79,25 @@ export const callbackQueueRegion: StackValidationPolicy = {
   validateStack: (args, report) => {
     const queues = args.resources
       .filter((r) => r.type === SERVICE_QUEUE_TYPE)
-      .map((resource) => ({ resource, queueName: readString(resource.props, "queueName"), region: providerRegion(resource.provider) }));
+      .map((resource) => ({
+        resource,
+        queueName: readString(resource.props, "queueName"),
+        region: providerRegion(resource.provider),
+      }));
     for (const { resource, callback } of callbacksOf(args.resources)) {
       const { region, queueName } = callback;
-      if (callback.callbackType !== "MNS" || typeof region !== "string" || typeof queueName !== "string") continue;
+      if (
+        callback.callbackType !== "MNS" ||
+        typeof region !== "string" ||
+        typeof queueName !== "string"
+      )
+        continue;
       const sameName = queues.filter((q) => q.queueName === queueName);
-      if (sameName.length === 0 || sameName.some((q) => typeof q.region !== "string" || q.region === region)) continue;
+      if (
+        sameName.length === 0 ||
+        sameName.some((q) => typeof q.region !== "string" || q.region === region)
+      )
+        continue;
       for (const queue of sameName) {
         report(
           `${callbackSubject(callback)}: region "${region}" delivers to queue "${queueName}", but ServiceQueue "${queue.resource.name}" creates it in region "${String(queue.region)}" ` +
@@ -127,10 +140,14 @@ export const imsRoleLeastPrivilege: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const config = args.getConfig<ImsRoleConfig>();
-    const roles = (Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME]).map((r) => r.toLowerCase());
+    const roles = (
+      Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME]
+    ).map((r) => r.toLowerCase());
     const policies = args.resources.filter((r) => r.type === RAM_POLICY_TYPE);
     const reported = new Set<string>();
-    for (const attachment of args.resources.filter((r) => r.type === RAM_ROLE_POLICY_ATTACHMENT_TYPE)) {
+    for (const attachment of args.resources.filter(
+      (r) => r.type === RAM_ROLE_POLICY_ATTACHMENT_TYPE,
+    )) {
       const roleName = readString(attachment.props, "roleName");
       if (typeof roleName !== "string" || !roles.includes(roleName.toLowerCase())) continue;
       const policyName = readString(attachment.props, "policyName");
@@ -146,7 +163,8 @@ export const imsRoleLeastPrivilege: StackValidationPolicy = {
       }
       const policy = attachedPolicy(attachment, policyName, policies);
       if (!policy || reported.has(policy.urn)) continue;
-      const document = readString(policy.props, "policyDocument") ?? readString(policy.props, "document");
+      const document =
+        readString(policy.props, "policyDocument") ?? readString(policy.props, "document");
       if (document === UNKNOWN || document === undefined) continue;
       const problems = queueSendGrantProblems(document);
       if (problems.length === 0) continue;
@@ -169,7 +187,9 @@ function attachedPolicy(
   policyName: ReturnType<typeof readString>,
   policies: readonly PolicyResource[],
 ): PolicyResource | undefined {
-  const dependency = (attachment.propertyDependencies.policyName ?? []).find((r) => r.type === RAM_POLICY_TYPE);
+  const dependency = (attachment.propertyDependencies.policyName ?? []).find(
+    (r) => r.type === RAM_POLICY_TYPE,
+  );
   if (dependency) return dependency;
   if (typeof policyName !== "string") return undefined;
   return policies.find((p) => {

@@ -6,7 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CallbackSetting, CallbackType } from "../shared/setting";
-import { validateCallbackInputs, withCallbackDefaults, type DeletionPolicy } from "../shared/validation";
+import {
+  validateCallbackInputs,
+  withCallbackDefaults,
+  type DeletionPolicy,
+} from "../shared/validation";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
 type Runtime = typeof import("../provider");
@@ -174,7 +178,13 @@ export class EventCallback extends pulumi.dynamic.Resource {
     pulumi
       .all([args.region, args.callbackType, args.callbackUrl, args.queueName, args.eventTypes])
       .apply(([region, callbackType, callbackUrl, queueName, eventTypes]) => {
-        const problems = validateCallbackInputs({ region, callbackType, callbackUrl, queueName, eventTypes });
+        const problems = validateCallbackInputs({
+          region,
+          callbackType,
+          callbackUrl,
+          queueName,
+          eventTypes,
+        });
         for (const problem of problems.filter((p) => p.severity === "warning")) {
           pulumi.log.warn(problem.reason, this);
         }

@@ -181,7 +181,9 @@ export class ImsCallback extends pulumi.ComponentResource {
       // Checks at preview: a failed one logs its error and turns the names below into "", which the
       // service refuses, so that nothing is created, not even by an up without preview.
       const checks: pulumi.Output<boolean>[] = [];
-      const inherited = creating ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue") : undefined;
+      const inherited = creating
+        ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue")
+        : undefined;
       if (inherited) checks.push(providerRegionMatches(name, this, inherited, region));
       const authorization = args.authorization ?? "create";
       if (authorization === "create") {
@@ -203,7 +205,8 @@ export class ImsCallback extends pulumi.ComponentResource {
       }
       if (creating) {
         const provider =
-          inherited ?? new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
+          inherited ??
+          new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
         this.queue = new alicloud.message.ServiceQueue(
           `${name}-queue`,
           { ...(args.queue.options ?? {}), queueName: onlyIf(checks, plannedName) },
@@ -270,17 +273,29 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
     throw new Error(`Invalid ImsCallback "${name}":\n  - args: required.`);
   }
   if (!!args.http === !!args.queue) {
-    problems.push('http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.');
+    problems.push(
+      "http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.",
+    );
   }
   if (args.region === undefined || args.region === "") {
-    problems.push('region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".');
+    problems.push(
+      'region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".',
+    );
   }
-  if (typeof args.region === "string" && !isDocumentedRegion(args.region) && args.allowUndocumentedRegion !== true) {
-    problems.push(`region: "${args.region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). Use one of them, or set allowUndocumentedRegion: true.`);
+  if (
+    typeof args.region === "string" &&
+    !isDocumentedRegion(args.region) &&
+    args.allowUndocumentedRegion !== true
+  ) {
+    problems.push(
+      `region: "${args.region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). Use one of them, or set allowUndocumentedRegion: true.`,
+    );
   }
   if (args.queue) {
     if (args.queue.name !== undefined && args.queue.existingQueueName !== undefined) {
-      problems.push("queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.");
+      problems.push(
+        "queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.",
+      );
     }
     const names: Array<[string, unknown]> = [
       ["queue.name", args.queue.name],
@@ -292,7 +307,9 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
       }
     }
     if (args.queue.existingQueueName !== undefined && args.queue.options !== undefined) {
-      problems.push("queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.");
+      problems.push(
+        "queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.",
+      );
     }
   } else {
     for (const property of ["authorization", "accountId"] as const) {
@@ -305,13 +322,20 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
     problems.push('eventTypes: must list at least one event type, e.g. ["ProduceMediaComplete"].');
   }
   if (problems.length > 0) {
-    throw new Error(`Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 
 /** `value`, or `""` (an empty name, which the service refuses) when any check failed. */
-function onlyIf(checks: pulumi.Output<boolean>[], value: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.all([pulumi.all(checks), value]).apply(([passed, v]) => (passed.every(Boolean) ? v : ""));
+function onlyIf(
+  checks: pulumi.Output<boolean>[],
+  value: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi
+    .all([pulumi.all(checks), value])
+    .apply(([passed, v]) => (passed.every(Boolean) ? v : ""));
 }
 
 /**

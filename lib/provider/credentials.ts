@@ -25,7 +25,8 @@ export interface StackConfigReader {
 }
 
 /** Where the credentials in use came from (for messages; never the values). */
-export type CredentialSource = "stack-config" | "stack-config-profile" | "environment" | "credentials-chain";
+export type CredentialSource =
+  "stack-config" | "stack-config-profile" | "environment" | "credentials-chain";
 
 /** A credential and a description of its origin. */
 export interface ResolvedCredential {
@@ -64,14 +65,24 @@ interface KeyPairSource {
 
 const ENV_PAIRS = [
   ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"],
-  ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"],
+  [
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+  ],
 ] as const;
 
 /** The environment variables that hold an AccessKey secret or an STS token. */
-export const CREDENTIAL_SECRET_VARIABLES: readonly string[] = ENV_PAIRS.flatMap(([, secret, token]) => [secret, token]);
+export const CREDENTIAL_SECRET_VARIABLES: readonly string[] = ENV_PAIRS.flatMap(
+  ([, secret, token]) => [secret, token],
+);
 
 /** The environment variables that switch on a source of the credentials chain that calls a service. */
-const OIDC_VARIABLES = ["ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE"] as const;
+const OIDC_VARIABLES = [
+  "ALIBABA_CLOUD_ROLE_ARN",
+  "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+  "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+] as const;
 
 /**
  * Finds the credentials to call IMS with, in this order:
@@ -105,7 +116,13 @@ export function resolveCredential(
 ): ResolvedCredential {
   const readConfig = (name: string) => config?.get(name) || undefined;
   const readEnv = (name: string) => env[name] || undefined;
-  const fromConfig = keyPair({ label: "stack config", id: "alicloud:accessKey", secret: "alicloud:secretKey", token: "alicloud:securityToken", read: readConfig });
+  const fromConfig = keyPair({
+    label: "stack config",
+    id: "alicloud:accessKey",
+    secret: "alicloud:secretKey",
+    token: "alicloud:securityToken",
+    read: readConfig,
+  });
   if (fromConfig) return { credential: fromConfig, source: "stack-config" };
   const profile = readConfig("alicloud:profile");
   if (profile) {
@@ -116,7 +133,10 @@ export function resolveCredential(
     const fromEnv = keyPair({ label: "environment", id, secret, token, read: readEnv });
     if (fromEnv) return { credential: fromEnv, source: "environment" };
   }
-  return { credential: new Credential(null, new ConfiguredSourcesChain(config, env)), source: "credentials-chain" };
+  return {
+    credential: new Credential(null, new ConfiguredSourcesChain(config, env)),
+    source: "credentials-chain",
+  };
 }
 
 function keyPair(source: KeyPairSource): Credential | undefined {
@@ -127,7 +147,10 @@ function keyPair(source: KeyPairSource): Credential | undefined {
   if (!id || !secret) {
     const set = [source.id, source.secret, source.token].filter((name) => source.read(name));
     const missing = [source.id, source.secret].filter((name) => !source.read(name));
-    const how = source.label === "stack config" ? `pulumi config set${missing.includes(source.secret) ? " --secret" : ""} ${missing[0]} ...` : `export ${missing[0]}=...`;
+    const how =
+      source.label === "stack config"
+        ? `pulumi config set${missing.includes(source.secret) ? " --secret" : ""} ${missing[0]} ...`
+        : `export ${missing[0]}=...`;
     throw new IncompleteCredentialsError(
       `Incomplete Alibaba Cloud credentials in the ${source.label}: ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. ` +
         `Set ${missing.join(" and ")} (${how}), or remove ${set.join(" and ")} to use another credential source.`,
@@ -178,7 +201,9 @@ class ConfiguredSourcesChain {
       }
     }
     if (failures.length > 0) {
-      throw new CredentialsError(`No configured Alibaba Cloud credential source gave credentials (${failures.join("; ")}). Also looked at: ${looked.join("; ")}.`);
+      throw new CredentialsError(
+        `No configured Alibaba Cloud credential source gave credentials (${failures.join("; ")}). Also looked at: ${looked.join("; ")}.`,
+      );
     }
     throw new CredentialsNotFoundError(
       `No Alibaba Cloud credentials found. Looked at: ${looked.join("; ")}. ` +
@@ -194,7 +219,9 @@ class ConfiguredSourcesChain {
     const set = (names: readonly string[]) => names.filter((n) => env[n]);
 
     const oidc = set(OIDC_VARIABLES);
-    looked.push(`OIDC role (${OIDC_VARIABLES.join(", ")}: ${oidc.length === 0 ? "not set" : `only ${oidc.join(", ")} set`})`);
+    looked.push(
+      `OIDC role (${OIDC_VARIABLES.join(", ")}: ${oidc.length === 0 ? "not set" : `only ${oidc.join(", ")} set`})`,
+    );
     if (oidc.length === OIDC_VARIABLES.length) {
       looked.pop();
       out.push({
@@ -213,27 +240,44 @@ class ConfiguredSourcesChain {
     if (env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED?.toLowerCase() === "true") {
       looked.push("Alibaba Cloud CLI config (disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED)");
     } else if (fs.existsSync(cliConfig)) {
-      out.push({ label: `Alibaba Cloud CLI config ${cliConfig}`, provider: CLIProfileCredentialsProvider.builder().build() });
+      out.push({
+        label: `Alibaba Cloud CLI config ${cliConfig}`,
+        provider: CLIProfileCredentialsProvider.builder().build(),
+      });
     } else {
       looked.push(`Alibaba Cloud CLI config ${cliConfig} (absent)`);
     }
 
-    const credentialsFile = env.ALIBABA_CLOUD_CREDENTIALS_FILE || path.join(home, ".alibabacloud", "credentials");
+    const credentialsFile =
+      env.ALIBABA_CLOUD_CREDENTIALS_FILE || path.join(home, ".alibabacloud", "credentials");
     if (fs.existsSync(credentialsFile)) {
-      out.push({ label: `credentials file ${credentialsFile}`, provider: ProfileCredentialsProvider.builder().build() });
+      out.push({
+        label: `credentials file ${credentialsFile}`,
+        provider: ProfileCredentialsProvider.builder().build(),
+      });
     } else {
       looked.push(`credentials file ${credentialsFile} (absent)`);
     }
 
     const roleName = this.config?.get("alicloud:ecsRoleName") || env.ALIBABA_CLOUD_ECS_METADATA;
     if (roleName && env.ALIBABA_CLOUD_ECS_METADATA_DISABLED?.toLowerCase() !== "true") {
-      out.push({ label: `ECS RAM role ${roleName}`, provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build() });
+      out.push({
+        label: `ECS RAM role ${roleName}`,
+        provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build(),
+      });
     } else {
-      looked.push("ECS RAM role (alicloud:ecsRoleName / ALIBABA_CLOUD_ECS_METADATA: not set; the metadata service is not asked otherwise)");
+      looked.push(
+        "ECS RAM role (alicloud:ecsRoleName / ALIBABA_CLOUD_ECS_METADATA: not set; the metadata service is not asked otherwise)",
+      );
     }
 
     if (env.ALIBABA_CLOUD_CREDENTIALS_URI) {
-      out.push({ label: "credentials URI", provider: URICredentialsProvider.builder().withCredentialsURI(env.ALIBABA_CLOUD_CREDENTIALS_URI).build() });
+      out.push({
+        label: "credentials URI",
+        provider: URICredentialsProvider.builder()
+          .withCredentialsURI(env.ALIBABA_CLOUD_CREDENTIALS_URI)
+          .build(),
+      });
     } else {
       looked.push("credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI: not set)");
     }

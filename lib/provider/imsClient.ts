@@ -10,7 +10,12 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { CredentialsError } from "./credentials";
 import { redact } from "./redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
-import { settingFromWire, settingToWire, type CallbackSetting, type WireSetting } from "../shared/setting";
+import {
+  settingFromWire,
+  settingToWire,
+  type CallbackSetting,
+  type WireSetting,
+} from "../shared/setting";
 
 /** The IMS API version that serves SetEventCallback / GetEventCallback. */
 export const IMS_API_VERSION = "2020-11-09";
@@ -38,7 +43,11 @@ export interface RetryPolicy {
 }
 
 /** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, each delay drawn between half the cap and the cap ("equal jitter"). */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 3000 });
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 3000,
+});
 
 /** Options of {@link ImsClient}. */
 export interface ImsClientOptions {
@@ -108,7 +117,18 @@ export class ImsApiError extends Error {
     /** What to do about this failure in particular, when the code alone does not tell. */
     readonly advice?: string,
   ) {
-    super(ImsApiError.format(region, operation, code, requestId, statusCode, serviceMessage, attempts, advice));
+    super(
+      ImsApiError.format(
+        region,
+        operation,
+        code,
+        requestId,
+        statusCode,
+        serviceMessage,
+        attempts,
+        advice,
+      ),
+    );
   }
 
   /** A hint for the common failures, or `undefined`. */
@@ -116,7 +136,13 @@ export class ImsApiError extends Error {
     if (/^(Forbidden|NoPermission)/i.test(code)) {
       return "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).";
     }
-    if (code === "InvalidAccessKeyId.NotFound" || code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "InvalidSecurityToken.Expired" || code === "InvalidSecurityToken.Malformed") {
+    if (
+      code === "InvalidAccessKeyId.NotFound" ||
+      code === "InvalidAccessKeyId" ||
+      code === "SignatureDoesNotMatch" ||
+      code === "InvalidSecurityToken.Expired" ||
+      code === "InvalidSecurityToken.Malformed"
+    ) {
       return "check the AccessKey pair (stack config alicloud:accessKey/alicloud:secretKey, or ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET) and, for STS, that the token is current.";
     }
     if (code === "InvalidTimeStamp.Expired" || code === "InvalidTimeStamp") {
@@ -143,7 +169,11 @@ export class ImsApiError extends Error {
   ): string {
     const parts = [`IMS ${operation} in ${region} failed: ${code}`];
     if (message) parts.push(`: ${message}`);
-    const meta = [statusCode ? `HTTP ${statusCode}` : undefined, requestId ? `RequestId ${requestId}` : undefined, attempts > 1 ? `after ${attempts} attempts` : undefined].filter(Boolean);
+    const meta = [
+      statusCode ? `HTTP ${statusCode}` : undefined,
+      requestId ? `RequestId ${requestId}` : undefined,
+      attempts > 1 ? `after ${attempts} attempts` : undefined,
+    ].filter(Boolean);
     if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
     const hint = advice ?? ImsApiError.hint(code);
     if (hint) parts.push(`. Hint: ${hint}`);
@@ -151,7 +181,17 @@ export class ImsApiError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "ENOTFOUND", "ESOCKETTIMEDOUT", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ESOCKETTIMEDOUT",
+  "UND_ERR_SOCKET",
+]);
 
 /** Reads and writes the callback setting of one region. */
 export class ImsClient {
@@ -170,7 +210,9 @@ export class ImsClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.credential = options.credential;
-    const { endpoint, protocol } = parseEndpoint(options.endpoint ?? imsEndpointHost(options.region, options.endpointType));
+    const { endpoint, protocol } = parseEndpoint(
+      options.endpoint ?? imsEndpointHost(options.region, options.endpointType),
+    );
     this.host = endpoint.replace(/^.*@/, "");
     this.api = new OpenApi(
       new $OpenApiUtil.Config({
@@ -201,11 +243,24 @@ export class ImsClient {
       throw refusedEmptyList(e, setting) ?? e;
     }
     if (body.Success === false) {
-      throw new ImsApiError(this.region, "SetEventCallback", "Unsuccessful", asString(body.RequestId), 200, "the service answered Success=false", false, 1);
+      throw new ImsApiError(
+        this.region,
+        "SetEventCallback",
+        "Unsuccessful",
+        asString(body.RequestId),
+        200,
+        "the service answered Success=false",
+        false,
+        1,
+      );
     }
   }
 
-  private async call(action: string, query: Record<string, string>, secrets: string[] = []): Promise<Record<string, unknown>> {
+  private async call(
+    action: string,
+    query: Record<string, string>,
+    secrets: string[] = [],
+  ): Promise<Record<string, unknown>> {
     const params = new $OpenApiUtil.Params({
       action,
       version: IMS_API_VERSION,
@@ -221,10 +276,16 @@ export class ImsClient {
     for (let attempt = 1; ; attempt++) {
       try {
         const request = new $OpenApiUtil.OpenApiRequest({ query: { ...query } });
-        const runtime = new RuntimeOptions({ readTimeout: this.timeoutMs, connectTimeout: this.timeoutMs, autoretry: false });
+        const runtime = new RuntimeOptions({
+          readTimeout: this.timeoutMs,
+          connectTimeout: this.timeoutMs,
+          autoretry: false,
+        });
         const response = (await this.api.callApi(params, request, runtime)) as { body?: unknown };
         if (!response.body || typeof response.body !== "object") {
-          throw Object.assign(new Error("the response body is not a JSON object"), { code: "MalformedResponse" });
+          throw Object.assign(new Error("the response body is not a JSON object"), {
+            code: "MalformedResponse",
+          });
         }
         return response.body as Record<string, unknown>;
       } catch (e) {
@@ -245,37 +306,79 @@ export class ImsClient {
   private async credentialSecrets(action: string): Promise<string[]> {
     try {
       const { accessKeySecret, securityToken } = await this.credential.getCredential();
-      return [accessKeySecret, securityToken].filter((v): v is string => typeof v === "string" && v !== "");
+      return [accessKeySecret, securityToken].filter(
+        (v): v is string => typeof v === "string" && v !== "",
+      );
     } catch (e) {
       if (e instanceof CredentialsError) throw e;
       const reason = e instanceof Error ? firstClause(e.message) : String(e);
-      throw new Error(`IMS ${action} in ${this.region}: could not obtain Alibaba Cloud credentials (${redact(reason)}). Check the credential source in use (stack config alicloud:*, the environment, or the Alibaba Cloud CLI / credentials file profile).`);
+      throw new Error(
+        `IMS ${action} in ${this.region}: could not obtain Alibaba Cloud credentials (${redact(reason)}). Check the credential source in use (stack config alicloud:*, the environment, or the Alibaba Cloud CLI / credentials file profile).`,
+      );
     }
   }
 
-  private toApiError(action: string, e: unknown, attempt: number, secrets: readonly string[]): ImsApiError {
-    const err = (e ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown; requestId?: unknown; data?: unknown; name?: unknown };
-    const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<string, unknown>;
+  private toApiError(
+    action: string,
+    e: unknown,
+    attempt: number,
+    secrets: readonly string[],
+  ): ImsApiError {
+    const err = (e ?? {}) as {
+      code?: unknown;
+      statusCode?: unknown;
+      message?: unknown;
+      requestId?: unknown;
+      data?: unknown;
+      name?: unknown;
+    };
+    const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<
+      string,
+      unknown
+    >;
     const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
     const rawMessage = asString(err.message) ?? "";
     let code = asString(err.code) ?? asString(data.Code) ?? "";
     const isSyntax = err.name === "SyntaxError" || code === "MalformedResponse";
-    const timedOut = !status && (err.name === "RequestTimeoutError" || /^(RequestTimeout|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code) || /ReadTimeout|ConnectTimeout/.test(rawMessage));
+    const timedOut =
+      !status &&
+      (err.name === "RequestTimeoutError" ||
+        /^(RequestTimeout|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code) ||
+        /ReadTimeout|ConnectTimeout/.test(rawMessage));
     const answered = status !== undefined || asString(data.Code) !== undefined;
     if (isSyntax) code = "MalformedResponse";
     else if (timedOut) code = "Timeout";
     else if (!code) code = status ? `HTTP${status}` : "NetworkError";
-    const network = !answered && !isSyntax && (timedOut || NETWORK_CODES.has(code) || /socket hang up/i.test(rawMessage));
+    const network =
+      !answered &&
+      !isSyntax &&
+      (timedOut || NETWORK_CODES.has(code) || /socket hang up/i.test(rawMessage));
     // Only parts known to be safe reach the message: the service's own message when it answered,
     // else a description of the failure from its code. The transport's message is never used: it
     // carries the request URL, whose query holds the auth key, the signature and the AccessKey id.
     let message: string;
     if (isSyntax) message = "the response is not a JSON object";
-    else if (answered) message = serviceMessage(asString(data.Message) ?? stripCodePrefix(rawMessage));
+    else if (answered)
+      message = serviceMessage(asString(data.Message) ?? stripCodePrefix(rawMessage));
     else message = this.describeTransportFailure(code, timedOut);
     const requestId = asString(err.requestId) ?? asString(data.RequestId);
-    const retryable = code.startsWith("Throttling") || code === "ServiceUnavailable" || code === "InternalError" || (status !== undefined && status >= 500) || network || isSyntax;
-    return new ImsApiError(this.region, action, code, requestId, status, redact(message, secrets), retryable, attempt);
+    const retryable =
+      code.startsWith("Throttling") ||
+      code === "ServiceUnavailable" ||
+      code === "InternalError" ||
+      (status !== undefined && status >= 500) ||
+      network ||
+      isSyntax;
+    return new ImsApiError(
+      this.region,
+      action,
+      code,
+      requestId,
+      status,
+      redact(message, secrets),
+      retryable,
+      attempt,
+    );
   }
 
   private describeTransportFailure(code: string, timedOut: boolean): string {
@@ -309,8 +412,23 @@ export const EMPTY_EVENT_LIST_ADVICE =
 function refusedEmptyList(e: unknown, setting: CallbackSetting): ImsApiError | undefined {
   if (!(e instanceof ImsApiError) || setting.eventTypes.length > 0) return undefined;
   const status = e.statusCode ?? 0;
-  if (status < 400 || status >= 500 || !/Parameter|EventType/i.test(`${e.code} ${e.serviceMessage}`)) return undefined;
-  return new ImsApiError(e.region, e.operation, e.code, e.requestId, e.statusCode, e.serviceMessage, e.retryable, e.attempts, EMPTY_EVENT_LIST_ADVICE);
+  if (
+    status < 400 ||
+    status >= 500 ||
+    !/Parameter|EventType/i.test(`${e.code} ${e.serviceMessage}`)
+  )
+    return undefined;
+  return new ImsApiError(
+    e.region,
+    e.operation,
+    e.code,
+    e.requestId,
+    e.statusCode,
+    e.serviceMessage,
+    e.retryable,
+    e.attempts,
+    EMPTY_EVENT_LIST_ADVICE,
+  );
 }
 
 /** Splits an endpoint override into the runtime's `endpoint` and `protocol`. */
@@ -328,7 +446,9 @@ function asString(v: unknown): string | undefined {
 
 /** The service's message without anything that can echo the request (a URL, a string to sign). */
 function serviceMessage(message: string): string {
-  return redact(message.replace(/\s*(?:server )?string ?to ?sign(?: is)?\s*:.*$/is, "").trim()).slice(0, 500);
+  return redact(
+    message.replace(/\s*(?:server )?string ?to ?sign(?: is)?\s*:.*$/is, "").trim(),
+  ).slice(0, 500);
 }
 
 /** A credential provider's message up to its first detail (which may quote a file or a response body). */

@@ -19,7 +19,9 @@ export { configure } from "./runtime";
  * auth key in its arguments (the previous owner's too) and every configured credential secret is
  * removed from the message, the stack and the reasons.
  */
-function redacting<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+function redacting<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   return async (...args: A) => {
     try {
       return await fn(...args);
@@ -30,11 +32,19 @@ function redacting<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...
 }
 
 /** {@link runtime.check}, with secrets removed from failures and errors. */
-export const check = redacting(async (olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> => {
-  const result = await runtime.check(olds, news);
-  const secrets = [...authKeysIn([olds, news]), ...runtime.credentialSecrets()];
-  return { ...result, failures: result.failures?.map((f) => ({ ...f, reason: redact(f.reason, secrets) })) };
-});
+export const check = redacting(
+  async (
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<dynamic.CheckResult> => {
+    const result = await runtime.check(olds, news);
+    const secrets = [...authKeysIn([olds, news]), ...runtime.credentialSecrets()];
+    return {
+      ...result,
+      failures: result.failures?.map((f) => ({ ...f, reason: redact(f.reason, secrets) })),
+    };
+  },
+);
 /** {@link runtime.diff}, with secrets removed from errors. */
 export const diff = redacting(runtime.diff);
 /** {@link runtime.create}, with secrets removed from errors. */

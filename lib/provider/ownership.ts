@@ -14,7 +14,12 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ImsClient } from "./imsClient";
-import { describeSetting, sameSetting, settingDifferences, type CallbackSetting } from "../shared/setting";
+import {
+  describeSetting,
+  sameSetting,
+  settingDifferences,
+  type CallbackSetting,
+} from "../shared/setting";
 import { RACE_CHECK_DELAY_SETTING, readWholeNumberSetting } from "./settings";
 
 /** How long a create waits after its write before reading it back to detect a racing writer, in ms. */
@@ -34,7 +39,9 @@ export class UnconfirmedWriteError extends Error {
   /** `"UnconfirmedWriteError"` */
   override readonly name = "UnconfirmedWriteError";
   constructor(region: string, cause: unknown) {
-    super(`IMS SetEventCallback in ${region} was sent but could not be confirmed: ${messageOf(cause)}`);
+    super(
+      `IMS SetEventCallback in ${region} was sent but could not be confirmed: ${messageOf(cause)}`,
+    );
   }
 }
 
@@ -49,7 +56,11 @@ export class ConcurrentWriteError extends Error {
  * with `properties` as its outputs although the operation failed (the host turns an error carrying
  * `id` and `properties` into `ErrorResourceInitFailed`; the next `up` then calls `update`).
  */
-export function partialStateError(id: string, properties: Record<string, unknown>, cause: Error): Error & {
+export function partialStateError(
+  id: string,
+  properties: Record<string, unknown>,
+  cause: Error,
+): Error & {
   id: string;
   properties: Record<string, unknown>;
   reasons: string[];
@@ -66,7 +77,12 @@ export function partialStateError(id: string, properties: Record<string, unknown
  * certainly did not land, {@link UnconfirmedWriteError} when it may have landed but could not be
  * confirmed, and {@link ConcurrentWriteError} when the region then holds another setting.
  */
-export async function writeAndConfirm(client: SettingClient, region: string, desired: CallbackSetting, raceCheckDelayMs: number): Promise<void> {
+export async function writeAndConfirm(
+  client: SettingClient,
+  region: string,
+  desired: CallbackSetting,
+  raceCheckDelayMs: number,
+): Promise<void> {
   try {
     await client.setEventCallback(desired);
   } catch (error) {
@@ -101,7 +117,11 @@ export async function writeAndConfirm(client: SettingClient, region: string, des
  * The refusal to create over a setting this stack has not recorded. An identical setting is refused
  * too: nothing in IMS tells whose it is, and a second owner would later overwrite or clear it.
  */
-export function unownedSettingError(region: string, found: CallbackSetting, desired: CallbackSetting): Error {
+export function unownedSettingError(
+  region: string,
+  found: CallbackSetting,
+  desired: CallbackSetting,
+): Error {
   const head = `IMS already has an event callback setting in ${region} that this stack did not create: ${describeSetting(found)}`;
   if (!sameSetting(found, desired)) {
     return new Error(
@@ -122,14 +142,23 @@ export function unownedSettingError(region: string, found: CallbackSetting, desi
  * The race-check delay from stack config (`ims-callback:raceCheckDelayMs`) or the environment
  * (`IMS_CALLBACK_RACE_CHECK_DELAY_MS`); `0` turns the delay off (the read-back still happens).
  */
-export function raceCheckDelay(configValue: string | undefined, envValue: string | undefined): number {
-  return readWholeNumberSetting(RACE_CHECK_DELAY_SETTING, configValue, envValue) ?? DEFAULT_RACE_CHECK_DELAY_MS;
+export function raceCheckDelay(
+  configValue: string | undefined,
+  envValue: string | undefined,
+): number {
+  return (
+    readWholeNumberSetting(RACE_CHECK_DELAY_SETTING, configValue, envValue) ??
+    DEFAULT_RACE_CHECK_DELAY_MS
+  );
 }
 
 /** Whether the service answered the write with a refusal (4xx or Success=false): nothing was written. */
 function refusedByService(error: unknown): boolean {
   const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };
-  return code === "Unsuccessful" || (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500);
+  return (
+    code === "Unsuccessful" ||
+    (typeof statusCode === "number" && statusCode >= 400 && statusCode < 500)
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -9,7 +9,8 @@
 export const REDACTED = "[redacted]";
 
 /** Query parameters that carry a secret or a signature in Alibaba Cloud API calls. */
-const SENSITIVE_PARAMETER = /(?:^|[?&])(?:AuthKey|Signature|AccessKeyId|AccessKeySecret|SecurityToken|Token)=/i;
+const SENSITIVE_PARAMETER =
+  /(?:^|[?&])(?:AuthKey|Signature|AccessKeyId|AccessKeySecret|SecurityToken|Token)=/i;
 
 /**
  * Removes every occurrence of each secret from `text`, in the forms it can take on the wire (as is,
@@ -22,13 +23,20 @@ const SENSITIVE_PARAMETER = /(?:^|[?&])(?:AuthKey|Signature|AccessKeyId|AccessKe
  * ```
  */
 export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text.replace(/\?[^\s"'<>]+/g, (query) => (SENSITIVE_PARAMETER.test(query) ? `?${REDACTED}` : query));
+  let out = text.replace(/\?[^\s"'<>]+/g, (query) =>
+    SENSITIVE_PARAMETER.test(query) ? `?${REDACTED}` : query,
+  );
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret === "") continue;
     forms.add(secret);
     forms.add(encodeURIComponent(secret));
-    forms.add(encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+    forms.add(
+      encodeURIComponent(secret).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    );
     forms.add(encodeURIComponent(secret).replace(/%20/g, "+"));
   }
   // Longest first, so a secret that contains another is removed whole.

@@ -10,10 +10,21 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CREDENTIAL_SECRET_VARIABLES, resolveCredential, type StackConfigReader } from "./credentials";
+import {
+  CREDENTIAL_SECRET_VARIABLES,
+  resolveCredential,
+  type StackConfigReader,
+} from "./credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient, type RetryPolicy } from "./imsClient";
 import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
-import { partialStateError, raceCheckDelay, UNCONFIRMED_WRITE, UnconfirmedWriteError, unownedSettingError, writeAndConfirm } from "./ownership";
+import {
+  partialStateError,
+  raceCheckDelay,
+  UNCONFIRMED_WRITE,
+  UnconfirmedWriteError,
+  unownedSettingError,
+  writeAndConfirm,
+} from "./ownership";
 import { type ImsEndpointType } from "../shared/regions";
 import {
   describeSetting,
@@ -81,7 +92,10 @@ export function resetConfiguration(): void {
 }
 
 /** Validates the inputs; no API call. */
-export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+export async function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<dynamic.CheckResult> {
   const problems = validateCallbackInputs(news, (v) => v === UNKNOWN);
   const failures = problems
     .filter((p) => p.severity === "error")
@@ -93,7 +107,11 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
 }
 
 /** Compares the stored outputs with the new inputs; no API call. */
-export async function diff(_id: string, olds: EventCallbackOutputs, news: EventCallbackInputs): Promise<dynamic.DiffResult> {
+export async function diff(
+  _id: string,
+  olds: EventCallbackOutputs,
+  news: EventCallbackInputs,
+): Promise<dynamic.DiffResult> {
   const replaces: string[] = [];
   const changes = new Set<string>();
   if (news.region === UNKNOWN || olds.region !== news.region) {
@@ -112,7 +130,11 @@ export async function diff(_id: string, olds: EventCallbackOutputs, news: EventC
     if (news[field] !== undefined && olds[field] !== news[field]) changes.add(field);
   }
   if ((olds.stateVersion ?? 0) < STATE_VERSION) changes.add("stateVersion");
-  if (replaces.length === 0 && changes.size > 0 && [...changes].every((f) => inputChanged(olds, news, f))) {
+  if (
+    replaces.length === 0 &&
+    changes.size > 0 &&
+    [...changes].every((f) => inputChanged(olds, news, f))
+  ) {
     // The dynamic-provider host cannot pass which properties changed, and the engine's display
     // compares secrets masked, so a new auth key would show as an update with nothing marked. An
     // "unknown" answer makes the engine diff the inputs itself: it then marks each changed property
@@ -123,13 +145,26 @@ export async function diff(_id: string, olds: EventCallbackOutputs, news: EventC
 }
 
 /** Whether an input differs as stored versus as declared, before any normalisation (what the engine compares). */
-function inputChanged(olds: EventCallbackOutputs, news: EventCallbackInputs, field: string): boolean {
+function inputChanged(
+  olds: EventCallbackOutputs,
+  news: EventCallbackInputs,
+  field: string,
+): boolean {
   if (!(INPUT_FIELDS as readonly string[]).includes(field)) return false;
   const raw = (v: unknown) => JSON.stringify(v === null || v === "" ? undefined : v);
   return raw(olds[field as InputField]) !== raw(news[field as InputField]);
 }
 
-const INPUT_FIELDS = ["callbackType", "callbackUrl", "queueName", "eventTypes", "authKey", "adoptExisting", "deletionPolicy", "allowUndocumentedRegion"] as const;
+const INPUT_FIELDS = [
+  "callbackType",
+  "callbackUrl",
+  "queueName",
+  "eventTypes",
+  "authKey",
+  "adoptExisting",
+  "deletionPolicy",
+  "allowUndocumentedRegion",
+] as const;
 type InputField = (typeof INPUT_FIELDS)[number];
 
 /**
@@ -139,7 +174,10 @@ type InputField = (typeof INPUT_FIELDS)[number];
  * recorded as partial state (see ./ownership).
  */
 export async function create(inputs: EventCallbackInputs): Promise<dynamic.CreateResult> {
-  const delayMs = raceCheckDelay(stackConfig?.get("ims-callback:raceCheckDelayMs"), process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS);
+  const delayMs = raceCheckDelay(
+    stackConfig?.get("ims-callback:raceCheckDelayMs"),
+    process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS,
+  );
   const client = clientFor(inputs.region);
   const live = await client.getEventCallback();
   const previous = isConfigured(live) ? live : null;
@@ -162,10 +200,21 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
   const liveInputs: EventCallbackInputs = {
     region,
     callbackType: (live.callbackType || props.callbackType) as "HTTP" | "MNS",
-    callbackUrl: differences.has("callbackUrl") || differences.has("callbackType") ? emptyToUndefined(live.callbackUrl) : props.callbackUrl ?? undefined,
-    queueName: differences.has("queueName") || differences.has("callbackType") ? emptyToUndefined(live.queueName) : props.queueName ?? undefined,
+    callbackUrl:
+      differences.has("callbackUrl") || differences.has("callbackType")
+        ? emptyToUndefined(live.callbackUrl)
+        : (props.callbackUrl ?? undefined),
+    queueName:
+      differences.has("queueName") || differences.has("callbackType")
+        ? emptyToUndefined(live.queueName)
+        : (props.queueName ?? undefined),
     eventTypes: differences.has("eventTypes") ? [...live.eventTypes] : props.eventTypes,
-    authKey: differences.has("authSwitch") || differences.has("authKey") ? (live.authSwitch === "on" ? live.authKey : undefined) : props.authKey ?? undefined,
+    authKey:
+      differences.has("authSwitch") || differences.has("authKey")
+        ? live.authSwitch === "on"
+          ? live.authKey
+          : undefined
+        : (props.authKey ?? undefined),
     ...withCallbackDefaults({
       adoptExisting: props.adoptExisting,
       deletionPolicy: props.deletionPolicy,
@@ -173,7 +222,9 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
     }),
   };
   // providerCodeBytes: written by earlier builds, no longer kept.
-  const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & { providerCodeBytes?: number };
+  const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & {
+    providerCodeBytes?: number;
+  };
   const outs: EventCallbackOutputs = withExplicitNulls({
     ...kept,
     ...liveInputs,
@@ -190,7 +241,11 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
  * unless an earlier write was recorded unconfirmed: then the region is read, and the write is
  * completed only if it had not landed and nobody else wrote the region since.
  */
-export async function update(_id: string, olds: EventCallbackOutputs, news: EventCallbackInputs): Promise<dynamic.UpdateResult> {
+export async function update(
+  _id: string,
+  olds: EventCallbackOutputs,
+  news: EventCallbackInputs,
+): Promise<dynamic.UpdateResult> {
   const desired = desiredSetting(news);
   const previous = olds.previousSetting ?? null;
   const changed = settingDifferences(storedSetting(olds), desired).length > 0;
@@ -223,7 +278,8 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
   }
   const client = clientFor(props.region);
   const live = await client.getEventCallback();
-  const target = policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
+  const target =
+    policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
   if (sameSetting(live, target)) {
     return;
   }
@@ -264,7 +320,10 @@ export function storedSetting(outs: Partial<EventCallbackOutputs>): CallbackSett
   };
 }
 
-function outputsFor(inputs: EventCallbackInputs, previous: CallbackSetting | null): EventCallbackOutputs {
+function outputsFor(
+  inputs: EventCallbackInputs,
+  previous: CallbackSetting | null,
+): EventCallbackOutputs {
   const { __provider: _code, ...rest } = inputs;
   const desired = desiredSetting(inputs);
   return withExplicitNulls({
@@ -286,13 +345,22 @@ function withExplicitNulls(outs: EventCallbackOutputs): EventCallbackOutputs {
  * Writes the setting `inputs` declare and confirms it; a write that may have landed unconfirmed is
  * handed to the engine as partial state, so the resource (and `previous`) is recorded anyway.
  */
-async function writeOwned(client: ImsClient, inputs: EventCallbackInputs, previous: CallbackSetting | null, raceCheckDelayMs: number): Promise<void> {
+async function writeOwned(
+  client: ImsClient,
+  inputs: EventCallbackInputs,
+  previous: CallbackSetting | null,
+  raceCheckDelayMs: number,
+): Promise<void> {
   try {
     await writeAndConfirm(client, inputs.region, desiredSetting(inputs), raceCheckDelayMs);
   } catch (error) {
     if (!(error instanceof UnconfirmedWriteError)) throw error;
     // The host drops __provider from partial state unless given: delete and refresh need it.
-    const recorded = { ...outputsFor(inputs, previous), [UNCONFIRMED_WRITE]: true, __provider: inputs.__provider };
+    const recorded = {
+      ...outputsFor(inputs, previous),
+      [UNCONFIRMED_WRITE]: true,
+      __provider: inputs.__provider,
+    };
     throw partialStateError(inputs.region, recorded, error);
   }
 }
@@ -330,7 +398,9 @@ function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | unde
     try {
       map = JSON.parse(text);
     } catch {
-      throw new Error(`${source} must be a JSON object of region to endpoint, e.g. {"cn-shanghai":"http://127.0.0.1:4101"}.`);
+      throw new Error(
+        `${source} must be a JSON object of region to endpoint, e.g. {"cn-shanghai":"http://127.0.0.1:4101"}.`,
+      );
     }
     const value = (map as Record<string, unknown>)[region];
     if (typeof value === "string" && value !== "") return value;
@@ -339,7 +409,11 @@ function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | unde
 }
 
 function requestTimeout(env: NodeJS.ProcessEnv): number | undefined {
-  return readWholeNumberSetting(TIMEOUT_SETTING, stackConfig?.get(TIMEOUT_SETTING.configKey), env[TIMEOUT_SETTING.envVar]);
+  return readWholeNumberSetting(
+    TIMEOUT_SETTING,
+    stackConfig?.get(TIMEOUT_SETTING.configKey),
+    env[TIMEOUT_SETTING.envVar],
+  );
 }
 
 function retryPolicy(env: NodeJS.ProcessEnv): RetryPolicy | undefined {

@@ -91,7 +91,9 @@ interface CallbackEventBase {
  * }
  * ```
  */
-export interface KnownCallbackEvent<T extends ImsEventType = ImsEventType> extends CallbackEventBase {
+export interface KnownCallbackEvent<
+  T extends ImsEventType = ImsEventType,
+> extends CallbackEventBase {
   /** The name is in the catalogue. */
   readonly known: true;
   /** The event type. */
@@ -132,7 +134,8 @@ export interface UnknownCallbackEvent extends CallbackEventBase {
  * }
  * ```
  */
-export type ImsCallbackEvent = { [T in ImsEventType]: KnownCallbackEvent<T> }[ImsEventType] | UnknownCallbackEvent;
+export type ImsCallbackEvent =
+  { [T in ImsEventType]: KnownCallbackEvent<T> }[ImsEventType] | UnknownCallbackEvent;
 
 /**
  * Why a body could not be parsed as an IMS callback event.
@@ -206,7 +209,9 @@ export class CallbackEventParseError extends Error {
  * event.known && event.category; // "intelligentEditing"
  * ```
  */
-export function parseCallbackEvent(body: string | Uint8Array | Readonly<Record<string, unknown>>): ImsCallbackEvent {
+export function parseCallbackEvent(
+  body: string | Uint8Array | Readonly<Record<string, unknown>>,
+): ImsCallbackEvent {
   let envelope: Readonly<Record<string, unknown>>;
   let text: string | undefined;
   let encoding: CallbackEventEncoding;
@@ -215,12 +220,17 @@ export function parseCallbackEvent(body: string | Uint8Array | Readonly<Record<s
     ({ envelope, text, encoding } = parseText(decoded));
   } else if (body !== null && typeof body === "object") {
     if (Array.isArray(body)) {
-      throw new CallbackEventParseError("not-an-object", "The body is JSON but not an object: got an array.");
+      throw new CallbackEventParseError(
+        "not-an-object",
+        "The body is JSON but not an object: got an array.",
+      );
     }
     envelope = body;
     encoding = "object";
   } else {
-    throw new TypeError(`parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got ${body === null ? "null" : typeof body}.`);
+    throw new TypeError(
+      `parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got ${body === null ? "null" : typeof body}.`,
+    );
   }
 
   const eventType = envelope.EventType;
@@ -243,7 +253,9 @@ export function parseCallbackEvent(body: string | Uint8Array | Readonly<Record<s
       known: true,
       eventType,
       category: IMS_EVENT_CATEGORY[eventType],
-      retiresOn: Object.prototype.hasOwnProperty.call(retired, eventType) ? retired[eventType] : undefined,
+      retiresOn: Object.prototype.hasOwnProperty.call(retired, eventType)
+        ? retired[eventType]
+        : undefined,
       ...base,
     };
     return event as ImsCallbackEvent;
@@ -254,11 +266,18 @@ export function parseCallbackEvent(body: string | Uint8Array | Readonly<Record<s
 // ---------------------------------------------------------------------------------------------------
 
 function decodeText(body: string | Uint8Array): string {
-  const text = typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  const text =
+    typeof body === "string"
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function parseText(decoded: string): { envelope: Readonly<Record<string, unknown>>; text: string; encoding: CallbackEventEncoding } {
+function parseText(decoded: string): {
+  envelope: Readonly<Record<string, unknown>>;
+  text: string;
+  encoding: CallbackEventEncoding;
+} {
   const trimmed = decoded.trim();
   if (trimmed === "") throw new CallbackEventParseError("empty-body", "The body is empty.");
   if (!trimmed.startsWith("{")) {
@@ -268,21 +287,32 @@ function parseText(decoded: string): { envelope: Readonly<Record<string, unknown
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      throw new CallbackEventParseError("not-json", `The body is neither JSON nor Base64-encoded JSON: it starts with ${describeStart(trimmed)}.`);
+      throw new CallbackEventParseError(
+        "not-json",
+        `The body is neither JSON nor Base64-encoded JSON: it starts with ${describeStart(trimmed)}.`,
+      );
     }
-    throw new CallbackEventParseError("not-an-object", `The body is JSON but not an object: got ${describe(parsed)}.`);
+    throw new CallbackEventParseError(
+      "not-an-object",
+      `The body is JSON but not an object: got ${describe(parsed)}.`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
   } catch (e) {
-    throw new CallbackEventParseError("not-json", `The body is not valid JSON: ${(e as Error).message}.`);
+    throw new CallbackEventParseError(
+      "not-json",
+      `The body is not valid JSON: ${(e as Error).message}.`,
+    );
   }
   // `trimmed` starts with "{", so a successful parse is an object.
   return { envelope: parsed as Record<string, unknown>, text: trimmed, encoding: "json" };
 }
 
-function tryBase64(trimmed: string): { envelope: Readonly<Record<string, unknown>>; text: string } | undefined {
+function tryBase64(
+  trimmed: string,
+): { envelope: Readonly<Record<string, unknown>>; text: string } | undefined {
   const compact = trimmed.replace(/\s+/g, "");
   if (compact.length < 4 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return undefined;
   const decoded = decodeText(Buffer.from(compact, "base64")).trim();
@@ -302,10 +332,16 @@ function readUserId(value: unknown, text: string | undefined): string {
   if (value === undefined) throw new CallbackEventParseError("bad-user-id", "UserId is missing.");
   if (typeof value === "string") {
     if (/^[0-9]+$/.test(value)) return value;
-    throw new CallbackEventParseError("bad-user-id", `UserId must be a non-negative integer, got ${describe(value)}.`);
+    throw new CallbackEventParseError(
+      "bad-user-id",
+      `UserId must be a non-negative integer, got ${describe(value)}.`,
+    );
   }
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new CallbackEventParseError("bad-user-id", `UserId must be a non-negative integer, got ${describe(value)}.`);
+    throw new CallbackEventParseError(
+      "bad-user-id",
+      `UserId must be a non-negative integer, got ${describe(value)}.`,
+    );
   }
   if (text !== undefined) {
     const digits = rawTopLevelNumber(text, "UserId");
@@ -342,7 +378,9 @@ function rawTopLevelNumber(text: string, key: string): string | undefined {
       if (depth === 1 && expectKey) {
         expectKey = false;
         if (name === key) {
-          const match = /^\s*:\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text.slice(i, i + 400));
+          const match = /^\s*:\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(
+            text.slice(i, i + 400),
+          );
           if (match) found = match[1];
         }
       }
@@ -361,13 +399,18 @@ function rawTopLevelNumber(text: string, key: string): string | undefined {
   return found;
 }
 
-const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const EVENT_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 function readEventTime(value: unknown): { eventTime: Date; eventTimeText: string } {
-  if (value === undefined) throw new CallbackEventParseError("bad-event-time", "EventTime is missing.");
+  if (value === undefined)
+    throw new CallbackEventParseError("bad-event-time", "EventTime is missing.");
   const expected = 'an ISO-8601 time like "2025-06-01T08:00:00Z"';
   if (typeof value !== "string") {
-    throw new CallbackEventParseError("bad-event-time", `EventTime must be ${expected}, got ${describe(value)}.`);
+    throw new CallbackEventParseError(
+      "bad-event-time",
+      `EventTime must be ${expected}, got ${describe(value)}.`,
+    );
   }
   const m = EVENT_TIME.exec(value);
   const valid =
@@ -380,7 +423,10 @@ function readEventTime(value: unknown): { eventTime: Date; eventTimeText: string
     (m[8] === "Z" || (inRange(m[8].slice(1, 3), 0, 23) && inRange(m[8].slice(4, 6), 0, 59)));
   const eventTime = new Date(valid ? value : NaN);
   if (!valid || Number.isNaN(eventTime.getTime())) {
-    throw new CallbackEventParseError("bad-event-time", `EventTime must be ${expected}, got ${describe(value)}.`);
+    throw new CallbackEventParseError(
+      "bad-event-time",
+      `EventTime must be ${expected}, got ${describe(value)}.`,
+    );
   }
   return { eventTime, eventTimeText: value };
 }
@@ -397,26 +443,37 @@ function daysInMonth(year: number, month: number): number {
 const TYPED_FIELDS = ["Status", "MediaId", "JobId", "UserData"] as const;
 
 function readMessageBody(value: unknown): CallbackMessageBody {
-  if (value === undefined) throw new CallbackEventParseError("bad-message-body", "MessageBody is missing.");
+  if (value === undefined)
+    throw new CallbackEventParseError("bad-message-body", "MessageBody is missing.");
   let body: unknown = value;
   if (typeof value === "string") {
     try {
       body = JSON.parse(value);
     } catch {
-      throw new CallbackEventParseError("bad-message-body", `MessageBody is a string but not JSON: it starts with ${describeStart(value)}.`);
+      throw new CallbackEventParseError(
+        "bad-message-body",
+        `MessageBody is a string but not JSON: it starts with ${describeStart(value)}.`,
+      );
     }
     if (!isPlainObject(body)) {
-      throw new CallbackEventParseError("bad-message-body", `MessageBody is JSON text but not of an object: got ${describe(body)}.`);
+      throw new CallbackEventParseError(
+        "bad-message-body",
+        `MessageBody is JSON text but not of an object: got ${describe(body)}.`,
+      );
     }
   } else if (!isPlainObject(body)) {
-    throw new CallbackEventParseError("bad-message-body", `MessageBody must be an object or JSON text of one, got ${describe(body)}.`);
+    throw new CallbackEventParseError(
+      "bad-message-body",
+      `MessageBody must be an object or JSON text of one, got ${describe(body)}.`,
+    );
   }
   const result: Record<string, unknown> = { ...body };
   for (const field of TYPED_FIELDS) {
     const v = result[field];
     if (v === undefined || typeof v === "string") continue;
     if (v === null) delete result[field];
-    else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") result[field] = String(v);
+    else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")
+      result[field] = String(v);
     else result[field] = JSON.stringify(v);
   }
   return result as CallbackMessageBody;
@@ -429,7 +486,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }

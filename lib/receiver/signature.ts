@@ -68,7 +68,9 @@ export interface HeaderGetter {
  * const headers: HeaderRecord = { "X-Ice-Timestamp": "1519375990", "x-ice-signature": ["c587b80d…"] };
  * ```
  */
-export type HeaderRecord = Readonly<Record<string, string | readonly string[] | number | undefined>>;
+export type HeaderRecord = Readonly<
+  Record<string, string | readonly string[] | number | undefined>
+>;
 
 /**
  * The part of an incoming request that verification reads: its headers only (the body is not
@@ -140,7 +142,8 @@ export interface VerifyCallbackOptions {
  * - `future`: the signature is genuine but its timestamp is ahead of the clock by more than the
  *   tolerance (clock skew).
  */
-export type CallbackVerificationFailureReason = "missing-header" | "bad-timestamp" | "stale" | "future" | "mismatch";
+export type CallbackVerificationFailureReason =
+  "missing-header" | "bad-timestamp" | "stale" | "future" | "mismatch";
 
 /**
  * A request that passed verification.
@@ -225,7 +228,11 @@ export class CallbackVerificationError extends Error {
  * // "c587b80d2d0ede300e8967937da7219b"
  * ```
  */
-export function computeCallbackSignature(callbackUrl: string, timestamp: string | number, authKey: string): string {
+export function computeCallbackSignature(
+  callbackUrl: string,
+  timestamp: string | number,
+  authKey: string,
+): string {
   return md5Hex(`${callbackUrl}|${timestamp}|${authKey}`);
 }
 
@@ -258,13 +265,18 @@ function md5Hex(text: string): string {
  * });
  * ```
  */
-export function verifyCallback(request: CallbackRequest, options: VerifyCallbackOptions): CallbackVerificationResult {
+export function verifyCallback(
+  request: CallbackRequest,
+  options: VerifyCallbackOptions,
+): CallbackVerificationResult {
   const checked = checkOptions(options, "verifyCallback");
   // Read the clock first: a clock that returns no number is a programming error whatever the request.
   const nowMs = readClock(checked.now, "verifyCallback");
   const headers = request?.headers;
   if (headers === null || typeof headers !== "object") {
-    throw new TypeError("verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers }).");
+    throw new TypeError(
+      "verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers }).",
+    );
   }
   const timestampText = readHeader(headers, "x-ice-timestamp");
   const signatureText = readHeader(headers, "x-ice-signature");
@@ -280,13 +292,17 @@ export function verifyCallback(request: CallbackRequest, options: VerifyCallback
     return fail("missing-header", message);
   }
   if (!/^[0-9]{1,15}$/.test(timestampText)) {
-    return fail("bad-timestamp", `${ICE_TIMESTAMP_HEADER} must be Unix seconds (digits only), got ${quote(timestampText)}.`);
+    return fail(
+      "bad-timestamp",
+      `${ICE_TIMESTAMP_HEADER} must be Unix seconds (digits only), got ${quote(timestampText)}.`,
+    );
   }
   const timestamp = Number(timestampText);
 
   const keyIndex = matchingKey(checked, timestampText, signatureText);
   if (keyIndex < 0) {
-    const keys = checked.keys.length === 1 ? "the auth key" : `any of the ${checked.keys.length} auth keys`;
+    const keys =
+      checked.keys.length === 1 ? "the auth key" : `any of the ${checked.keys.length} auth keys`;
     const message = /^[0-9a-fA-F]{32}$/.test(signatureText)
       ? `${ICE_SIGNATURE_HEADER} does not match the configured callback URL, the timestamp and ${keys}.`
       : `${ICE_SIGNATURE_HEADER} is not a 32-character hex MD5 digest.`;
@@ -320,7 +336,10 @@ export function verifyCallback(request: CallbackRequest, options: VerifyCallback
  * const { timestamp } = assertValidCallback(req, { callbackUrl, authKeys: [newKey, oldKey] });
  * ```
  */
-export function assertValidCallback(request: CallbackRequest, options: VerifyCallbackOptions): CallbackVerificationSuccess {
+export function assertValidCallback(
+  request: CallbackRequest,
+  options: VerifyCallbackOptions,
+): CallbackVerificationSuccess {
   const result = verifyCallback(request, options);
   if (!result.ok) throw new CallbackVerificationError(result.reason, result.message);
   return result;
@@ -378,13 +397,17 @@ export type CallbackSignatureHeaders = {
  */
 export function signCallback(options: SignCallbackOptions): CallbackSignatureHeaders {
   if (options === null || typeof options !== "object") {
-    throw new TypeError("signCallback: options are required: { callbackUrl, authKey, timestamp? }.");
+    throw new TypeError(
+      "signCallback: options are required: { callbackUrl, authKey, timestamp? }.",
+    );
   }
   checkUrl(options.callbackUrl, "signCallback");
   checkKey(options.authKey, "signCallback: options.authKey");
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   if (typeof timestamp !== "number" || !Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new TypeError(`signCallback: options.timestamp must be Unix seconds (a non-negative integer), got ${String(timestamp)}.`);
+    throw new TypeError(
+      `signCallback: options.timestamp must be Unix seconds (a non-negative integer), got ${String(timestamp)}.`,
+    );
   }
   const text = String(timestamp);
   return {
@@ -405,7 +428,9 @@ interface CheckedOptions {
 
 function checkOptions(options: VerifyCallbackOptions, fn: string): CheckedOptions {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${fn}: options are required: { callbackUrl, authKeys, toleranceSeconds?, now? }.`);
+    throw new TypeError(
+      `${fn}: options are required: { callbackUrl, authKeys, toleranceSeconds?, now? }.`,
+    );
   }
   checkUrl(options.callbackUrl, fn);
   const authKeys = options.authKeys;
@@ -420,44 +445,75 @@ function checkOptions(options: VerifyCallbackOptions, fn: string): CheckedOption
     authKeys.forEach((key: unknown, i: number) => checkKey(key, `${fn}: options.authKeys[${i}]`));
     keys = authKeys;
   } else {
-    throw new TypeError(`${fn}: options.authKeys is required: the auth key configured in IMS, or a list of keys during a rotation.`);
+    throw new TypeError(
+      `${fn}: options.authKeys is required: the auth key configured in IMS, or a list of keys during a rotation.`,
+    );
   }
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (typeof toleranceSeconds !== "number" || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
-    throw new TypeError(`${fn}: options.toleranceSeconds must be a finite number of seconds >= 0, got ${String(toleranceSeconds)}.`);
+  if (
+    typeof toleranceSeconds !== "number" ||
+    !Number.isFinite(toleranceSeconds) ||
+    toleranceSeconds < 0
+  ) {
+    throw new TypeError(
+      `${fn}: options.toleranceSeconds must be a finite number of seconds >= 0, got ${String(toleranceSeconds)}.`,
+    );
   }
   const now = options.now ?? Date.now;
   if (typeof now !== "function") {
-    throw new TypeError(`${fn}: options.now must be a function returning milliseconds since the epoch.`);
+    throw new TypeError(
+      `${fn}: options.now must be a function returning milliseconds since the epoch.`,
+    );
   }
-  return { callbackUrl: options.callbackUrl, keys, toleranceSeconds, toleranceMs: toleranceSeconds * 1000, now };
+  return {
+    callbackUrl: options.callbackUrl,
+    keys,
+    toleranceSeconds,
+    toleranceMs: toleranceSeconds * 1000,
+    now,
+  };
 }
 
 /** Calls the clock; anything but a finite number would let every date through, so it throws. */
 function readClock(now: () => number, fn: string): number {
   const value: unknown = now();
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    const shown = typeof value === "string" ? quote(value) : typeof value === "object" && value !== null ? "an object" : String(value);
-    throw new TypeError(`${fn}: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`);
+    const shown =
+      typeof value === "string"
+        ? quote(value)
+        : typeof value === "object" && value !== null
+          ? "an object"
+          : String(value);
+    throw new TypeError(
+      `${fn}: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`,
+    );
   }
   return value;
 }
 
 function checkUrl(url: unknown, fn: string): void {
   if (typeof url !== "string" || url === "") {
-    throw new TypeError(`${fn}: options.callbackUrl is required: the CallbackURL configured in IMS, exactly as configured.`);
+    throw new TypeError(
+      `${fn}: options.callbackUrl is required: the CallbackURL configured in IMS, exactly as configured.`,
+    );
   }
   if (url.trim() !== url) {
-    throw new TypeError(`${fn}: options.callbackUrl has leading or trailing whitespace; IMS signs the URL exactly as configured.`);
+    throw new TypeError(
+      `${fn}: options.callbackUrl has leading or trailing whitespace; IMS signs the URL exactly as configured.`,
+    );
   }
   if (!/^https?:\/\/[^\s/?#]+/i.test(url)) {
-    throw new TypeError(`${fn}: options.callbackUrl must be an http:// or https:// URL, got ${quote(url)}.`);
+    throw new TypeError(
+      `${fn}: options.callbackUrl must be an http:// or https:// URL, got ${quote(url)}.`,
+    );
   }
 }
 
 function checkKey(key: unknown, what: string): void {
   if (typeof key !== "string" || key === "") {
-    throw new TypeError(`${what} is ${key === "" ? "empty" : "missing"}; pass the auth key configured in IMS.`);
+    throw new TypeError(
+      `${what} is ${key === "" ? "empty" : "missing"}; pass the auth key configured in IMS.`,
+    );
   }
   if (key.trim() !== key) {
     // Never echo the key: it is a secret.
@@ -468,7 +524,11 @@ function checkKey(key: unknown, what: string): void {
 }
 
 /** Index of the first key whose signature matches, or -1. Every key is tried (no early exit). */
-function matchingKey(checked: CheckedOptions, timestampText: string, signatureText: string): number {
+function matchingKey(
+  checked: CheckedOptions,
+  timestampText: string,
+  signatureText: string,
+): number {
   // The lower-cased hex text is compared with the expected lower-case hex digest, both as 32-byte
   // buffers, with timingSafeEqual. A value that is not 32 hex digits cannot match; its length and
   // alphabet are not secret, so it is rejected without a comparison.
@@ -476,7 +536,10 @@ function matchingKey(checked: CheckedOptions, timestampText: string, signatureTe
   const given = Buffer.from(signatureText.toLowerCase(), "latin1");
   let found = -1;
   for (let i = 0; i < checked.keys.length; i++) {
-    const expected = Buffer.from(md5Hex(`${checked.callbackUrl}|${timestampText}|${checked.keys[i]}`), "latin1");
+    const expected = Buffer.from(
+      md5Hex(`${checked.callbackUrl}|${timestampText}|${checked.keys[i]}`),
+      "latin1",
+    );
     if (timingSafeEqual(expected, given) && found < 0) found = i;
   }
   return found;
@@ -509,7 +572,10 @@ function readHeader(headers: HeaderGetter | HeaderRecord, lowerName: string): st
   return first === "" ? undefined : first;
 }
 
-function fail(reason: CallbackVerificationFailureReason, message: string): CallbackVerificationFailure {
+function fail(
+  reason: CallbackVerificationFailureReason,
+  message: string,
+): CallbackVerificationFailure {
   return { ok: false, reason, message };
 }
 

@@ -107,36 +107,38 @@ export type ImsEventCategory = (typeof IMS_EVENT_CATEGORIES)[number];
  * IMS_EVENT_CATEGORY.ProduceMediaComplete; // "intelligentEditing"
  * ```
  */
-export const IMS_EVENT_CATEGORY: { readonly [E in ImsEventType]: ImsEventCategory } = Object.freeze({
-  FileUploadComplete: "mediaUpload",
-  UploadByURLComplete: "mediaUpload",
-  ImageUploadComplete: "mediaUpload",
-  AttachedMediaUploadComplete: "mediaUpload",
-  RegisterStreamComplete: "mediaUpload",
-  StreamUploadComplete: "mediaUpload",
-  UploadStreamByURLComplete: "mediaUpload",
-  CreateAuditComplete: "mediaManagement",
-  RegisterMediaComplete: "mediaManagement",
-  DeleteMediaComplete: "mediaManagement",
-  MediaBaseChangeComplete: "mediaManagement",
-  WorkflowTaskComplete: "workflow",
-  VideoAnalysisComplete: "mediaProcessing",
-  SnapshotComplete: "mediaProcessing",
-  DynamicImageComplete: "mediaProcessing",
-  TranscodeComplete: "mediaProcessing",
-  TranscodeParentComplete: "mediaProcessing",
-  MediaConvertComplete: "mediaProcessing",
-  MediaConvertOutputGroupComplete: "mediaProcessing",
-  MediaConvertOutputComplete: "mediaProcessing",
-  AIMediaAuditComplete: "videoAi",
-  AIProduceComplete: "videoAi",
-  MediaAiAnalysisComplete: "videoAi",
-  ProduceMediaComplete: "intelligentEditing",
-  BatchProduceMediaComplete: "intelligentEditing",
-  LiveRecordFileCreated: "liveProcessing",
-  LiveRecordTaskStatus: "liveProcessing",
-  LiveSnapshotFileCreated: "liveProcessing",
-});
+export const IMS_EVENT_CATEGORY: { readonly [E in ImsEventType]: ImsEventCategory } = Object.freeze(
+  {
+    FileUploadComplete: "mediaUpload",
+    UploadByURLComplete: "mediaUpload",
+    ImageUploadComplete: "mediaUpload",
+    AttachedMediaUploadComplete: "mediaUpload",
+    RegisterStreamComplete: "mediaUpload",
+    StreamUploadComplete: "mediaUpload",
+    UploadStreamByURLComplete: "mediaUpload",
+    CreateAuditComplete: "mediaManagement",
+    RegisterMediaComplete: "mediaManagement",
+    DeleteMediaComplete: "mediaManagement",
+    MediaBaseChangeComplete: "mediaManagement",
+    WorkflowTaskComplete: "workflow",
+    VideoAnalysisComplete: "mediaProcessing",
+    SnapshotComplete: "mediaProcessing",
+    DynamicImageComplete: "mediaProcessing",
+    TranscodeComplete: "mediaProcessing",
+    TranscodeParentComplete: "mediaProcessing",
+    MediaConvertComplete: "mediaProcessing",
+    MediaConvertOutputGroupComplete: "mediaProcessing",
+    MediaConvertOutputComplete: "mediaProcessing",
+    AIMediaAuditComplete: "videoAi",
+    AIProduceComplete: "videoAi",
+    MediaAiAnalysisComplete: "videoAi",
+    ProduceMediaComplete: "intelligentEditing",
+    BatchProduceMediaComplete: "intelligentEditing",
+    LiveRecordFileCreated: "liveProcessing",
+    LiveRecordTaskStatus: "liveProcessing",
+    LiveSnapshotFileCreated: "liveProcessing",
+  },
+);
 
 /**
  * The event types of one category, in documentation order.
@@ -202,7 +204,9 @@ export function isKnownEventType(name: unknown): name is ImsEventType {
  * ```
  */
 export function isRetiredEventType(name: unknown): name is RetiredEventType {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(RETIRED_EVENT_TYPES, name);
+  return (
+    typeof name === "string" && Object.prototype.hasOwnProperty.call(RETIRED_EVENT_TYPES, name)
+  );
 }
 
 /**
@@ -229,7 +233,11 @@ export function closestEventType(name: string): ImsEventType | undefined {
   let bestDistance = Infinity;
   for (const candidate of IMS_EVENT_TYPES) {
     const limit = Math.max(2, Math.floor(candidate.length / 4));
-    const distance = osaDistance(wanted, candidate.toLowerCase(), Math.min(limit, bestDistance - 1));
+    const distance = osaDistance(
+      wanted,
+      candidate.toLowerCase(),
+      Math.min(limit, bestDistance - 1),
+    );
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

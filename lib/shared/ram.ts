@@ -56,4 +56,3 @@ export function parseQueueMessagesArn(arn: string): QueueMessagesArn | undefined
   const [, region, accountId, queueName] = match;
   return { region, accountId, queueName };
 }
-

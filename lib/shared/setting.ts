@@ -90,7 +90,10 @@ export function sameSetting(a: CallbackSetting, b: CallbackSetting): boolean {
 }
 
 /** The names of the fields in which two settings differ (same rules as {@link sameSetting}). */
-export function settingDifferences(a: CallbackSetting, b: CallbackSetting): Array<keyof CallbackSetting> {
+export function settingDifferences(
+  a: CallbackSetting,
+  b: CallbackSetting,
+): Array<keyof CallbackSetting> {
   const out: Array<keyof CallbackSetting> = [];
   if (!isConfigured(a) && !isConfigured(b)) {
     return out;
@@ -100,7 +103,8 @@ export function settingDifferences(a: CallbackSetting, b: CallbackSetting): Arra
   if (a.queueName !== b.queueName) out.push("queueName");
   if (!sameList(a.eventTypes, b.eventTypes)) out.push("eventTypes");
   if (a.authSwitch !== b.authSwitch) out.push("authSwitch");
-  if (a.authSwitch === "on" && b.authSwitch === "on" && a.authKey !== b.authKey) out.push("authKey");
+  if (a.authSwitch === "on" && b.authSwitch === "on" && a.authKey !== b.authKey)
+    out.push("authKey");
   return out;
 }
 
@@ -110,7 +114,9 @@ export function describeSetting(setting: CallbackSetting): string {
     return "nothing configured";
   }
   const target =
-    setting.callbackType === "MNS" ? `queue "${setting.queueName}"` : `URL "${setting.callbackUrl}"`;
+    setting.callbackType === "MNS"
+      ? `queue "${setting.queueName}"`
+      : `URL "${setting.callbackUrl}"`;
   const events = setting.eventTypes.length > 0 ? setting.eventTypes.join(", ") : "(none)";
   const auth = setting.callbackType === "HTTP" ? `, authentication ${setting.authSwitch}` : "";
   return `${setting.callbackType || "?"} to ${target}, events ${events}${auth}`;

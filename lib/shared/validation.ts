@@ -21,7 +21,11 @@ export const CALLBACK_INPUT_DEFAULTS: {
   readonly adoptExisting: false;
   readonly deletionPolicy: DeletionPolicy;
   readonly allowUndocumentedRegion: false;
-} = Object.freeze({ adoptExisting: false, deletionPolicy: "restore", allowUndocumentedRegion: false });
+} = Object.freeze({
+  adoptExisting: false,
+  deletionPolicy: "restore",
+  allowUndocumentedRegion: false,
+});
 
 /** The optional inputs {@link withCallbackDefaults} fills in (plain values or Pulumi inputs). */
 export interface OptionalCallbackInputs {
@@ -109,7 +113,12 @@ export function validateCallbackInputs(
 ): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const error = (property: string, reason: string, sensitiveValue?: true) =>
-    problems.push({ property, reason: `${property}: ${reason}`, severity: "error", ...(sensitiveValue ? { sensitiveValue } : {}) });
+    problems.push({
+      property,
+      reason: `${property}: ${reason}`,
+      severity: "error",
+      ...(sensitiveValue ? { sensitiveValue } : {}),
+    });
   const warn = (property: string, reason: string) =>
     problems.push({ property, reason: `${property}: ${reason}`, severity: "warning" });
   const known = (v: unknown) => !isUnknown(v);
@@ -138,10 +147,16 @@ export function validateCallbackInputs(
   if (known(callbackUrl)) {
     if (callbackUrl === undefined || callbackUrl === "") {
       if (isHttp) {
-        error("callbackUrl", 'required when callbackType is "HTTP". Set it to the http(s) URL that receives the events.');
+        error(
+          "callbackUrl",
+          'required when callbackType is "HTTP". Set it to the http(s) URL that receives the events.',
+        );
       }
     } else if (isMns) {
-      error("callbackUrl", 'is only used with callbackType "HTTP". Remove it, or use callbackType "HTTP".');
+      error(
+        "callbackUrl",
+        'is only used with callbackType "HTTP". Remove it, or use callbackType "HTTP".',
+      );
     } else if (typeof callbackUrl !== "string") {
       error("callbackUrl", `must be a string, got ${typeof callbackUrl}.`);
     } else {
@@ -152,10 +167,16 @@ export function validateCallbackInputs(
   if (known(queueName)) {
     if (queueName === undefined || queueName === "") {
       if (isMns) {
-        error("queueName", `required when callbackType is "MNS". Set it to a queue in the same region whose name starts with "${QUEUE_NAME_PREFIX}".`);
+        error(
+          "queueName",
+          `required when callbackType is "MNS". Set it to a queue in the same region whose name starts with "${QUEUE_NAME_PREFIX}".`,
+        );
       }
     } else if (isHttp) {
-      error("queueName", 'is only used with callbackType "MNS". Remove it, or use callbackType "MNS".');
+      error(
+        "queueName",
+        'is only used with callbackType "MNS". Remove it, or use callbackType "MNS".',
+      );
     } else if (typeof queueName !== "string") {
       error("queueName", `must be a string, got ${typeof queueName}.`);
     } else {
@@ -170,7 +191,11 @@ export function validateCallbackInputs(
   if (known(authKey) && authKey !== undefined && authKey !== "") {
     // The key is a secret even when it does not come from secret config (pulumi.secret, a generated password).
     if (isMns) {
-      error("authKey", 'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".', true);
+      error(
+        "authKey",
+        'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".',
+        true,
+      );
     } else if (typeof authKey !== "string") {
       error("authKey", `must be a string, got ${typeof authKey}.`, true);
     } else {
@@ -188,14 +213,20 @@ export function validateCallbackInputs(
     allowUndocumentedRegion !== undefined &&
     typeof allowUndocumentedRegion !== "boolean"
   ) {
-    error("allowUndocumentedRegion", `must be true or false, got ${JSON.stringify(allowUndocumentedRegion)}.`);
+    error(
+      "allowUndocumentedRegion",
+      `must be true or false, got ${JSON.stringify(allowUndocumentedRegion)}.`,
+    );
   }
   if (
     known(deletionPolicy) &&
     deletionPolicy !== undefined &&
     !(DELETION_POLICIES as readonly unknown[]).includes(deletionPolicy)
   ) {
-    error("deletionPolicy", `must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`);
+    error(
+      "deletionPolicy",
+      `must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`,
+    );
   }
   return problems;
 }
@@ -212,13 +243,17 @@ export function queueNameProblems(name: string): string[] {
   const out: string[] = [];
   if (!name.startsWith(QUEUE_NAME_PREFIX)) {
     const suggestion = QUEUE_NAME_PREFIX + name.replace(/^ice-callback-?/i, "");
-    out.push(`"${name}" must start with "${QUEUE_NAME_PREFIX}" (IMS writes only to such queues). Rename it, e.g. "${suggestion}".`);
+    out.push(
+      `"${name}" must start with "${QUEUE_NAME_PREFIX}" (IMS writes only to such queues). Rename it, e.g. "${suggestion}".`,
+    );
   }
   if (!/^[A-Za-z0-9-]*$/.test(name)) {
     out.push(`"${name}" may contain only letters, digits and hyphens.`);
   }
   if (name.length > MAX_QUEUE_NAME_LENGTH) {
-    out.push(`is ${name.length} characters; queue names are at most ${MAX_QUEUE_NAME_LENGTH}. Shorten it.`);
+    out.push(
+      `is ${name.length} characters; queue names are at most ${MAX_QUEUE_NAME_LENGTH}. Shorten it.`,
+    );
   }
   return out;
 }
@@ -234,7 +269,8 @@ export function authKeyProblem(key: string): string | undefined {
   if (!/[0-9]/.test(key)) missing.push("a digit");
   const parts: string[] = [];
   const length = [...key].length; // characters (code points), not UTF-16 units
-  if (length > MAX_AUTH_KEY_LENGTH) parts.push(`is ${length} characters long (at most ${MAX_AUTH_KEY_LENGTH})`);
+  if (length > MAX_AUTH_KEY_LENGTH)
+    parts.push(`is ${length} characters long (at most ${MAX_AUTH_KEY_LENGTH})`);
   if (/\s/.test(key)) parts.push("contains whitespace");
   if (missing.length > 0) parts.push(`lacks ${missing.join(", ")}`);
   if (parts.length === 0) return undefined;
@@ -252,7 +288,11 @@ const URL_WITH_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
  * So they are refused here with the exact fix (percent-encode them, which means the same to the
  * receiver), as is a second `http(s)://`. Unverified against the live service; see the README.
  */
-function checkUrl(url: string, error: (p: string, r: string, sensitiveValue?: true) => void, warn: (p: string, r: string) => void): void {
+function checkUrl(
+  url: string,
+  error: (p: string, r: string, sensitiveValue?: true) => void,
+  warn: (p: string, r: string) => void,
+): void {
   const hasCredentials = URL_WITH_USERINFO.test(url.trim());
   const fail = (reason: string) => error("callbackUrl", reason, hasCredentials ? true : undefined);
   const shown = JSON.stringify(url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1…@"));
@@ -264,15 +304,21 @@ function checkUrl(url: string, error: (p: string, r: string, sensitiveValue?: tr
   }
   const core = url.trim();
   if (core !== url) {
-    fail("has leading or trailing whitespace (a line break, a space or a tab); IMS stores the URL and signs callbacks with it exactly as sent. Remove it.");
+    fail(
+      "has leading or trailing whitespace (a line break, a space or a tab); IMS stores the URL and signs callbacks with it exactly as sent. Remove it.",
+    );
   }
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(core)) {
-    fail("contains whitespace or a control character (e.g. a line break) inside the URL; a URL has none. Remove it, or percent-encode a space in the path or query as %20.");
+    fail(
+      "contains whitespace or a control character (e.g. a line break) inside the URL; a URL has none. Remove it, or percent-encode a space in the path or query as %20.",
+    );
   }
   const schemes = (core.match(/https?:\/\//gi) ?? []).length;
   if (schemes > 1) {
-    fail(`holds more than one URL ("http://" or "https://" appears ${schemes} times); IMS accepts exactly one. Keep one URL; a URL inside a query value must be percent-encoded.`);
+    fail(
+      `holds more than one URL ("http://" or "https://" appears ${schemes} times); IMS accepts exactly one. Keep one URL; a URL inside a query value must be percent-encoded.`,
+    );
     return;
   }
   const separators = [...new Set(core.match(/[,;]/g) ?? [])];
@@ -288,7 +334,11 @@ function checkUrl(url: string, error: (p: string, r: string, sensitiveValue?: tr
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
+  if (
+    !parsed ||
+    (parsed.protocol !== "http:" && parsed.protocol !== "https:") ||
+    parsed.hostname === ""
+  ) {
     fail(`must be an http:// or https:// URL, got ${shown}.`);
     return;
   }
@@ -297,7 +347,10 @@ function checkUrl(url: string, error: (p: string, r: string, sensitiveValue?: tr
     fail(`is ${bytes} bytes; IMS accepts at most ${MAX_CALLBACK_URL_BYTES}. Use a shorter URL.`);
   }
   if (parsed.protocol === "http:") {
-    warn("callbackUrl", "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.");
+    warn(
+      "callbackUrl",
+      "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.",
+    );
   }
 }
 
@@ -310,7 +363,7 @@ function checkEventTypes(
   if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
     error(
       "eventTypes",
-      "must list at least one event type, e.g. [\"ProduceMediaComplete\"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.",
+      'must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.',
     );
     return;
   }
@@ -318,25 +371,40 @@ function checkEventTypes(
   for (const name of eventTypes) {
     if (isUnknown(name)) continue;
     if (typeof name !== "string" || name.trim() === "") {
-      error("eventTypes", `each entry must be an event name such as "ProduceMediaComplete", got ${JSON.stringify(name)}.`);
+      error(
+        "eventTypes",
+        `each entry must be an event name such as "ProduceMediaComplete", got ${JSON.stringify(name)}.`,
+      );
       continue;
     }
     if (name.includes(",")) {
-      error("eventTypes", `${JSON.stringify(name)} contains a comma, which IMS reads as the separator between names; list each event name as its own entry.`);
+      error(
+        "eventTypes",
+        `${JSON.stringify(name)} contains a comma, which IMS reads as the separator between names; list each event name as its own entry.`,
+      );
       continue;
     }
     if (/\s/.test(name)) {
       const close = closestEventType(name.replace(/\s/g, ""));
       const fix = close ? `Did you mean "${close}"?` : "Remove it.";
-      error("eventTypes", `${JSON.stringify(name)} contains whitespace; event names have none. ${fix}`);
+      error(
+        "eventTypes",
+        `${JSON.stringify(name)} contains whitespace; event names have none. ${fix}`,
+      );
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(retired, name)) {
-      warn("eventTypes", `"${name}" is retired by IMS on ${retired[name]}; move to its successor in the IMS event list (e.g. MediaConvertComplete).`);
+      warn(
+        "eventTypes",
+        `"${name}" is retired by IMS on ${retired[name]}; move to its successor in the IMS event list (e.g. MediaConvertComplete).`,
+      );
     } else if (!isKnownEventType(name)) {
       const close = closestEventType(name);
       const hint = close ? `did you mean "${close}"? ` : "";
-      warn("eventTypes", `"${name}" is not in the known event catalogue; ${hint}It is sent as given (IMS adds events over time), so check the spelling.`);
+      warn(
+        "eventTypes",
+        `"${name}" is not in the known event catalogue; ${hint}It is sent as given (IMS adds events over time), so check the spelling.`,
+      );
     }
   }
 }

@@ -30,7 +30,11 @@ const ORIGINAL = {
 test("dev and prod coexist; destroying dev leaves prod untouched; a second stack cannot take a region", async () => {
   const dev = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
   // prod's queues exist already and RAM is managed elsewhere: no alicloud plugin involved here.
-  const prod = await e2e.openStack({ projectDir: PROJECT, stackName: "prod", workDir: dev.workspace.workDir });
+  const prod = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: "prod",
+    workDir: dev.workspace.workDir,
+  });
   await prod.setConfig("ims:manageQueues", { value: "false" });
   await dev.up();
   await prod.up();
@@ -41,7 +45,9 @@ test("dev and prod coexist; destroying dev leaves prod untouched; a second stack
     ["MNS", "ice-callback-prod-shenzhen"],
     ["MNS", "ice-callback-prod-singapore"],
   ]);
-  expect((await e2e.live("cn-shanghai")).CallbackURL).toBe("https://dev.media.example.com/ims/cn-shanghai");
+  expect((await e2e.live("cn-shanghai")).CallbackURL).toBe(
+    "https://dev.media.example.com/ims/cn-shanghai",
+  );
 
   // Another stack declaring a different setting for a region prod owns fails and changes nothing.
   const intruder = await e2e.openStack({
@@ -49,7 +55,12 @@ test("dev and prod coexist; destroying dev leaves prod untouched; a second stack
     stackName: "intruder",
     workDir: dev.workspace.workDir,
     program: async () => {
-      new EventCallback("beijing", { region: "cn-beijing", callbackType: "HTTP", callbackUrl: "https://intruder.example.com", eventTypes: ["ProduceMediaComplete"] });
+      new EventCallback("beijing", {
+        region: "cn-beijing",
+        callbackType: "HTTP",
+        callbackUrl: "https://intruder.example.com",
+        eventTypes: ["ProduceMediaComplete"],
+      });
     },
   });
   await expect(intruder.up()).rejects.toThrow(
@@ -78,16 +89,27 @@ function program(deletionPolicy: "restore" | "clear" | "retain", adoptExisting: 
 }
 
 async function adoptStack(name: string, policy: "restore" | "clear" | "retain"): Promise<Stack> {
-  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: name, program: program(policy, true) });
+  const stack = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: name,
+    program: program(policy, true),
+  });
   await e2e.editInConsole("cn-shenzhen", ORIGINAL);
   await stack.up();
-  expect(await e2e.live("cn-shenzhen")).toMatchObject({ CallbackURL: "https://new.example.com/ims", AuthSwitch: "off" });
+  expect(await e2e.live("cn-shenzhen")).toMatchObject({
+    CallbackURL: "https://new.example.com/ims",
+    AuthSwitch: "off",
+  });
   return stack;
 }
 
 test("an existing setting blocks create with a message that shows it without the key; adopting works", async () => {
   await e2e.editInConsole("cn-shenzhen", ORIGINAL);
-  const blocked = await e2e.openStack({ projectDir: PROJECT, stackName: "blocked", program: program("restore", false) });
+  const blocked = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: "blocked",
+    program: program("restore", false),
+  });
   const failure = blocked.up();
   await expect(failure).rejects.toThrow(
     'IMS already has an event callback setting in cn-shenzhen that this stack did not create: HTTP to URL "https://legacy.example.com/hook", events FileUploadComplete, authentication on. To take it over, set adoptExisting: true',
@@ -106,7 +128,11 @@ test("deletionPolicy restore (default) puts the adopted setting back, key includ
 test("deletionPolicy clear leaves the region with nothing configured", async () => {
   const stack = await adoptStack("clear", "clear");
   await stack.destroy();
-  expect(await e2e.live("cn-shenzhen")).toMatchObject({ CallbackURL: "", EventTypeList: "", AuthSwitch: "off" });
+  expect(await e2e.live("cn-shenzhen")).toMatchObject({
+    CallbackURL: "",
+    EventTypeList: "",
+    AuthSwitch: "off",
+  });
 });
 
 test("deletionPolicy retain leaves the setting as the stack wrote it", async () => {
@@ -120,9 +146,15 @@ test("deletionPolicy retain leaves the setting as the stack wrote it", async () 
 
 test("destroy refuses to overwrite a change made outside Pulumi, and succeeds after a refresh", async () => {
   const stack = await adoptStack("edited", "restore");
-  await e2e.editInConsole("cn-shenzhen", { EventTypeList: "ProduceMediaComplete,SnapshotComplete" });
-  await expect(stack.destroy()).rejects.toThrow(/was changed outside Pulumi since this stack last wrote it .*It was left as it is/s);
-  expect((await e2e.live("cn-shenzhen")).EventTypeList).toBe("ProduceMediaComplete,SnapshotComplete");
+  await e2e.editInConsole("cn-shenzhen", {
+    EventTypeList: "ProduceMediaComplete,SnapshotComplete",
+  });
+  await expect(stack.destroy()).rejects.toThrow(
+    /was changed outside Pulumi since this stack last wrote it .*It was left as it is/s,
+  );
+  expect((await e2e.live("cn-shenzhen")).EventTypeList).toBe(
+    "ProduceMediaComplete,SnapshotComplete",
+  );
   await stack.refresh();
   await stack.destroy();
   expect(await e2e.live("cn-shenzhen")).toEqual(ORIGINAL);

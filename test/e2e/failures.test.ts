@@ -34,9 +34,13 @@ test("invalid input fails preview naming each property and its fix, with zero AP
   });
   await e2e.resetCounters();
   const failure = stack.preview();
-  await expect(failure).rejects.toThrow('queueName: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".');
+  await expect(failure).rejects.toThrow(
+    'queueName: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
+  );
   await expect(failure).rejects.toThrow("eventTypes: must list at least one event type");
-  await expect(failure).rejects.toThrow('authKey: callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".');
+  await expect(failure).rejects.toThrow(
+    'authKey: callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".',
+  );
   await expect(stack.up()).rejects.toThrow("queueName:");
   expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
   expect(await e2e.live("cn-shanghai")).toMatchObject({ EventTypeList: "" });
@@ -58,8 +62,12 @@ test("soft problems are warnings in the engine's output and do not stop the prev
   const preview = await stack.preview();
   expect(preview.changeSummary).toEqual({ create: 2 });
   expect(preview.stdout).toContain("callbackUrl: uses plain http");
-  expect(preview.stdout).toContain('eventTypes: "ProduceMediaComplet" is not in the known event catalogue; did you mean "ProduceMediaComplete"?');
-  expect(preview.stdout).toContain('eventTypes: "TranscodeComplete" is retired by IMS on 2025-12-31');
+  expect(preview.stdout).toContain(
+    'eventTypes: "ProduceMediaComplet" is not in the known event catalogue; did you mean "ProduceMediaComplete"?',
+  );
+  expect(preview.stdout).toContain(
+    'eventTypes: "TranscodeComplete" is retired by IMS on 2025-12-31',
+  );
   await stack.workspace.removeStack("warnings");
 });
 
@@ -67,7 +75,9 @@ test("the example program: a bad config value is reported by property at preview
   const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
   await stack.setConfig("ims:callbackUrl", { value: "ftp://media.example.com/x" });
   await e2e.resetCounters();
-  await expect(stack.preview()).rejects.toThrow('callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x".');
+  await expect(stack.preview()).rejects.toThrow(
+    'callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x".',
+  );
   expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
   await stack.setConfig("ims:callbackUrl", { value: "https://media.example.com/ims/events" });
 });
@@ -75,25 +85,52 @@ test("the example program: a bad config value is reported by property at preview
 test("throttling and 5xx are retried and up succeeds", async () => {
   const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
   await e2e.resetCounters();
-  await e2e.emulator.injectFault({ action: "SetEventCallback", region: "cn-shanghai", kind: "throttle", count: 2 });
-  await e2e.emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 1 });
+  await e2e.emulator.injectFault({
+    action: "SetEventCallback",
+    region: "cn-shanghai",
+    kind: "throttle",
+    count: 2,
+  });
+  await e2e.emulator.injectFault({
+    action: "GetEventCallback",
+    region: "cn-shanghai",
+    kind: "server-error",
+    count: 1,
+  });
   const up = await stack.up();
   expect(up.summary.result).toBe("succeeded");
   // Get (1 failed + 1) + Set (2 throttled + 1) + read-back Get.
   expect(await e2e.apiCalls()).toEqual({ get: 3, set: 3 });
-  expect(await e2e.live("cn-shanghai")).toMatchObject({ CallbackURL: "https://media.example.com/ims/events" });
+  expect(await e2e.live("cn-shanghai")).toMatchObject({
+    CallbackURL: "https://media.example.com/ims/events",
+  });
   await stack.destroy();
 });
 
 test("a hard failure half way leaves the state consistent and the next up converges", async () => {
   const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "dev" });
   // The Set lands, then every read-back fails: create fails after changing IMS.
-  await e2e.emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 5, skip: 1 });
-  await expect(stack.up()).rejects.toThrow(/IMS GetEventCallback in cn-shanghai failed: .*after 5 attempts/s);
+  await e2e.emulator.injectFault({
+    action: "GetEventCallback",
+    region: "cn-shanghai",
+    kind: "server-error",
+    count: 5,
+    skip: 1,
+  });
+  await expect(stack.up()).rejects.toThrow(
+    /IMS GetEventCallback in cn-shanghai failed: .*after 5 attempts/s,
+  );
   // The write landed: the resource is recorded anyway (partial state), with nothing found before it.
   const state = JSON.parse(await e2e.run(stack, ["stack", "export"]));
-  const recorded = state.deployment.resources.filter((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback");
-  expect(recorded).toEqual([expect.objectContaining({ id: "cn-shanghai", initErrors: [expect.stringMatching(/could not be confirmed/)] })]);
+  const recorded = state.deployment.resources.filter(
+    (r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback",
+  );
+  expect(recorded).toEqual([
+    expect.objectContaining({
+      id: "cn-shanghai",
+      initErrors: [expect.stringMatching(/could not be confirmed/)],
+    }),
+  ]);
   expect((await e2e.live("cn-shanghai")).CallbackURL).toBe("https://media.example.com/ims/events");
   // The next up confirms the write and converges.
   const up = await stack.up();
@@ -110,12 +147,23 @@ test("state written by an earlier version of the provider still refreshes, updat
   // Rewrite the resource as version 0.0 wrote it: no stateVersion, authSwitch, previousSetting,
   // providerCodeBytes or allowUndocumentedRegion, and its own (older) serialized provider text.
   const state = await stack.exportStack();
-  const resource = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback");
-  for (const field of ["stateVersion", "authSwitch", "previousSetting", "providerCodeBytes", "allowUndocumentedRegion"]) {
+  const resource = state.deployment.resources.find(
+    (r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback",
+  );
+  for (const field of [
+    "stateVersion",
+    "authSwitch",
+    "previousSetting",
+    "providerCodeBytes",
+    "allowUndocumentedRegion",
+  ]) {
     delete resource.outputs[field];
     delete resource.inputs[field];
   }
-  resource.outputs.__provider = resource.outputs.__provider.replace("exports.handler", "/* 0.0.1 */ exports.handler");
+  resource.outputs.__provider = resource.outputs.__provider.replace(
+    "exports.handler",
+    "/* 0.0.1 */ exports.handler",
+  );
   resource.inputs.__provider = resource.outputs.__provider;
   await stack.importStack(state);
 
@@ -127,7 +175,9 @@ test("state written by an earlier version of the provider still refreshes, updat
   await stack.up();
   expect((await e2e.apiCalls()).set).toBe(0);
   const after = await stack.exportStack();
-  const upgraded = after.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback");
+  const upgraded = after.deployment.resources.find(
+    (r: { type: string }) => r.type === "pulumi-nodejs:dynamic/ims:EventCallback",
+  );
   expect(upgraded.outputs.stateVersion).toBe(1);
 
   // And an old-layout resource is deleted by its own stored provider code.

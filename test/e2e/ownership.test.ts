@@ -49,21 +49,46 @@ async function stackOf(name: string, declared: Declared, raceCheckDelayMs = 0): 
   await stack.setConfig("ims-callback:raceCheckDelayMs", { value: String(raceCheckDelayMs) });
   return stack;
 }
-async function eventCallbackIn(stack: Stack): Promise<{ outputs: Record<string, unknown>; initErrors?: string[] } | undefined> {
+async function eventCallbackIn(
+  stack: Stack,
+): Promise<{ outputs: Record<string, unknown>; initErrors?: string[] } | undefined> {
   const state = await stack.exportStack();
-  return (state.deployment.resources ?? []).find((r: { type: string }) => r.type === EVENT_CALLBACK);
+  return (state.deployment.resources ?? []).find(
+    (r: { type: string }) => r.type === EVENT_CALLBACK,
+  );
 }
-const EMPTY = { CallbackType: "", CallbackURL: "", EventTypeList: "", AuthSwitch: "off", AuthKey: "" };
+const EMPTY = {
+  CallbackType: "",
+  CallbackURL: "",
+  EventTypeList: "",
+  AuthSwitch: "off",
+  AuthKey: "",
+};
 
 test("an up whose write landed but whose read-back failed records the resource; the next up completes it; destroy clears the region", async () => {
-  const stack = await stackOf("unconfirmed", { region: "cn-hangzhou", url: "https://own.example.com/ims" });
-  await e2e.emulator.injectFault({ action: "GetEventCallback", region: "cn-hangzhou", kind: "server-error", count: 5, skip: 1 });
-  await expect(stack.up()).rejects.toThrow(/IMS SetEventCallback in cn-hangzhou was sent but could not be confirmed: .*The resource is recorded with the setting it wrote/s);
+  const stack = await stackOf("unconfirmed", {
+    region: "cn-hangzhou",
+    url: "https://own.example.com/ims",
+  });
+  await e2e.emulator.injectFault({
+    action: "GetEventCallback",
+    region: "cn-hangzhou",
+    kind: "server-error",
+    count: 5,
+    skip: 1,
+  });
+  await expect(stack.up()).rejects.toThrow(
+    /IMS SetEventCallback in cn-hangzhou was sent but could not be confirmed: .*The resource is recorded with the setting it wrote/s,
+  );
   expect((await e2e.live("cn-hangzhou")).CallbackURL).toBe("https://own.example.com/ims");
 
   const recorded = await eventCallbackIn(stack);
   expect(recorded?.initErrors?.[0]).toMatch(/could not be confirmed/);
-  expect(recorded?.outputs).toMatchObject({ region: "cn-hangzhou", callbackUrl: "https://own.example.com/ims", unconfirmedWrite: true });
+  expect(recorded?.outputs).toMatchObject({
+    region: "cn-hangzhou",
+    callbackUrl: "https://own.example.com/ims",
+    unconfirmedWrite: true,
+  });
   // Partial state gets the same secret outputs as a finished create: the key is encrypted.
   expect(await e2e.run(stack, ["stack", "export"])).not.toContain(E2E_AUTH_KEY);
 
@@ -91,8 +116,12 @@ test("an up killed after its write: the next up refuses the unrecorded setting n
   await e2e.run(stack, ["cancel", "--yes"]);
 
   const state = await stack.exportStack();
-  expect(state.deployment.resources?.find((r: { type: string }) => r.type === EVENT_CALLBACK)).toBeUndefined();
-  expect(state.deployment.pending_operations).toEqual([expect.objectContaining({ type: "creating" })]);
+  expect(
+    state.deployment.resources?.find((r: { type: string }) => r.type === EVENT_CALLBACK),
+  ).toBeUndefined();
+  expect(state.deployment.pending_operations).toEqual([
+    expect.objectContaining({ type: "creating" }),
+  ]);
 
   await stack.setConfig("ims-callback:raceCheckDelayMs", { value: "0" });
   await e2e.resetCounters();
@@ -104,7 +133,11 @@ test("an up killed after its write: the next up refuses the unrecorded setting n
   expect(await e2e.apiCalls()).toEqual({ get: 1, set: 0 });
 
   // The way back the message names.
-  const resumed = await stackOf("killed", { ...declared, adoptExisting: true, deletionPolicy: "clear" });
+  const resumed = await stackOf("killed", {
+    ...declared,
+    adoptExisting: true,
+    deletionPolicy: "clear",
+  });
   await resumed.up();
   await resumed.refresh({ clearPendingCreates: true });
   expect((await resumed.exportStack()).deployment.pending_operations ?? []).toEqual([]);
@@ -120,7 +153,9 @@ test("a second stack declaring the identical setting is refused; the owner's des
 
   const second = await stackOf("second", declared);
   await e2e.resetCounters();
-  await expect(second.up()).rejects.toThrow(/that this stack did not create: .*identical to the one declared here\. A setting this stack has not recorded is someone else's even when identical/s);
+  await expect(second.up()).rejects.toThrow(
+    /that this stack did not create: .*identical to the one declared here\. A setting this stack has not recorded is someone else's even when identical/s,
+  );
   expect(await e2e.apiCalls()).toEqual({ get: 1, set: 0 });
   expect(await eventCallbackIn(second)).toBeUndefined();
   expect(await e2e.live("cn-shenzhen")).toEqual(owned);
@@ -133,16 +168,33 @@ test("a second stack declaring the identical setting is refused; the owner's des
 }, 300_000);
 
 test("two stacks creating in one region at the same moment: one owns it, the other fails naming the race and records nothing", async () => {
-  const a = await stackOf("race-a", { region: "cn-shanghai", url: "https://a.example.com/ims" }, 6000);
-  const b = await stackOf("race-b", { region: "cn-shanghai", url: "https://b.example.com/ims" }, 6000);
+  const a = await stackOf(
+    "race-a",
+    { region: "cn-shanghai", url: "https://a.example.com/ims" },
+    6000,
+  );
+  const b = await stackOf(
+    "race-b",
+    { region: "cn-shanghai", url: "https://b.example.com/ims" },
+    6000,
+  );
   // The first write to arrive is held 4 s: the other stack reads the empty region and writes in
   // that window, and the held write lands last. An immediate read-back would confirm both.
-  await e2e.emulator.injectFault({ action: "SetEventCallback", region: "cn-shanghai", kind: "latency", latencyMs: 4000, count: 1 });
+  await e2e.emulator.injectFault({
+    action: "SetEventCallback",
+    region: "cn-shanghai",
+    kind: "latency",
+    latencyMs: 4000,
+    count: 1,
+  });
   const results = await Promise.allSettled([a.up(), b.up()]);
   const [winner, loser] = results[0].status === "fulfilled" ? [a, b] : [b, a];
   expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
-  const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as Error;
-  expect(failure.message).toMatch(/IMS accepted SetEventCallback in cn-shanghai, but reading it back 6000 ms later finds another setting \(differs in callbackUrl; now: HTTP to URL "https:\/\/[ab]\.example\.com\/ims".*its write came last/s);
+  const failure = (results.find((r) => r.status === "rejected") as PromiseRejectedResult)
+    .reason as Error;
+  expect(failure.message).toMatch(
+    /IMS accepted SetEventCallback in cn-shanghai, but reading it back 6000 ms later finds another setting \(differs in callbackUrl; now: HTTP to URL "https:\/\/[ab]\.example\.com\/ims".*its write came last/s,
+  );
   expect(await eventCallbackIn(loser)).toBeUndefined();
   const winnerUrl = (await eventCallbackIn(winner))?.outputs.callbackUrl;
   expect((await e2e.live("cn-shanghai")).CallbackURL).toBe(winnerUrl);
@@ -152,10 +204,15 @@ test("two stacks creating in one region at the same moment: one owns it, the oth
 
 test("a callback URL IMS would refuse fails preview with no API call, and a password in it is never printed", async () => {
   const password = "UrlPassCanary77";
-  const stack = await stackOf("bad-url", { region: "us-west-1", url: `https://hook:${password}@media.example.com/ims\n` });
+  const stack = await stackOf("bad-url", {
+    region: "us-west-1",
+    url: `https://hook:${password}@media.example.com/ims\n`,
+  });
   await e2e.resetCounters();
   let output = "";
-  await expect(stack.preview({ onOutput: (text) => (output += text) })).rejects.toThrow(/callbackUrl: holds user credentials .*callbackUrl: has leading or trailing whitespace/s);
+  await expect(stack.preview({ onOutput: (text) => (output += text) })).rejects.toThrow(
+    /callbackUrl: holds user credentials .*callbackUrl: has leading or trailing whitespace/s,
+  );
   expect(output).toContain("set authKey instead");
   expect(output).not.toContain(password);
   expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
@@ -186,7 +243,9 @@ function killCliProcessTree(cliRoot: string): number[] {
     tree.push(pid);
     processes.filter((p) => p.ppid === pid).forEach((p) => walk(p.pid));
   };
-  processes.filter((p) => p.ppid === process.pid && p.args.startsWith(`${cli} up`)).forEach((p) => walk(p.pid));
+  processes
+    .filter((p) => p.ppid === process.pid && p.args.startsWith(`${cli} up`))
+    .forEach((p) => walk(p.pid));
   for (const pid of tree) process.kill(pid, "SIGKILL");
   return tree;
 }

@@ -23,7 +23,11 @@ export interface ShellRun {
  * Runs `command` with bash in `cwd` with exactly the environment `env`, without blocking the event
  * loop (the in-process emulator keeps answering). stdout and stderr are captured together, in order.
  */
-export function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<ShellRun> {
+export function sh(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ShellRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn("bash", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -42,11 +46,23 @@ export function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = proces
  * `npm ci` would have installed them. Packing from the copy keeps this checkout's dist/ untouched.
  */
 export function stageCheckout(dir: string): void {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { files: string[] };
-  const entries = ["package.json", "tsconfig.json", "tsconfig.build.json", "lib", "LICENSE", ...manifest.files.filter((f) => f !== "dist")];
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    files: string[];
+  };
+  const entries = [
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "lib",
+    "LICENSE",
+    ...manifest.files.filter((f) => f !== "dist"),
+  ];
   for (const entry of entries) {
     if (!fs.existsSync(path.join(REPO_ROOT, entry))) continue;
-    fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+    fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}node_modules`),
+    });
   }
   for (const example of fs.readdirSync(path.join(REPO_ROOT, "examples"))) {
     copyExample(path.join(REPO_ROOT, "examples", example), path.join(dir, "examples", example));
@@ -58,7 +74,8 @@ export function stageCheckout(dir: string): void {
 export function copyExample(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
-    filter: (src) => !/(^|[\\/])(node_modules|bin|dist|package-lock\.json)$/.test(path.relative(from, src)),
+    filter: (src) =>
+      !/(^|[\\/])(node_modules|bin|dist|package-lock\.json)$/.test(path.relative(from, src)),
   });
 }
 
@@ -67,10 +84,17 @@ export function copyExample(from: string, to: string): void {
  * tarball (what `npm install <tarball>` records), then `npm install`, reusing the npm cache of the
  * main install. Returns the install time.
  */
-export async function createProject(example: string, tarball: string, dir: string, env: NodeJS.ProcessEnv): Promise<ShellRun> {
+export async function createProject(
+  example: string,
+  tarball: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ShellRun> {
   copyExample(path.join(REPO_ROOT, "examples", example), dir);
   const manifestFile = path.join(dir, "package.json");
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { dependencies: Record<string, string> };
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
+    dependencies: Record<string, string>;
+  };
   manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
   fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return sh("npm install --prefer-offline --no-audit --no-fund", dir, env);
@@ -94,7 +118,8 @@ export function readTryIt(readme: string): TryItWalkthrough {
   const start = readme.indexOf(`${TRY_IT_HEADING}\n`);
   if (start < 0) throw new Error(`README.md has no section "${TRY_IT_HEADING}"`);
   const end = readme.slice(start + TRY_IT_HEADING.length).search(/\n##+ /);
-  const section = end < 0 ? readme.slice(start) : readme.slice(start, start + TRY_IT_HEADING.length + end);
+  const section =
+    end < 0 ? readme.slice(start) : readme.slice(start, start + TRY_IT_HEADING.length + end);
   const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) =>
     m[1]
       .split("\n")
@@ -102,7 +127,9 @@ export function readTryIt(readme: string): TryItWalkthrough {
       .filter((line) => line !== "" && !line.startsWith("#")),
   );
   if (blocks.length !== 3 || blocks[1].length !== 1) {
-    throw new Error(`README "${TRY_IT_HEADING}": expected three bash blocks (setup, the emulator command, the Pulumi commands)`);
+    throw new Error(
+      `README "${TRY_IT_HEADING}": expected three bash blocks (setup, the emulator command, the Pulumi commands)`,
+    );
   }
   return { setup: blocks[0], emulator: blocks[1][0], commands: blocks[2] };
 }

@@ -12,7 +12,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine, type Engine } from "../../scripts/engine";
-import { createPackedProject, packCurrentSource, type PackedProject } from "../../scripts/packedProject";
+import {
+  createPackedProject,
+  packCurrentSource,
+  type PackedProject,
+} from "../../scripts/packedProject";
 
 const AUTH_KEY = "PolicyCanary7Kx2Wq9";
 
@@ -50,7 +54,12 @@ beforeAll(async () => {
   engine = await startEngine();
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-policy-e2e-"));
   const tarball = packCurrentSource(path.join(workDir, "pack"));
-  project = await createPackedProject(engine, { dir: path.join(workDir, "media"), tarball, program: PROGRAM, stackName: "dev" });
+  project = await createPackedProject(engine, {
+    dir: path.join(workDir, "media"),
+    tarball,
+    program: PROGRAM,
+    stackName: "dev",
+  });
   expect((await project.pulumi(["config", "set", "--secret", "authKey", AUTH_KEY])).code).toBe(0);
 }, 600_000);
 
@@ -85,7 +94,13 @@ test("the shipped pack fails the preview of a plain-http callback with the polic
 test("with the pack config making that policy advisory, the preview passes with the warning", async () => {
   await setUrl("http://media.example.com/ims/events");
   const config = writeJson("advisory.json", { "ims-callback-url-https": "advisory" });
-  const run = await project.pulumi(["preview", "--policy-pack", project.policyPackDir, "--policy-pack-config", config]);
+  const run = await project.pulumi([
+    "preview",
+    "--policy-pack",
+    project.policyPackDir,
+    "--policy-pack-config",
+    config,
+  ]);
   expect(run.output).toContain("[advisory]  ims-callback-url-https");
   expect(run.output).toContain(HTTPS_MESSAGE);
   expect(run.code).toBe(0);
@@ -102,21 +117,39 @@ test("a compliant stack passes the shipped pack with no violation", async () => 
 test("an organisation's pack composed from ./policy applies its config and the stack policies", async () => {
   const packDir = path.join(project.dir, "acme-pack");
   fs.mkdirSync(packDir);
-  fs.writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime:\n  name: nodejs\n  options:\n    typescript: false\n");
-  fs.writeFileSync(path.join(packDir, "package.json"), JSON.stringify({ name: "acme-pack", version: "1.0.0", main: "index.js" }));
+  fs.writeFileSync(
+    path.join(packDir, "PulumiPolicy.yaml"),
+    "runtime:\n  name: nodejs\n  options:\n    typescript: false\n",
+  );
+  fs.writeFileSync(
+    path.join(packDir, "package.json"),
+    JSON.stringify({ name: "acme-pack", version: "1.0.0", main: "index.js" }),
+  );
   fs.writeFileSync(path.join(packDir, "index.js"), ACME_PACK);
   await setUrl("https://attacker.example.net/ims/events");
   expect((await project.pulumi(["config", "set", "secondSetting", "true"])).code).toBe(0);
-  const config = writeJson("acme.json", { "ims-callback-url-allowed-hosts": { allowedHostSuffixes: ["example.com"] } });
+  const config = writeJson("acme.json", {
+    "ims-callback-url-allowed-hosts": { allowedHostSuffixes: ["example.com"] },
+  });
   try {
-    const run = await project.pulumi(["preview", "--policy-pack", "acme-pack", "--policy-pack-config", config]);
+    const run = await project.pulumi([
+      "preview",
+      "--policy-pack",
+      "acme-pack",
+      "--policy-pack-config",
+      config,
+    ]);
     expect(run.code).not.toBe(0);
     expect(run.output).toContain("acme@v1.0.0");
     expect(run.output).toContain(
       'EventCallback "web": callbackUrl "https://attacker.example.net/ims/events" points at host "attacker.example.net", which is not allowed (domains "example.com").',
     );
-    expect(run.output).toContain('EventCallback "web": region "cn-shanghai" is also set by EventCallback "web-again"');
-    expect(run.output).toContain('EventCallback "web-again": region "cn-shanghai" is also set by EventCallback "web"');
+    expect(run.output).toContain(
+      'EventCallback "web": region "cn-shanghai" is also set by EventCallback "web-again"',
+    );
+    expect(run.output).toContain(
+      'EventCallback "web-again": region "cn-shanghai" is also set by EventCallback "web"',
+    );
     expect(run.output).not.toContain(AUTH_KEY);
   } finally {
     await project.pulumi(["config", "rm", "secondSetting"]);

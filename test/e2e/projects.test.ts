@@ -13,7 +13,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensurePulumiCli, hasLanguageHost, offlineEnv, REPO_ROOT, runPulumi, type CliRun } from "../../scripts/engine";
+import {
+  ensurePulumiCli,
+  hasLanguageHost,
+  offlineEnv,
+  REPO_ROOT,
+  runPulumi,
+  type CliRun,
+} from "../../scripts/engine";
 import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import { countCalls, NEVER_CONFIGURED } from "../helpers/emulator";
 import { E2E_ACCESS_KEY_ID, E2E_ACCOUNT_ID, E2E_AUTH_KEY, E2E_SECRET_CANARY } from "./support";
@@ -40,7 +47,8 @@ const suiteStarted = Date.now();
 function cleanEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      (e): e is [string, string] => e[1] !== undefined && !/^(PULUMI_|ALIBABA_CLOUD_|ALICLOUD_|IMS_CALLBACK_|npm_)/i.test(e[0]),
+      (e): e is [string, string] =>
+        e[1] !== undefined && !/^(PULUMI_|ALIBABA_CLOUD_|ALICLOUD_|IMS_CALLBACK_|npm_)/i.test(e[0]),
     ),
   );
 }
@@ -57,8 +65,13 @@ beforeAll(async () => {
   expect(walkthrough.setup[0]).toBe("npm pack");
   const pack = await sh(walkthrough.setup[0], stage, cleanEnv());
   time("npm pack (prepack: clean build from the source)", pack.ms);
-  expect({ code: pack.code, output: pack.code === 0 ? "" : pack.output }).toEqual({ code: 0, output: "" });
-  const version = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  expect({ code: pack.code, output: pack.code === 0 ? "" : pack.output }).toEqual({
+    code: 0,
+    output: "",
+  });
+  const version = (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+  ).version;
   tarball = path.join(stage, `${PACKAGE_NAME}-${version}.tgz`);
   expect(fs.existsSync(tarball)).toBe(true);
 }, 900_000);
@@ -84,26 +97,44 @@ test("the README's CLI walkthrough runs as written: npm install, the emulator, s
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PATH: `${path.join(cliRoot, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
   };
-  const setup = await sh(`set -euo pipefail\n${walkthrough.setup.slice(1).join("\n")}\npwd`, stage, env);
+  const setup = await sh(
+    `set -euo pipefail\n${walkthrough.setup.slice(1).join("\n")}\npwd`,
+    stage,
+    env,
+  );
   time("README walkthrough: npm install of the example", setup.ms);
-  expect({ code: setup.code, output: setup.code === 0 ? "" : setup.output }).toEqual({ code: 0, output: "" });
+  expect({ code: setup.code, output: setup.code === 0 ? "" : setup.output }).toEqual({
+    code: 0,
+    output: "",
+  });
   const projectDir = setup.output.trim().split("\n").pop()!;
   expect(path.relative(stage, projectDir)).toBe(path.join("examples", "multi-region"));
   expectInstalledFromTarball(projectDir);
 
-  const emulator = await startCommand(withPorts(walkthrough.emulator, base), projectDir, env, /is listening/);
+  const emulator = await startCommand(
+    withPorts(walkthrough.emulator, base),
+    projectDir,
+    env,
+    /is listening/,
+  );
   try {
     const script = `set -euo pipefail -x\n${walkthrough.commands.map((c) => withPorts(c, base)).join("\n")}`;
     const run = await sh(script, projectDir, env);
     time("README walkthrough: the Pulumi commands", run.ms);
-    expect({ code: run.code, tail: run.code === 0 ? "" : run.output.slice(-4000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: run.code, tail: run.code === 0 ? "" : run.output.slice(-4000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     expect(run.output).toMatch(/\+ 5 created/);
     expect(run.output).toMatch(/- 5 deleted/);
     const admin = new EmulatorAdminClient(`http://127.0.0.1:${base + 6}`);
     // up wrote both regions once, destroy cleared both: IMS is as before.
     expect(countCalls(await admin.getCounters()).set).toBe(4);
     for (const region of ["cn-shanghai", "cn-hangzhou"]) {
-      expect({ region, events: (await admin.getSetting(region))?.EventTypeList ?? "" }).toEqual({ region, events: "" });
+      expect({ region, events: (await admin.getSetting(region))?.EventTypeList ?? "" }).toEqual({
+        region,
+        events: "",
+      });
     }
   } finally {
     stopCommand(emulator);
@@ -144,7 +175,11 @@ describe.each<[string, StackCase[]]>([
           },
         },
         resources: 3,
-        drift: { region: "cn-shanghai", fields: { CallbackURL: "https://someone-else.example.net/hook" }, property: "callbackUrl" },
+        drift: {
+          region: "cn-shanghai",
+          fields: { CallbackURL: "https://someone-else.example.net/hook" },
+          property: "callbackUrl",
+        },
       },
     ],
   ],
@@ -155,23 +190,53 @@ describe.each<[string, StackCase[]]>([
         stack: "dev",
         config: [...credentials, ["--secret", "ims:authKey", E2E_AUTH_KEY]],
         live: {
-          "cn-shanghai": { CallbackType: "HTTP", CallbackURL: "https://dev.media.example.com/ims/cn-shanghai", EventTypeList: "MediaConvertComplete,ProduceMediaComplete", AuthSwitch: "on" },
-          "cn-hangzhou": { CallbackType: "HTTP", CallbackURL: "https://dev.media.example.com/ims/cn-hangzhou", EventTypeList: "FileUploadComplete,ProduceMediaComplete", AuthSwitch: "on" },
+          "cn-shanghai": {
+            CallbackType: "HTTP",
+            CallbackURL: "https://dev.media.example.com/ims/cn-shanghai",
+            EventTypeList: "MediaConvertComplete,ProduceMediaComplete",
+            AuthSwitch: "on",
+          },
+          "cn-hangzhou": {
+            CallbackType: "HTTP",
+            CallbackURL: "https://dev.media.example.com/ims/cn-hangzhou",
+            EventTypeList: "FileUploadComplete,ProduceMediaComplete",
+            AuthSwitch: "on",
+          },
         },
         resources: 5,
-        drift: { region: "cn-hangzhou", fields: { EventTypeList: "ProduceMediaComplete" }, property: "eventTypes" },
+        drift: {
+          region: "cn-hangzhou",
+          fields: { EventTypeList: "ProduceMediaComplete" },
+          property: "eventTypes",
+        },
       },
       {
         // prod's queues and RAM are managed elsewhere here, so no alicloud resource is involved.
         stack: "prod",
         config: [...credentials, ["ims:manageQueues", "false"]],
         live: {
-          "cn-beijing": { CallbackType: "MNS", CallbackQueueName: "ice-callback-prod-beijing", EventTypeList: "AIMediaAuditComplete,MediaConvertComplete,ProduceMediaComplete" },
-          "cn-shenzhen": { CallbackType: "MNS", CallbackQueueName: "ice-callback-prod-shenzhen", EventTypeList: "MediaConvertComplete,ProduceMediaComplete" },
-          "ap-southeast-1": { CallbackType: "MNS", CallbackQueueName: "ice-callback-prod-singapore", EventTypeList: "ProduceMediaComplete" },
+          "cn-beijing": {
+            CallbackType: "MNS",
+            CallbackQueueName: "ice-callback-prod-beijing",
+            EventTypeList: "AIMediaAuditComplete,MediaConvertComplete,ProduceMediaComplete",
+          },
+          "cn-shenzhen": {
+            CallbackType: "MNS",
+            CallbackQueueName: "ice-callback-prod-shenzhen",
+            EventTypeList: "MediaConvertComplete,ProduceMediaComplete",
+          },
+          "ap-southeast-1": {
+            CallbackType: "MNS",
+            CallbackQueueName: "ice-callback-prod-singapore",
+            EventTypeList: "ProduceMediaComplete",
+          },
         },
         resources: 7,
-        drift: { region: "cn-shenzhen", fields: { CallbackQueueName: "ice-callback-someone-else" }, property: "queueName" },
+        drift: {
+          region: "cn-shenzhen",
+          fields: { CallbackQueueName: "ice-callback-someone-else" },
+          property: "queueName",
+        },
       },
     ],
   ],
@@ -180,10 +245,25 @@ describe.each<[string, StackCase[]]>([
     [
       {
         stack: "dev",
-        config: [...credentials, ["ims:existingQueueName", "ice-callback-mine"], ["ims:authorization", "skip"]],
-        live: { "cn-hangzhou": { CallbackType: "MNS", CallbackQueueName: "ice-callback-mine", EventTypeList: "MediaConvertComplete,ProduceMediaComplete", AuthSwitch: "off" } },
+        config: [
+          ...credentials,
+          ["ims:existingQueueName", "ice-callback-mine"],
+          ["ims:authorization", "skip"],
+        ],
+        live: {
+          "cn-hangzhou": {
+            CallbackType: "MNS",
+            CallbackQueueName: "ice-callback-mine",
+            EventTypeList: "MediaConvertComplete,ProduceMediaComplete",
+            AuthSwitch: "off",
+          },
+        },
         resources: 3,
-        drift: { region: "cn-hangzhou", fields: { EventTypeList: "ProduceMediaComplete,SnapshotComplete" }, property: "eventTypes" },
+        drift: {
+          region: "cn-hangzhou",
+          fields: { EventTypeList: "ProduceMediaComplete,SnapshotComplete" },
+          property: "eventTypes",
+        },
       },
     ],
   ],
@@ -197,17 +277,40 @@ describe.each<[string, StackCase[]]>([
     outputs.push(run.stdout, run.stderr);
     return run;
   };
-  const ok = (run: CliRun) => ({ code: run.code, error: run.code === 0 ? "" : `${run.stdout.slice(-3000)}\n${run.stderr}` });
-  const live = async (region: string) => ({ ...NEVER_CONFIGURED, ...(await emulator.getSetting(region, E2E_ACCOUNT_ID)) });
+  const ok = (run: CliRun) => ({
+    code: run.code,
+    error: run.code === 0 ? "" : `${run.stdout.slice(-3000)}\n${run.stderr}`,
+  });
+  const live = async (region: string) => ({
+    ...NEVER_CONFIGURED,
+    ...(await emulator.getSetting(region, E2E_ACCOUNT_ID)),
+  });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ accounts: [{ accountId: E2E_ACCOUNT_ID, accessKeys: [{ id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY }] }] });
+    emulator = await startEmulator({
+      accounts: [
+        {
+          accountId: E2E_ACCOUNT_ID,
+          accessKeys: [{ id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY }],
+        },
+      ],
+    });
     const dir = fs.mkdtempSync(path.join(scratch, `${example}-`));
     projectDir = path.join(dir, "project");
-    env = { ...cleanEnv(), ...offlineEnv(cliRoot, path.join(dir, "state")), PULUMI_CONFIG_PASSPHRASE: "e2e passphrase" };
-    const install = await createProject(example, tarball, projectDir, { ...cleanEnv(), npm_config_cache: await npmCacheDir() });
+    env = {
+      ...cleanEnv(),
+      ...offlineEnv(cliRoot, path.join(dir, "state")),
+      PULUMI_CONFIG_PASSPHRASE: "e2e passphrase",
+    };
+    const install = await createProject(example, tarball, projectDir, {
+      ...cleanEnv(),
+      npm_config_cache: await npmCacheDir(),
+    });
     time(`npm install --prefer-offline (${example})`, install.ms);
-    expect({ code: install.code, output: install.code === 0 ? "" : install.output }).toEqual({ code: 0, output: "" });
+    expect({ code: install.code, output: install.code === 0 ? "" : install.output }).toEqual({
+      code: 0,
+      output: "",
+    });
     expectInstalledFromTarball(projectDir);
   }, 900_000);
 
@@ -222,10 +325,22 @@ describe.each<[string, StackCase[]]>([
     test(`${c.stack}: stack init and config set, as typed`, async () => {
       started = Date.now();
       expect(ok(await pulumi(c.stack, "stack", "init"))).toEqual({ code: 0, error: "" });
-      for (const args of c.config) expect(ok(await pulumi(c.stack, "config", "set", ...args))).toEqual({ code: 0, error: "" });
+      for (const args of c.config)
+        expect(ok(await pulumi(c.stack, "config", "set", ...args))).toEqual({ code: 0, error: "" });
       for (const region of regions) {
         const endpoint = emulator.endpoints[region as keyof typeof emulator.endpoints];
-        expect(ok(await pulumi(c.stack, "config", "set", "--path", `ims-callback:endpoints.${region}`, endpoint))).toEqual({ code: 0, error: "" });
+        expect(
+          ok(
+            await pulumi(
+              c.stack,
+              "config",
+              "set",
+              "--path",
+              `ims-callback:endpoints.${region}`,
+              endpoint,
+            ),
+          ),
+        ).toEqual({ code: 0, error: "" });
       }
     });
 
@@ -233,7 +348,8 @@ describe.each<[string, StackCase[]]>([
       const up = await pulumi(c.stack, "up", "--yes");
       expect(ok(up)).toEqual({ code: 0, error: "" });
       expect(`${up.stdout}${up.stderr}`).not.toMatch(/Undefined value/);
-      for (const region of regions) expect({ region, ...(await live(region)) }).toMatchObject({ region, ...c.live[region] });
+      for (const region of regions)
+        expect({ region, ...(await live(region)) }).toMatchObject({ region, ...c.live[region] });
     });
 
     test(`${c.stack}: preview of an unchanged stack shows no change: no [unknown], no ~`, async () => {
@@ -241,11 +357,16 @@ describe.each<[string, StackCase[]]>([
       expect(ok(preview)).toEqual({ code: 0, error: "" });
       expect(preview.stdout).not.toContain("[unknown]");
       expect(preview.stdout.split("\n").filter((line) => line.includes("~"))).toEqual([]);
-      expect(preview.stdout).toMatch(new RegExp(`Resources:\\s+${c.resources} unchanged\\s*$`, "m"));
+      expect(preview.stdout).toMatch(
+        new RegExp(`Resources:\\s+${c.resources} unchanged\\s*$`, "m"),
+      );
     });
 
     test(`${c.stack}: preview --refresh --expect-no-changes exits 0, then fails naming the property changed through the emulator`, async () => {
-      expect(ok(await pulumi(c.stack, "preview", "--refresh", "--expect-no-changes"))).toEqual({ code: 0, error: "" });
+      expect(ok(await pulumi(c.stack, "preview", "--refresh", "--expect-no-changes"))).toEqual({
+        code: 0,
+        error: "",
+      });
       await emulator.putSetting(c.drift.region, c.drift.fields, E2E_ACCOUNT_ID);
       const drifted = await pulumi(c.stack, "preview", "--refresh", "--expect-no-changes");
       expect(drifted.code).not.toBe(0);
@@ -255,23 +376,37 @@ describe.each<[string, StackCase[]]>([
 
     test(`${c.stack}: up --refresh puts the declared setting back`, async () => {
       expect(ok(await pulumi(c.stack, "up", "--refresh", "--yes"))).toEqual({ code: 0, error: "" });
-      expect({ region: c.drift.region, ...(await live(c.drift.region)) }).toMatchObject({ region: c.drift.region, ...c.live[c.drift.region] });
-      expect(ok(await pulumi(c.stack, "preview", "--refresh", "--expect-no-changes"))).toEqual({ code: 0, error: "" });
+      expect({ region: c.drift.region, ...(await live(c.drift.region)) }).toMatchObject({
+        region: c.drift.region,
+        ...c.live[c.drift.region],
+      });
+      expect(ok(await pulumi(c.stack, "preview", "--refresh", "--expect-no-changes"))).toEqual({
+        code: 0,
+        error: "",
+      });
     });
 
     test(`${c.stack}: destroy leaves the regions as they were`, async () => {
       expect(ok(await pulumi(c.stack, "destroy", "--yes"))).toEqual({ code: 0, error: "" });
-      for (const region of regions) expect({ region, ...(await live(region)) }).toEqual({ region, ...NEVER_CONFIGURED });
+      for (const region of regions)
+        expect({ region, ...(await live(region)) }).toEqual({ region, ...NEVER_CONFIGURED });
       time(`${example} ${c.stack}: CLI steps`, Date.now() - started);
     });
   }
 
   test("no auth key or AccessKey secret in any CLI output or state file", () => {
     const stateFiles = listFiles(path.join(path.dirname(projectDir), "state"));
-    const places: Array<[string, string]> = [["CLI output", outputs.join("\n")], ...stateFiles.map((f): [string, string] => [f, fs.readFileSync(f, "utf8")])];
+    const places: Array<[string, string]> = [
+      ["CLI output", outputs.join("\n")],
+      ...stateFiles.map((f): [string, string] => [f, fs.readFileSync(f, "utf8")]),
+    ];
     expect(outputs.join("").length).toBeGreaterThan(1000);
     for (const [where, text] of places) {
-      expect({ where, key: text.includes(E2E_AUTH_KEY), secret: text.includes(E2E_SECRET_CANARY) }).toEqual({ where, key: false, secret: false });
+      expect({
+        where,
+        key: text.includes(E2E_AUTH_KEY),
+        secret: text.includes(E2E_SECRET_CANARY),
+      }).toEqual({ where, key: false, secret: false });
     }
   });
 });
@@ -283,16 +418,31 @@ function expectInstalledFromTarball(projectDir: string): void {
   expect(path.relative(REPO_ROOT, fs.realpathSync(installed)).startsWith("..")).toBe(true);
   expect(fs.existsSync(path.join(installed, "dist", "provider", "index.js"))).toBe(true);
   expect(fs.existsSync(path.join(installed, "node_modules", PACKAGE_NAME))).toBe(false);
-  const lock = JSON.parse(fs.readFileSync(path.join(projectDir, "package-lock.json"), "utf8")) as { packages: Record<string, { resolved?: string }> };
+  const lock = JSON.parse(fs.readFileSync(path.join(projectDir, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { resolved?: string }>;
+  };
   expect(lock.packages[`node_modules/${PACKAGE_NAME}`].resolved).toMatch(/\.tgz$/);
 }
 
 /** Starts a long-running command (a second terminal) and waits until its output matches `ready`. */
-async function startCommand(command: string, cwd: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn("bash", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+async function startCommand(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn("bash", ["-c", command], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`"${command}" not ready after 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`"${command}" not ready after 120 s:\n${output}`)),
+      120_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       if (ready.test(output)) {
@@ -317,5 +467,8 @@ function stopCommand(child: ChildProcess): void {
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }

@@ -15,12 +15,19 @@ const inside = (dir: string, file: string) => !path.relative(dir, file).startsWi
 test("the cache's pulumi-resource-pulumi-nodejs is a regular file, a copy of @pulumi/pulumi's launcher", () => {
   const launcher = path.join(bin, "pulumi-resource-pulumi-nodejs");
   const stat = fs.lstatSync(launcher);
-  expect({ symlink: stat.isSymbolicLink(), file: stat.isFile(), executable: (stat.mode & 0o111) !== 0 }).toEqual({
+  expect({
+    symlink: stat.isSymbolicLink(),
+    file: stat.isFile(),
+    executable: (stat.mode & 0o111) !== 0,
+  }).toEqual({
     symlink: false,
     file: true,
     executable: true,
   });
-  const shipped = fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs"), "utf8");
+  const shipped = fs.readFileSync(
+    path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs"),
+    "utf8",
+  );
   expect(fs.readFileSync(launcher, "utf8")).toBe(shipped);
 });
 
@@ -29,7 +36,10 @@ test("nothing in the cache's bin resolves into this checkout", () => {
   expect(entries).toEqual(expect.arrayContaining(["pulumi", "pulumi-resource-pulumi-nodejs"]));
   for (const entry of entries) {
     const real = fs.realpathSync(path.join(bin, entry));
-    expect({ entry, intoCheckout: inside(REPO_ROOT, real) }).toEqual({ entry, intoCheckout: false });
+    expect({ entry, intoCheckout: inside(REPO_ROOT, real) }).toEqual({
+      entry,
+      intoCheckout: false,
+    });
   }
 });
 

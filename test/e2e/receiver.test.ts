@@ -36,7 +36,13 @@ async function freePort(): Promise<number> {
 
 async function startReceiver(authKeys: string[]): Promise<void> {
   await stopReceiver();
-  const server = createReceiver({ callbackUrl, authKeys, onEvent: (e) => void events.push(e), log: () => undefined, now: () => Date.now() + clockOffsetMs });
+  const server = createReceiver({
+    callbackUrl,
+    authKeys,
+    onEvent: (e) => void events.push(e),
+    log: () => undefined,
+    now: () => Date.now() + clockOffsetMs,
+  });
   server.prependListener("request", (req) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -53,8 +59,15 @@ async function stopReceiver(): Promise<void> {
   receiver = undefined;
 }
 
-async function post(headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(callbackUrl, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+async function post(
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(callbackUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -79,22 +92,41 @@ test("an emitted event is delivered signed, verified and parsed by the receiver"
     region: "cn-shanghai",
     eventType: "ProduceMediaComplete",
     accountId: E2E_ACCOUNT_ID,
-    messageBody: { Status: "Success", JobId: "job-42", MediaId: "media-7", UserData: "{\"order\":1}" },
+    messageBody: {
+      Status: "Success",
+      JobId: "job-42",
+      MediaId: "media-7",
+      UserData: '{"order":1}',
+    },
   });
-  expect(report).toMatchObject({ outcome: "delivered", signed: true, target: callbackUrl, attempts: [{ attempt: 1, status: 200 }] });
+  expect(report).toMatchObject({
+    outcome: "delivered",
+    signed: true,
+    target: callbackUrl,
+    attempts: [{ attempt: 1, status: 200 }],
+  });
   await new Promise((r) => setTimeout(r, 50));
   expect(events).toHaveLength(1);
-  expect(events[0]).toMatchObject({ eventType: "ProduceMediaComplete", userId: E2E_ACCOUNT_ID, messageBody: { Status: "Success", JobId: "job-42" } });
+  expect(events[0]).toMatchObject({
+    eventType: "ProduceMediaComplete",
+    userId: E2E_ACCOUNT_ID,
+    messageBody: { Status: "Success", JobId: "job-42" },
+  });
 });
 
 test("a forged signature, a missing header and a replay outside the window are rejected with 401", async () => {
   const genuine = captured[captured.length - 1];
-  const headers = { "X-ICE-TIMESTAMP": String(genuine.headers["x-ice-timestamp"]), "X-ICE-SIGNATURE": String(genuine.headers["x-ice-signature"]) };
+  const headers = {
+    "X-ICE-TIMESTAMP": String(genuine.headers["x-ice-timestamp"]),
+    "X-ICE-SIGNATURE": String(genuine.headers["x-ice-signature"]),
+  };
 
   const forged = await post({ ...headers, "X-ICE-SIGNATURE": "0".repeat(32) }, genuine.body);
   expect(forged.status).toBe(401);
   expect(forged.text).toContain("mismatch");
-  expect((await post({ "X-ICE-TIMESTAMP": headers["X-ICE-TIMESTAMP"] }, genuine.body)).status).toBe(401);
+  expect((await post({ "X-ICE-TIMESTAMP": headers["X-ICE-TIMESTAMP"] }, genuine.body)).status).toBe(
+    401,
+  );
 
   // The same request, byte for byte, replayed 301 s later.
   clockOffsetMs = 301_000;
@@ -114,7 +146,15 @@ test("key rotation: both keys during the switch, then the old key is rejected", 
   const up = await stack.up();
   expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
   expect((await e2e.live("cn-shanghai")).AuthKey).toBe(NEW_KEY);
-  expect((await e2e.emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete", accountId: E2E_ACCOUNT_ID })).outcome).toBe("delivered");
+  expect(
+    (
+      await e2e.emulator.emitEvent({
+        region: "cn-shanghai",
+        eventType: "ProduceMediaComplete",
+        accountId: E2E_ACCOUNT_ID,
+      })
+    ).outcome,
+  ).toBe("delivered");
 
   await startReceiver([NEW_KEY]);
   const body = captured[captured.length - 1].body;
@@ -122,13 +162,25 @@ test("key rotation: both keys during the switch, then the old key is rejected", 
   expect(withOld.status).toBe(401);
   expect(withOld.text).toContain("mismatch");
   expect((await post(signCallback({ callbackUrl, authKey: NEW_KEY }), body)).status).toBe(200);
-  expect((await e2e.emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete", accountId: E2E_ACCOUNT_ID })).outcome).toBe("delivered");
+  expect(
+    (
+      await e2e.emulator.emitEvent({
+        region: "cn-shanghai",
+        eventType: "ProduceMediaComplete",
+        accountId: E2E_ACCOUNT_ID,
+      })
+    ).outcome,
+  ).toBe("delivered");
   expect(events).toHaveLength(4);
 });
 
 test("IMS drops an event after 3 failed attempts when the receiver is down", async () => {
   await stopReceiver();
-  const report = await e2e.emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete", accountId: E2E_ACCOUNT_ID });
+  const report = await e2e.emulator.emitEvent({
+    region: "cn-shanghai",
+    eventType: "ProduceMediaComplete",
+    accountId: E2E_ACCOUNT_ID,
+  });
   expect(report.outcome).toBe("dropped");
   expect(report.attempts).toHaveLength(3);
   expect(report.attempts[1].startedAt > report.attempts[0].startedAt).toBe(true);

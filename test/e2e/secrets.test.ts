@@ -15,14 +15,26 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { FAULT_KINDS, type FaultKind } from "../../lib/emulator";
 import { EventCallback } from "../../lib/program/eventCallback";
 import { REPO_ROOT } from "../../scripts/engine";
-import { E2E_ACCESS_KEY_ID, E2E_SECRET_CANARY, startE2E, updatedPropertiesInDisplay, type E2E } from "./support";
+import {
+  E2E_ACCESS_KEY_ID,
+  E2E_SECRET_CANARY,
+  startE2E,
+  updatedPropertiesInDisplay,
+  type E2E,
+} from "./support";
 
 const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
 const REGION = "cn-shanghai";
 /** Not from secret config: the engine's own masking of config secrets does not hide it. */
 const KEY_CANARY = "KeyCanary4Tq8Wz2Hn";
 const PREVIOUS_OWNER_KEY = "PrevOwnerCanary6Lp3Xc";
-const PREVIOUS_OWNER = { CallbackType: "HTTP", CallbackURL: "https://previous-owner.example.com/cb", EventTypeList: "FileUploadComplete", AuthSwitch: "on", AuthKey: PREVIOUS_OWNER_KEY };
+const PREVIOUS_OWNER = {
+  CallbackType: "HTTP",
+  CallbackURL: "https://previous-owner.example.com/cb",
+  EventTypeList: "FileUploadComplete",
+  AuthSwitch: "on",
+  AuthKey: PREVIOUS_OWNER_KEY,
+};
 
 type FailureKind = FaultKind | "refused" | "timeout";
 
@@ -47,13 +59,26 @@ class Gate {
   private readonly server: http.Server;
   private passed = 0;
 
-  private constructor(private readonly target: URL, private readonly kind: "refused" | "timeout", private readonly passes: number) {
+  private constructor(
+    private readonly target: URL,
+    private readonly kind: "refused" | "timeout",
+    private readonly passes: number,
+  ) {
     this.server = http.createServer((req, res) => {
       if (this.passed++ < this.passes) {
-        const forward = http.request({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
+        const forward = http.request(
+          {
+            host: this.target.hostname,
+            port: this.target.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
         req.pipe(forward);
       } else if (this.kind === "refused") {
         void this.close();
@@ -82,7 +107,10 @@ class Gate {
   }
 }
 
-const setting = (authKey: pulumi.Input<string>, extra: { adoptExisting?: boolean; eventTypes?: string[] } = {}) =>
+const setting = (
+  authKey: pulumi.Input<string>,
+  extra: { adoptExisting?: boolean; eventTypes?: string[] } = {},
+) =>
   new EventCallback("callback", {
     region: REGION,
     callbackType: "HTTP",
@@ -101,80 +129,115 @@ const setting = (authKey: pulumi.Input<string>, extra: { adoptExisting?: boolean
  */
 const isSdkRpcDebugLog = (e: EngineEvent) =>
   // The typings leave "debug" out of the severities; the engine sends it.
-  (e.diagnosticEvent?.severity as string | undefined) === "debug" && /^(RegisterResource|RegisterResourceOutputs|ReadResource) RPC finished/.test(e.diagnosticEvent?.message ?? "");
+  (e.diagnosticEvent?.severity as string | undefined) === "debug" &&
+  /^(RegisterResource|RegisterResourceOutputs|ReadResource) RPC finished/.test(
+    e.diagnosticEvent?.message ?? "",
+  );
 
 /** Everything one engine run exposed: its output, its events and, when it failed, the error. */
 class Transcript {
   readonly texts: string[] = [];
   readonly sdkRpcDebugLog: string[] = [];
   readonly onOutput = (s: string) => this.texts.push(s);
-  readonly onEvent = (e: EngineEvent) => (isSdkRpcDebugLog(e) ? this.sdkRpcDebugLog : this.texts).push(JSON.stringify(e));
+  readonly onEvent = (e: EngineEvent) =>
+    (isSdkRpcDebugLog(e) ? this.sdkRpcDebugLog : this.texts).push(JSON.stringify(e));
   async failure(run: Promise<unknown>): Promise<string> {
-    const error = (await run.then(() => undefined, (e: unknown) => e)) as Error | undefined;
+    const error = (await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error | undefined;
     expect(error).toBeInstanceOf(Error);
     this.texts.push(error!.message, String(error!.stack));
     return error!.message;
   }
 }
 
-describe.each<FailureKind>([...FAULT_KINDS, "refused", "timeout"])("when IMS calls fail (%s)", (kind) => {
-  let stack: Stack;
-  const transcript = new Transcript();
+describe.each<FailureKind>([...FAULT_KINDS, "refused", "timeout"])(
+  "when IMS calls fail (%s)",
+  (kind) => {
+    let stack: Stack;
+    const transcript = new Transcript();
 
-  /**
-   * Makes every call fail the `kind` way after `skip` calls that succeed. The endpoint is switched
-   * through the environment, not stack config: destroy runs with the provider config of the last update.
-   */
-  const arrange = async (skip = 0) => {
-    if (kind === "refused" || kind === "timeout") {
-      stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ [REGION]: await Gate.open(e2e.emulator.endpoints[REGION], kind, skip) });
-    } else {
-      await e2e.emulator.injectFault({ kind, count: 1000, skip, region: REGION, latencyMs: 2000 });
-    }
-  };
-  const heal = async () => {
-    stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = e2e.engine.env.IMS_CALLBACK_ENDPOINTS;
-    transcript.texts.push(JSON.stringify(await e2e.requestLog()));
-    await e2e.resetCounters();
-  };
+    /**
+     * Makes every call fail the `kind` way after `skip` calls that succeed. The endpoint is switched
+     * through the environment, not stack config: destroy runs with the provider config of the last update.
+     */
+    const arrange = async (skip = 0) => {
+      if (kind === "refused" || kind === "timeout") {
+        stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = JSON.stringify({
+          [REGION]: await Gate.open(e2e.emulator.endpoints[REGION], kind, skip),
+        });
+      } else {
+        await e2e.emulator.injectFault({
+          kind,
+          count: 1000,
+          skip,
+          region: REGION,
+          latencyMs: 2000,
+        });
+      }
+    };
+    const heal = async () => {
+      stack.workspace.envVars.IMS_CALLBACK_ENDPOINTS = e2e.engine.env.IMS_CALLBACK_ENDPOINTS;
+      transcript.texts.push(JSON.stringify(await e2e.requestLog()));
+      await e2e.resetCounters();
+    };
 
-  beforeAll(async () => {
-    await e2e.editInConsole(REGION, PREVIOUS_OWNER);
-    stack = await e2e.openStack({ projectDir: PROJECT, stackName: `fault-${kind}`, program: async () => void setting(pulumi.secret(KEY_CANARY), { adoptExisting: true }) });
-    await e2e.useStackCredentials(stack);
-    // Each attempt times out after 500 ms (the latency fault adds 2 s); retries back off briefly.
-    await stack.setConfig("ims-callback:timeoutMs", { value: "500" });
-  });
+    beforeAll(async () => {
+      await e2e.editInConsole(REGION, PREVIOUS_OWNER);
+      stack = await e2e.openStack({
+        projectDir: PROJECT,
+        stackName: `fault-${kind}`,
+        program: async () => void setting(pulumi.secret(KEY_CANARY), { adoptExisting: true }),
+      });
+      await e2e.useStackCredentials(stack);
+      // Each attempt times out after 500 ms (the latency fault adds 2 s); retries back off briefly.
+      await stack.setConfig("ims-callback:timeoutMs", { value: "500" });
+    });
 
-  test("create and destroy with restore fail without the key, the previous owner's key, the AccessKey secret or a signature anywhere", async () => {
-    await arrange();
-    const createFailure = await transcript.failure(stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }));
-    expect(createFailure).toMatch(/IMS GetEventCallback in cn-shanghai failed: /);
-    await heal();
+    test("create and destroy with restore fail without the key, the previous owner's key, the AccessKey secret or a signature anywhere", async () => {
+      await arrange();
+      const createFailure = await transcript.failure(
+        stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }),
+      );
+      expect(createFailure).toMatch(/IMS GetEventCallback in cn-shanghai failed: /);
+      await heal();
 
-    // Take over the previous owner's setting, then fail the write that restores it on destroy.
-    await stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent });
-    expect((await e2e.live(REGION)).AuthKey).toBe(KEY_CANARY);
-    // Destroy reads the region first (let through), then writes the previous owner's setting back.
-    await arrange(1);
-    const destroyFailure = await transcript.failure(stack.destroy({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }));
-    expect(destroyFailure).toMatch(/IMS (Get|Set)EventCallback in cn-shanghai failed: /);
-    await heal();
-    await stack.destroy({ onOutput: transcript.onOutput });
-    expect(await e2e.live(REGION)).toMatchObject(PREVIOUS_OWNER);
+      // Take over the previous owner's setting, then fail the write that restores it on destroy.
+      await stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent });
+      expect((await e2e.live(REGION)).AuthKey).toBe(KEY_CANARY);
+      // Destroy reads the region first (let through), then writes the previous owner's setting back.
+      await arrange(1);
+      const destroyFailure = await transcript.failure(
+        stack.destroy({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }),
+      );
+      expect(destroyFailure).toMatch(/IMS (Get|Set)EventCallback in cn-shanghai failed: /);
+      await heal();
+      await stack.destroy({ onOutput: transcript.onOutput });
+      expect(await e2e.live(REGION)).toMatchObject(PREVIOUS_OWNER);
 
-    const places: Array<[string, string]> = [
-      ["engine output, events and errors", transcript.texts.join("\n")],
-      ...e2e.filesUnder(e2e.engine.stateDir).map((f): [string, string] => [f, fs.readFileSync(f, "utf8")]),
-    ];
-    // The search can fail: the values are where they belong (the emulator holds the previous key).
-    expect(JSON.stringify(await e2e.live(REGION))).toContain(PREVIOUS_OWNER_KEY);
-    for (const [where, text] of places) {
-      const found = [KEY_CANARY, PREVIOUS_OWNER_KEY, E2E_SECRET_CANARY, "Signature=", "AuthKey=", `AccessKeyId=${E2E_ACCESS_KEY_ID}`].filter((c) => text.includes(c));
-      expect({ where, found }).toEqual({ where, found: [] });
-    }
-  });
-});
+      const places: Array<[string, string]> = [
+        ["engine output, events and errors", transcript.texts.join("\n")],
+        ...e2e
+          .filesUnder(e2e.engine.stateDir)
+          .map((f): [string, string] => [f, fs.readFileSync(f, "utf8")]),
+      ];
+      // The search can fail: the values are where they belong (the emulator holds the previous key).
+      expect(JSON.stringify(await e2e.live(REGION))).toContain(PREVIOUS_OWNER_KEY);
+      for (const [where, text] of places) {
+        const found = [
+          KEY_CANARY,
+          PREVIOUS_OWNER_KEY,
+          E2E_SECRET_CANARY,
+          "Signature=",
+          "AuthKey=",
+          `AccessKeyId=${E2E_ACCESS_KEY_ID}`,
+        ].filter((c) => text.includes(c));
+        expect({ where, found }).toEqual({ where, found: [] });
+      }
+    });
+  },
+);
 
 test("an auth key from pulumi.secret that breaks IMS's rules is reported by name at preview, without its value", async () => {
   const tooLong = "Ab1TooLongCanary" + "x".repeat(17);
@@ -186,8 +249,12 @@ test("an auth key from pulumi.secret that breaks IMS's rules is reported by name
   await e2e.useStackCredentials(stack);
   await e2e.resetCounters();
   const transcript = new Transcript();
-  const message = await transcript.failure(stack.preview({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }));
-  expect(message).toMatch(/resource 'callback' has a problem: authKey: the key is 33 characters long \(at most 32\)\. .*RandomPassword/);
+  const message = await transcript.failure(
+    stack.preview({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }),
+  );
+  expect(message).toMatch(
+    /resource 'callback' has a problem: authKey: the key is 33 characters long \(at most 32\)\. .*RandomPassword/,
+  );
   expect(transcript.texts.join("\n")).not.toContain(tooLong);
   expect(transcript.texts.join("\n")).not.toContain("property authKey value");
   expect(await e2e.apiCalls()).toEqual({ get: 0, set: 0 });
@@ -197,16 +264,28 @@ test("a check problem names its property once, with no value echoed by the engin
   const stack = await e2e.openStack({
     projectDir: PROJECT,
     stackName: "bad-queue",
-    program: async () => void new EventCallback("queue", { region: "cn-beijing", callbackType: "MNS", queueName: "ICE-CALLBACK-orders", eventTypes: ["ProduceMediaComplete"] }),
+    program: async () =>
+      void new EventCallback("queue", {
+        region: "cn-beijing",
+        callbackType: "MNS",
+        queueName: "ICE-CALLBACK-orders",
+        eventTypes: ["ProduceMediaComplete"],
+      }),
   });
   const message = await new Transcript().failure(stack.preview());
-  expect(message).toContain(`resource 'queue' has a problem: queueName: "ICE-CALLBACK-orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".`);
+  expect(message).toContain(
+    `resource 'queue' has a problem: queueName: "ICE-CALLBACK-orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".`,
+  );
   expect(message).not.toMatch(/property queueName value/);
 });
 
 test("a key change, in the program or in the console, shows as a change of authKey in preview --diff, never its value", async () => {
   let key = "FirstKey1Abc";
-  const stack = await e2e.openStack({ projectDir: PROJECT, stackName: "key-change", program: async () => void setting(pulumi.secret(key), { adoptExisting: true }) });
+  const stack = await e2e.openStack({
+    projectDir: PROJECT,
+    stackName: "key-change",
+    program: async () => void setting(pulumi.secret(key), { adoptExisting: true }),
+  });
   await e2e.useStackCredentials(stack);
   await stack.up();
   key = "SecondKey2Xyz";
@@ -233,7 +312,13 @@ test("engine logs show non-config secrets in clear from -v=3 and config secrets 
     stackName: "verbosity",
     program: async () => {
       setting(pulumi.secret(KEY_CANARY));
-      new EventCallback("from-config", { region: "cn-beijing", callbackType: "HTTP", callbackUrl: "https://media.example.com/ims/events", eventTypes: ["ProduceMediaComplete"], authKey: new pulumi.Config("ims").requireSecret("authKey") });
+      new EventCallback("from-config", {
+        region: "cn-beijing",
+        callbackType: "HTTP",
+        callbackUrl: "https://media.example.com/ims/events",
+        eventTypes: ["ProduceMediaComplete"],
+        authKey: new pulumi.Config("ims").requireSecret("authKey"),
+      });
     },
   });
   await e2e.useStackCredentials(stack);
@@ -252,8 +337,17 @@ test("engine logs show non-config secrets in clear from -v=3 and config secrets 
   });
   // The SDK's debug log of each registration's response (see isSdkRpcDebugLog), shown by --debug.
   const events: string[] = [];
-  const debug = await stack.preview({ debug: true, onEvent: (e) => events.push(JSON.stringify(e)) });
+  const debug = await stack.preview({
+    debug: true,
+    onEvent: (e) => events.push(JSON.stringify(e)),
+  });
   expect(debug.stdout).toMatch(/RegisterResource RPC finished/);
-  const where = (text: string) => ({ plain: text.includes(KEY_CANARY), config: text.includes(configKey) });
-  expect({ stdout: where(debug.stdout), events: where(events.join("\n")) }).toEqual({ stdout: { plain: true, config: false }, events: { plain: true, config: false } });
+  const where = (text: string) => ({
+    plain: text.includes(KEY_CANARY),
+    config: text.includes(configKey),
+  });
+  expect({ stdout: where(debug.stdout), events: where(events.join("\n")) }).toEqual({
+    stdout: { plain: true, config: false },
+    events: { plain: true, config: false },
+  });
 });

@@ -7,7 +7,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { emulatorEnv, openStack, startEngine, type Engine, type OpenStackOptions } from "../../scripts/engine";
+import {
+  emulatorEnv,
+  openStack,
+  startEngine,
+  type Engine,
+  type OpenStackOptions,
+} from "../../scripts/engine";
 import { startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import { countCalls, NEVER_CONFIGURED } from "../helpers/emulator";
 
@@ -57,10 +63,17 @@ export async function startE2E(options: { credentialsIn: "env" | "stack-config" 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-e2e-"));
   const emulator = await startEmulator({
     stateFile: path.join(dir, "state.json"),
-    accounts: [{ accountId: E2E_ACCOUNT_ID, accessKeys: [{ id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY }] }],
+    accounts: [
+      {
+        accountId: E2E_ACCOUNT_ID,
+        accessKeys: [{ id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY }],
+      },
+    ],
   });
   const accessKey = { id: E2E_ACCESS_KEY_ID, secret: E2E_SECRET_CANARY };
-  const engine = await startEngine(emulatorEnv(emulator.endpoints, options.credentialsIn === "env" ? accessKey : undefined));
+  const engine = await startEngine(
+    emulatorEnv(emulator.endpoints, options.credentialsIn === "env" ? accessKey : undefined),
+  );
   let collected: EngineEvent[] = [];
   const workDirs = new Map<string, string>();
   return {
@@ -68,7 +81,10 @@ export async function startE2E(options: { credentialsIn: "env" | "stack-config" 
     emulator,
     async openStack(opts) {
       // Stacks of one project share a work directory, as they would in a repository.
-      const stack = await openStack(engine, { ...opts, workDir: opts.workDir ?? workDirs.get(opts.projectDir) });
+      const stack = await openStack(engine, {
+        ...opts,
+        workDir: opts.workDir ?? workDirs.get(opts.projectDir),
+      });
       workDirs.set(opts.projectDir, stack.workspace.workDir);
       return stack;
     },
@@ -96,11 +112,15 @@ export async function startE2E(options: { credentialsIn: "env" | "stack-config" 
       return collected;
     },
     async run(stack, args) {
-      const result = spawnSync(path.join(engine.root, "bin", "pulumi"), [...args, "--stack", stack.name, "--non-interactive"], {
-        cwd: stack.workspace.workDir,
-        env: { ...process.env, ...engine.env },
-        encoding: "utf8",
-      });
+      const result = spawnSync(
+        path.join(engine.root, "bin", "pulumi"),
+        [...args, "--stack", stack.name, "--non-interactive"],
+        {
+          cwd: stack.workspace.workDir,
+          env: { ...process.env, ...engine.env },
+          encoding: "utf8",
+        },
+      );
       if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed: ${result.stderr}`);
       return result.stdout;
     },
@@ -134,7 +154,11 @@ export function changedResources(events: EngineEvent[]): ChangedResource[] {
   for (const event of events) {
     const meta = event.resourcePreEvent?.metadata;
     if (!meta || ["same", "refresh", "read"].includes(meta.op)) continue;
-    out.push({ name: meta.urn.slice(meta.urn.lastIndexOf("::") + 2), op: meta.op, diffs: [...(meta.diffs ?? [])].sort() });
+    out.push({
+      name: meta.urn.slice(meta.urn.lastIndexOf("::") + 2),
+      op: meta.op,
+      diffs: [...(meta.diffs ?? [])].sort(),
+    });
   }
   return out;
 }
@@ -154,7 +178,11 @@ export function updatedPropertiesInDisplay(stdout: string): Record<string, strin
     const changed: string[] = [];
     for (let j = i + 1; j < lines.length; j++) {
       const line = lines[j];
-      if (line.includes("--outputs:--") || (line.trim() !== "" && line.search(/\S/) <= indent && !/^\s*[~+-] /.test(line))) break;
+      if (
+        line.includes("--outputs:--") ||
+        (line.trim() !== "" && line.search(/\S/) <= indent && !/^\s*[~+-] /.test(line))
+      )
+        break;
       const m = /^\s*[~+-] (\w+)\s*:/.exec(line);
       if (m && line.search(/\S/) <= indent + 4) changed.push(m[1]);
     }

@@ -5,13 +5,22 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, parseAccounts, startEmulator } from "../../lib/emulator";
+import {
+  DEFAULT_TEST_ACCOUNT,
+  EmulatorAccount,
+  loadAccountsFile,
+  parseAccounts,
+  startEmulator,
+} from "../../lib/emulator";
 import { credentialResolver } from "../../lib/emulator/accounts";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);
 
-const SECOND: EmulatorAccount = { accountId: "6543210987654321", accessKeys: [{ id: "TESTAKSecondAccount01", secret: "SecondSecret" }] };
+const SECOND: EmulatorAccount = {
+  accountId: "6543210987654321",
+  accessKeys: [{ id: "TESTAKSecondAccount01", secret: "SecondSecret" }],
+};
 
 describe("parseAccounts", () => {
   it("accepts an array or { accounts }", () => {
@@ -23,7 +32,13 @@ describe("parseAccounts", () => {
     expect(() =>
       parseAccounts([
         { accountId: "123", accessKeys: [{ id: "K", secret: "" }] },
-        { accountId: "6543210987654321", accessKeys: [{ id: "K", secret: "s" }], stsTokens: [{ accessKeyId: "STS.1", accessKeySecret: "s", securityToken: "t", expiration: "soon" }] },
+        {
+          accountId: "6543210987654321",
+          accessKeys: [{ id: "K", secret: "s" }],
+          stsTokens: [
+            { accessKeyId: "STS.1", accessKeySecret: "s", securityToken: "t", expiration: "soon" },
+          ],
+        },
       ]),
     ).toThrow(
       [
@@ -34,7 +49,9 @@ describe("parseAccounts", () => {
         '- accounts[1].stsTokens[0].expiration: must be an ISO 8601 time such as "2099-12-31T23:59:59Z".',
       ].join("\n"),
     );
-    expect(() => parseAccounts([])).toThrow('expected a non-empty array of accounts, or { "accounts": [...] }.');
+    expect(() => parseAccounts([])).toThrow(
+      'expected a non-empty array of accounts, or { "accounts": [...] }.',
+    );
   });
 
   it("reads a file and says which file is wrong", () => {
@@ -45,13 +62,21 @@ describe("parseAccounts", () => {
     writeFileSync(bad, JSON.stringify([{ accountId: "1" }]));
     expect(loadAccountsFile(good)).toEqual([SECOND]);
     expect(() => loadAccountsFile(bad)).toThrow(`Invalid emulator accounts in ${bad}:`);
-    expect(() => loadAccountsFile(join(dir, "none.json"))).toThrow(`Cannot read the emulator accounts file ${join(dir, "none.json")}`);
+    expect(() => loadAccountsFile(join(dir, "none.json"))).toThrow(
+      `Cannot read the emulator accounts file ${join(dir, "none.json")}`,
+    );
   });
 
   it("resolves long-term and temporary keys to their account", () => {
     const resolve = credentialResolver([DEFAULT_TEST_ACCOUNT, SECOND]);
-    expect(resolve("TESTAKSecondAccount01")).toEqual({ accountId: SECOND.accountId, accessKeyId: "TESTAKSecondAccount01", accessKeySecret: "SecondSecret" });
-    expect(resolve("STS.EmulatorTestKey0001")?.sts?.expiresAt).toBe(Date.parse("2099-12-31T23:59:59Z"));
+    expect(resolve("TESTAKSecondAccount01")).toEqual({
+      accountId: SECOND.accountId,
+      accessKeyId: "TESTAKSecondAccount01",
+      accessKeySecret: "SecondSecret",
+    });
+    expect(resolve("STS.EmulatorTestKey0001")?.sts?.expiresAt).toBe(
+      Date.parse("2099-12-31T23:59:59Z"),
+    );
     expect(resolve("nope")).toBeUndefined();
   });
 });
@@ -63,11 +88,21 @@ describe("accounts in a running emulator", () => {
     const emulator = await startEmulator({ accounts: file, adminPort: false });
     try {
       const endpoint = emulator.endpoints["cn-hangzhou"];
-      const second = sdkClient(endpoint, { accessKeyId: "TESTAKSecondAccount01", accessKeySecret: "SecondSecret" });
-      await callSdk(second, "SetEventCallback", { CallbackType: "MNS", CallbackQueueName: "ice-callback-second" });
+      const second = sdkClient(endpoint, {
+        accessKeyId: "TESTAKSecondAccount01",
+        accessKeySecret: "SecondSecret",
+      });
+      await callSdk(second, "SetEventCallback", {
+        CallbackType: "MNS",
+        CallbackQueueName: "ice-callback-second",
+      });
       expect((await callSdk(sdkClient(endpoint), "GetEventCallback")).CallbackQueueName).toBe("");
-      expect((await callSdk(second, "GetEventCallback")).CallbackQueueName).toBe("ice-callback-second");
-      expect(await emulator.getSetting("cn-hangzhou", SECOND.accountId)).toMatchObject({ CallbackType: "MNS" });
+      expect((await callSdk(second, "GetEventCallback")).CallbackQueueName).toBe(
+        "ice-callback-second",
+      );
+      expect(await emulator.getSetting("cn-hangzhou", SECOND.accountId)).toMatchObject({
+        CallbackType: "MNS",
+      });
       expect(await emulator.getSetting("cn-hangzhou")).toBeUndefined();
     } finally {
       await emulator.close();
@@ -77,7 +112,9 @@ describe("accounts in a running emulator", () => {
   it("does not know the default account's key when other accounts are configured", async () => {
     const emulator = await startEmulator({ accounts: [SECOND], adminPort: false });
     try {
-      const error = await sdkError(callSdk(sdkClient(emulator.endpoints["cn-hangzhou"]), "GetEventCallback"));
+      const error = await sdkError(
+        callSdk(sdkClient(emulator.endpoints["cn-hangzhou"]), "GetEventCallback"),
+      );
       expect([error.statusCode, error.code]).toEqual([404, "InvalidAccessKeyId.NotFound"]);
     } finally {
       await emulator.close();

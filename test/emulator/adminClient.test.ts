@@ -5,7 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_BEHAVIOUR, EmulatorAdminClient, EmulatorAdminError, EmulatorHandle, readDiscoveryFile, startEmulator } from "../../lib/emulator";
+import {
+  DEFAULT_BEHAVIOUR,
+  EmulatorAdminClient,
+  EmulatorAdminError,
+  EmulatorHandle,
+  readDiscoveryFile,
+  startEmulator,
+} from "../../lib/emulator";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";
@@ -41,33 +48,62 @@ describe("discovery file", () => {
     expect(existsSync(file)).toBe(true);
     await local.close();
     expect(existsSync(file)).toBe(false);
-    expect(() => readDiscoveryFile(file)).toThrow(`Cannot read the emulator discovery file ${file} (is the emulator running?)`);
+    expect(() => readDiscoveryFile(file)).toThrow(
+      `Cannot read the emulator discovery file ${file} (is the emulator running?)`,
+    );
   });
 });
 
 describe("EmulatorAdminClient", () => {
   it("info lists endpoints, behaviour and key ids but no secrets", async () => {
     const info = await admin.info();
-    expect(info).toMatchObject({ endpoints: emulator.endpoints, adminUrl: emulator.adminUrl, pid: process.pid, latencyMs: 0 });
-    expect(info.accounts).toEqual([{ accountId: "1234567890123456", accessKeyIds: ["TESTAKEmulatorTestKey0001", "STS.EmulatorTestKey0001"] }]);
+    expect(info).toMatchObject({
+      endpoints: emulator.endpoints,
+      adminUrl: emulator.adminUrl,
+      pid: process.pid,
+      latencyMs: 0,
+    });
+    expect(info.accounts).toEqual([
+      {
+        accountId: "1234567890123456",
+        accessKeyIds: ["TESTAKEmulatorTestKey0001", "STS.EmulatorTestKey0001"],
+      },
+    ]);
     expect(JSON.stringify(info)).not.toContain("EmulatorTestSecret");
   });
 
   it("gets, puts and clears a setting", async () => {
     expect(await admin.getSetting(SH)).toBeUndefined();
-    const put = await admin.putSetting(SH, { CallbackType: "MNS", CallbackQueueName: "ice-callback-admin" }, "1234567890123456");
-    expect(put).toMatchObject({ CallbackType: "MNS", CallbackQueueName: "ice-callback-admin", AuthSwitch: "off" });
+    const put = await admin.putSetting(
+      SH,
+      { CallbackType: "MNS", CallbackQueueName: "ice-callback-admin" },
+      "1234567890123456",
+    );
+    expect(put).toMatchObject({
+      CallbackType: "MNS",
+      CallbackQueueName: "ice-callback-admin",
+      AuthSwitch: "off",
+    });
     expect(await admin.getSetting(SH)).toEqual(put);
-    expect((await callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback")).CallbackQueueName).toBe("ice-callback-admin");
+    expect(
+      (await callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback")).CallbackQueueName,
+    ).toBe("ice-callback-admin");
     await admin.clearSetting(SH);
     expect(await emulator.getSetting(SH)).toBeUndefined();
   });
 
   it("injects, lists and clears faults; sets latency; reads counters and log; resets", async () => {
     await admin.reset();
-    const fault = await admin.injectFault({ kind: "throttle", count: 1, action: "GetEventCallback", region: SH });
+    const fault = await admin.injectFault({
+      kind: "throttle",
+      count: 1,
+      action: "GetEventCallback",
+      region: SH,
+    });
     expect(await admin.listFaults()).toEqual([fault]);
-    expect((await sdkError(callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback"))).code).toBe("Throttling.User");
+    expect(
+      (await sdkError(callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback"))).code,
+    ).toBe("Throttling.User");
     await admin.injectFault({ kind: "drop", count: 3 });
     await admin.clearFaults();
     expect(await admin.listFaults()).toEqual([]);
@@ -83,26 +119,45 @@ describe("EmulatorAdminClient", () => {
 
   it("reads and changes behaviour", async () => {
     expect(await admin.getBehaviour()).toEqual(DEFAULT_BEHAVIOUR);
-    expect(await admin.setBehaviour({ unconfiguredRead: "omitted" })).toMatchObject({ unconfiguredRead: "omitted", setSemantics: "partial" });
-    expect(await callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback")).toEqual({ RequestId: expect.any(String) });
+    expect(await admin.setBehaviour({ unconfiguredRead: "omitted" })).toMatchObject({
+      unconfiguredRead: "omitted",
+      setSemantics: "partial",
+    });
+    expect(await callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback")).toEqual({
+      RequestId: expect.any(String),
+    });
     await admin.setBehaviour({ unconfiguredRead: "empty" });
   });
 
   it("turns bad input into EmulatorAdminError with status and message", async () => {
-    const error = await admin.injectFault({ kind: "latency", latencyMs: -1 }).catch((e: unknown) => e);
+    const error = await admin
+      .injectFault({ kind: "latency", latencyMs: -1 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmulatorAdminError);
     expect(error).toMatchObject({
       status: 400,
-      message: "Emulator admin POST /faults failed (400): Invalid fault: latencyMs must be a number of milliseconds between 0 and 120000.",
+      message:
+        "Emulator admin POST /faults failed (400): Invalid fault: latencyMs must be a number of milliseconds between 0 and 120000.",
     });
-    await expect(admin.getSetting("mars-1")).rejects.toMatchObject({ status: 400, message: expect.stringContaining("Unknown region 'mars-1'") });
-    await expect(admin.setBehaviour({ setSemantics: "merge" as never })).rejects.toMatchObject({ status: 400 });
+    await expect(admin.getSetting("mars-1")).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("Unknown region 'mars-1'"),
+    });
+    await expect(admin.setBehaviour({ setSemantics: "merge" as never })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("answers 404 for an unknown route and 400 for a body that is not a JSON object", async () => {
     const unknown = await fetch(`${emulator.adminUrl}/nope`);
-    expect([unknown.status, await unknown.json()]).toEqual([404, { error: "No admin route GET /nope." }]);
+    expect([unknown.status, await unknown.json()]).toEqual([
+      404,
+      { error: "No admin route GET /nope." },
+    ]);
     const bad = await fetch(`${emulator.adminUrl}/faults`, { method: "POST", body: "[1]" });
-    expect([bad.status, await bad.json()]).toEqual([400, { error: "The request body must be a JSON object." }]);
+    expect([bad.status, await bad.json()]).toEqual([
+      400,
+      { error: "The request body must be a JSON object." },
+    ]);
   });
 });

@@ -3,7 +3,12 @@
  * and bad switch values are refused with every problem named.
  * Does not prove: which value the real IMS uses (unverified, see behaviour.ts).
  */
-import { DEFAULT_BEHAVIOUR, EmulatorHandle, resolveBehaviour, startEmulator } from "../../lib/emulator";
+import {
+  DEFAULT_BEHAVIOUR,
+  EmulatorHandle,
+  resolveBehaviour,
+  startEmulator,
+} from "../../lib/emulator";
 import { callSdk, sdkClient, sdkError } from "./helpers";
 
 const SH = "cn-shanghai";
@@ -19,7 +24,8 @@ beforeEach(async () => {
 });
 
 const get = () => callSdk(sdkClient(emulator.endpoints[SH]), "GetEventCallback");
-const set = (params: Record<string, string>) => callSdk(sdkClient(emulator.endpoints[SH]), "SetEventCallback", params);
+const set = (params: Record<string, string>) =>
+  callSdk(sdkClient(emulator.endpoints[SH]), "SetEventCallback", params);
 
 describe("resolveBehaviour", () => {
   it("defaults to empty / partial / allowed / no queue grant / raw message bodies", () => {
@@ -32,7 +38,10 @@ describe("resolveBehaviour", () => {
     });
   });
   it("merges overrides and ignores undefined values", () => {
-    expect(resolveBehaviour({ setSemantics: "replace", emptyEventList: undefined })).toEqual({ ...DEFAULT_BEHAVIOUR, setSemantics: "replace" });
+    expect(resolveBehaviour({ setSemantics: "replace", emptyEventList: undefined })).toEqual({
+      ...DEFAULT_BEHAVIOUR,
+      setSemantics: "replace",
+    });
   });
   it("names every unknown switch and bad value at once", () => {
     expect(() => resolveBehaviour({ unconfiguredRead: "null", deleteSemantics: "x" })).toThrow(
@@ -61,9 +70,14 @@ describe("unconfiguredRead", () => {
     expect(Object.keys(await get())).toHaveLength(7);
   });
   it("can be chosen at start", async () => {
-    const other = await startEmulator({ adminPort: false, behaviour: { unconfiguredRead: "omitted" } });
+    const other = await startEmulator({
+      adminPort: false,
+      behaviour: { unconfiguredRead: "omitted" },
+    });
     try {
-      expect(await callSdk(sdkClient(other.endpoints[SH]), "GetEventCallback")).toEqual({ RequestId: expect.any(String) });
+      expect(await callSdk(sdkClient(other.endpoints[SH]), "GetEventCallback")).toEqual({
+        RequestId: expect.any(String),
+      });
     } finally {
       await other.close();
     }
@@ -71,12 +85,22 @@ describe("unconfiguredRead", () => {
 });
 
 describe("setSemantics", () => {
-  const initial = { CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/x", EventTypeList: "FileUploadComplete", AuthSwitch: "on", AuthKey: "Abc123def" };
+  const initial = {
+    CallbackType: "HTTP",
+    CallbackURL: "https://hooks.example.com/x",
+    EventTypeList: "FileUploadComplete",
+    AuthSwitch: "on",
+    AuthKey: "Abc123def",
+  };
 
   it('"partial" (default): only sent parameters change, and a sent empty string overwrites', async () => {
     await set(initial);
     await set({ EventTypeList: "TranscodeComplete", AuthKey: "" });
-    expect(await get()).toMatchObject({ ...initial, EventTypeList: "TranscodeComplete", AuthKey: "" });
+    expect(await get()).toMatchObject({
+      ...initial,
+      EventTypeList: "TranscodeComplete",
+      AuthKey: "",
+    });
   });
   it('"replace": parameters not sent become ""', async () => {
     await set(initial);

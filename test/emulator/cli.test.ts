@@ -40,7 +40,9 @@ interface Run {
 }
 
 function run(args: string[]): Run {
-  const child = spawn(process.execPath, ["-r", register, CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["-r", register, CLI, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -49,7 +51,11 @@ function run(args: string[]): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function waitFor(predicate: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
+async function waitFor(
+  predicate: () => boolean,
+  what: () => string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting; output so far:\n${what()}`);
@@ -63,18 +69,32 @@ describe("ims-emulator command", () => {
     const stateFile = join(dir, "state.json");
     const cli = run(["--state-file", stateFile, "--base-port", "0", "--set-semantics", "replace"]);
     try {
-      await waitFor(() => cli.stdout().includes("Press Ctrl+C to stop.") || cli.child.exitCode !== null, () => cli.stdout() + cli.stderr());
+      await waitFor(
+        () => cli.stdout().includes("Press Ctrl+C to stop.") || cli.child.exitCode !== null,
+        () => cli.stdout() + cli.stderr(),
+      );
       const out = cli.stdout();
       const envLine = /^ {2}export IMS_CALLBACK_ENDPOINTS='(.*)'$/m.exec(out);
       expect(envLine).not.toBeNull();
       const endpoints = JSON.parse(envLine![1]) as Record<string, string>;
-      expect(Object.keys(endpoints)).toEqual(["cn-beijing", "cn-hangzhou", "cn-shanghai", "cn-shenzhen", "ap-southeast-1", "us-west-1"]);
+      expect(Object.keys(endpoints)).toEqual([
+        "cn-beijing",
+        "cn-hangzhou",
+        "cn-shanghai",
+        "cn-shenzhen",
+        "ap-southeast-1",
+        "us-west-1",
+      ]);
       for (const [region, url] of Object.entries(endpoints)) {
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-        expect(out).toContain(`  pulumi config set --path 'ims-callback:endpoints.${region}' ${url}\n`);
+        expect(out).toContain(
+          `  pulumi config set --path 'ims-callback:endpoints.${region}' ${url}\n`,
+        );
         expect(out).toMatch(new RegExp(`^  ${region} +${url}$`, "m"));
       }
-      expect(out).toContain("  export ALIBABA_CLOUD_ACCESS_KEY_ID=TESTAKEmulatorTestKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=EmulatorTestSecret0000000000001\n");
+      expect(out).toContain(
+        "  export ALIBABA_CLOUD_ACCESS_KEY_ID=TESTAKEmulatorTestKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=EmulatorTestSecret0000000000001\n",
+      );
       expect(out).toContain(
         `  new OpenApi.default({ accessKeyId: "TESTAKEmulatorTestKey0001", accessKeySecret: "EmulatorTestSecret0000000000001", endpoint: "${new URL(endpoints["cn-shanghai"]).host}", protocol: "http" })`,
       );
@@ -85,14 +105,23 @@ describe("ims-emulator command", () => {
       expect(out).toMatch(new RegExp(`^  admin API +${discovery.adminUrl}$`, "m"));
 
       const client = sdkClient(endpoints["cn-shanghai"]);
-      await callSdk(client, "SetEventCallback", { CallbackType: "MNS", CallbackQueueName: "ice-callback-cli" });
-      expect(await callSdk(client, "GetEventCallback")).toMatchObject({ CallbackQueueName: "ice-callback-cli", AuthSwitch: "" });
+      await callSdk(client, "SetEventCallback", {
+        CallbackType: "MNS",
+        CallbackQueueName: "ice-callback-cli",
+      });
+      expect(await callSdk(client, "GetEventCallback")).toMatchObject({
+        CallbackQueueName: "ice-callback-cli",
+        AuthSwitch: "",
+      });
 
       cli.child.kill("SIGTERM");
       expect(await cli.exit).toBe(0);
       expect(cli.stdout()).toContain("Received SIGTERM, stopping...\nStopped.\n");
       expect(existsSync(discoveryFile)).toBe(false);
-      expect(JSON.parse(readFileSync(stateFile, "utf8")).accounts["1234567890123456"]["cn-shanghai"].CallbackQueueName).toBe("ice-callback-cli");
+      expect(
+        JSON.parse(readFileSync(stateFile, "utf8")).accounts["1234567890123456"]["cn-shanghai"]
+          .CallbackQueueName,
+      ).toBe("ice-callback-cli");
     } finally {
       if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
     }
@@ -101,14 +130,27 @@ describe("ims-emulator command", () => {
   it("exits 2 with the problem and the usage on a bad flag", async () => {
     const cli = run(["--base-port", "abc"]);
     expect(await cli.exit).toBe(2);
-    expect(cli.stderr()).toContain("ims-emulator: --base-port must be a non-negative integer, got 'abc'.");
+    expect(cli.stderr()).toContain(
+      "ims-emulator: --base-port must be a non-negative integer, got 'abc'.",
+    );
     expect(cli.stderr()).toContain("Usage: ims-emulator [options]");
   });
 });
 
 describe("parseCliArgs", () => {
   it("maps flags to emulator options, discovery file beside the state file", () => {
-    const options = parseCliArgs(["--state-file", "/tmp/x/state.json", "--base-port", "18600", "--admin-port", "18700", "--latency-ms", "5", "--empty-event-list", "rejected"]);
+    const options = parseCliArgs([
+      "--state-file",
+      "/tmp/x/state.json",
+      "--base-port",
+      "18600",
+      "--admin-port",
+      "18700",
+      "--latency-ms",
+      "5",
+      "--empty-event-list",
+      "rejected",
+    ]);
     expect(options.emulator).toMatchObject({
       stateFile: "/tmp/x/state.json",
       basePort: 18600,
@@ -120,7 +162,9 @@ describe("parseCliArgs", () => {
   });
   it("supports in-memory state and refuses unknown flags", () => {
     expect(parseCliArgs(["--in-memory"]).emulator.stateFile).toBeUndefined();
-    expect(() => parseCliArgs(["--in-memory", "--state-file", "x"])).toThrow("--in-memory and --state-file cannot be used together.");
+    expect(() => parseCliArgs(["--in-memory", "--state-file", "x"])).toThrow(
+      "--in-memory and --state-file cannot be used together.",
+    );
     expect(() => parseCliArgs(["--port", "1"])).toThrow(/Unknown option '--port'/);
   });
 });

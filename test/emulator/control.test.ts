@@ -25,8 +25,10 @@ beforeEach(async () => {
   observed.length = 0;
 });
 
-const get = (region = SH) => callSdk(sdkClient(emulator.endpoints[region as "cn-shanghai"]), "GetEventCallback");
-const set = (params: Record<string, string>, region = SH) => callSdk(sdkClient(emulator.endpoints[region as "cn-shanghai"]), "SetEventCallback", params);
+const get = (region = SH) =>
+  callSdk(sdkClient(emulator.endpoints[region as "cn-shanghai"]), "GetEventCallback");
+const set = (params: Record<string, string>, region = SH) =>
+  callSdk(sdkClient(emulator.endpoints[region as "cn-shanghai"]), "SetEventCallback", params);
 
 async function timed(call: () => Promise<unknown>): Promise<number> {
   const start = Date.now();
@@ -37,10 +39,19 @@ async function timed(call: () => Promise<unknown>): Promise<number> {
 describe("faults", () => {
   it("throttles the next 2 matching calls with 400 Throttling.User, then succeeds", async () => {
     const fault = await emulator.injectFault({ kind: "throttle", count: 2 });
-    expect(fault).toEqual({ id: expect.stringMatching(/^fault-\d+$/), kind: "throttle", remaining: 2, skip: 0 });
+    expect(fault).toEqual({
+      id: expect.stringMatching(/^fault-\d+$/),
+      kind: "throttle",
+      remaining: 2,
+      skip: 0,
+    });
     for (let i = 0; i < 2; i++) {
       const error = await sdkError(get());
-      expect([error.statusCode, error.code, error.data.Message]).toEqual([400, "Throttling.User", "Request was denied due to user flow control."]);
+      expect([error.statusCode, error.code, error.data.Message]).toEqual([
+        400,
+        "Throttling.User",
+        "Request was denied due to user flow control.",
+      ]);
     }
     expect((await get()).AuthSwitch).toBe("off");
     expect(await emulator.listFaults()).toEqual([]);
@@ -52,7 +63,9 @@ describe("faults", () => {
     await get();
     expect((await sdkError(get())).code).toBe("Throttling.User");
     expect((await get()).AuthSwitch).toBe("off");
-    await expect(emulator.injectFault({ kind: "throttle", skip: -1 })).rejects.toThrow("skip must be a non-negative integer.");
+    await expect(emulator.injectFault({ kind: "throttle", skip: -1 })).rejects.toThrow(
+      "skip must be a non-negative integer.",
+    );
   });
 
   it("answers 503 ServiceUnavailable by default and 500 InternalError on request", async () => {
@@ -66,14 +79,21 @@ describe("faults", () => {
 
   it("drops the connection without a response", async () => {
     await emulator.injectFault({ kind: "drop" });
-    await expect(send(emulator.endpoints[SH], signedV3({ endpoint: emulator.endpoints[SH] }))).rejects.toThrow(/socket hang up|ECONNRESET/);
-    expect((await emulator.getRequestLog()).map((e) => [e.status, e.code])).toEqual([[0, "Dropped"]]);
+    await expect(
+      send(emulator.endpoints[SH], signedV3({ endpoint: emulator.endpoints[SH] })),
+    ).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect((await emulator.getRequestLog()).map((e) => [e.status, e.code])).toEqual([
+      [0, "Dropped"],
+    ]);
     await get();
   });
 
   it("answers 200 with a body that is not JSON", async () => {
     await emulator.injectFault({ kind: "malformed", count: 2 });
-    const response = await send(emulator.endpoints[SH], signedV3({ endpoint: emulator.endpoints[SH] }));
+    const response = await send(
+      emulator.endpoints[SH],
+      signedV3({ endpoint: emulator.endpoints[SH] }),
+    );
     expect(response.status).toBe(200);
     expect(() => JSON.parse(response.text)).toThrow();
     await expect(get()).rejects.toThrow();
@@ -99,7 +119,9 @@ describe("faults", () => {
   });
 
   it("refuses an invalid fault with every problem named", async () => {
-    await expect(emulator.injectFault({ kind: "explode" as never, count: 0, region: "eu-central-1" })).rejects.toThrow(
+    await expect(
+      emulator.injectFault({ kind: "explode" as never, count: 0, region: "eu-central-1" }),
+    ).rejects.toThrow(
       "Invalid fault: kind must be one of throttle, server-error, latency, drop, malformed. count must be a positive integer. region must be one of cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1.",
     );
   });
@@ -121,22 +143,51 @@ describe("counters and request log", () => {
 
   it("logs each call's outcome without secrets, signatures, tokens or AuthKey values", async () => {
     const authKey = "TopSecret123Key";
-    await set({ CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/x", AuthSwitch: "on", AuthKey: authKey });
-    await sdkError(callSdk(sdkClient(emulator.endpoints[SH], { accessKeySecret: "wrong-secret", v2: true }), "SetEventCallback", { AuthKey: authKey }));
+    await set({
+      CallbackType: "HTTP",
+      CallbackURL: "https://hooks.example.com/x",
+      AuthSwitch: "on",
+      AuthKey: authKey,
+    });
+    await sdkError(
+      callSdk(
+        sdkClient(emulator.endpoints[SH], { accessKeySecret: "wrong-secret", v2: true }),
+        "SetEventCallback",
+        { AuthKey: authKey },
+      ),
+    );
     const log = await emulator.getRequestLog();
     expect(log.map((e) => [e.action, e.region, e.accessKeyId, e.status, e.code])).toEqual([
       ["SetEventCallback", SH, KEY.id, 200, "OK"],
       ["SetEventCallback", SH, KEY.id, 400, "SignatureDoesNotMatch"],
     ]);
-    expect(log[0].params).toEqual({ CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/x", AuthSwitch: "on", AuthKey: "[redacted]" });
-    expect(log[0]).toMatchObject({ requestId: expect.any(String), time: expect.stringMatching(/Z$/), durationMs: expect.any(Number) });
+    expect(log[0].params).toEqual({
+      CallbackType: "HTTP",
+      CallbackURL: "https://hooks.example.com/x",
+      AuthSwitch: "on",
+      AuthKey: "[redacted]",
+    });
+    expect(log[0]).toMatchObject({
+      requestId: expect.any(String),
+      time: expect.stringMatching(/Z$/),
+      durationMs: expect.any(Number),
+    });
     const text = JSON.stringify(log);
-    for (const secret of [authKey, KEY.secret, "wrong-secret", `"Signature"`, "SignatureNonce"]) expect(text).not.toContain(secret);
+    for (const secret of [authKey, KEY.secret, "wrong-secret", `"Signature"`, "SignatureNonce"])
+      expect(text).not.toContain(secret);
     expect(observed).toEqual(log);
   });
 
   it("redacts only non-empty AuthKey values and drops signing parameters", () => {
-    expect(redactParams({ AuthKey: "", SecurityToken: "t", Signature: "s", Timestamp: "x", EventTypeList: "A" })).toEqual({ AuthKey: "", EventTypeList: "A" });
+    expect(
+      redactParams({
+        AuthKey: "",
+        SecurityToken: "t",
+        Signature: "s",
+        Timestamp: "x",
+        EventTypeList: "A",
+      }),
+    ).toEqual({ AuthKey: "", EventTypeList: "A" });
   });
 
   it("reset clears counters, log, faults and latency but keeps settings", async () => {
@@ -167,8 +218,14 @@ describe("counters and request log", () => {
 
 describe("console-style drift", () => {
   it("a setting changed out of band is what the API reads next", async () => {
-    await set({ CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/x", EventTypeList: "FileUploadComplete" });
-    const drifted = await emulator.putSetting(SH, { EventTypeList: "FileUploadComplete,TranscodeComplete" });
+    await set({
+      CallbackType: "HTTP",
+      CallbackURL: "https://hooks.example.com/x",
+      EventTypeList: "FileUploadComplete",
+    });
+    const drifted = await emulator.putSetting(SH, {
+      EventTypeList: "FileUploadComplete,TranscodeComplete",
+    });
     expect(drifted).toEqual({
       CallbackType: "HTTP",
       CallbackURL: "https://hooks.example.com/x",
@@ -180,13 +237,24 @@ describe("console-style drift", () => {
     expect((await get()).EventTypeList).toBe("FileUploadComplete,TranscodeComplete");
     await emulator.clearSetting(SH);
     expect(await emulator.getSetting(SH)).toBeUndefined();
-    expect(await emulator.getCounters()).toEqual({ SetEventCallback: { [SH]: 1 }, GetEventCallback: { [SH]: 1 } });
+    expect(await emulator.getCounters()).toEqual({
+      SetEventCallback: { [SH]: 1 },
+      GetEventCallback: { [SH]: 1 },
+    });
   });
 
   it("refuses unknown regions, accounts and fields", async () => {
-    await expect(emulator.getSetting("eu-central-1")).rejects.toThrow("Unknown region 'eu-central-1'; served: cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1.");
-    await expect(emulator.getSetting(SH, "9999999999999999")).rejects.toThrow("Unknown account '9999999999999999'; configured: 1234567890123456.");
-    await expect(emulator.putSetting(SH, { CallbackUrl: "x" } as never)).rejects.toThrow("Unknown field 'CallbackUrl'");
-    await expect(emulator.putSetting(SH, { AuthKey: 5 } as never)).rejects.toThrow("AuthKey must be a string.");
+    await expect(emulator.getSetting("eu-central-1")).rejects.toThrow(
+      "Unknown region 'eu-central-1'; served: cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1.",
+    );
+    await expect(emulator.getSetting(SH, "9999999999999999")).rejects.toThrow(
+      "Unknown account '9999999999999999'; configured: 1234567890123456.",
+    );
+    await expect(emulator.putSetting(SH, { CallbackUrl: "x" } as never)).rejects.toThrow(
+      "Unknown field 'CallbackUrl'",
+    );
+    await expect(emulator.putSetting(SH, { AuthKey: 5 } as never)).rejects.toThrow(
+      "AuthKey must be a string.",
+    );
   });
 });

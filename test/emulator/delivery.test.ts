@@ -41,19 +41,39 @@ beforeEach(async () => {
   received.length = 0;
   answer = () => ({ status: 200 });
   await emulator.reset();
-  await emulator.putSetting("cn-shanghai", { CallbackType: "HTTP", CallbackURL: url, EventTypeList: "ProduceMediaComplete,SnapshotComplete", AuthSwitch: "on", AuthKey: "Key123abc" });
+  await emulator.putSetting("cn-shanghai", {
+    CallbackType: "HTTP",
+    CallbackURL: url,
+    EventTypeList: "ProduceMediaComplete,SnapshotComplete",
+    AuthSwitch: "on",
+    AuthKey: "Key123abc",
+  });
 });
 
 test("delivers a signed JSON envelope with the account id as a JSON number", async () => {
-  const report = await emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete", messageBody: { Status: "Success", JobId: "j-1" }, eventTime: "2026-01-02T03:04:05Z" });
-  expect(report).toMatchObject({ outcome: "delivered", signed: true, target: url, attempts: [{ attempt: 1, status: 200 }] });
+  const report = await emulator.emitEvent({
+    region: "cn-shanghai",
+    eventType: "ProduceMediaComplete",
+    messageBody: { Status: "Success", JobId: "j-1" },
+    eventTime: "2026-01-02T03:04:05Z",
+  });
+  expect(report).toMatchObject({
+    outcome: "delivered",
+    signed: true,
+    target: url,
+    attempts: [{ attempt: 1, status: 200 }],
+  });
   expect(received).toHaveLength(1);
   const { headers, body } = received[0];
-  expect(body).toBe(`{"EventType":"ProduceMediaComplete","UserId":${emulator.defaultAccountId},"EventTime":"2026-01-02T03:04:05Z","MessageBody":{"Status":"Success","JobId":"j-1"}}`);
+  expect(body).toBe(
+    `{"EventType":"ProduceMediaComplete","UserId":${emulator.defaultAccountId},"EventTime":"2026-01-02T03:04:05Z","MessageBody":{"Status":"Success","JobId":"j-1"}}`,
+  );
   expect(headers["content-type"]).toBe("application/json");
   const timestamp = headers["x-ice-timestamp"] as string;
   expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(5);
-  expect(headers["x-ice-signature"]).toBe(createHash("md5").update(`${url}|${timestamp}|Key123abc`).digest("hex"));
+  expect(headers["x-ice-signature"]).toBe(
+    createHash("md5").update(`${url}|${timestamp}|Key123abc`).digest("hex"),
+  );
 });
 
 test("sends no signature headers while authentication is off", async () => {
@@ -65,7 +85,10 @@ test("sends no signature headers while authentication is off", async () => {
 
 test("retries twice on a non-200 answer, then drops the event", async () => {
   answer = () => ({ status: 500 });
-  const report = await emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete" });
+  const report = await emulator.emitEvent({
+    region: "cn-shanghai",
+    eventType: "ProduceMediaComplete",
+  });
   expect(report.outcome).toBe("dropped");
   expect(report.attempts.map((a) => [a.attempt, a.status, a.error])).toEqual([
     [1, 500, "HTTP 500"],
@@ -77,7 +100,10 @@ test("retries twice on a non-200 answer, then drops the event", async () => {
 
 test("an answer slower than the timeout counts as a failure; a later 200 delivers", async () => {
   answer = (n) => (n === 1 ? { status: 200, delayMs: 600 } : { status: 200 });
-  const report = await emulator.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete" });
+  const report = await emulator.emitEvent({
+    region: "cn-shanghai",
+    eventType: "ProduceMediaComplete",
+  });
   expect(report.outcome).toBe("delivered");
   expect(report.attempts).toHaveLength(2);
   expect(report.attempts[0].error).toBe("no answer within 300 ms");
@@ -85,18 +111,38 @@ test("an answer slower than the timeout counts as a failure; a later 200 deliver
 });
 
 test("an unsubscribed event, an unconfigured region and the queue method are not sent over HTTP", async () => {
-  expect((await emulator.emitEvent({ region: "cn-shanghai", eventType: "FileUploadComplete" })).outcome).toBe("not-subscribed");
-  expect((await emulator.emitEvent({ region: "cn-beijing", eventType: "ProduceMediaComplete" })).outcome).toBe("not-configured");
-  await emulator.putSetting("cn-hangzhou", { CallbackType: "MNS", CallbackQueueName: "ice-callback-x", EventTypeList: "ProduceMediaComplete" });
-  const toQueue = await emulator.emitEvent({ region: "cn-hangzhou", eventType: "ProduceMediaComplete" });
-  expect([toQueue.outcome, toQueue.method, toQueue.target]).toEqual(["dropped", "MNS", "ice-callback-x"]);
+  expect(
+    (await emulator.emitEvent({ region: "cn-shanghai", eventType: "FileUploadComplete" })).outcome,
+  ).toBe("not-subscribed");
+  expect(
+    (await emulator.emitEvent({ region: "cn-beijing", eventType: "ProduceMediaComplete" })).outcome,
+  ).toBe("not-configured");
+  await emulator.putSetting("cn-hangzhou", {
+    CallbackType: "MNS",
+    CallbackQueueName: "ice-callback-x",
+    EventTypeList: "ProduceMediaComplete",
+  });
+  const toQueue = await emulator.emitEvent({
+    region: "cn-hangzhou",
+    eventType: "ProduceMediaComplete",
+  });
+  expect([toQueue.outcome, toQueue.method, toQueue.target]).toEqual([
+    "dropped",
+    "MNS",
+    "ice-callback-x",
+  ]);
   expect(received).toHaveLength(0);
 });
 
 test("the admin API emits and lists deliveries", async () => {
   const admin = new EmulatorAdminClient(emulator.adminUrl!);
-  const report = await admin.emitEvent({ region: "cn-shanghai", eventType: "ProduceMediaComplete" });
+  const report = await admin.emitEvent({
+    region: "cn-shanghai",
+    eventType: "ProduceMediaComplete",
+  });
   expect(report.outcome).toBe("delivered");
   expect((await admin.getDeliveries()).map((d) => d.outcome)).toEqual(["delivered"]);
-  await expect(admin.emitEvent({ region: "cn-shanghai", eventType: "" })).rejects.toThrow("eventType must be a non-empty string.");
+  await expect(admin.emitEvent({ region: "cn-shanghai", eventType: "" })).rejects.toThrow(
+    "eventType must be a non-empty string.",
+  );
 });

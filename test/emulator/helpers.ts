@@ -53,7 +53,11 @@ export function sdkClient(endpoint: string, options: SdkClientOptions = {}): Ope
 }
 
 /** Calls an IMS action through the SDK exactly as the generated ICE client does. */
-export async function callSdk(client: OpenApi, action: string, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
+export async function callSdk(
+  client: OpenApi,
+  action: string,
+  query: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const params = new $OpenApiUtil.Params({
     action,
     version: VERSION,
@@ -65,7 +69,11 @@ export async function callSdk(client: OpenApi, action: string, query: Record<str
     reqBodyType: "formData",
     bodyType: "json",
   });
-  const response = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query }), new RuntimeOptions({}));
+  const response = await client.callApi(
+    params,
+    new $OpenApiUtil.OpenApiRequest({ query }),
+    new RuntimeOptions({}),
+  );
   return response.body as Record<string, unknown>;
 }
 
@@ -91,12 +99,18 @@ export async function callRpc(
   // Both this runtime and @alicloud/mns send through httpx's shared keep-alive agent. A read timer
   // this runtime leaves on a socket fires after readTimeout and makes the next @alicloud/mns call on
   // that socket fail with ReadTimeout; a long readTimeout keeps it from firing during a test.
-  const response = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ body: form }), new RuntimeOptions({ readTimeout: 600_000 }));
+  const response = await client.callApi(
+    params,
+    new $OpenApiUtil.OpenApiRequest({ body: form }),
+    new RuntimeOptions({ readTimeout: 600_000 }),
+  );
   return response.body as Record<string, unknown>;
 }
 
 /** The error an SDK call failed with (fails the test if it succeeded). */
-export async function sdkError(call: Promise<unknown>): Promise<{ code: string; statusCode: number; data: Record<string, unknown> }> {
+export async function sdkError(
+  call: Promise<unknown>,
+): Promise<{ code: string; statusCode: number; data: Record<string, unknown> }> {
   try {
     await call;
   } catch (error) {
@@ -131,12 +145,21 @@ export function send(endpoint: string, request: RawRequest, path = "/"): Promise
         port: url.port,
         method: request.method,
         path: query ? `${path}?${query}` : path,
-        headers: { ...request.headers, ...(request.body ? { "content-length": String(Buffer.byteLength(request.body)) } : {}) },
+        headers: {
+          ...request.headers,
+          ...(request.body ? { "content-length": String(Buffer.byteLength(request.body)) } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -193,7 +216,9 @@ export function signedV3(options: SignOptions): RawRequest {
     headers["x-acs-security-token"] = options.securityToken;
   }
   const query = { ...(options.query ?? {}) };
-  const teaRequest = { method: "POST", pathname: "/", query, headers } as unknown as Parameters<typeof OpenApiUtil.getAuthorization>[0];
+  const teaRequest = { method: "POST", pathname: "/", query, headers } as unknown as Parameters<
+    typeof OpenApiUtil.getAuthorization
+  >[0];
   headers.authorization = OpenApiUtil.getAuthorization(
     teaRequest,
     "ACS3-HMAC-SHA256",
@@ -218,7 +243,11 @@ export function signedV2(options: SignOptions): RawRequest {
   query.SignatureMethod = "HMAC-SHA1";
   query.SignatureVersion = "1.0";
   query.AccessKeyId = options.accessKeyId ?? KEY.id;
-  query.Signature = OpenApiUtil.getRPCSignature({ ...query, ...(options.body ?? {}) }, "POST", options.accessKeySecret ?? KEY.secret);
+  query.Signature = OpenApiUtil.getRPCSignature(
+    { ...query, ...(options.body ?? {}) },
+    "POST",
+    options.accessKeySecret ?? KEY.secret,
+  );
   const body = options.body ? stringify(options.body) : "";
   const headers: Record<string, string> = { host: new URL(options.endpoint).host };
   if (body) headers["content-type"] = "application/x-www-form-urlencoded";

@@ -3,26 +3,53 @@
  * setting's region that AliyunICEDefaultRole may send to (its attached policies, evaluated), else
  * two retries and dropped with every attempt recorded; the message read back with @alicloud/mns.
  */
-import { EmulatorHandle, IMS_SERVICE_ROLE, MNS_OPEN_VERSION, RAM_VERSION, startEmulator } from "../../lib/emulator";
+import {
+  EmulatorHandle,
+  IMS_SERVICE_ROLE,
+  MNS_OPEN_VERSION,
+  RAM_VERSION,
+  startEmulator,
+} from "../../lib/emulator";
 import { callRpc, sdkClient } from "./helpers";
 import { mnsClient } from "./mnsClient";
 
 const SH = "cn-shanghai";
 let emulator: EmulatorHandle;
-const rpc = (action: string, version: string, body: Record<string, string | number | boolean>, region = SH) =>
-  callRpc(sdkClient(emulator.endpoints[region as typeof SH]), action, version, body);
+const rpc = (
+  action: string,
+  version: string,
+  body: Record<string, string | number | boolean>,
+  region = SH,
+) => callRpc(sdkClient(emulator.endpoints[region as typeof SH]), action, version, body);
 const sendPolicy = (resource: string, effect = "Allow"): string =>
-  JSON.stringify({ Version: "1", Statement: [{ Effect: effect, Action: ["mns:SendMessage"], Resource: [resource] }] });
+  JSON.stringify({
+    Version: "1",
+    Statement: [{ Effect: effect, Action: ["mns:SendMessage"], Resource: [resource] }],
+  });
 const attach = async (name: string, document: string): Promise<void> => {
   await rpc("CreatePolicy", RAM_VERSION, { PolicyName: name, PolicyDocument: document });
-  await rpc("AttachPolicyToRole", RAM_VERSION, { PolicyType: "Custom", PolicyName: name, RoleName: IMS_SERVICE_ROLE });
+  await rpc("AttachPolicyToRole", RAM_VERSION, {
+    PolicyType: "Custom",
+    PolicyName: name,
+    RoleName: IMS_SERVICE_ROLE,
+  });
 };
 const detachAndDelete = async (name: string): Promise<void> => {
   await rpc("DeletePolicy", RAM_VERSION, { PolicyName: name, CascadingDelete: true });
 };
 const configure = (queue: string, region = SH) =>
-  emulator.putSetting(region, { CallbackType: "MNS", CallbackQueueName: queue, CallbackURL: "", EventTypeList: "ProduceMediaComplete" });
-const emit = (region = SH) => emulator.emitEvent({ region, eventType: "ProduceMediaComplete", messageBody: { Status: "Success", JobId: "job-1" } });
+  emulator.putSetting(region, {
+    CallbackType: "MNS",
+    CallbackQueueName: queue,
+    CallbackURL: "",
+    EventTypeList: "ProduceMediaComplete",
+  });
+const emit = (region = SH) =>
+  emulator.emitEvent({
+    region,
+    eventType: "ProduceMediaComplete",
+    messageBody: { Status: "Success", JobId: "job-1" },
+  });
 
 beforeAll(async () => {
   emulator = await startEmulator({ deliveryPolicy: { retryDelayMs: 20 } });
@@ -33,12 +60,23 @@ afterAll(async () => {
 
 it("writes the event envelope into the queue when an attached policy allows mns:SendMessage on it", async () => {
   await rpc("CreateQueue", MNS_OPEN_VERSION, { QueueName: "ice-callback-allowed" });
-  await attach("ims-send-allowed", sendPolicy(`acs:mns:${SH}:${emulator.defaultAccountId}:/queues/ice-callback-allowed/messages`));
+  await attach(
+    "ims-send-allowed",
+    sendPolicy(`acs:mns:${SH}:${emulator.defaultAccountId}:/queues/ice-callback-allowed/messages`),
+  );
   await configure("ice-callback-allowed");
   const report = await emit();
-  expect(report).toMatchObject({ outcome: "delivered", method: "MNS", target: "ice-callback-allowed", messageId: expect.any(String) });
+  expect(report).toMatchObject({
+    outcome: "delivered",
+    method: "MNS",
+    target: "ice-callback-allowed",
+    messageId: expect.any(String),
+  });
   expect(report.attempts).toHaveLength(1);
-  const received = await mnsClient(emulator.endpoints[SH], emulator.defaultAccountId).receiveMessage("ice-callback-allowed");
+  const received = await mnsClient(
+    emulator.endpoints[SH],
+    emulator.defaultAccountId,
+  ).receiveMessage("ice-callback-allowed");
   expect(received.body.MessageId).toBe(report.messageId);
   expect(JSON.parse(received.body.MessageBody)).toEqual({
     EventType: "ProduceMediaComplete",
@@ -55,7 +93,10 @@ it("without a policy that allows it, retries twice, records every attempt, drops
   const report = await emit();
   expect(report.outcome).toBe("dropped");
   expect(report.attempts).toHaveLength(3);
-  for (const attempt of report.attempts) expect(attempt.error).toMatch(/^AccessDenied: AliyunICEDefaultRole may not mns:SendMessage on acs:mns:cn-shanghai:\d+:\/queues\/ice-callback-denied\/messages/);
+  for (const attempt of report.attempts)
+    expect(attempt.error).toMatch(
+      /^AccessDenied: AliyunICEDefaultRole may not mns:SendMessage on acs:mns:cn-shanghai:\d+:\/queues\/ice-callback-denied\/messages/,
+    );
   expect((await emulator.getQueue(SH, "ice-callback-denied"))?.messages.visible).toBe(0);
   expect((await emulator.getDeliveries()).at(-1)).toEqual(report);
 });
@@ -79,7 +120,9 @@ it("never writes into a queue of another region: the setting's region must hold 
   await configure("ice-callback-elsewhere");
   const report = await emit();
   expect(report.outcome).toBe("dropped");
-  expect(report.attempts.map((a) => a.error)).toEqual(Array(3).fill("QueueNotExist: no queue ice-callback-elsewhere in cn-shanghai"));
+  expect(report.attempts.map((a) => a.error)).toEqual(
+    Array(3).fill("QueueNotExist: no queue ice-callback-elsewhere in cn-shanghai"),
+  );
   await detachAndDelete("ims-send-any");
 });
 
@@ -99,12 +142,21 @@ it("with IMS not activated there is no service role, so nothing is delivered", a
 it("behaviour imsQueueGrant: IMS's own grant covers ice-callback-* queues, not others; Base64 bodies on request", async () => {
   await rpc("CreateQueue", MNS_OPEN_VERSION, { QueueName: "ice-callback-granted" });
   await rpc("CreateQueue", MNS_OPEN_VERSION, { QueueName: "other-queue" });
-  await emulator.setBehaviour({ imsQueueGrant: "ice-callback-queues", queueMessageEncoding: "base64" });
+  await emulator.setBehaviour({
+    imsQueueGrant: "ice-callback-queues",
+    queueMessageEncoding: "base64",
+  });
   try {
     await configure("ice-callback-granted");
     expect((await emit()).outcome).toBe("delivered");
-    const body = (await mnsClient(emulator.endpoints[SH], emulator.defaultAccountId).receiveMessage("ice-callback-granted")).body.MessageBody;
-    expect(JSON.parse(Buffer.from(body, "base64").toString("utf8")).EventType).toBe("ProduceMediaComplete");
+    const body = (
+      await mnsClient(emulator.endpoints[SH], emulator.defaultAccountId).receiveMessage(
+        "ice-callback-granted",
+      )
+    ).body.MessageBody;
+    expect(JSON.parse(Buffer.from(body, "base64").toString("utf8")).EventType).toBe(
+      "ProduceMediaComplete",
+    );
     await configure("other-queue");
     expect((await emit()).outcome).toBe("dropped");
   } finally {

@@ -27,15 +27,34 @@ function toSigned(raw: RawRequest): SignedRequest {
   const query = stringify(raw.query);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw.headers)) headers[k.toLowerCase()] = v;
-  return { method: raw.method, url: query ? `/?${query}` : "/", headers, body: Buffer.from(raw.body) };
+  return {
+    method: raw.method,
+    url: query ? `/?${query}` : "/",
+    headers,
+    body: Buffer.from(raw.body),
+  };
 }
 
-function verify(raw: RawRequest | SignedRequest, extra: { now?: number; nonces?: NonceStore; resolve?: (id: string) => EmulatorCredential | undefined } = {}) {
+function verify(
+  raw: RawRequest | SignedRequest,
+  extra: {
+    now?: number;
+    nonces?: NonceStore;
+    resolve?: (id: string) => EmulatorCredential | undefined;
+  } = {},
+) {
   const request = "query" in raw ? toSigned(raw) : raw;
-  return verifySignature(request, { resolveCredential: extra.resolve ?? resolveCredential, now: extra.now ?? T0.getTime(), ...(extra.nonces ? { nonces: extra.nonces } : {}) });
+  return verifySignature(request, {
+    resolveCredential: extra.resolve ?? resolveCredential,
+    now: extra.now ?? T0.getTime(),
+    ...(extra.nonces ? { nonces: extra.nonces } : {}),
+  });
 }
 
-const SPECIAL = { CallbackURL: "https://example.com/cb?q=(it's)!*", EventTypeList: "FileUploadComplete" };
+const SPECIAL = {
+  CallbackURL: "https://example.com/cb?q=(it's)!*",
+  EventTypeList: "FileUploadComplete",
+};
 
 describe("strictEncode and parseParams", () => {
   it("encodes the characters Node's encoder leaves alone", () => {
@@ -49,8 +68,15 @@ describe("strictEncode and parseParams", () => {
 
 describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
   it("accepts a request signed by Alibaba's getAuthorization", () => {
-    const result = verify(signedV3({ endpoint: ENDPOINT, date: T0, query: { CallbackType: "MNS" } }));
-    expect(result).toEqual({ ok: true, version: "v3", accountId: "1234567890123456", accessKeyId: KEY.id });
+    const result = verify(
+      signedV3({ endpoint: ENDPOINT, date: T0, query: { CallbackType: "MNS" } }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      version: "v3",
+      accountId: "1234567890123456",
+      accessKeyId: KEY.id,
+    });
   });
 
   it("accepts values containing ! ' ( ) * in the query and in a form body", () => {
@@ -63,7 +89,9 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
     raw.query.CallbackType = "HTTP";
     const result = verify(raw);
     expect(result).toMatchObject({ ok: false, code: "SignatureDoesNotMatch", status: 400 });
-    expect(!result.ok && result.message).toMatch(/^Specified signature is not matched with our calculation\. server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
+    expect(!result.ok && result.message).toMatch(
+      /^Specified signature is not matched with our calculation\. server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/,
+    );
   });
 
   it("rejects a changed body with SignatureDoesNotMatch naming the content hash", () => {
@@ -72,7 +100,8 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
     expect(verify(raw)).toMatchObject({
       ok: false,
       code: "SignatureDoesNotMatch",
-      message: "Specified signature is not matched with our calculation: x-acs-content-sha256 does not match the request body.",
+      message:
+        "Specified signature is not matched with our calculation: x-acs-content-sha256 does not match the request body.",
     });
   });
 
@@ -80,31 +109,68 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
     const raw = signedV3({ endpoint: ENDPOINT, date: T0 });
     raw.headers["x-acs-action"] = "SetEventCallback";
     expect(verify(raw)).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeySecret: "wrong" }))).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
+    expect(
+      verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeySecret: "wrong" })),
+    ).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
   });
 
   it.each([
-    ["Signature", /,Signature=[0-9a-f]+/, "", "IncompleteSignature", "the Authorization header has no Signature."],
-    ["Credential", /Credential=[^,]+,/, "", "IncompleteSignature", "the Authorization header has no Credential."],
-    ["SignedHeaders", /SignedHeaders=[^,]+,/, "", "IncompleteSignature", "the Authorization header has no SignedHeaders."],
+    [
+      "Signature",
+      /,Signature=[0-9a-f]+/,
+      "",
+      "IncompleteSignature",
+      "the Authorization header has no Signature.",
+    ],
+    [
+      "Credential",
+      /Credential=[^,]+,/,
+      "",
+      "IncompleteSignature",
+      "the Authorization header has no Credential.",
+    ],
+    [
+      "SignedHeaders",
+      /SignedHeaders=[^,]+,/,
+      "",
+      "IncompleteSignature",
+      "the Authorization header has no SignedHeaders.",
+    ],
   ])("rejects an Authorization header without %s", (_part, pattern, replacement, code, detail) => {
     const raw = signedV3({ endpoint: ENDPOINT, date: T0 });
     raw.headers.authorization = raw.headers.authorization.replace(pattern, replacement);
-    expect(verify(raw)).toMatchObject({ ok: false, code, status: 400, message: `The request signature does not conform to Aliyun standards: ${detail}` });
+    expect(verify(raw)).toMatchObject({
+      ok: false,
+      code,
+      status: 400,
+      message: `The request signature does not conform to Aliyun standards: ${detail}`,
+    });
   });
 
   it("rejects a missing Authorization header, an unknown algorithm and an unsigned x-acs- header", () => {
     const raw = signedV3({ endpoint: ENDPOINT, date: T0 });
     const { authorization, ...rest } = raw.headers;
-    expect(verify({ ...raw, headers: rest })).toMatchObject({ ok: false, code: "IncompleteSignature" });
-    expect(verify({ ...raw, headers: { ...rest, authorization: authorization.replace("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3") } })).toMatchObject({
+    expect(verify({ ...raw, headers: rest })).toMatchObject({
+      ok: false,
+      code: "IncompleteSignature",
+    });
+    expect(
+      verify({
+        ...raw,
+        headers: {
+          ...rest,
+          authorization: authorization.replace("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"),
+        },
+      }),
+    ).toMatchObject({
       ok: false,
       code: "InvalidSignatureMethod",
     });
     expect(verify({ ...raw, headers: { ...raw.headers, "x-acs-extra": "1" } })).toMatchObject({
       ok: false,
       code: "IncompleteSignature",
-      message: 'The request signature does not conform to Aliyun standards: header "x-acs-extra" must be in SignedHeaders.',
+      message:
+        'The request signature does not conform to Aliyun standards: header "x-acs-extra" must be in SignedHeaders.',
     });
   });
 
@@ -115,12 +181,15 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
       ok: false,
       code: "MissingParameter",
       status: 400,
-      message: 'The input parameter "x-acs-date" that is mandatory for processing this request is not supplied.',
+      message:
+        'The input parameter "x-acs-date" that is mandatory for processing this request is not supplied.',
     });
   });
 
   it("rejects an unknown AccessKey with InvalidAccessKeyId.NotFound (404)", () => {
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "TESTAKUnknown" }))).toEqual({
+    expect(
+      verify(signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "TESTAKUnknown" })),
+    ).toEqual({
       ok: false,
       version: "v3",
       code: "InvalidAccessKeyId.NotFound",
@@ -133,7 +202,12 @@ describe("verifySignature V3 (ACS3-HMAC-SHA256)", () => {
 
 describe("verifySignature V2 (HMAC-SHA1)", () => {
   it("accepts a request signed by Alibaba's getRPCSignature, parameters in the query or the form body", () => {
-    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, query: SPECIAL }))).toEqual({ ok: true, version: "v2", accountId: "1234567890123456", accessKeyId: KEY.id });
+    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, query: SPECIAL }))).toEqual({
+      ok: true,
+      version: "v2",
+      accountId: "1234567890123456",
+      accessKeyId: KEY.id,
+    });
     expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, body: SPECIAL })).ok).toBe(true);
   });
 
@@ -141,8 +215,13 @@ describe("verifySignature V2 (HMAC-SHA1)", () => {
     const raw = signedV2({ endpoint: ENDPOINT, date: T0, query: SPECIAL });
     const signed = { ...raw.query };
     delete signed.Signature;
-    const canonical = Object.keys(signed).sort().map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(signed[k])}`).join("&");
-    raw.query.Signature = createHmac("sha1", `${KEY.secret}&`).update(`POST&%2F&${encodeURIComponent(canonical)}`).digest("base64");
+    const canonical = Object.keys(signed)
+      .sort()
+      .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(signed[k])}`)
+      .join("&");
+    raw.query.Signature = createHmac("sha1", `${KEY.secret}&`)
+      .update(`POST&%2F&${encodeURIComponent(canonical)}`)
+      .digest("base64");
     expect(verify(raw)).toMatchObject({ ok: false, code: "SignatureDoesNotMatch", status: 400 });
   });
 
@@ -151,25 +230,35 @@ describe("verifySignature V2 (HMAC-SHA1)", () => {
     raw.query.CallbackType = "HTTP";
     const result = verify(raw);
     expect(result).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
-    expect(!result.ok && result.message).toContain("server string to sign is:POST&%2F&AccessKeyId%3DTESTAKEmulatorTestKey0001%26Action%3DGetEventCallback%26CallbackType%3DHTTP");
+    expect(!result.ok && result.message).toContain(
+      "server string to sign is:POST&%2F&AccessKeyId%3DTESTAKEmulatorTestKey0001%26Action%3DGetEventCallback%26CallbackType%3DHTTP",
+    );
   });
 
-  it.each(["Signature", "AccessKeyId", "Timestamp", "SignatureNonce", "SignatureMethod"])("rejects a request without %s with MissingParameter", (name) => {
-    const raw = signedV2({ endpoint: ENDPOINT, date: T0 });
-    delete raw.query[name];
-    expect(verify(raw)).toMatchObject({
-      ok: false,
-      version: "v2",
-      code: "MissingParameter",
-      status: 400,
-      message: `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
-    });
-  });
+  it.each(["Signature", "AccessKeyId", "Timestamp", "SignatureNonce", "SignatureMethod"])(
+    "rejects a request without %s with MissingParameter",
+    (name) => {
+      const raw = signedV2({ endpoint: ENDPOINT, date: T0 });
+      delete raw.query[name];
+      expect(verify(raw)).toMatchObject({
+        ok: false,
+        version: "v2",
+        code: "MissingParameter",
+        status: 400,
+        message: `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+      });
+    },
+  );
 
   it("rejects an unsupported SignatureMethod and a malformed Timestamp", () => {
     const raw = signedV2({ endpoint: ENDPOINT, date: T0 });
-    expect(verify({ ...raw, query: { ...raw.query, SignatureMethod: "HMAC-SHA256" } })).toMatchObject({ code: "InvalidSignatureMethod" });
-    expect(verify({ ...raw, query: { ...raw.query, Timestamp: "1 June 2025" } })).toMatchObject({ code: "InvalidTimeStamp.Format", status: 400 });
+    expect(
+      verify({ ...raw, query: { ...raw.query, SignatureMethod: "HMAC-SHA256" } }),
+    ).toMatchObject({ code: "InvalidSignatureMethod" });
+    expect(verify({ ...raw, query: { ...raw.query, Timestamp: "1 June 2025" } })).toMatchObject({
+      code: "InvalidTimeStamp.Format",
+      status: 400,
+    });
   });
 });
 
@@ -181,8 +270,16 @@ describe("clock skew", () => {
     const raw = sign({ endpoint: ENDPOINT, date: T0 });
     expect(verify(raw, { now: T0.getTime() + MAX_CLOCK_SKEW_MS }).ok).toBe(true);
     expect(verify(raw, { now: T0.getTime() - MAX_CLOCK_SKEW_MS }).ok).toBe(true);
-    for (const now of [T0.getTime() + MAX_CLOCK_SKEW_MS + 1000, T0.getTime() - MAX_CLOCK_SKEW_MS - 1000]) {
-      expect(verify(raw, { now })).toMatchObject({ ok: false, code: "InvalidTimeStamp.Expired", status: 400, message: "Specified time stamp or date value is expired." });
+    for (const now of [
+      T0.getTime() + MAX_CLOCK_SKEW_MS + 1000,
+      T0.getTime() - MAX_CLOCK_SKEW_MS - 1000,
+    ]) {
+      expect(verify(raw, { now })).toMatchObject({
+        ok: false,
+        code: "InvalidTimeStamp.Expired",
+        status: 400,
+        message: "Specified time stamp or date value is expired.",
+      });
     }
   });
 });
@@ -195,13 +292,24 @@ describe("nonces", () => {
     const nonces = new NonceStore();
     const raw = sign({ endpoint: ENDPOINT, date: T0, nonce: "fixed-nonce" });
     expect(verify(raw, { nonces }).ok).toBe(true);
-    expect(verify(raw, { nonces })).toMatchObject({ ok: false, code: "SignatureNonceUsed", status: 400, message: "Specified signature nonce was used already." });
+    expect(verify(raw, { nonces })).toMatchObject({
+      ok: false,
+      code: "SignatureNonceUsed",
+      status: 400,
+      message: "Specified signature nonce was used already.",
+    });
   });
 
   it("does not burn a nonce on a request whose signature fails", () => {
     const nonces = new NonceStore();
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, nonce: "n1", accessKeySecret: "wrong" }), { nonces }).ok).toBe(false);
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, nonce: "n1" }), { nonces }).ok).toBe(true);
+    expect(
+      verify(signedV3({ endpoint: ENDPOINT, date: T0, nonce: "n1", accessKeySecret: "wrong" }), {
+        nonces,
+      }).ok,
+    ).toBe(false);
+    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, nonce: "n1" }), { nonces }).ok).toBe(
+      true,
+    );
   });
 
   it("forgets a nonce once its request could no longer pass the timestamp check", () => {
@@ -217,24 +325,73 @@ describe("nonces", () => {
 
 describe("STS tokens", () => {
   it("accepts the configured token in V3 (x-acs-security-token) and V2 (SecurityToken)", () => {
-    const sts = { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret, securityToken: STS.securityToken };
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, ...sts }))).toMatchObject({ ok: true, accessKeyId: STS.accessKeyId });
-    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, ...sts }))).toMatchObject({ ok: true, accessKeyId: STS.accessKeyId });
+    const sts = {
+      accessKeyId: STS.accessKeyId,
+      accessKeySecret: STS.accessKeySecret,
+      securityToken: STS.securityToken,
+    };
+    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, ...sts }))).toMatchObject({
+      ok: true,
+      accessKeyId: STS.accessKeyId,
+    });
+    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, ...sts }))).toMatchObject({
+      ok: true,
+      accessKeyId: STS.accessKeyId,
+    });
   });
 
   it.each([
-    ["a wrong token", { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret, securityToken: "wrong-token" }, "InvalidSecurityToken.MismatchWithAccessKey"],
-    ["no token with a temporary key", { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }, "MissingSecurityToken"],
-    ["a token with a long-term key", { securityToken: STS.securityToken }, "InvalidSecurityToken.MismatchWithAccessKey"],
+    [
+      "a wrong token",
+      {
+        accessKeyId: STS.accessKeyId,
+        accessKeySecret: STS.accessKeySecret,
+        securityToken: "wrong-token",
+      },
+      "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
+    [
+      "no token with a temporary key",
+      { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret },
+      "MissingSecurityToken",
+    ],
+    [
+      "a token with a long-term key",
+      { securityToken: STS.securityToken },
+      "InvalidSecurityToken.MismatchWithAccessKey",
+    ],
   ])("rejects %s", (_name, credentials, code) => {
-    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, ...credentials }))).toMatchObject({ ok: false, code, status: 400 });
-    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, ...credentials }))).toMatchObject({ ok: false, code, status: 400 });
+    expect(verify(signedV3({ endpoint: ENDPOINT, date: T0, ...credentials }))).toMatchObject({
+      ok: false,
+      code,
+      status: 400,
+    });
+    expect(verify(signedV2({ endpoint: ENDPOINT, date: T0, ...credentials }))).toMatchObject({
+      ok: false,
+      code,
+      status: 400,
+    });
   });
 
   it("rejects an expired token with InvalidSecurityToken.Expired", () => {
-    const expired: EmulatorCredential = { accountId: "1", accessKeyId: "STS.Old", accessKeySecret: "s", sts: { securityToken: "t", expiresAt: T0.getTime() - 1 } };
-    const raw = signedV3({ endpoint: ENDPOINT, date: T0, accessKeyId: "STS.Old", accessKeySecret: "s", securityToken: "t" });
-    expect(verify(raw, { resolve: () => expired })).toMatchObject({ ok: false, code: "InvalidSecurityToken.Expired", message: "Specified SecurityToken is expired." });
+    const expired: EmulatorCredential = {
+      accountId: "1",
+      accessKeyId: "STS.Old",
+      accessKeySecret: "s",
+      sts: { securityToken: "t", expiresAt: T0.getTime() - 1 },
+    };
+    const raw = signedV3({
+      endpoint: ENDPOINT,
+      date: T0,
+      accessKeyId: "STS.Old",
+      accessKeySecret: "s",
+      securityToken: "t",
+    });
+    expect(verify(raw, { resolve: () => expired })).toMatchObject({
+      ok: false,
+      code: "InvalidSecurityToken.Expired",
+      message: "Specified SecurityToken is expired.",
+    });
   });
 });
 

@@ -24,7 +24,12 @@ describe("SettingStore", () => {
   it("persists changes and a reopened store has them", async () => {
     const file = join(tempDir(), "nested", "state.json");
     const store = await SettingStore.open({ file });
-    const setting = completeSetting({ CallbackType: "HTTP", CallbackURL: "https://a.example/cb", AuthSwitch: "on", AuthKey: "Key123abc" });
+    const setting = completeSetting({
+      CallbackType: "HTTP",
+      CallbackURL: "https://a.example/cb",
+      AuthSwitch: "on",
+      AuthKey: "Key123abc",
+    });
     await store.set(ACCOUNT, "cn-beijing", setting);
     await store.set(ACCOUNT, "us-west-1", completeSetting({ CallbackType: "MNS" }));
     await store.clear(ACCOUNT, "us-west-1");
@@ -32,7 +37,10 @@ describe("SettingStore", () => {
     const reopened = await SettingStore.open({ file });
     expect(reopened.get(ACCOUNT, "cn-beijing")).toEqual(setting);
     expect(reopened.get(ACCOUNT, "us-west-1")).toBeUndefined();
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ version: 1, accounts: { [ACCOUNT]: { "cn-beijing": setting } } });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      version: 1,
+      accounts: { [ACCOUNT]: { "cn-beijing": setting } },
+    });
   });
 
   it("loses no update among 200 concurrent read-modify-write changes, and the file always parses", async () => {
@@ -42,7 +50,12 @@ describe("SettingStore", () => {
     const regions = ["cn-beijing", "cn-hangzhou", "cn-shanghai", "cn-shenzhen"];
     const seen: string[] = [];
     const increment = (region: string) =>
-      store.update(ACCOUNT, region, (current) => completeSetting({ ...current, EventTypeList: String(Number(current?.EventTypeList || "0") + 1) }));
+      store.update(ACCOUNT, region, (current) =>
+        completeSetting({
+          ...current,
+          EventTypeList: String(Number(current?.EventTypeList || "0") + 1),
+        }),
+      );
     const readDuringWrites = setInterval(() => {
       try {
         seen.push(JSON.stringify(JSON.parse(readFileSync(file, "utf8"))));
@@ -50,7 +63,9 @@ describe("SettingStore", () => {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
     }, 1);
-    await Promise.all(Array.from({ length: 200 }, (_, i) => increment(regions[i % regions.length])));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => increment(regions[i % regions.length])),
+    );
     clearInterval(readDuringWrites);
 
     const onDisk = JSON.parse(readFileSync(file, "utf8"));
@@ -63,23 +78,42 @@ describe("SettingStore", () => {
     const store = await SettingStore.open({ file });
     for (let i = 0; i < 5; i++) {
       await store.set(ACCOUNT, "cn-shanghai", completeSetting({ AuthKey: `Key${i}abc` }));
-      expect(JSON.parse(readFileSync(file, "utf8")).accounts[ACCOUNT]["cn-shanghai"].AuthKey).toBe(`Key${i}abc`);
+      expect(JSON.parse(readFileSync(file, "utf8")).accounts[ACCOUNT]["cn-shanghai"].AuthKey).toBe(
+        `Key${i}abc`,
+      );
     }
   });
 
   it("refuses to start on a corrupt state file instead of discarding it", async () => {
     const file = join(tempDir(), "state.json");
     writeFileSync(file, '{"version":1,"accounts":{');
-    await expect(SettingStore.open({ file })).rejects.toThrow(`The emulator state file ${file} is not valid JSON`);
+    await expect(SettingStore.open({ file })).rejects.toThrow(
+      `The emulator state file ${file} is not valid JSON`,
+    );
     writeFileSync(file, "[]");
-    await expect(SettingStore.open({ file })).rejects.toThrow(`The emulator state file ${file} has no "accounts" object; fix it or move it away.`);
+    await expect(SettingStore.open({ file })).rejects.toThrow(
+      `The emulator state file ${file} has no "accounts" object; fix it or move it away.`,
+    );
   });
 
   it("fills missing fields with empty strings when loading", async () => {
     const file = join(tempDir(), "state.json");
-    writeFileSync(file, JSON.stringify({ version: 1, accounts: { [ACCOUNT]: { "cn-shanghai": { CallbackType: "MNS" } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        accounts: { [ACCOUNT]: { "cn-shanghai": { CallbackType: "MNS" } } },
+      }),
+    );
     const store = await SettingStore.open({ file });
-    expect(store.get(ACCOUNT, "cn-shanghai")).toEqual({ CallbackType: "MNS", CallbackURL: "", CallbackQueueName: "", EventTypeList: "", AuthSwitch: "", AuthKey: "" });
+    expect(store.get(ACCOUNT, "cn-shanghai")).toEqual({
+      CallbackType: "MNS",
+      CallbackURL: "",
+      CallbackQueueName: "",
+      EventTypeList: "",
+      AuthSwitch: "",
+      AuthKey: "",
+    });
   });
 
   it("rejects a pending change when the file cannot be written, and recovers on the next", async () => {
@@ -90,7 +124,11 @@ describe("SettingStore", () => {
     await expect(store.set(ACCOUNT, "cn-shanghai", completeSetting({}))).rejects.toThrow(/ENOENT/);
     mkdirSync(join(dir, "missing-dir"));
     await store.flush();
-    expect(JSON.parse(readFileSync(join(dir, "missing-dir", "state.json"), "utf8")).accounts[ACCOUNT]["cn-shanghai"]).toBeDefined();
+    expect(
+      JSON.parse(readFileSync(join(dir, "missing-dir", "state.json"), "utf8")).accounts[ACCOUNT][
+        "cn-shanghai"
+      ],
+    ).toBeDefined();
   });
 });
 

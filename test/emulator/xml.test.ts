@@ -22,26 +22,46 @@ describe("parseXml", () => {
     ]);
   });
 
-  it.each(["<A><B></A>", "<A>", "text", "<A></A><B></B>", "<A>&bogus;</A>"])("refuses %s", (document) => {
-    expect(() => parseXml(document)).toThrow(XmlSyntaxError);
-  });
+  it.each(["<A><B></A>", "<A>", "text", "<A></A><B></B>", "<A>&bogus;</A>"])(
+    "refuses %s",
+    (document) => {
+      expect(() => parseXml(document)).toThrow(XmlSyntaxError);
+    },
+  );
 });
 
 describe("mnsXml", () => {
   it("writes MNS's namespace and escapes text, and round-trips through parseXml", () => {
     const xml = mnsXml("Message", { MessageBody: `{"a":"<&>'"}`, DequeueCount: 2 });
-    expect(xml).toBe(`<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>${escapeXml(`{"a":"<&>'"}`)}</MessageBody><DequeueCount>2</DequeueCount></Message>`);
+    expect(xml).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageBody>${escapeXml(`{"a":"<&>'"}`)}</MessageBody><DequeueCount>2</DequeueCount></Message>`,
+    );
     expect(parseXml(xml).children[0].text).toBe(`{"a":"<&>'"}`);
   });
 });
 
 describe("mnsStringToSign", () => {
   it("gives the signature @alicloud/mns computes for the same request", () => {
-    const Client = createRequire(__filename)("@alicloud/mns") as new (id: string, o: object) => { sign(verb: string, headers: Record<string, string>, resource: string): string };
-    const client = new Client("1234567890123456", { endpoint: "http://127.0.0.1:1", accessKeyId: "id", accessKeySecret: "secret" });
-    const headers = { date: "Sat, 28 Nov 2026 01:02:03 GMT", "x-mns-version": "2015-06-06", "x-mns-date": "Sat, 28 Nov 2026 01:02:03 GMT", "content-type": "text/xml", "content-md5": "abc" };
+    const Client = createRequire(__filename)("@alicloud/mns") as new (
+      id: string,
+      o: object,
+    ) => { sign(verb: string, headers: Record<string, string>, resource: string): string };
+    const client = new Client("1234567890123456", {
+      endpoint: "http://127.0.0.1:1",
+      accessKeyId: "id",
+      accessKeySecret: "secret",
+    });
+    const headers = {
+      date: "Sat, 28 Nov 2026 01:02:03 GMT",
+      "x-mns-version": "2015-06-06",
+      "x-mns-date": "Sat, 28 Nov 2026 01:02:03 GMT",
+      "content-type": "text/xml",
+      "content-md5": "abc",
+    };
     const resource = "/queues/q/messages?waitseconds=5";
-    const ours = createHmac("sha1", "secret").update(mnsStringToSign("POST", headers, resource)).digest("base64");
+    const ours = createHmac("sha1", "secret")
+      .update(mnsStringToSign("POST", headers, resource))
+      .digest("base64");
     expect(ours).toBe(client.sign("POST", headers, resource));
   });
 });

@@ -10,7 +10,11 @@ import http from "http";
 import { AddressInfo } from "net";
 import { ImsCallbackEvent } from "../../lib/receiver/envelope";
 import { signCallback } from "../../lib/receiver";
-import { createReceiver, MAX_BODY_BYTES, ReceiverOptions } from "../../examples/http-receiver/server";
+import {
+  createReceiver,
+  MAX_BODY_BYTES,
+  ReceiverOptions,
+} from "../../examples/http-receiver/server";
 
 const CALLBACK_URL = "https://media.example.com/ims/callback"; // what IMS signs; not where the server listens
 const NEW_KEY = "NewKey2025";
@@ -57,7 +61,10 @@ async function start(over: Partial<ReceiverOptions> = {}): Promise<Harness> {
     // Rejects after 5 s, so a receiver that never calls onEvent fails the test instead of hanging it.
     nextEvent: () =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("onEvent was not called within 5 s")), 5000);
+        const timer = setTimeout(
+          () => reject(new Error("onEvent was not called within 5 s")),
+          5000,
+        );
         waiters.push((event) => {
           clearTimeout(timer);
           resolve(event);
@@ -76,9 +83,19 @@ const signed = (key: string, timestamp = T): Record<string, string> => ({
   "content-type": "application/json",
 });
 
-async function post(h: Harness, headers: Record<string, string>, body: string | Buffer = EVENT, path = "/ims/callback") {
+async function post(
+  h: Harness,
+  headers: Record<string, string>,
+  body: string | Buffer = EVENT,
+  path = "/ims/callback",
+) {
   // A timeout well under Jest's, so a hanging server fails the test and still gets closed.
-  const res = await fetch(`${h.base}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${h.base}${path}`, {
+    method: "POST",
+    headers,
+    body,
+    signal: AbortSignal.timeout(5000),
+  });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
@@ -103,7 +120,9 @@ describe("examples/http-receiver", () => {
       eventTimeText: "2025-06-01T08:00:00Z",
       messageBody: { Status: "Success", JobId: "job-1", MediaId: "media-1" },
     });
-    expect(h.logs).toEqual(["event ProduceMediaComplete user=1234567890123456 time=2025-06-01T08:00:00Z status=Success id=job-1 key#0"]);
+    expect(h.logs).toEqual([
+      "event ProduceMediaComplete user=1234567890123456 time=2025-06-01T08:00:00Z status=Success id=job-1 key#0",
+    ]);
   });
 
   it("accepts the old key during a rotation (both keys configured)", async () => {
@@ -115,22 +134,35 @@ describe("examples/http-receiver", () => {
 
   it("accepts any path: the signature covers the configured URL, not the request's", async () => {
     const delivered = h.nextEvent();
-    expect(await post(h, signed(NEW_KEY), EVENT, "/behind/a/proxy?x=1")).toMatchObject({ status: 200 });
+    expect(await post(h, signed(NEW_KEY), EVENT, "/behind/a/proxy?x=1")).toMatchObject({
+      status: 200,
+    });
     await delivered;
   });
 
   it("accepts Base64 content and unknown event types", async () => {
-    const body = Buffer.from(JSON.stringify({ ...JSON.parse(EVENT), EventType: "BrandNewEvent" })).toString("base64");
+    const body = Buffer.from(
+      JSON.stringify({ ...JSON.parse(EVENT), EventType: "BrandNewEvent" }),
+    ).toString("base64");
     const delivered = h.nextEvent();
     expect(await post(h, signed(NEW_KEY), body)).toMatchObject({ status: 200 });
-    expect(await delivered).toMatchObject({ known: false, eventType: "BrandNewEvent", encoding: "base64" });
-    expect(h.logs[0]).toBe("event BrandNewEvent (unknown event type) user=1234567890123456 time=2025-06-01T08:00:00Z status=Success id=job-1 key#0");
+    expect(await delivered).toMatchObject({
+      known: false,
+      eventType: "BrandNewEvent",
+      encoding: "base64",
+    });
+    expect(h.logs[0]).toBe(
+      "event BrandNewEvent (unknown event type) user=1234567890123456 time=2025-06-01T08:00:00Z status=Success id=job-1 key#0",
+    );
   });
 
   it.each<[string, () => Record<string, string>, string, string]>([
     [
       "forged signature",
-      () => ({ "x-ice-timestamp": String(T), "x-ice-signature": "0123456789abcdef0123456789abcdef" }),
+      () => ({
+        "x-ice-timestamp": String(T),
+        "x-ice-signature": "0123456789abcdef0123456789abcdef",
+      }),
       "mismatch",
       "rejected mismatch: X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and any of the 2 auth keys.",
     ],
@@ -160,7 +192,10 @@ describe("examples/http-receiver", () => {
     ],
     [
       "timestamp not in seconds",
-      () => ({ "x-ice-timestamp": "yesterday", "x-ice-signature": signed(NEW_KEY)["X-ICE-SIGNATURE"] }),
+      () => ({
+        "x-ice-timestamp": "yesterday",
+        "x-ice-signature": signed(NEW_KEY)["X-ICE-SIGNATURE"],
+      }),
       "bad-timestamp",
       'rejected bad-timestamp: X-ICE-TIMESTAMP must be Unix seconds (digits only), got "yesterday".',
     ],
@@ -175,18 +210,29 @@ describe("examples/http-receiver", () => {
     ["not JSON", "hello", "not-json"],
     ["empty", "", "empty-body"],
     ["a JSON array", "[]", "not-an-object"],
-    ["no EventType", JSON.stringify({ UserId: 1, EventTime: "2025-06-01T08:00:00Z", MessageBody: {} }), "missing-event-type"],
+    [
+      "no EventType",
+      JSON.stringify({ UserId: 1, EventTime: "2025-06-01T08:00:00Z", MessageBody: {} }),
+      "missing-event-type",
+    ],
     ["bad EventTime", EVENT.replace("2025-06-01T08:00:00Z", "2025-06-01"), "bad-event-time"],
-  ])("rejects a signed but malformed body (%s) with 400 and the reason", async (_name, body, reason) => {
-    const res = await post(h, signed(NEW_KEY), body);
-    expect(res).toMatchObject({ status: 400, text: `${reason}\n` });
-    expect(h.logs).toHaveLength(1);
-    expect(h.logs[0].startsWith(`rejected ${reason}: `)).toBe(true);
-    expect(h.events).toEqual([]);
-  });
+  ])(
+    "rejects a signed but malformed body (%s) with 400 and the reason",
+    async (_name, body, reason) => {
+      const res = await post(h, signed(NEW_KEY), body);
+      expect(res).toMatchObject({ status: 400, text: `${reason}\n` });
+      expect(h.logs).toHaveLength(1);
+      expect(h.logs[0].startsWith(`rejected ${reason}: `)).toBe(true);
+      expect(h.events).toEqual([]);
+    },
+  );
 
   it.each(["GET", "PUT", "DELETE"])("answers %s with 405 and Allow: POST", async (method) => {
-    const res = await fetch(`${h.base}/ims/callback`, { method, headers: signed(NEW_KEY), signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${h.base}/ims/callback`, {
+      method,
+      headers: signed(NEW_KEY),
+      signal: AbortSignal.timeout(5000),
+    });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
     expect(await res.text()).toBe("method not allowed\n");
@@ -244,7 +290,8 @@ describe("examples/http-receiver: answers before onEvent finishes", () => {
     });
     try {
       expect(await post(h, signed(NEW_KEY))).toMatchObject({ status: 200, text: "ok\n" });
-      for (let i = 0; i < 20 && !h.logs.some((l) => l.startsWith("onEvent failed")); i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 20 && !h.logs.some((l) => l.startsWith("onEvent failed")); i++)
+        await new Promise((r) => setTimeout(r, 5));
       expect(h.logs).toContain("onEvent failed: boom");
       expect(finishedBeforeOnEvent).toBe(true);
     } finally {
@@ -254,8 +301,12 @@ describe("examples/http-receiver: answers before onEvent finishes", () => {
 
   it("fails at creation, not at the first request, for bad options", () => {
     expect(() => createReceiver({ callbackUrl: CALLBACK_URL, authKeys: [] })).toThrow(
-      new TypeError("verifyCallback: options.authKeys is an empty list; pass at least one auth key."),
+      new TypeError(
+        "verifyCallback: options.authKeys is an empty list; pass at least one auth key.",
+      ),
     );
-    expect(() => createReceiver({ callbackUrl: "/ims/callback", authKeys: NEW_KEY })).toThrow(TypeError);
+    expect(() => createReceiver({ callbackUrl: "/ims/callback", authKeys: NEW_KEY })).toThrow(
+      TypeError,
+    );
   });
 });

@@ -19,35 +19,61 @@ import {
   SERVICE_QUEUE_TYPE,
 } from "../../lib/policy";
 import { IMS_REGIONS } from "../../lib/shared/regions";
-import { compliantHttpCallback, compliantQueueCallback, runResourcePolicy, UNKNOWN_AT_PREVIEW } from "./helpers";
+import {
+  compliantHttpCallback,
+  compliantQueueCallback,
+  runResourcePolicy,
+  UNKNOWN_AT_PREVIEW,
+} from "./helpers";
 
-const resourcePolicies = imsCallbackPolicies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+const resourcePolicies = imsCallbackPolicies.filter(
+  (p): p is ResourceValidationPolicy => "validateResource" in p,
+);
 
 describe("every resource policy", () => {
-  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s accepts compliant HTTP and MNS settings", async (_name, policy) => {
-    expect(await runResourcePolicy(policy, compliantHttpCallback())).toEqual([]);
-    expect(await runResourcePolicy(policy, compliantQueueCallback())).toEqual([]);
-  });
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))(
+    "%s accepts compliant HTTP and MNS settings",
+    async (_name, policy) => {
+      expect(await runResourcePolicy(policy, compliantHttpCallback())).toEqual([]);
+      expect(await runResourcePolicy(policy, compliantQueueCallback())).toEqual([]);
+    },
+  );
 
-  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s ignores other resource types", async (_name, policy) => {
-    const queue = { type: SERVICE_QUEUE_TYPE, name: "q", props: { queueName: "orders", callbackUrl: "http://x", region: "mars-1" } };
-    expect(await runResourcePolicy(policy, queue, { allowedHosts: ["nothing.example"] })).toEqual([]);
-  });
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))(
+    "%s ignores other resource types",
+    async (_name, policy) => {
+      const queue = {
+        type: SERVICE_QUEUE_TYPE,
+        name: "q",
+        props: { queueName: "orders", callbackUrl: "http://x", region: "mars-1" },
+      };
+      expect(await runResourcePolicy(policy, queue, { allowedHosts: ["nothing.example"] })).toEqual(
+        [],
+      );
+    },
+  );
 
-  test.each(resourcePolicies.map((p) => [p.name, p] as const))("%s skips values unknown at preview", async (_name, policy) => {
-    const unknownEverything = compliantHttpCallback({
-      region: UNKNOWN_AT_PREVIEW,
-      callbackType: UNKNOWN_AT_PREVIEW,
-      callbackUrl: UNKNOWN_AT_PREVIEW,
-      queueName: UNKNOWN_AT_PREVIEW,
-      eventTypes: UNKNOWN_AT_PREVIEW,
-      authKey: UNKNOWN_AT_PREVIEW,
-      adoptExisting: UNKNOWN_AT_PREVIEW,
-      deletionPolicy: UNKNOWN_AT_PREVIEW,
-    });
-    const config = { allowedHosts: ["a.example"], allowedRegions: ["cn-beijing"], requiredEventTypes: ["SnapshotComplete"] };
-    expect(await runResourcePolicy(policy, unknownEverything, config)).toEqual([]);
-  });
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))(
+    "%s skips values unknown at preview",
+    async (_name, policy) => {
+      const unknownEverything = compliantHttpCallback({
+        region: UNKNOWN_AT_PREVIEW,
+        callbackType: UNKNOWN_AT_PREVIEW,
+        callbackUrl: UNKNOWN_AT_PREVIEW,
+        queueName: UNKNOWN_AT_PREVIEW,
+        eventTypes: UNKNOWN_AT_PREVIEW,
+        authKey: UNKNOWN_AT_PREVIEW,
+        adoptExisting: UNKNOWN_AT_PREVIEW,
+        deletionPolicy: UNKNOWN_AT_PREVIEW,
+      });
+      const config = {
+        allowedHosts: ["a.example"],
+        allowedRegions: ["cn-beijing"],
+        requiredEventTypes: ["SnapshotComplete"],
+      };
+      expect(await runResourcePolicy(policy, unknownEverything, config)).toEqual([]);
+    },
+  );
 
   test("have kebab-case names starting with ims-callback- and a description that says why", () => {
     const names = imsCallbackPolicies.map((p) => p.name);
@@ -69,8 +95,13 @@ describe("every resource policy", () => {
       adoptExisting: true,
       deletionPolicy: "clear",
     });
-    const config = { allowedHosts: ["media.example.com"], requiredEventTypes: ["SnapshotComplete"] };
-    const messages = (await Promise.all(resourcePolicies.map((p) => runResourcePolicy(p, bad, config)))).flat();
+    const config = {
+      allowedHosts: ["media.example.com"],
+      requiredEventTypes: ["SnapshotComplete"],
+    };
+    const messages = (
+      await Promise.all(resourcePolicies.map((p) => runResourcePolicy(p, bad, config)))
+    ).flat();
     expect(messages.length).toBeGreaterThanOrEqual(6);
     for (const message of messages) expect(message).not.toContain(key);
   });
@@ -82,7 +113,10 @@ describe("ims-callback-url-https", () => {
   });
 
   test("reports a plain-http URL with the resource, the property, the value and the https fix", async () => {
-    const messages = await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "http://media.example.com/ims/events" }));
+    const messages = await runResourcePolicy(
+      callbackUrlHttps,
+      compliantHttpCallback({ callbackUrl: "http://media.example.com/ims/events" }),
+    );
     expect(messages).toEqual([
       'EventCallback "web-setting": callbackUrl "http://media.example.com/ims/events" uses plain http, so events and their signature headers travel unencrypted. ' +
         'Fix: serve the receiver over https and set callbackUrl to "https://media.example.com/ims/events".',
@@ -90,11 +124,19 @@ describe("ims-callback-url-https", () => {
   });
 
   test("treats the scheme case-insensitively", async () => {
-    expect(await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "HTTP://media.example.com/x" }))).toHaveLength(1);
+    expect(
+      await runResourcePolicy(
+        callbackUrlHttps,
+        compliantHttpCallback({ callbackUrl: "HTTP://media.example.com/x" }),
+      ),
+    ).toHaveLength(1);
   });
 
   test("hides user info and query strings of the URL", async () => {
-    const [message] = await runResourcePolicy(callbackUrlHttps, compliantHttpCallback({ callbackUrl: "http://u:p@h.example/cb?sig=abc" }));
+    const [message] = await runResourcePolicy(
+      callbackUrlHttps,
+      compliantHttpCallback({ callbackUrl: "http://u:p@h.example/cb?sig=abc" }),
+    );
     expect(message).toContain('callbackUrl "http://…@h.example/cb?…"');
     expect(message).not.toMatch(/u:p|sig=abc/);
   });
@@ -102,22 +144,39 @@ describe("ims-callback-url-https", () => {
 
 describe("ims-callback-http-authentication", () => {
   test("reports an HTTP setting without an auth key", async () => {
-    const messages = await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: undefined }));
+    const messages = await runResourcePolicy(
+      callbackHttpAuthentication,
+      compliantHttpCallback({ authKey: undefined }),
+    );
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^EventCallback "web-setting": authKey is not set, so callback authentication is off for callbackUrl "https:\/\/media\.example\.com\/ims\/events"/);
+    expect(messages[0]).toMatch(
+      /^EventCallback "web-setting": authKey is not set, so callback authentication is off for callbackUrl "https:\/\/media\.example\.com\/ims\/events"/,
+    );
     expect(messages[0]).toContain("Fix: set authKey");
   });
 
   test("counts an empty key as not set", async () => {
-    expect(await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: "" }))).toHaveLength(1);
+    expect(
+      await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: "" })),
+    ).toHaveLength(1);
   });
 
   test("accepts a key that is unknown at preview (e.g. a RandomPassword still to be created)", async () => {
-    expect(await runResourcePolicy(callbackHttpAuthentication, compliantHttpCallback({ authKey: UNKNOWN_AT_PREVIEW }))).toEqual([]);
+    expect(
+      await runResourcePolicy(
+        callbackHttpAuthentication,
+        compliantHttpCallback({ authKey: UNKNOWN_AT_PREVIEW }),
+      ),
+    ).toEqual([]);
   });
 
   test("does not apply to the queue method", async () => {
-    expect(await runResourcePolicy(callbackHttpAuthentication, compliantQueueCallback({ authKey: undefined }))).toEqual([]);
+    expect(
+      await runResourcePolicy(
+        callbackHttpAuthentication,
+        compliantQueueCallback({ authKey: undefined }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -127,7 +186,12 @@ describe("ims-callback-url-allowed-hosts", () => {
   test("does nothing until the pack config lists hosts or domains", async () => {
     const attacker = compliantHttpCallback({ callbackUrl: "https://attacker.example.net/x" });
     expect(await runResourcePolicy(callbackUrlAllowedHosts, attacker)).toEqual([]);
-    expect(await runResourcePolicy(callbackUrlAllowedHosts, attacker, { allowedHosts: [], allowedHostSuffixes: [] })).toEqual([]);
+    expect(
+      await runResourcePolicy(callbackUrlAllowedHosts, attacker, {
+        allowedHosts: [],
+        allowedHostSuffixes: [],
+      }),
+    ).toEqual([]);
   });
 
   test("reports a host outside the lists, naming host, lists and fix", async () => {
@@ -152,7 +216,11 @@ describe("ims-callback-url-allowed-hosts", () => {
     ["https://example.com.attacker.net/x", false],
     ["https://sub.hooks.example.org/x", false],
   ])("%s allowed: %s", async (url, ok) => {
-    const messages = await runResourcePolicy(callbackUrlAllowedHosts, compliantHttpCallback({ callbackUrl: url }), config);
+    const messages = await runResourcePolicy(
+      callbackUrlAllowedHosts,
+      compliantHttpCallback({ callbackUrl: url }),
+      config,
+    );
     expect(messages.length === 0).toBe(ok);
   });
 
@@ -166,9 +234,14 @@ describe("ims-callback-url-allowed-hosts", () => {
 describe("ims-callback-allowed-regions", () => {
   test("allows every documented IMS region by default and nothing else", async () => {
     for (const region of IMS_REGIONS) {
-      expect(await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region }))).toEqual([]);
+      expect(
+        await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region })),
+      ).toEqual([]);
     }
-    const messages = await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "eu-central-1", allowUndocumentedRegion: true }));
+    const messages = await runResourcePolicy(
+      callbackAllowedRegions,
+      compliantHttpCallback({ region: "eu-central-1", allowUndocumentedRegion: true }),
+    );
     expect(messages).toEqual([
       `EventCallback "web-setting": region "eu-central-1" is not an allowed region (${IMS_REGIONS.join(", ")}). ` +
         "Fix: use an allowed region, or add it to allowedRegions in the pack config of ims-callback-allowed-regions.",
@@ -177,8 +250,18 @@ describe("ims-callback-allowed-regions", () => {
 
   test("uses the configured list", async () => {
     const config = { allowedRegions: ["cn-beijing"] };
-    expect(await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "cn-beijing" }), config)).toEqual([]);
-    const [message] = await runResourcePolicy(callbackAllowedRegions, compliantHttpCallback({ region: "cn-shanghai" }), config);
+    expect(
+      await runResourcePolicy(
+        callbackAllowedRegions,
+        compliantHttpCallback({ region: "cn-beijing" }),
+        config,
+      ),
+    ).toEqual([]);
+    const [message] = await runResourcePolicy(
+      callbackAllowedRegions,
+      compliantHttpCallback({ region: "cn-shanghai" }),
+      config,
+    );
     expect(message).toContain('region "cn-shanghai" is not an allowed region (cn-beijing)');
   });
 });
@@ -187,7 +270,11 @@ describe("ims-callback-required-events", () => {
   const config = { requiredEventTypes: ["ProduceMediaComplete", "SnapshotComplete"] };
 
   test("reports the missing required events", async () => {
-    const messages = await runResourcePolicy(callbackRequiredEvents, compliantHttpCallback(), config);
+    const messages = await runResourcePolicy(
+      callbackRequiredEvents,
+      compliantHttpCallback(),
+      config,
+    );
     expect(messages).toEqual([
       'EventCallback "web-setting": eventTypes lacks required event type "SnapshotComplete". ' +
         "Fix: add them to eventTypes (the pack config of ims-callback-required-events lists what is required).",
@@ -195,18 +282,24 @@ describe("ims-callback-required-events", () => {
   });
 
   test("passes when all are listed, in any order", async () => {
-    const setting = compliantHttpCallback({ eventTypes: ["SnapshotComplete", "LiveRecordTaskStatus", "ProduceMediaComplete"] });
+    const setting = compliantHttpCallback({
+      eventTypes: ["SnapshotComplete", "LiveRecordTaskStatus", "ProduceMediaComplete"],
+    });
     expect(await runResourcePolicy(callbackRequiredEvents, setting, config)).toEqual([]);
   });
 
   test("compares names case-sensitively, as IMS does", async () => {
-    const setting = compliantHttpCallback({ eventTypes: ["producemediacomplete", "SnapshotComplete"] });
+    const setting = compliantHttpCallback({
+      eventTypes: ["producemediacomplete", "SnapshotComplete"],
+    });
     const [message] = await runResourcePolicy(callbackRequiredEvents, setting, config);
     expect(message).toContain('lacks required event type "ProduceMediaComplete"');
   });
 
   test("waits for the update when one listed entry is unknown", async () => {
-    const setting = compliantHttpCallback({ eventTypes: ["ProduceMediaComplete", UNKNOWN_AT_PREVIEW] });
+    const setting = compliantHttpCallback({
+      eventTypes: ["ProduceMediaComplete", UNKNOWN_AT_PREVIEW],
+    });
     expect(await runResourcePolicy(callbackRequiredEvents, setting, config)).toEqual([]);
   });
 });
@@ -217,7 +310,9 @@ describe("ims-callback-known-events", () => {
   });
 
   test("reports each unknown name with the closest known one", async () => {
-    const setting = compliantHttpCallback({ eventTypes: ["ProduceMediaCompleted", "ProduceMediaComplete", "Hello"] });
+    const setting = compliantHttpCallback({
+      eventTypes: ["ProduceMediaCompleted", "ProduceMediaComplete", "Hello"],
+    });
     expect(await runResourcePolicy(callbackKnownEvents, setting)).toEqual([
       'EventCallback "web-setting": eventTypes has "ProduceMediaCompleted", which is not a known IMS event type; did you mean "ProduceMediaComplete"? ' +
         "Fix: correct the name, or, if IMS added this event after this release, add it to additionalEventTypes in the pack config of ims-callback-known-events.",
@@ -228,21 +323,35 @@ describe("ims-callback-known-events", () => {
 
   test("accepts names added in the pack config", async () => {
     const setting = compliantHttpCallback({ eventTypes: ["BrandNewComplete"] });
-    expect(await runResourcePolicy(callbackKnownEvents, setting, { additionalEventTypes: ["BrandNewComplete"] })).toEqual([]);
+    expect(
+      await runResourcePolicy(callbackKnownEvents, setting, {
+        additionalEventTypes: ["BrandNewComplete"],
+      }),
+    ).toEqual([]);
   });
 });
 
 describe("ims-callback-queue-name", () => {
   test("reports a queue without the ice-callback- prefix, suggesting a name", async () => {
-    const messages = await runResourcePolicy(callbackQueueName, compliantQueueCallback({ queueName: "orders" }));
+    const messages = await runResourcePolicy(
+      callbackQueueName,
+      compliantQueueCallback({ queueName: "orders" }),
+    );
     expect(messages).toEqual([
       'EventCallback "queue-setting": queueName "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
     ]);
   });
 
   test("reports the queue service's other name rules too", async () => {
-    const messages = await runResourcePolicy(callbackQueueName, compliantQueueCallback({ queueName: `ice-callback-${"x".repeat(120)}` }));
-    expect(messages).toEqual([expect.stringMatching(/^EventCallback "queue-setting": queueName "ice-callback-x+" is 133 characters; queue names are at most 120/)]);
+    const messages = await runResourcePolicy(
+      callbackQueueName,
+      compliantQueueCallback({ queueName: `ice-callback-${"x".repeat(120)}` }),
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^EventCallback "queue-setting": queueName "ice-callback-x+" is 133 characters; queue names are at most 120/,
+      ),
+    ]);
   });
 });
 
@@ -254,7 +363,9 @@ describe("ims-callback-adopt-existing", () => {
       'EventCallback "web-setting": adoptExisting is true, so this stack takes over and overwrites the callback setting that already exists in region "cn-shanghai". ' +
         'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config.',
     ]);
-    expect(await runResourcePolicy(callbackAdoptExisting, adopting, { allow: "yes" })).toHaveLength(1);
+    expect(await runResourcePolicy(callbackAdoptExisting, adopting, { allow: "yes" })).toHaveLength(
+      1,
+    );
   });
 
   test("passes with allow: true in the pack config", async () => {
@@ -268,13 +379,27 @@ describe("ims-callback-deletion-policy-clear", () => {
   test("reports the clear deletion policy without an allow", async () => {
     const messages = await runResourcePolicy(callbackDeletionPolicyClear, clearing);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^EventCallback "web-setting": deletionPolicy is "clear", so destroying or replacing it empties region "cn-shanghai"'s callback setting/);
+    expect(messages[0]).toMatch(
+      /^EventCallback "web-setting": deletionPolicy is "clear", so destroying or replacing it empties region "cn-shanghai"'s callback setting/,
+    );
     expect(messages[0]).toContain('Fix: use "restore" (the default) or "retain"');
   });
 
   test("passes with allow: true, and for the other policies or none", async () => {
-    expect(await runResourcePolicy(callbackDeletionPolicyClear, clearing, { allow: true })).toEqual([]);
-    expect(await runResourcePolicy(callbackDeletionPolicyClear, compliantHttpCallback({ deletionPolicy: "retain" }))).toEqual([]);
-    expect(await runResourcePolicy(callbackDeletionPolicyClear, compliantHttpCallback({ deletionPolicy: undefined }))).toEqual([]);
+    expect(await runResourcePolicy(callbackDeletionPolicyClear, clearing, { allow: true })).toEqual(
+      [],
+    );
+    expect(
+      await runResourcePolicy(
+        callbackDeletionPolicyClear,
+        compliantHttpCallback({ deletionPolicy: "retain" }),
+      ),
+    ).toEqual([]);
+    expect(
+      await runResourcePolicy(
+        callbackDeletionPolicyClear,
+        compliantHttpCallback({ deletionPolicy: undefined }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -9,12 +9,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EVENT_CALLBACK_TYPE, RAM_POLICY_TYPE, RAM_ROLE_POLICY_ATTACHMENT_TYPE, SERVICE_QUEUE_TYPE } from "../../lib/policy";
+import {
+  EVENT_CALLBACK_TYPE,
+  RAM_POLICY_TYPE,
+  RAM_ROLE_POLICY_ATTACHMENT_TYPE,
+  SERVICE_QUEUE_TYPE,
+} from "../../lib/policy";
 
 const ROOT = path.resolve(__dirname, "../..");
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
 
-const pulumiType = (resourceClass: unknown) => (resourceClass as { __pulumiType: string }).__pulumiType;
+const pulumiType = (resourceClass: unknown) =>
+  (resourceClass as { __pulumiType: string }).__pulumiType;
 
 test("the alicloud type tokens are the ones @pulumi/alicloud registers", () => {
   expect(SERVICE_QUEUE_TYPE).toBe(pulumiType(alicloud.message.ServiceQueue));
@@ -37,14 +43,23 @@ test("the EventCallback type token is the one the dynamic resource registers", a
     false,
   );
   const { EventCallback } = await import("../../lib/program/eventCallback");
-  const callback = new EventCallback("setting", { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "https://a.example/x", eventTypes: ["ProduceMediaComplete"] });
+  const callback = new EventCallback("setting", {
+    region: "cn-shanghai",
+    callbackType: "HTTP",
+    callbackUrl: "https://a.example/x",
+    eventTypes: ["ProduceMediaComplete"],
+  });
   await new Promise<void>((resolve) => callback.urn.apply(() => resolve()));
   expect(types).toEqual([EVENT_CALLBACK_TYPE]);
 });
 
 function modulesLoadedBy(entries: string[]): string[] {
   const script = `${entries.map((e) => `require(${JSON.stringify(e)});`).join("")} process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "-e", script],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   return JSON.parse(out) as string[];
 }
 
@@ -52,7 +67,9 @@ const POLICY_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]policy[\\/]/;
 const ALICLOUD_SDK = /[\\/]node_modules[\\/]@pulumi[\\/]alicloud[\\/]/;
 
 test("no entry point but ./policy loads @pulumi/policy (an optional peer dependency)", () => {
-  const loaded = modulesLoadedBy(["lib", "lib/receiver", "lib/provider", "lib/emulator"].map((e) => path.join(ROOT, e)));
+  const loaded = modulesLoadedBy(
+    ["lib", "lib/receiver", "lib/provider", "lib/emulator"].map((e) => path.join(ROOT, e)),
+  );
   expect(loaded.some((m) => ALICLOUD_SDK.test(m))).toBe(true);
   expect(loaded.filter((m) => POLICY_SDK.test(m))).toEqual([]);
 });
@@ -67,7 +84,10 @@ describe("package.json", () => {
   const pkg = readJson("package.json");
 
   test("exports ./policy with types, also for typesVersions resolution", () => {
-    expect(pkg.exports["./policy"]).toEqual({ types: "./dist/policy/index.d.ts", default: "./dist/policy/index.js" });
+    expect(pkg.exports["./policy"]).toEqual({
+      types: "./dist/policy/index.d.ts",
+      default: "./dist/policy/index.js",
+    });
     expect(pkg.typesVersions["*"].policy).toEqual(["dist/policy/index.d.ts"]);
   });
 

@@ -15,7 +15,9 @@ import { EVENT_CALLBACK_TYPE } from "../../lib/policy";
  * A value the engine does not know yet (preview), as the framework represents it: the sentinel its
  * deserializer puts in place of an unknown string (internal to @pulumi/policy, hence the require).
  */
-export const UNKNOWN_AT_PREVIEW: unknown = (require("@pulumi/policy/proxy") as { unknownStringValue: unknown }).unknownStringValue;
+export const UNKNOWN_AT_PREVIEW: unknown = (
+  require("@pulumi/policy/proxy") as { unknownStringValue: unknown }
+).unknownStringValue;
 
 /** One violation: the message and the URN it was reported against (stack policies). */
 export interface Violation {
@@ -42,7 +44,13 @@ function notApplicable(reason?: string): never {
 }
 
 function providerOf(r: FakeResource) {
-  return r.provider && { ...r.provider, urn: urnOf(r.provider), props: unknownCheckingProxy(r.provider.props) };
+  return (
+    r.provider && {
+      ...r.provider,
+      urn: urnOf(r.provider),
+      props: unknownCheckingProxy(r.provider.props),
+    }
+  );
 }
 
 /** Runs a resource policy on one resource with the given pack config; returns the messages. */
@@ -59,7 +67,13 @@ export async function runResourcePolicy(
       name: resource.name,
       urn: urnOf(resource),
       props: unknownCheckingProxy(resource.props),
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       provider: providerOf(resource),
       stackTags: new Map(),
       isType: () => false,
@@ -83,7 +97,13 @@ export async function runStackPolicy(
     name: r.name,
     urn: urnOf(r),
     props: unknownCheckingProxy(r.props),
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     provider: providerOf(r),
     dependencies: [],
     propertyDependencies: {},
@@ -101,14 +121,22 @@ export async function runStackPolicy(
   });
   const violations: Violation[] = [];
   await policy.validateStack(
-    { resources: built, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable },
+    {
+      resources: built,
+      stackTags: new Map(),
+      getConfig: <T extends object>() => config as T,
+      notApplicable,
+    },
     (message, urn) => violations.push({ message, urn }),
   );
   return violations;
 }
 
 /** An HTTP callback setting that every policy accepts with the default config. */
-export function compliantHttpCallback(overrides: Record<string, unknown> = {}, name = "web-setting"): FakeResource {
+export function compliantHttpCallback(
+  overrides: Record<string, unknown> = {},
+  name = "web-setting",
+): FakeResource {
   return {
     type: EVENT_CALLBACK_TYPE,
     name,
@@ -128,7 +156,10 @@ export function compliantHttpCallback(overrides: Record<string, unknown> = {}, n
 }
 
 /** An MNS callback setting that every policy accepts with the default config. */
-export function compliantQueueCallback(overrides: Record<string, unknown> = {}, name = "queue-setting"): FakeResource {
+export function compliantQueueCallback(
+  overrides: Record<string, unknown> = {},
+  name = "queue-setting",
+): FakeResource {
   return {
     type: EVENT_CALLBACK_TYPE,
     name,

@@ -13,7 +13,13 @@ import {
   SERVICE_QUEUE_TYPE,
 } from "../../lib/policy";
 import { queueMessagesArn } from "../../lib/shared/ram";
-import { compliantHttpCallback, compliantQueueCallback, runStackPolicy, UNKNOWN_AT_PREVIEW, type FakeResource } from "./helpers";
+import {
+  compliantHttpCallback,
+  compliantQueueCallback,
+  runStackPolicy,
+  UNKNOWN_AT_PREVIEW,
+  type FakeResource,
+} from "./helpers";
 
 const urn = (r: FakeResource) => `urn:pulumi:test::policy::${r.type}::${r.name}`;
 
@@ -22,20 +28,31 @@ function queue(name: string, queueName: string, region?: unknown): FakeResource 
     type: SERVICE_QUEUE_TYPE,
     name,
     props: { queueName },
-    provider: { type: "pulumi:providers:alicloud", name: `provider-${String(region)}`, props: region === undefined ? {} : { region } },
+    provider: {
+      type: "pulumi:providers:alicloud",
+      name: `provider-${String(region)}`,
+      props: region === undefined ? {} : { region },
+    },
   };
 }
 
 describe("ims-callback-one-setting-per-region", () => {
   test("accepts one setting per region", async () => {
-    const stack = [compliantHttpCallback({}, "sh"), compliantHttpCallback({ region: "cn-beijing" }, "bj")];
+    const stack = [
+      compliantHttpCallback({}, "sh"),
+      compliantHttpCallback({ region: "cn-beijing" }, "bj"),
+    ];
     expect(await runStackPolicy(callbackOneSettingPerRegion, stack)).toEqual([]);
   });
 
   test("reports every setting of a region that has two, against each resource", async () => {
     const a = compliantHttpCallback({}, "a");
     const b = compliantQueueCallback({}, "b");
-    const violations = await runStackPolicy(callbackOneSettingPerRegion, [a, b, compliantHttpCallback({ region: "cn-beijing" }, "c")]);
+    const violations = await runStackPolicy(callbackOneSettingPerRegion, [
+      a,
+      b,
+      compliantHttpCallback({ region: "cn-beijing" }, "c"),
+    ]);
     expect(violations).toEqual([
       {
         urn: urn(a),
@@ -43,12 +60,20 @@ describe("ims-callback-one-setting-per-region", () => {
           'EventCallback "a": region "cn-shanghai" is also set by EventCallback "b"; a region has one callback setting, so they overwrite each other. ' +
           "Fix: keep one EventCallback (or ImsCallback) per region and list all wanted events in it.",
       },
-      { urn: urn(b), message: expect.stringContaining('EventCallback "b": region "cn-shanghai" is also set by EventCallback "a"') },
+      {
+        urn: urn(b),
+        message: expect.stringContaining(
+          'EventCallback "b": region "cn-shanghai" is also set by EventCallback "a"',
+        ),
+      },
     ]);
   });
 
   test("ignores regions unknown at preview", async () => {
-    const stack = [compliantHttpCallback({ region: UNKNOWN_AT_PREVIEW }, "a"), compliantHttpCallback({ region: UNKNOWN_AT_PREVIEW }, "b")];
+    const stack = [
+      compliantHttpCallback({ region: UNKNOWN_AT_PREVIEW }, "a"),
+      compliantHttpCallback({ region: UNKNOWN_AT_PREVIEW }, "b"),
+    ];
     expect(await runStackPolicy(callbackOneSettingPerRegion, stack)).toEqual([]);
   });
 });
@@ -61,7 +86,10 @@ describe("ims-callback-queue-region", () => {
 
   test("reports a queue created in another region, naming both regions, the provider and the fix", async () => {
     const setting = compliantQueueCallback();
-    const violations = await runStackPolicy(callbackQueueRegion, [setting, queue("q", "ice-callback-orders", "cn-hangzhou")]);
+    const violations = await runStackPolicy(callbackQueueRegion, [
+      setting,
+      queue("q", "ice-callback-orders", "cn-hangzhou"),
+    ]);
     expect(violations).toEqual([
       {
         urn: urn(setting),
@@ -84,13 +112,31 @@ describe("ims-callback-queue-region", () => {
   });
 
   test("does not check queues outside the stack, providers without a region, or unknown regions", async () => {
-    expect(await runStackPolicy(callbackQueueRegion, [compliantQueueCallback(), queue("q", "ice-callback-other", "cn-hangzhou")])).toEqual([]);
-    expect(await runStackPolicy(callbackQueueRegion, [compliantQueueCallback(), queue("q", "ice-callback-orders")])).toEqual([]);
-    expect(await runStackPolicy(callbackQueueRegion, [compliantQueueCallback(), queue("q", "ice-callback-orders", UNKNOWN_AT_PREVIEW)])).toEqual([]);
+    expect(
+      await runStackPolicy(callbackQueueRegion, [
+        compliantQueueCallback(),
+        queue("q", "ice-callback-other", "cn-hangzhou"),
+      ]),
+    ).toEqual([]);
+    expect(
+      await runStackPolicy(callbackQueueRegion, [
+        compliantQueueCallback(),
+        queue("q", "ice-callback-orders"),
+      ]),
+    ).toEqual([]);
+    expect(
+      await runStackPolicy(callbackQueueRegion, [
+        compliantQueueCallback(),
+        queue("q", "ice-callback-orders", UNKNOWN_AT_PREVIEW),
+      ]),
+    ).toEqual([]);
   });
 
   test("does not apply to HTTP settings", async () => {
-    const stack = [compliantHttpCallback({ queueName: "ice-callback-orders" }), queue("q", "ice-callback-orders", "cn-hangzhou")];
+    const stack = [
+      compliantHttpCallback({ queueName: "ice-callback-orders" }),
+      queue("q", "ice-callback-orders", "cn-hangzhou"),
+    ];
     expect(await runStackPolicy(callbackQueueRegion, stack)).toEqual([]);
   });
 });
@@ -98,13 +144,23 @@ describe("ims-callback-queue-region", () => {
 describe("ims-callback-ram-least-privilege", () => {
   const sendOnly = JSON.stringify({
     Version: "1",
-    Statement: [{ Effect: "Allow", Action: ["mns:SendMessage"], Resource: [queueMessagesArn("cn-shanghai", "1234567890", "ice-callback-orders")] }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["mns:SendMessage"],
+        Resource: [queueMessagesArn("cn-shanghai", "1234567890", "ice-callback-orders")],
+      },
+    ],
   });
 
   function ramPolicy(name: string, document: unknown, policyName = `${name}-name`): FakeResource {
     return { type: RAM_POLICY_TYPE, name, props: { policyName, policyDocument: document } };
   }
-  function attachment(name: string, props: Record<string, unknown>, dependsOn?: string): FakeResource {
+  function attachment(
+    name: string,
+    props: Record<string, unknown>,
+    dependsOn?: string,
+  ): FakeResource {
     return {
       type: RAM_ROLE_POLICY_ATTACHMENT_TYPE,
       name,
@@ -115,9 +171,20 @@ describe("ims-callback-ram-least-privilege", () => {
 
   test("accepts mns:SendMessage (and BatchSendMessage) on ice-callback- queue messages", async () => {
     const both = JSON.stringify({
-      Statement: [{ Effect: "Allow", Action: ["mns:SendMessage", "mns:BatchSendMessage"], Resource: queueMessagesArn("cn-beijing", "1", "ice-callback-a") }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["mns:SendMessage", "mns:BatchSendMessage"],
+          Resource: queueMessagesArn("cn-beijing", "1", "ice-callback-a"),
+        },
+      ],
     });
-    const stack = [ramPolicy("p", sendOnly), attachment("att", { policyName: "p-name" }, "p"), ramPolicy("p2", both), attachment("att2", { policyName: "p2-name" })];
+    const stack = [
+      ramPolicy("p", sendOnly),
+      attachment("att", { policyName: "p-name" }, "p"),
+      ramPolicy("p2", both),
+      attachment("att2", { policyName: "p2-name" }),
+    ];
     expect(await runStackPolicy(imsRoleLeastPrivilege, stack)).toEqual([]);
   });
 
@@ -127,7 +194,10 @@ describe("ims-callback-ram-least-privilege", () => {
       Statement: [{ Effect: "Allow", Action: ["mns:*", "mns:DeleteQueue"], Resource: "*" }],
     });
     const policy = ramPolicy("wide", wide);
-    const violations = await runStackPolicy(imsRoleLeastPrivilege, [policy, attachment("att", { policyName: UNKNOWN_AT_PREVIEW }, "wide")]);
+    const violations = await runStackPolicy(imsRoleLeastPrivilege, [
+      policy,
+      attachment("att", { policyName: UNKNOWN_AT_PREVIEW }, "wide"),
+    ]);
     expect(violations).toEqual([
       {
         urn: urn(policy),
@@ -140,11 +210,28 @@ describe("ims-callback-ram-least-privilege", () => {
   });
 
   test("finds the policy by name when there is no dependency, and reads the deprecated document property", async () => {
-    const other = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "mns:SendMessage", Resource: queueMessagesArn("cn-shanghai", "1", "orders") }] });
-    const policy: FakeResource = { type: RAM_POLICY_TYPE, name: "legacy", props: { policyName: "legacy-policy", document: other } };
-    const violations = await runStackPolicy(imsRoleLeastPrivilege, [policy, attachment("att", { policyName: "legacy-policy" })]);
+    const other = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "mns:SendMessage",
+          Resource: queueMessagesArn("cn-shanghai", "1", "orders"),
+        },
+      ],
+    });
+    const policy: FakeResource = {
+      type: RAM_POLICY_TYPE,
+      name: "legacy",
+      props: { policyName: "legacy-policy", document: other },
+    };
+    const violations = await runStackPolicy(imsRoleLeastPrivilege, [
+      policy,
+      attachment("att", { policyName: "legacy-policy" }),
+    ]);
     expect(violations.map((v) => v.message)).toEqual([
-      expect.stringContaining(`Statement[0] Resource "${queueMessagesArn("cn-shanghai", "1", "orders")}" is not an ice-callback- queue's messages`),
+      expect.stringContaining(
+        `Statement[0] Resource "${queueMessagesArn("cn-shanghai", "1", "orders")}" is not an ice-callback- queue's messages`,
+      ),
     ]);
   });
 
@@ -163,14 +250,26 @@ describe("ims-callback-ram-least-privilege", () => {
 
   test("ignores other roles, unless the pack config names them", async () => {
     const wide = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-    const stack = [ramPolicy("admin", wide), attachment("att", { roleName: "Deployers", policyName: "admin-name" }, "admin")];
+    const stack = [
+      ramPolicy("admin", wide),
+      attachment("att", { roleName: "Deployers", policyName: "admin-name" }, "admin"),
+    ];
     expect(await runStackPolicy(imsRoleLeastPrivilege, stack)).toEqual([]);
-    expect(await runStackPolicy(imsRoleLeastPrivilege, stack, { roleNames: ["deployers"] })).toHaveLength(1);
+    expect(
+      await runStackPolicy(imsRoleLeastPrivilege, stack, { roleNames: ["deployers"] }),
+    ).toHaveLength(1);
   });
 
   test("skips documents unknown at preview and policies managed elsewhere", async () => {
-    expect(await runStackPolicy(imsRoleLeastPrivilege, [ramPolicy("p", UNKNOWN_AT_PREVIEW), attachment("att", {}, "p")])).toEqual([]);
-    expect(await runStackPolicy(imsRoleLeastPrivilege, [attachment("att", { policyName: "elsewhere" })])).toEqual([]);
+    expect(
+      await runStackPolicy(imsRoleLeastPrivilege, [
+        ramPolicy("p", UNKNOWN_AT_PREVIEW),
+        attachment("att", {}, "p"),
+      ]),
+    ).toEqual([]);
+    expect(
+      await runStackPolicy(imsRoleLeastPrivilege, [attachment("att", { policyName: "elsewhere" })]),
+    ).toEqual([]);
   });
 
   test("reports a policy once even when attached twice", async () => {
@@ -184,18 +283,51 @@ describe("queueSendGrantProblems", () => {
   const arn = queueMessagesArn("cn-shanghai", "1234", "ice-callback-a");
 
   test.each([
-    ["send on one queue", { Statement: [{ Effect: "Allow", Action: "mns:SendMessage", Resource: arn }] }, []],
-    ["action names in another case", { Statement: [{ Effect: "Allow", Action: "MNS:sendmessage", Resource: [arn] }] }, []],
-    ["a Deny statement that takes away more", { Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }] }, []],
-    ["a wildcard account in the ARN", { Statement: [{ Action: "mns:SendMessage", Resource: "acs:mns:cn-shanghai:*:/queues/ice-callback-a/messages" }] }, [
-      'Statement[0] Resource "acs:mns:cn-shanghai:*:/queues/ice-callback-a/messages" is a wildcard',
-    ]],
-    ["a queue ARN without /messages", { Statement: [{ Action: "mns:SendMessage", Resource: "acs:mns:cn-shanghai:1:/queues/ice-callback-a" }] }, [
-      'Statement[0] Resource "acs:mns:cn-shanghai:1:/queues/ice-callback-a" is not the messages of a queue (acs:mns:<region>:<account>:/queues/ice-callback-<name>/messages)',
-    ]],
-    ["NotAction", { Statement: [{ Effect: "Allow", NotAction: "ram:*", Resource: arn }] }, [
-      "Statement[0] uses NotAction, which allows everything not listed",
-    ]],
+    [
+      "send on one queue",
+      { Statement: [{ Effect: "Allow", Action: "mns:SendMessage", Resource: arn }] },
+      [],
+    ],
+    [
+      "action names in another case",
+      { Statement: [{ Effect: "Allow", Action: "MNS:sendmessage", Resource: [arn] }] },
+      [],
+    ],
+    [
+      "a Deny statement that takes away more",
+      { Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }] },
+      [],
+    ],
+    [
+      "a wildcard account in the ARN",
+      {
+        Statement: [
+          {
+            Action: "mns:SendMessage",
+            Resource: "acs:mns:cn-shanghai:*:/queues/ice-callback-a/messages",
+          },
+        ],
+      },
+      [
+        'Statement[0] Resource "acs:mns:cn-shanghai:*:/queues/ice-callback-a/messages" is a wildcard',
+      ],
+    ],
+    [
+      "a queue ARN without /messages",
+      {
+        Statement: [
+          { Action: "mns:SendMessage", Resource: "acs:mns:cn-shanghai:1:/queues/ice-callback-a" },
+        ],
+      },
+      [
+        'Statement[0] Resource "acs:mns:cn-shanghai:1:/queues/ice-callback-a" is not the messages of a queue (acs:mns:<region>:<account>:/queues/ice-callback-<name>/messages)',
+      ],
+    ],
+    [
+      "NotAction",
+      { Statement: [{ Effect: "Allow", NotAction: "ram:*", Resource: arn }] },
+      ["Statement[0] uses NotAction, which allows everything not listed"],
+    ],
     ["a statement that is not an object", { Statement: ["x"] }, ["Statement[0] is not an object"]],
   ])("%s", (_label, document, expected) => {
     expect(queueSendGrantProblems(JSON.stringify(document))).toEqual(expected);

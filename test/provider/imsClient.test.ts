@@ -7,7 +7,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Credential, { Config } from "@alicloud/credentials";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
-import { ImsApiError, ImsClient, parseEndpoint, type ImsClientOptions } from "../../lib/provider/imsClient";
+import {
+  ImsApiError,
+  ImsClient,
+  parseEndpoint,
+  type ImsClientOptions,
+} from "../../lib/provider/imsClient";
 import { EMPTY_SETTING, type CallbackSetting } from "../../lib/shared/setting";
 
 const account = DEFAULT_TEST_ACCOUNT;
@@ -36,10 +41,16 @@ const setting: CallbackSetting = {
   authKey: "Abc123xyz",
 };
 
-function client(region: keyof typeof emulator.endpoints, extra: Partial<ImsClientOptions> = {}, delays: number[] = []): ImsClient {
+function client(
+  region: keyof typeof emulator.endpoints,
+  extra: Partial<ImsClientOptions> = {},
+  delays: number[] = [],
+): ImsClient {
   return new ImsClient({
     region,
-    credential: new Credential(new Config({ type: "access_key", accessKeyId: key.id, accessKeySecret: key.secret })),
+    credential: new Credential(
+      new Config({ type: "access_key", accessKeyId: key.id, accessKeySecret: key.secret }),
+    ),
     endpoint: emulator.endpoints[region],
     sleep: async (ms) => {
       delays.push(ms);
@@ -49,47 +60,97 @@ function client(region: keyof typeof emulator.endpoints, extra: Partial<ImsClien
 }
 
 describe("ImsClient", () => {
-  it.each(["v3", "v2"] as const)("sets and reads back a setting with %s signatures", async (signatureVersion) => {
-    const c = client("cn-beijing", { signatureVersion });
-    await c.setEventCallback(setting);
-    const read = await c.getEventCallback();
-    expect(read).toEqual({ ...setting, eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"] });
-    await c.setEventCallback(EMPTY_SETTING);
-    expect(await c.getEventCallback()).toEqual(EMPTY_SETTING);
-  });
+  it.each(["v3", "v2"] as const)(
+    "sets and reads back a setting with %s signatures",
+    async (signatureVersion) => {
+      const c = client("cn-beijing", { signatureVersion });
+      await c.setEventCallback(setting);
+      const read = await c.getEventCallback();
+      expect(read).toEqual({
+        ...setting,
+        eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"],
+      });
+      await c.setEventCallback(EMPTY_SETTING);
+      expect(await c.getEventCallback()).toEqual(EMPTY_SETTING);
+    },
+  );
 
   it("retries throttling and 5xx with growing, bounded, jittered delays", async () => {
     const delays: number[] = [];
-    await emulator.injectFault({ kind: "throttle", action: "GetEventCallback", region: "cn-shanghai", count: 2 });
-    await emulator.injectFault({ kind: "server-error", action: "GetEventCallback", region: "cn-shanghai", count: 1 });
+    await emulator.injectFault({
+      kind: "throttle",
+      action: "GetEventCallback",
+      region: "cn-shanghai",
+      count: 2,
+    });
+    await emulator.injectFault({
+      kind: "server-error",
+      action: "GetEventCallback",
+      region: "cn-shanghai",
+      count: 1,
+    });
     await client("cn-shanghai", {}, delays).getEventCallback();
     expect(delays).toHaveLength(3);
-    [[100, 200], [200, 400], [400, 800]].forEach(([lo, hi], i) => {
+    [
+      [100, 200],
+      [200, 400],
+      [400, 800],
+    ].forEach(([lo, hi], i) => {
       expect(delays[i]).toBeGreaterThanOrEqual(lo);
       expect(delays[i]).toBeLessThanOrEqual(hi);
     });
   });
 
   it("retries a dropped connection and a malformed body", async () => {
-    await emulator.injectFault({ kind: "drop", action: "GetEventCallback", region: "cn-hangzhou", count: 1 });
-    await emulator.injectFault({ kind: "malformed", action: "GetEventCallback", region: "cn-hangzhou", count: 1 });
+    await emulator.injectFault({
+      kind: "drop",
+      action: "GetEventCallback",
+      region: "cn-hangzhou",
+      count: 1,
+    });
+    await emulator.injectFault({
+      kind: "malformed",
+      action: "GetEventCallback",
+      region: "cn-hangzhou",
+      count: 1,
+    });
     const delays: number[] = [];
     await expect(client("cn-hangzhou", {}, delays).getEventCallback()).resolves.toBeDefined();
     expect(delays).toHaveLength(2);
   });
 
   it("gives up after maxAttempts with the region, operation, code, request id and attempts", async () => {
-    await emulator.injectFault({ kind: "server-error", action: "SetEventCallback", region: "cn-shenzhen", count: 10 });
-    const error = await client("cn-shenzhen").setEventCallback(setting).catch((e: unknown) => e);
+    await emulator.injectFault({
+      kind: "server-error",
+      action: "SetEventCallback",
+      region: "cn-shenzhen",
+      count: 10,
+    });
+    const error = await client("cn-shenzhen")
+      .setEventCallback(setting)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImsApiError);
     const e = error as ImsApiError;
-    expect([e.region, e.operation, e.attempts, e.retryable]).toEqual(["cn-shenzhen", "SetEventCallback", 5, true]);
+    expect([e.region, e.operation, e.attempts, e.retryable]).toEqual([
+      "cn-shenzhen",
+      "SetEventCallback",
+      5,
+      true,
+    ]);
     expect(e.requestId).toMatch(/\w{8,}/);
-    expect(e.message).toMatch(/^IMS SetEventCallback in cn-shenzhen failed: (ServiceUnavailable|InternalError).*\(HTTP 50\d, RequestId [^,]+, after 5 attempts\)$/s);
+    expect(e.message).toMatch(
+      /^IMS SetEventCallback in cn-shenzhen failed: (ServiceUnavailable|InternalError).*\(HTTP 50\d, RequestId [^,]+, after 5 attempts\)$/s,
+    );
   });
 
   it("times out a slow call and retries it", async () => {
-    await emulator.injectFault({ kind: "latency", latencyMs: 1500, action: "GetEventCallback", region: "us-west-1", count: 1 });
+    await emulator.injectFault({
+      kind: "latency",
+      latencyMs: 1500,
+      action: "GetEventCallback",
+      region: "us-west-1",
+      count: 1,
+    });
     const delays: number[] = [];
     await client("us-west-1", { timeoutMs: 300 }, delays).getEventCallback();
     expect(delays).toHaveLength(1);
@@ -98,7 +159,9 @@ describe("ImsClient", () => {
   it("does not retry bad credentials and says what to check", async () => {
     const bad = new ImsClient({
       region: "cn-beijing",
-      credential: new Credential(new Config({ type: "access_key", accessKeyId: key.id, accessKeySecret: "wrong-secret" })),
+      credential: new Credential(
+        new Config({ type: "access_key", accessKeyId: key.id, accessKeySecret: "wrong-secret" }),
+      ),
       endpoint: emulator.endpoints["cn-beijing"],
       sleep: async () => undefined,
     });
@@ -112,10 +175,14 @@ describe("ImsClient", () => {
   it("reports an unknown AccessKey id and names the hint", async () => {
     const bad = new ImsClient({
       region: "cn-beijing",
-      credential: new Credential(new Config({ type: "access_key", accessKeyId: "TESTAKnobody", accessKeySecret: "x" })),
+      credential: new Credential(
+        new Config({ type: "access_key", accessKeyId: "TESTAKnobody", accessKeySecret: "x" }),
+      ),
       endpoint: emulator.endpoints["cn-beijing"],
     });
-    await expect(bad.getEventCallback()).rejects.toThrow(/^IMS GetEventCallback in cn-beijing failed: InvalidAccessKeyId\.NotFound.*Hint: check the AccessKey pair/s);
+    await expect(bad.getEventCallback()).rejects.toThrow(
+      /^IMS GetEventCallback in cn-beijing failed: InvalidAccessKeyId\.NotFound.*Hint: check the AccessKey pair/s,
+    );
   });
 
   it("hints at RAM permissions and clock skew", () => {
@@ -128,8 +195,14 @@ describe("ImsClient", () => {
 describe("parseEndpoint", () => {
   it.each([
     ["http://127.0.0.1:4101", { endpoint: "127.0.0.1:4101", protocol: "http" }],
-    ["https://ice.cn-shanghai.aliyuncs.com/", { endpoint: "ice.cn-shanghai.aliyuncs.com", protocol: "https" }],
-    ["ice-vpc.cn-beijing.aliyuncs.com", { endpoint: "ice-vpc.cn-beijing.aliyuncs.com", protocol: "https" }],
+    [
+      "https://ice.cn-shanghai.aliyuncs.com/",
+      { endpoint: "ice.cn-shanghai.aliyuncs.com", protocol: "https" },
+    ],
+    [
+      "ice-vpc.cn-beijing.aliyuncs.com",
+      { endpoint: "ice-vpc.cn-beijing.aliyuncs.com", protocol: "https" },
+    ],
   ])("%s", (input, expected) => {
     expect(parseEndpoint(input)).toEqual(expected);
   });

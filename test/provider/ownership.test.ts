@@ -12,7 +12,11 @@ import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import * as runtime from "../../lib/provider/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/provider/runtime";
-import { ConcurrentWriteError, raceCheckDelay, UNCONFIRMED_WRITE } from "../../lib/provider/ownership";
+import {
+  ConcurrentWriteError,
+  raceCheckDelay,
+  UNCONFIRMED_WRITE,
+} from "../../lib/provider/ownership";
 import { countCalls } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
@@ -38,7 +42,8 @@ beforeEach(async () => {
   process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
   await emulator.reset();
-  for (const region of Object.keys(emulator.endpoints)) await emulator.clearSetting(region, ACCOUNT);
+  for (const region of Object.keys(emulator.endpoints))
+    await emulator.clearSetting(region, ACCOUNT);
 });
 
 const PROVIDER_CODE = "exports.handler = () => ({});";
@@ -54,7 +59,14 @@ const inputs = (region: string, extra: Partial<EventCallbackInputs> = {}): Event
   __provider: PROVIDER_CODE,
   ...extra,
 });
-const THEIRS = { CallbackType: "MNS", CallbackURL: "", CallbackQueueName: "ice-callback-theirs", EventTypeList: "FileUploadComplete", AuthSwitch: "off", AuthKey: "" };
+const THEIRS = {
+  CallbackType: "MNS",
+  CallbackURL: "",
+  CallbackQueueName: "ice-callback-theirs",
+  EventTypeList: "FileUploadComplete",
+  AuthSwitch: "off",
+  AuthKey: "",
+};
 const calls = async () => countCalls(await emulator.getCounters());
 const NOTHING = { CallbackURL: "", CallbackQueueName: "", EventTypeList: "" };
 
@@ -77,10 +89,20 @@ async function failure(promise: Promise<unknown>): Promise<HostError> {
 describe("a create whose write landed but could not be confirmed", () => {
   it("hands the engine partial state with the id, the setting written and the one found before, then completes and clears on destroy", async () => {
     // The first read and the write go through; every read-back fails.
-    await emulator.injectFault({ action: "GetEventCallback", region: "cn-shanghai", kind: "server-error", count: 5, skip: 1 });
+    await emulator.injectFault({
+      action: "GetEventCallback",
+      region: "cn-shanghai",
+      kind: "server-error",
+      count: 5,
+      skip: 1,
+    });
     const error = await failure(runtime.create(inputs("cn-shanghai")));
-    expect(error.message).toMatch(/^IMS SetEventCallback in cn-shanghai was sent but could not be confirmed: IMS GetEventCallback in cn-shanghai failed: ServiceUnavailable/);
-    expect(error.message).toContain("The resource is recorded with the setting it wrote and the one found before it, so destroy still puts the region back");
+    expect(error.message).toMatch(
+      /^IMS SetEventCallback in cn-shanghai was sent but could not be confirmed: IMS GetEventCallback in cn-shanghai failed: ServiceUnavailable/,
+    );
+    expect(error.message).toContain(
+      "The resource is recorded with the setting it wrote and the one found before it, so destroy still puts the region back",
+    );
     expect(error.id).toBe("cn-shanghai");
     expect(error.reasons).toEqual([error.message]);
     expect(error.properties).toMatchObject({
@@ -92,7 +114,9 @@ describe("a create whose write landed but could not be confirmed", () => {
       __provider: PROVIDER_CODE,
     });
     expect(Object.values(error.properties!)).not.toContain(undefined);
-    expect(await emulator.getSetting("cn-shanghai", ACCOUNT)).toMatchObject({ CallbackURL: "https://media.example.com/ims" });
+    expect(await emulator.getSetting("cn-shanghai", ACCOUNT)).toMatchObject({
+      CallbackURL: "https://media.example.com/ims",
+    });
 
     // The next up: the engine calls update with the partial state; the region is read and the write confirmed.
     await emulator.reset();
@@ -109,20 +133,33 @@ describe("a create whose write landed but could not be confirmed", () => {
 
   it("records an adopted setting as found, so destroy puts it back after an interrupted takeover", async () => {
     await emulator.putSetting("cn-beijing", THEIRS, ACCOUNT);
-    await emulator.injectFault({ action: "GetEventCallback", region: "cn-beijing", kind: "drop", count: 5, skip: 1 });
+    await emulator.injectFault({
+      action: "GetEventCallback",
+      region: "cn-beijing",
+      kind: "drop",
+      count: 5,
+      skip: 1,
+    });
     const error = await failure(runtime.create(inputs("cn-beijing", { adoptExisting: true })));
-    expect(error.properties).toMatchObject({ previousSetting: { queueName: "ice-callback-theirs" } });
+    expect(error.properties).toMatchObject({
+      previousSetting: { queueName: "ice-callback-theirs" },
+    });
     await runtime.remove("cn-beijing", error.properties as unknown as EventCallbackOutputs);
     expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
   });
 
   it("completes on the next update a write that had not landed, and refuses one someone else overwrote", async () => {
-    const partial = { ...runtimeOutputs(inputs("cn-shenzhen")), [UNCONFIRMED_WRITE]: true } as unknown as EventCallbackOutputs;
+    const partial = {
+      ...runtimeOutputs(inputs("cn-shenzhen")),
+      [UNCONFIRMED_WRITE]: true,
+    } as unknown as EventCallbackOutputs;
     // Nothing landed: the region is as found (empty), so the write is made now.
     const { outs } = await runtime.update("cn-shenzhen", partial, inputs("cn-shenzhen"));
     expect(await calls()).toEqual({ get: 2, set: 1 });
     expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
-    expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toMatchObject({ CallbackURL: "https://media.example.com/ims" });
+    expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toMatchObject({
+      CallbackURL: "https://media.example.com/ims",
+    });
 
     // Someone else wrote the region since: left alone, with an error.
     await emulator.putSetting("cn-shenzhen", THEIRS, ACCOUNT);
@@ -134,7 +171,12 @@ describe("a create whose write landed but could not be confirmed", () => {
   });
 
   it("does not claim the region when the write was refused by the service", async () => {
-    await emulator.injectFault({ action: "SetEventCallback", region: "us-west-1", kind: "throttle", count: 5 });
+    await emulator.injectFault({
+      action: "SetEventCallback",
+      region: "us-west-1",
+      kind: "throttle",
+      count: 5,
+    });
     const error = await failure(runtime.create(inputs("us-west-1")));
     expect(error.message).toMatch(/^IMS SetEventCallback in us-west-1 failed: Throttling.User/);
     expect(error.id).toBeUndefined();
@@ -143,7 +185,10 @@ describe("a create whose write landed but could not be confirmed", () => {
 
   it("finds a write whose every answer was lost in place and succeeds", async () => {
     const proxy = await answerLosingProxy(emulator.endpoints["ap-southeast-1"], 5);
-    process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ ...emulator.endpoints, "ap-southeast-1": proxy.url });
+    process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify({
+      ...emulator.endpoints,
+      "ap-southeast-1": proxy.url,
+    });
     try {
       const { outs } = await runtime.create(inputs("ap-southeast-1"));
       expect(proxy.lostAnswers()).toBe(5);
@@ -183,7 +228,13 @@ describe("two creates racing for one region", () => {
     process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "1500";
     // Both read the empty region; the second write to arrive is held 500 ms, so without a delayed
     // read-back the first create would confirm its own write before the second one lands.
-    await emulator.injectFault({ action: "SetEventCallback", region: "cn-shanghai", kind: "latency", latencyMs: 500, skip: 1 });
+    await emulator.injectFault({
+      action: "SetEventCallback",
+      region: "cn-shanghai",
+      kind: "latency",
+      latencyMs: 500,
+      skip: 1,
+    });
     const a = inputs("cn-shanghai", { callbackUrl: "https://a.example.com/ims" });
     const b = inputs("cn-shanghai", { callbackUrl: "https://b.example.com/ims" });
     const results = await Promise.allSettled([runtime.create(a), runtime.create(b)]);
@@ -208,7 +259,9 @@ describe("raceCheckDelay", () => {
     expect(raceCheckDelay(undefined, undefined)).toBe(2000);
     expect(raceCheckDelay("0", "500")).toBe(0);
     expect(raceCheckDelay(undefined, "500")).toBe(500);
-    expect(() => raceCheckDelay("2s", undefined)).toThrow('stack config ims-callback:raceCheckDelayMs must be a whole number of milliseconds from 0 to 60000, got "2s".');
+    expect(() => raceCheckDelay("2s", undefined)).toThrow(
+      'stack config ims-callback:raceCheckDelayMs must be a whole number of milliseconds from 0 to 60000, got "2s".',
+    );
   });
 });
 
@@ -222,26 +275,35 @@ function runtimeOutputs(declared: EventCallbackInputs): Record<string, unknown> 
  * A proxy in front of an emulator endpoint that forwards the first `count` SetEventCallback calls
  * and then drops the connection instead of answering: the write lands, its answer is lost.
  */
-async function answerLosingProxy(target: string, count: number): Promise<{ url: string; lostAnswers(): number; close(): Promise<void> }> {
+async function answerLosingProxy(
+  target: string,
+  count: number,
+): Promise<{ url: string; lostAnswers(): number; close(): Promise<void> }> {
   let lost = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const isSet = `${req.url} ${req.headers["x-acs-action"] ?? ""} ${body.toString()}`.includes("SetEventCallback");
-      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on("data", (c: Buffer) => parts.push(c));
-        answer.on("end", () => {
-          if (isSet && lost < count) {
-            lost++;
-            req.socket.destroy();
-            return;
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(parts));
-        });
-      });
+      const isSet = `${req.url} ${req.headers["x-acs-action"] ?? ""} ${body.toString()}`.includes(
+        "SetEventCallback",
+      );
+      const upstream = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on("data", (c: Buffer) => parts.push(c));
+          answer.on("end", () => {
+            if (isSet && lost < count) {
+              lost++;
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(parts));
+          });
+        },
+      );
       upstream.end(body);
     });
   });

@@ -51,34 +51,74 @@ const calls = async () => countCalls(await emulator.getCounters());
 
 describe("check", () => {
   it("fails with every problem by property, and fills the defaults", async () => {
-    const result = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "ftp://x", eventTypes: [] });
+    const result = await runtime.check(
+      {},
+      { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "ftp://x", eventTypes: [] },
+    );
     expect(result.failures).toEqual([
       { property: "", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://x".' },
-      { property: "", reason: expect.stringMatching(/^eventTypes: must list at least one event type/) },
+      {
+        property: "",
+        reason: expect.stringMatching(/^eventTypes: must list at least one event type/),
+      },
     ]);
-    const ok = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl: "https://x.example.com", eventTypes: ["A"] });
+    const ok = await runtime.check(
+      {},
+      {
+        region: "cn-shanghai",
+        callbackType: "HTTP",
+        callbackUrl: "https://x.example.com",
+        eventTypes: ["A"],
+      },
+    );
     expect(ok.failures).toEqual([]);
-    expect(ok.inputs).toMatchObject({ adoptExisting: false, deletionPolicy: "restore", allowUndocumentedRegion: false });
+    expect(ok.inputs).toMatchObject({
+      adoptExisting: false,
+      deletionPolicy: "restore",
+      allowUndocumentedRegion: false,
+    });
   });
 
   it("does not fail on values unknown at preview", async () => {
-    const result = await runtime.check({}, { region: UNKNOWN, callbackType: "HTTP", callbackUrl: UNKNOWN, eventTypes: UNKNOWN });
+    const result = await runtime.check(
+      {},
+      { region: UNKNOWN, callbackType: "HTTP", callbackUrl: UNKNOWN, eventTypes: UNKNOWN },
+    );
     expect(result.failures).toEqual([]);
   });
 });
 
 describe("diff", () => {
-  const olds = { ...http("cn-shanghai"), authSwitch: "on", previousSetting: null, stateVersion: 1 } as EventCallbackOutputs;
+  const olds = {
+    ...http("cn-shanghai"),
+    authSwitch: "on",
+    previousSetting: null,
+    stateVersion: 1,
+  } as EventCallbackOutputs;
   // changes: undefined asks the engine to diff the inputs itself, so its display marks each changed
   // input (a secret one too); it is the answer whenever every change is an input that differs.
-  it.each<[string, Partial<EventCallbackInputs>, { changes: boolean | undefined; replaces: string[] }]>([
-    ["same events in another order with a duplicate", { eventTypes: ["MediaConvertComplete", "ProduceMediaComplete", "MediaConvertComplete"] }, { changes: false, replaces: [] }],
-    ["another URL", { callbackUrl: "https://other.example.com" }, { changes: undefined, replaces: [] }],
+  it.each<
+    [string, Partial<EventCallbackInputs>, { changes: boolean | undefined; replaces: string[] }]
+  >([
+    [
+      "same events in another order with a duplicate",
+      { eventTypes: ["MediaConvertComplete", "ProduceMediaComplete", "MediaConvertComplete"] },
+      { changes: false, replaces: [] },
+    ],
+    [
+      "another URL",
+      { callbackUrl: "https://other.example.com" },
+      { changes: undefined, replaces: [] },
+    ],
     ["another key", { authKey: "Xyz789abc" }, { changes: undefined, replaces: [] }],
     ["key removed", { authKey: undefined }, { changes: undefined, replaces: [] }],
     ["another region", { region: "cn-beijing" }, { changes: true, replaces: ["region"] }],
     ["a URL unknown at preview", { callbackUrl: UNKNOWN }, { changes: undefined, replaces: [] }],
-    ["only the deletion policy", { deletionPolicy: "retain" }, { changes: undefined, replaces: [] }],
+    [
+      "only the deletion policy",
+      { deletionPolicy: "retain" },
+      { changes: undefined, replaces: [] },
+    ],
   ])("%s", async (_label, change, expected) => {
     const result = await runtime.diff("cn-shanghai", olds, { ...http("cn-shanghai"), ...change });
     expect({ changes: result.changes, replaces: result.replaces }).toEqual(expected);
@@ -86,14 +126,29 @@ describe("diff", () => {
 
   it("reports a change itself when the engine's input diff would not see it (events reordered and the layout upgraded)", async () => {
     const { stateVersion: _v, ...old } = olds;
-    const reordered = { ...http("cn-shanghai"), eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"] };
-    expect((await runtime.diff("cn-shanghai", old as EventCallbackOutputs, reordered)).changes).toBe(true);
-    expect((await runtime.diff("cn-shanghai", { ...old, callbackUrl: "https://old.example.com" } as EventCallbackOutputs, reordered)).changes).toBe(true);
+    const reordered = {
+      ...http("cn-shanghai"),
+      eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"],
+    };
+    expect(
+      (await runtime.diff("cn-shanghai", old as EventCallbackOutputs, reordered)).changes,
+    ).toBe(true);
+    expect(
+      (
+        await runtime.diff(
+          "cn-shanghai",
+          { ...old, callbackUrl: "https://old.example.com" } as EventCallbackOutputs,
+          reordered,
+        )
+      ).changes,
+    ).toBe(true);
   });
 
   it("asks to rewrite outputs of an earlier layout", async () => {
     const { stateVersion: _v, ...old } = olds;
-    expect((await runtime.diff("cn-shanghai", old as EventCallbackOutputs, http("cn-shanghai"))).changes).toBe(true);
+    expect(
+      (await runtime.diff("cn-shanghai", old as EventCallbackOutputs, http("cn-shanghai"))).changes,
+    ).toBe(true);
   });
 });
 
@@ -114,7 +169,13 @@ describe("create / read / update / remove against the emulator", () => {
   });
 
   it("refuses to overwrite a different existing setting and shows it without the key", async () => {
-    await emulator.putSetting("cn-hangzhou", { CallbackType: "MNS", CallbackQueueName: "ice-callback-theirs", EventTypeList: "FileUploadComplete", AuthSwitch: "off", AuthKey: "" });
+    await emulator.putSetting("cn-hangzhou", {
+      CallbackType: "MNS",
+      CallbackQueueName: "ice-callback-theirs",
+      EventTypeList: "FileUploadComplete",
+      AuthSwitch: "off",
+      AuthKey: "",
+    });
     await expect(runtime.create(http("cn-hangzhou"))).rejects.toThrow(
       'IMS already has an event callback setting in cn-hangzhou that this stack did not create: MNS to queue "ice-callback-theirs", events FileUploadComplete. To take it over, set adoptExisting: true (with deletionPolicy "restore", the default, destroy puts it back); to leave it alone, remove this resource or pick another region.',
     );
@@ -122,47 +183,106 @@ describe("create / read / update / remove against the emulator", () => {
   });
 
   it("adopts an existing setting, keeps it for restore, and restores it on remove", async () => {
-    const theirs = { CallbackType: "HTTP", CallbackURL: "https://theirs.example.com", CallbackQueueName: "", EventTypeList: "SnapshotComplete", AuthSwitch: "on", AuthKey: "Theirs123" };
+    const theirs = {
+      CallbackType: "HTTP",
+      CallbackURL: "https://theirs.example.com",
+      CallbackQueueName: "",
+      EventTypeList: "SnapshotComplete",
+      AuthSwitch: "on",
+      AuthKey: "Theirs123",
+    };
     await emulator.putSetting("cn-shenzhen", theirs);
     const { outs } = await runtime.create(http("cn-shenzhen", { adoptExisting: true }));
-    expect(outs.previousSetting).toMatchObject({ callbackUrl: "https://theirs.example.com", authKey: "Theirs123" });
+    expect(outs.previousSetting).toMatchObject({
+      callbackUrl: "https://theirs.example.com",
+      authKey: "Theirs123",
+    });
     await runtime.remove("cn-shenzhen", outs as EventCallbackOutputs);
     expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toEqual(theirs);
   });
 
   it("read reports only the drifted properties as changed inputs, and diff sees them", async () => {
-    const inputs = http("ap-southeast-1", { eventTypes: ["ProduceMediaComplete", "MediaConvertComplete", "ProduceMediaComplete"] });
+    const inputs = http("ap-southeast-1", {
+      eventTypes: ["ProduceMediaComplete", "MediaConvertComplete", "ProduceMediaComplete"],
+    });
     const { outs } = await runtime.create(inputs);
     const unchanged = await runtime.read("ap-southeast-1", outs as EventCallbackOutputs);
-    expect(unchanged.inputs).toMatchObject({ eventTypes: inputs.eventTypes, callbackUrl: inputs.callbackUrl, authKey: "Abc123def" });
-    expect((await runtime.diff("ap-southeast-1", unchanged.props as EventCallbackOutputs, inputs)).changes).toBe(false);
+    expect(unchanged.inputs).toMatchObject({
+      eventTypes: inputs.eventTypes,
+      callbackUrl: inputs.callbackUrl,
+      authKey: "Abc123def",
+    });
+    expect(
+      (await runtime.diff("ap-southeast-1", unchanged.props as EventCallbackOutputs, inputs))
+        .changes,
+    ).toBe(false);
 
-    await emulator.putSetting("ap-southeast-1", { CallbackURL: "https://drift.example.com", AuthSwitch: "off" });
+    await emulator.putSetting("ap-southeast-1", {
+      CallbackURL: "https://drift.example.com",
+      AuthSwitch: "off",
+    });
     await emulator.reset();
     const drifted = await runtime.read("ap-southeast-1", outs as EventCallbackOutputs);
     expect(await calls()).toEqual({ get: 1, set: 0 });
-    expect(drifted.inputs).toMatchObject({ callbackUrl: "https://drift.example.com", eventTypes: inputs.eventTypes });
+    expect(drifted.inputs).toMatchObject({
+      callbackUrl: "https://drift.example.com",
+      eventTypes: inputs.eventTypes,
+    });
     // Authentication is off: no key among the inputs (and no undefined value, which the host cannot encode).
     expect(drifted.inputs).not.toHaveProperty("authKey");
-    expect(drifted.props).toMatchObject({ authSwitch: "off", callbackUrl: "https://drift.example.com" });
+    expect(drifted.props).toMatchObject({
+      authSwitch: "off",
+      callbackUrl: "https://drift.example.com",
+    });
     // Every drifted property is an input that differs: the engine diffs the inputs and marks them.
-    expect((await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes).toBeUndefined();
+    expect(
+      (await runtime.diff("ap-southeast-1", drifted.props as EventCallbackOutputs, inputs)).changes,
+    ).toBeUndefined();
   });
 
   it("create, read and update return every declared output, null where it does not apply", async () => {
     // An output missing from the state is unknown while previewing: derived values would churn.
-    const declared = ["region", "callbackType", "callbackUrl", "queueName", "eventTypes", "authKey", "adoptExisting", "deletionPolicy", "allowUndocumentedRegion", "authSwitch", "previousSetting", "stateVersion"];
-    const queue = http("cn-shanghai", { callbackType: "MNS", callbackUrl: undefined, authKey: undefined, queueName: "ice-callback-q" });
+    const declared = [
+      "region",
+      "callbackType",
+      "callbackUrl",
+      "queueName",
+      "eventTypes",
+      "authKey",
+      "adoptExisting",
+      "deletionPolicy",
+      "allowUndocumentedRegion",
+      "authSwitch",
+      "previousSetting",
+      "stateVersion",
+    ];
+    const queue = http("cn-shanghai", {
+      callbackType: "MNS",
+      callbackUrl: undefined,
+      authKey: undefined,
+      queueName: "ice-callback-q",
+    });
     const created = (await runtime.create(queue)).outs as EventCallbackOutputs;
     const read = (await runtime.read("cn-shanghai", created)).props as EventCallbackOutputs;
-    const updated = (await runtime.update("cn-shanghai", created, { ...queue, eventTypes: ["SnapshotComplete"] })).outs as EventCallbackOutputs;
+    const updated = (
+      await runtime.update("cn-shanghai", created, { ...queue, eventTypes: ["SnapshotComplete"] })
+    ).outs as EventCallbackOutputs;
     for (const outs of [created, read, updated]) {
       expect(Object.keys(outs).sort()).toEqual([...declared].sort());
       expect(outs).toMatchObject({ callbackUrl: null, authKey: null, queueName: "ice-callback-q" });
     }
-    const toHttp = await runtime.update("cn-shanghai", updated, http("cn-shanghai", { authKey: undefined }));
+    const toHttp = await runtime.update(
+      "cn-shanghai",
+      updated,
+      http("cn-shanghai", { authKey: undefined }),
+    );
     expect(Object.keys(toHttp.outs).sort()).toEqual([...declared].sort());
-    expect(toHttp.outs).toMatchObject({ callbackUrl: "https://media.example.com/ims", queueName: null, authKey: null, authSwitch: "off" });
+    expect(toHttp.outs).toMatchObject({
+      callbackUrl: "https://media.example.com/ims",
+      queueName: null,
+      authKey: null,
+      authSwitch: "off",
+    });
 
     // providerCodeBytes, written by earlier builds, leaves the state at the next refresh.
     const old = { ...toHttp.outs, providerCodeBytes: 29 } as EventCallbackOutputs;
@@ -173,14 +293,27 @@ describe("create / read / update / remove against the emulator", () => {
   it("update writes once when a live property changed, and not at all otherwise", async () => {
     const { outs } = await runtime.create(http("us-west-1"));
     await emulator.reset();
-    await runtime.update("us-west-1", outs as EventCallbackOutputs, http("us-west-1", { deletionPolicy: "retain" }));
+    await runtime.update(
+      "us-west-1",
+      outs as EventCallbackOutputs,
+      http("us-west-1", { deletionPolicy: "retain" }),
+    );
     expect(await calls()).toEqual({ get: 0, set: 0 });
-    const updated = await runtime.update("us-west-1", outs as EventCallbackOutputs, http("us-west-1", { eventTypes: ["SnapshotComplete"] }));
+    const updated = await runtime.update(
+      "us-west-1",
+      outs as EventCallbackOutputs,
+      http("us-west-1", { eventTypes: ["SnapshotComplete"] }),
+    );
     expect(await calls()).toEqual({ get: 1, set: 1 });
     expect(updated.outs).toMatchObject({ eventTypes: ["SnapshotComplete"], previousSetting: null });
-    expect((await emulator.getSetting("us-west-1", ACCOUNT))?.EventTypeList).toBe("SnapshotComplete");
+    expect((await emulator.getSetting("us-west-1", ACCOUNT))?.EventTypeList).toBe(
+      "SnapshotComplete",
+    );
     await runtime.remove("us-west-1", updated.outs as EventCallbackOutputs);
-    expect(await emulator.getSetting("us-west-1", ACCOUNT)).toMatchObject({ EventTypeList: "", CallbackURL: "" });
+    expect(await emulator.getSetting("us-west-1", ACCOUNT)).toMatchObject({
+      EventTypeList: "",
+      CallbackURL: "",
+    });
   });
 
   it("takes credentials and endpoints from stack config when configured", async () => {
@@ -190,14 +323,18 @@ describe("create / read / update / remove against the emulator", () => {
         ({
           "alicloud:accessKey": key.id,
           "alicloud:secretKey": key.secret,
-          "ims-callback:endpoints": JSON.stringify({ "cn-beijing": emulator.endpoints["cn-beijing"] }),
+          "ims-callback:endpoints": JSON.stringify({
+            "cn-beijing": emulator.endpoints["cn-beijing"],
+          }),
         })[k],
     });
     const saved = process.env.IMS_CALLBACK_ENDPOINTS;
     process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify({ "cn-beijing": "http://127.0.0.1:1" });
     process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "wrong";
     try {
-      const read = await runtime.read("cn-beijing", { region: "cn-beijing" } as EventCallbackOutputs);
+      const read = await runtime.read("cn-beijing", {
+        region: "cn-beijing",
+      } as EventCallbackOutputs);
       expect(read.id).toBe("cn-beijing");
     } finally {
       process.env.IMS_CALLBACK_ENDPOINTS = saved;

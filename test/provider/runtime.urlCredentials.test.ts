@@ -8,7 +8,15 @@ const PASSWORD = "Pa55wordCanary";
 
 it("refuses a callback URL holding credentials at preview without printing them", async () => {
   const callbackUrl = `https://ims:${PASSWORD}@media.example.com/ims\n`;
-  const { failures } = await runtime.check({}, { region: "cn-shanghai", callbackType: "HTTP", callbackUrl, eventTypes: ["ProduceMediaComplete"] });
+  const { failures } = await runtime.check(
+    {},
+    {
+      region: "cn-shanghai",
+      callbackType: "HTTP",
+      callbackUrl,
+      eventTypes: ["ProduceMediaComplete"],
+    },
+  );
   expect(failures?.map((f) => f.property)).toEqual(["", ""]);
   expect(failures?.[0].reason).toMatch(/^callbackUrl: holds user credentials/);
   expect(failures?.[1].reason).toMatch(/^callbackUrl: has leading or trailing whitespace/);

@@ -10,7 +10,12 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import Credential, { Config } from "@alicloud/credentials";
-import { FAULT_KINDS, startEmulator, type EmulatorHandle, type FaultKind } from "../../lib/emulator";
+import {
+  FAULT_KINDS,
+  startEmulator,
+  type EmulatorHandle,
+  type FaultKind,
+} from "../../lib/emulator";
 import * as provider from "../../lib/provider";
 import { ImsApiError, ImsClient } from "../../lib/provider/imsClient";
 import { authKeysIn, redact, redactError, REDACTED } from "../../lib/provider/redaction";
@@ -42,7 +47,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-redaction-"));
   emulator = await startEmulator({
     stateFile: path.join(dir, "state.json"),
-    accounts: [{ accountId: ACCOUNT_ID, accessKeys: [{ id: ACCESS_KEY_ID, secret: SECRET_CANARY }] }],
+    accounts: [
+      { accountId: ACCOUNT_ID, accessKeys: [{ id: ACCESS_KEY_ID, secret: SECRET_CANARY }] },
+    ],
   });
   // A port nobody listens on, and a listener that accepts and never answers.
   const probe = net.createServer();
@@ -55,7 +62,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => silentServer.listen(0, "127.0.0.1", resolve));
   silentEndpoint = `http://127.0.0.1:${(silentServer.address() as net.AddressInfo).port}`;
-  for (const name of ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "IMS_CALLBACK_ENDPOINTS", "IMS_CALLBACK_TIMEOUT_MS"]) {
+  for (const name of [
+    "ALICLOUD_ACCESS_KEY",
+    "ALICLOUD_SECRET_KEY",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "IMS_CALLBACK_ENDPOINTS",
+    "IMS_CALLBACK_TIMEOUT_MS",
+  ]) {
     delete process.env[name];
   }
 });
@@ -87,7 +101,11 @@ function exposedText(error: unknown): string {
   return [e.message, e.stack ?? "", String(e), fields].join("\n");
 }
 
-const ENCODED_FORMS = (value: string) => [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, "+")];
+const ENCODED_FORMS = (value: string) => [
+  value,
+  encodeURIComponent(value),
+  encodeURIComponent(value).replace(/%20/g, "+"),
+];
 
 function expectNoSecrets(text: string): void {
   for (const canary of [KEY_CANARY, PREVIOUS_OWNER_KEY, SECRET_CANARY]) {
@@ -110,7 +128,13 @@ describe("ImsClient errors never carry secrets", () => {
   const client = (endpoint: string, signatureVersion: "v3" | "v2") =>
     new ImsClient({
       region: REGION,
-      credential: new Credential(new Config({ type: "access_key", accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET_CANARY })),
+      credential: new Credential(
+        new Config({
+          type: "access_key",
+          accessKeyId: ACCESS_KEY_ID,
+          accessKeySecret: SECRET_CANARY,
+        }),
+      ),
       endpoint,
       signatureVersion,
       timeoutMs: TIMEOUT_MS,
@@ -119,27 +143,46 @@ describe("ImsClient errors never carry secrets", () => {
     });
 
   for (const signatureVersion of ["v3", "v2"] as const) {
-    it.each(FAILURE_KINDS)(`%s, ${signatureVersion} signatures: SetEventCallback and GetEventCallback fail without the key, secret or signature`, async (kind) => {
-      const endpoint = await arrange(kind);
-      const c = client(endpoint, signatureVersion);
-      const setError = await c.setEventCallback(setting).then(() => undefined, (e: unknown) => e);
-      const getError = await c.getEventCallback().then(() => undefined, (e: unknown) => e);
-      for (const error of [setError, getError]) {
-        expect(error).toBeInstanceOf(ImsApiError);
-        const text = exposedText(error);
-        expectNoSecrets(text);
-        // Readable: operation, region and a code, and no glued-on request line.
-        expect((error as ImsApiError).message).toMatch(/^IMS (Set|Get)EventCallback in cn-shanghai failed: \S+/);
-        expect(text).not.toMatch(/\d(POST|GET) /);
-      }
-    });
+    it.each(FAILURE_KINDS)(
+      `%s, ${signatureVersion} signatures: SetEventCallback and GetEventCallback fail without the key, secret or signature`,
+      async (kind) => {
+        const endpoint = await arrange(kind);
+        const c = client(endpoint, signatureVersion);
+        const setError = await c.setEventCallback(setting).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        const getError = await c.getEventCallback().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        for (const error of [setError, getError]) {
+          expect(error).toBeInstanceOf(ImsApiError);
+          const text = exposedText(error);
+          expectNoSecrets(text);
+          // Readable: operation, region and a code, and no glued-on request line.
+          expect((error as ImsApiError).message).toMatch(
+            /^IMS (Set|Get)EventCallback in cn-shanghai failed: \S+/,
+          );
+          expect(text).not.toMatch(/\d(POST|GET) /);
+        }
+      },
+    );
   }
 
   it("says what happened on a refused connection and a timeout, naming the endpoint", async () => {
-    const refused = (await client(refusedEndpoint, "v3").getEventCallback().catch((e: unknown) => e)) as ImsApiError;
-    expect(refused.message).toContain(`ECONNREFUSED: ${refusedEndpoint.replace("http://", "")} refused the connection`);
-    const silent = (await client(silentEndpoint, "v3").getEventCallback().catch((e: unknown) => e)) as ImsApiError;
-    expect(silent.message).toContain(`Timeout: no response from ${silentEndpoint.replace("http://", "")} within ${TIMEOUT_MS} ms`);
+    const refused = (await client(refusedEndpoint, "v3")
+      .getEventCallback()
+      .catch((e: unknown) => e)) as ImsApiError;
+    expect(refused.message).toContain(
+      `ECONNREFUSED: ${refusedEndpoint.replace("http://", "")} refused the connection`,
+    );
+    const silent = (await client(silentEndpoint, "v3")
+      .getEventCallback()
+      .catch((e: unknown) => e)) as ImsApiError;
+    expect(silent.message).toContain(
+      `Timeout: no response from ${silentEndpoint.replace("http://", "")} within ${TIMEOUT_MS} ms`,
+    );
     expect(silent.retryable).toBe(true);
   });
 });
@@ -158,7 +201,11 @@ describe("runtime functions never pass a secret to the engine", () => {
   const outputs = {
     ...inputs,
     authSwitch: "on",
-    previousSetting: { ...setting, authKey: PREVIOUS_OWNER_KEY, callbackUrl: "https://previous.example.com/cb" },
+    previousSetting: {
+      ...setting,
+      authKey: PREVIOUS_OWNER_KEY,
+      callbackUrl: "https://previous.example.com/cb",
+    },
     stateVersion: runtime.STATE_VERSION,
   } as EventCallbackOutputs;
   const configure = (endpoint: string) =>
@@ -174,25 +221,43 @@ describe("runtime functions never pass a secret to the engine", () => {
         })[key],
     });
 
-  it.each(FAILURE_KINDS)("%s: create, read, update and destroy with restore fail without a key or the secret", async (kind) => {
-    configure(await arrange(kind));
-    const errors = [
-      await provider.create(inputs).catch((e: unknown) => e),
-      await provider.read(REGION, outputs).catch((e: unknown) => e),
-      await provider.update(REGION, { ...outputs, callbackUrl: "https://old.example.com/x" }, inputs).catch((e: unknown) => e),
-    ];
-    // Destroy: the read before the write succeeds; the write of the previous owner's setting, and
-    // every call after it (the look-up after a write that timed out but may land late), fail.
-    await emulator.reset();
-    await emulator.putSetting(REGION, { CallbackType: "HTTP", CallbackURL: inputs.callbackUrl, EventTypeList: "ProduceMediaComplete", AuthSwitch: "on", AuthKey: KEY_CANARY }, ACCOUNT_ID);
-    configure(await arrange(kind, 1));
-    errors.push(await provider.remove(REGION, outputs).catch((e: unknown) => e));
-    for (const error of errors) {
-      expect(error).toBeInstanceOf(Error);
-      expectNoSecrets(exposedText(error));
-    }
-    expect((errors[3] as Error).message).toMatch(/IMS (Set|Get)EventCallback in cn-shanghai failed/);
-  }, 60_000);
+  it.each(FAILURE_KINDS)(
+    "%s: create, read, update and destroy with restore fail without a key or the secret",
+    async (kind) => {
+      configure(await arrange(kind));
+      const errors = [
+        await provider.create(inputs).catch((e: unknown) => e),
+        await provider.read(REGION, outputs).catch((e: unknown) => e),
+        await provider
+          .update(REGION, { ...outputs, callbackUrl: "https://old.example.com/x" }, inputs)
+          .catch((e: unknown) => e),
+      ];
+      // Destroy: the read before the write succeeds; the write of the previous owner's setting, and
+      // every call after it (the look-up after a write that timed out but may land late), fail.
+      await emulator.reset();
+      await emulator.putSetting(
+        REGION,
+        {
+          CallbackType: "HTTP",
+          CallbackURL: inputs.callbackUrl,
+          EventTypeList: "ProduceMediaComplete",
+          AuthSwitch: "on",
+          AuthKey: KEY_CANARY,
+        },
+        ACCOUNT_ID,
+      );
+      configure(await arrange(kind, 1));
+      errors.push(await provider.remove(REGION, outputs).catch((e: unknown) => e));
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(Error);
+        expectNoSecrets(exposedText(error));
+      }
+      expect((errors[3] as Error).message).toMatch(
+        /IMS (Set|Get)EventCallback in cn-shanghai failed/,
+      );
+    },
+    60_000,
+  );
 });
 
 describe("redaction, the last line of defence", () => {
@@ -205,16 +270,31 @@ describe("redaction, the last line of defence", () => {
   });
 
   it("redacts message, stack and reasons in place, keeping the error's class and partial-state fields", () => {
-    const error = Object.assign(new TypeError(`bad ${KEY_CANARY}`), { id: "cn-shanghai", properties: { authKey: KEY_CANARY }, reasons: [`r ${KEY_CANARY}`] });
+    const error = Object.assign(new TypeError(`bad ${KEY_CANARY}`), {
+      id: "cn-shanghai",
+      properties: { authKey: KEY_CANARY },
+      reasons: [`r ${KEY_CANARY}`],
+    });
     const out = redactError(error, [KEY_CANARY]);
     expect(out).toBe(error);
     expect(out).toBeInstanceOf(TypeError);
-    expect([out.message, out.stack?.split("\n")[0], error.reasons[0]]).toEqual([`bad ${REDACTED}`, `TypeError: bad ${REDACTED}`, `r ${REDACTED}`]);
+    expect([out.message, out.stack?.split("\n")[0], error.reasons[0]]).toEqual([
+      `bad ${REDACTED}`,
+      `TypeError: bad ${REDACTED}`,
+      `r ${REDACTED}`,
+    ]);
     expect(error.properties.authKey).toBe(KEY_CANARY);
     expect(redactError(`thrown ${KEY_CANARY}`, [KEY_CANARY]).message).toBe(`thrown ${REDACTED}`);
   });
 
   it("finds the auth keys of inputs, outputs and the previous owner's setting", () => {
-    expect(authKeysIn([{ authKey: "A1" }, { authKey: "B2", previousSetting: { authKey: "C3" } }, null, "x"])).toEqual(["A1", "B2", "C3"]);
+    expect(
+      authKeysIn([
+        { authKey: "A1" },
+        { authKey: "B2", previousSetting: { authKey: "C3" } },
+        null,
+        "x",
+      ]),
+    ).toEqual(["A1", "B2", "C3"]);
   });
 });

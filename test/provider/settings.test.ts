@@ -8,7 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import * as runtime from "../../lib/provider/runtime";
-import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "../../lib/provider/settings";
+import {
+  MAX_ATTEMPTS_SETTING,
+  readWholeNumberSetting,
+  TIMEOUT_SETTING,
+} from "../../lib/provider/settings";
 import { countCalls } from "../helpers/emulator";
 
 describe("readWholeNumberSetting", () => {

@@ -19,7 +19,13 @@ const BODY = {
   EventType: "ProduceMediaComplete",
   UserId: 1234567890123456,
   EventTime: "2025-06-01T08:00:00Z",
-  MessageBody: { Status: "Success", MediaId: "m-1", JobId: "j-1", UserData: '{"k":"v"}', ProjectId: "p-1" },
+  MessageBody: {
+    Status: "Success",
+    MediaId: "m-1",
+    JobId: "j-1",
+    UserData: '{"k":"v"}',
+    ProjectId: "p-1",
+  },
 };
 const JSON_TEXT = JSON.stringify(BODY);
 const envelope = (over: Record<string, unknown>): string => JSON.stringify({ ...BODY, ...over });
@@ -50,7 +56,13 @@ describe("parseCallbackEvent: a known event", () => {
       userId: "1234567890123456",
       eventTime: new Date(Date.UTC(2025, 5, 1, 8, 0, 0)),
       eventTimeText: "2025-06-01T08:00:00Z",
-      messageBody: { Status: "Success", MediaId: "m-1", JobId: "j-1", UserData: '{"k":"v"}', ProjectId: "p-1" },
+      messageBody: {
+        Status: "Success",
+        MediaId: "m-1",
+        JobId: "j-1",
+        UserData: '{"k":"v"}',
+        ProjectId: "p-1",
+      },
       encoding: "json",
       raw: BODY,
     });
@@ -63,10 +75,17 @@ describe("parseCallbackEvent: a known event", () => {
     }
   });
 
-  it.each(IMS_EVENT_TYPES.map((name) => [name]))("%s parses as known, with its category", (name) => {
-    const event = parseCallbackEvent(envelope({ EventType: name }));
-    expect(event).toMatchObject({ known: true, eventType: name, category: IMS_EVENT_CATEGORY[name] });
-  });
+  it.each(IMS_EVENT_TYPES.map((name) => [name]))(
+    "%s parses as known, with its category",
+    (name) => {
+      const event = parseCallbackEvent(envelope({ EventType: name }));
+      expect(event).toMatchObject({
+        known: true,
+        eventType: name,
+        category: IMS_EVENT_CATEGORY[name],
+      });
+    },
+  );
 
   it.each([
     ["TranscodeComplete", "2025-12-31"],
@@ -95,7 +114,10 @@ describe("parseCallbackEvent: an unknown event (the open fallback)", () => {
   });
 
   it("treats a wrongly-cased known name as unknown (names are case-sensitive)", () => {
-    expect(parseCallbackEvent(envelope({ EventType: "producemediacomplete" }))).toMatchObject({ known: false, eventType: "producemediacomplete" });
+    expect(parseCallbackEvent(envelope({ EventType: "producemediacomplete" }))).toMatchObject({
+      known: false,
+      eventType: "producemediacomplete",
+    });
   });
 });
 
@@ -113,7 +135,11 @@ describe("parseCallbackEvent: UserId keeps its exact digits", () => {
   });
 
   it.each<[string, string, string]>([
-    ["UserId last, after nested look-alikes", `{"EventType":"X","MessageBody":{"UserId":1},"EventTime":"2025-06-01T08:00:00Z","UserId":${BIG}}`, BIG],
+    [
+      "UserId last, after nested look-alikes",
+      `{"EventType":"X","MessageBody":{"UserId":1},"EventTime":"2025-06-01T08:00:00Z","UserId":${BIG}}`,
+      BIG,
+    ],
     [
       "a quoted look-alike inside a string value, with escaped quotes",
       `{"EventType":"X","Note":"\\"UserId\\":5, \\\\","UserId":${BIG},"EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`,
@@ -129,11 +155,31 @@ describe("parseCallbackEvent: UserId keeps its exact digits", () => {
       `{"MessageBody":"{\\"UserId\\":7}","EventType":"X","UserId":${BIG},"EventTime":"2025-06-01T08:00:00Z"}`,
       BIG,
     ],
-    ["inside an array of objects", `{"List":[{"UserId":3}],"EventType":"X","UserId":${BIG},"EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`, BIG],
-    ["whitespace around the colon", `{ "EventType" : "X" , "UserId" :\n ${BIG} , "EventTime":"2025-06-01T08:00:00Z","MessageBody":{} }`, BIG],
-    ["duplicate key: the last wins, as in JSON.parse", `{"EventType":"X","UserId":1,"EventTime":"2025-06-01T08:00:00Z","MessageBody":{},"UserId":${BIG}}`, BIG],
-    ["a small UserId", `{"EventType":"X","UserId":42,"EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`, "42"],
-    ["UserId sent as a string", `{"EventType":"X","UserId":"${BIG}","EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`, BIG],
+    [
+      "inside an array of objects",
+      `{"List":[{"UserId":3}],"EventType":"X","UserId":${BIG},"EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`,
+      BIG,
+    ],
+    [
+      "whitespace around the colon",
+      `{ "EventType" : "X" , "UserId" :\n ${BIG} , "EventTime":"2025-06-01T08:00:00Z","MessageBody":{} }`,
+      BIG,
+    ],
+    [
+      "duplicate key: the last wins, as in JSON.parse",
+      `{"EventType":"X","UserId":1,"EventTime":"2025-06-01T08:00:00Z","MessageBody":{},"UserId":${BIG}}`,
+      BIG,
+    ],
+    [
+      "a small UserId",
+      `{"EventType":"X","UserId":42,"EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`,
+      "42",
+    ],
+    [
+      "UserId sent as a string",
+      `{"EventType":"X","UserId":"${BIG}","EventTime":"2025-06-01T08:00:00Z","MessageBody":{}}`,
+      BIG,
+    ],
   ])("%s", (_name, text, expected) => {
     expect(parseCallbackEvent(text).userId).toBe(expected);
   });
@@ -151,34 +197,51 @@ describe("parseCallbackEvent: UserId keeps its exact digits", () => {
 describe("parseCallbackEvent: input shapes", () => {
   const base64 = Buffer.from(JSON_TEXT, "utf8").toString("base64");
   const expectSame = (event: ImsCallbackEvent, encoding: string) => {
-    expect(event).toMatchObject({ known: true, eventType: "ProduceMediaComplete", userId: "1234567890123456", encoding });
+    expect(event).toMatchObject({
+      known: true,
+      eventType: "ProduceMediaComplete",
+      userId: "1234567890123456",
+      encoding,
+    });
     expect(event.messageBody).toEqual(BODY.MessageBody);
   };
 
-  it("a string with surrounding whitespace", () => expectSame(parseCallbackEvent(`\n  ${JSON_TEXT}\n`), "json"));
+  it("a string with surrounding whitespace", () =>
+    expectSame(parseCallbackEvent(`\n  ${JSON_TEXT}\n`), "json"));
   it("a Buffer", () => expectSame(parseCallbackEvent(Buffer.from(JSON_TEXT)), "json"));
   it("a Uint8Array view with an offset into a larger buffer", () => {
     const bytes = Buffer.from(`xxxx${JSON_TEXT}yyyy`);
     const view = new Uint8Array(bytes.buffer, bytes.byteOffset + 4, Buffer.byteLength(JSON_TEXT));
     expectSame(parseCallbackEvent(view), "json");
   });
-  it("UTF-8 with a byte-order mark", () => expectSame(parseCallbackEvent(Buffer.from(`\ufeff${JSON_TEXT}`)), "json"));
+  it("UTF-8 with a byte-order mark", () =>
+    expectSame(parseCallbackEvent(Buffer.from(`\ufeff${JSON_TEXT}`)), "json"));
   it("non-ASCII text survives the byte decoding", () => {
-    const event = parseCallbackEvent(Buffer.from(envelope({ MessageBody: { UserData: "标题 ✓" } })));
+    const event = parseCallbackEvent(
+      Buffer.from(envelope({ MessageBody: { UserData: "标题 ✓" } })),
+    );
     expect(event.messageBody.UserData).toBe("标题 ✓");
   });
   it("Base64 queue content (string)", () => expectSame(parseCallbackEvent(base64), "base64"));
-  it("Base64 queue content (Buffer)", () => expectSame(parseCallbackEvent(Buffer.from(base64)), "base64"));
+  it("Base64 queue content (Buffer)", () =>
+    expectSame(parseCallbackEvent(Buffer.from(base64)), "base64"));
   it("Base64 wrapped at 76 characters, MIME style", () => {
     expectSame(parseCallbackEvent(base64.replace(/(.{76})/g, "$1\r\n")), "base64");
   });
   it("URL-safe Base64 without padding", () => {
-    const urlSafe = Buffer.from(envelope({ MessageBody: { UserData: "??>>~~" } })).toString("base64url");
+    const urlSafe = Buffer.from(envelope({ MessageBody: { UserData: "??>>~~" } })).toString(
+      "base64url",
+    );
     expect(urlSafe).toMatch(/[-_]/); // the sample does use the URL-safe characters
-    expect(parseCallbackEvent(urlSafe)).toMatchObject({ encoding: "base64", messageBody: { UserData: "??>>~~" } });
+    expect(parseCallbackEvent(urlSafe)).toMatchObject({
+      encoding: "base64",
+      messageBody: { UserData: "??>>~~" },
+    });
   });
   it("Base64 keeps the exact UserId digits too", () => {
-    const big = Buffer.from(JSON_TEXT.replace("1234567890123456", "9876543210987653")).toString("base64");
+    const big = Buffer.from(JSON_TEXT.replace("1234567890123456", "9876543210987653")).toString(
+      "base64",
+    );
     expect(parseCallbackEvent(big).userId).toBe("9876543210987653");
   });
   it("an already-parsed object", () => expectSame(parseCallbackEvent({ ...BODY }), "object"));
@@ -201,7 +264,11 @@ describe("parseCallbackEvent: the typed MessageBody fields are always strings", 
     ["array → JSON text", [1, 2], "[1,2]"],
     ["null → left out", null, undefined],
   ])("%s", (_name, value, expected) => {
-    const event = parseCallbackEvent(envelope({ MessageBody: { JobId: value, UserData: value, Status: value, MediaId: value, Other: value } }));
+    const event = parseCallbackEvent(
+      envelope({
+        MessageBody: { JobId: value, UserData: value, Status: value, MediaId: value, Other: value },
+      }),
+    );
     for (const field of ["JobId", "UserData", "Status", "MediaId"] as const) {
       expect(event.messageBody[field]).toBe(expected);
       expect(field in event.messageBody).toBe(expected !== undefined);
@@ -226,12 +293,24 @@ describe("parseCallbackEvent: EventTime", () => {
 
 describe("parseCallbackEvent: malformed bodies", () => {
   const TIME_HINT = 'EventTime must be an ISO-8601 time like "2025-06-01T08:00:00Z", got';
-  it.each<[string, string | Buffer | Record<string, unknown>, CallbackEventParseFailureReason, string]>([
+  it.each<
+    [string, string | Buffer | Record<string, unknown>, CallbackEventParseFailureReason, string]
+  >([
     ["empty string", "", "empty-body", "The body is empty."],
     ["whitespace only", " \r\n\t", "empty-body", "The body is empty."],
     ["empty Buffer", Buffer.alloc(0), "empty-body", "The body is empty."],
-    ["plain text", "not json at all", "not-json", 'The body is neither JSON nor Base64-encoded JSON: it starts with "not json at all".'],
-    ["an HTML error page", "<html><body>502</body></html>", "not-json", 'The body is neither JSON nor Base64-encoded JSON: it starts with "<html><body>502</bod…".'],
+    [
+      "plain text",
+      "not json at all",
+      "not-json",
+      'The body is neither JSON nor Base64-encoded JSON: it starts with "not json at all".',
+    ],
+    [
+      "an HTML error page",
+      "<html><body>502</body></html>",
+      "not-json",
+      'The body is neither JSON nor Base64-encoded JSON: it starts with "<html><body>502</bod…".',
+    ],
     [
       "form encoding",
       "EventType=ProduceMediaComplete&UserId=1",
@@ -254,33 +333,148 @@ describe("parseCallbackEvent: malformed bodies", () => {
     ["a JSON number", "42", "not-an-object", "The body is JSON but not an object: got number 42."],
     ["JSON null", "null", "not-an-object", "The body is JSON but not an object: got null."],
     ["a JSON string", '"text"', "not-an-object", 'The body is JSON but not an object: got "text".'],
-    ["a parsed array", [] as unknown as Record<string, unknown>, "not-an-object", "The body is JSON but not an object: got an array."],
+    [
+      "a parsed array",
+      [] as unknown as Record<string, unknown>,
+      "not-an-object",
+      "The body is JSON but not an object: got an array.",
+    ],
     ["EventType missing", without("EventType"), "missing-event-type", "EventType is missing."],
-    ["EventType empty", envelope({ EventType: "" }), "missing-event-type", 'EventType must be a non-empty string, got "".'],
-    ["EventType blank", envelope({ EventType: "  " }), "missing-event-type", 'EventType must be a non-empty string, got "  ".'],
-    ["EventType a number", envelope({ EventType: 5 }), "missing-event-type", "EventType must be a non-empty string, got number 5."],
-    ["EventType null", envelope({ EventType: null }), "missing-event-type", "EventType must be a non-empty string, got null."],
+    [
+      "EventType empty",
+      envelope({ EventType: "" }),
+      "missing-event-type",
+      'EventType must be a non-empty string, got "".',
+    ],
+    [
+      "EventType blank",
+      envelope({ EventType: "  " }),
+      "missing-event-type",
+      'EventType must be a non-empty string, got "  ".',
+    ],
+    [
+      "EventType a number",
+      envelope({ EventType: 5 }),
+      "missing-event-type",
+      "EventType must be a non-empty string, got number 5.",
+    ],
+    [
+      "EventType null",
+      envelope({ EventType: null }),
+      "missing-event-type",
+      "EventType must be a non-empty string, got null.",
+    ],
     ["UserId missing", without("UserId"), "bad-user-id", "UserId is missing."],
-    ["UserId negative", envelope({ UserId: -1 }), "bad-user-id", "UserId must be a non-negative integer, got number -1."],
-    ["UserId a fraction", envelope({ UserId: 1.5 }), "bad-user-id", "UserId must be a non-negative integer, got number 1.5."],
-    ["UserId letters", envelope({ UserId: "abc" }), "bad-user-id", 'UserId must be a non-negative integer, got "abc".'],
-    ["UserId null", envelope({ UserId: null }), "bad-user-id", "UserId must be a non-negative integer, got null."],
+    [
+      "UserId negative",
+      envelope({ UserId: -1 }),
+      "bad-user-id",
+      "UserId must be a non-negative integer, got number -1.",
+    ],
+    [
+      "UserId a fraction",
+      envelope({ UserId: 1.5 }),
+      "bad-user-id",
+      "UserId must be a non-negative integer, got number 1.5.",
+    ],
+    [
+      "UserId letters",
+      envelope({ UserId: "abc" }),
+      "bad-user-id",
+      'UserId must be a non-negative integer, got "abc".',
+    ],
+    [
+      "UserId null",
+      envelope({ UserId: null }),
+      "bad-user-id",
+      "UserId must be a non-negative integer, got null.",
+    ],
     ["EventTime missing", without("EventTime"), "bad-event-time", "EventTime is missing."],
-    ["EventTime month 13", envelope({ EventTime: "2025-13-01T00:00:00Z" }), "bad-event-time", `${TIME_HINT} "2025-13-01T00:00:00Z".`],
-    ["EventTime February 30 (Date would roll over)", envelope({ EventTime: "2025-02-30T00:00:00Z" }), "bad-event-time", `${TIME_HINT} "2025-02-30T00:00:00Z".`],
-    ["EventTime February 29 in a common year", envelope({ EventTime: "2025-02-29T00:00:00Z" }), "bad-event-time", `${TIME_HINT} "2025-02-29T00:00:00Z".`],
-    ["EventTime hour 24", envelope({ EventTime: "2025-06-01T24:00:00Z" }), "bad-event-time", `${TIME_HINT} "2025-06-01T24:00:00Z".`],
-    ["EventTime without a zone (ambiguous)", envelope({ EventTime: "2025-06-01T08:00:00" }), "bad-event-time", `${TIME_HINT} "2025-06-01T08:00:00".`],
-    ["EventTime with a space", envelope({ EventTime: "2025-06-01 08:00:00Z" }), "bad-event-time", `${TIME_HINT} "2025-06-01 08:00:00Z".`],
-    ["EventTime in Unix seconds", envelope({ EventTime: 1748764800 }), "bad-event-time", `${TIME_HINT} number 1748764800.`],
+    [
+      "EventTime month 13",
+      envelope({ EventTime: "2025-13-01T00:00:00Z" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-13-01T00:00:00Z".`,
+    ],
+    [
+      "EventTime February 30 (Date would roll over)",
+      envelope({ EventTime: "2025-02-30T00:00:00Z" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-02-30T00:00:00Z".`,
+    ],
+    [
+      "EventTime February 29 in a common year",
+      envelope({ EventTime: "2025-02-29T00:00:00Z" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-02-29T00:00:00Z".`,
+    ],
+    [
+      "EventTime hour 24",
+      envelope({ EventTime: "2025-06-01T24:00:00Z" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-06-01T24:00:00Z".`,
+    ],
+    [
+      "EventTime without a zone (ambiguous)",
+      envelope({ EventTime: "2025-06-01T08:00:00" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-06-01T08:00:00".`,
+    ],
+    [
+      "EventTime with a space",
+      envelope({ EventTime: "2025-06-01 08:00:00Z" }),
+      "bad-event-time",
+      `${TIME_HINT} "2025-06-01 08:00:00Z".`,
+    ],
+    [
+      "EventTime in Unix seconds",
+      envelope({ EventTime: 1748764800 }),
+      "bad-event-time",
+      `${TIME_HINT} number 1748764800.`,
+    ],
     ["MessageBody missing", without("MessageBody"), "bad-message-body", "MessageBody is missing."],
-    ["MessageBody text, not JSON", envelope({ MessageBody: "done" }), "bad-message-body", 'MessageBody is a string but not JSON: it starts with "done".'],
-    ["MessageBody JSON text of an array", envelope({ MessageBody: "[1]" }), "bad-message-body", "MessageBody is JSON text but not of an object: got an array."],
-    ["MessageBody JSON text of null", envelope({ MessageBody: "null" }), "bad-message-body", "MessageBody is JSON text but not of an object: got null."],
-    ["MessageBody a number", envelope({ MessageBody: 5 }), "bad-message-body", "MessageBody must be an object or JSON text of one, got number 5."],
-    ["MessageBody null", envelope({ MessageBody: null }), "bad-message-body", "MessageBody must be an object or JSON text of one, got null."],
-    ["MessageBody an array", envelope({ MessageBody: [] }), "bad-message-body", "MessageBody must be an object or JSON text of one, got an array."],
-    ["parsed object without EventType", { UserId: 1 }, "missing-event-type", "EventType is missing."],
+    [
+      "MessageBody text, not JSON",
+      envelope({ MessageBody: "done" }),
+      "bad-message-body",
+      'MessageBody is a string but not JSON: it starts with "done".',
+    ],
+    [
+      "MessageBody JSON text of an array",
+      envelope({ MessageBody: "[1]" }),
+      "bad-message-body",
+      "MessageBody is JSON text but not of an object: got an array.",
+    ],
+    [
+      "MessageBody JSON text of null",
+      envelope({ MessageBody: "null" }),
+      "bad-message-body",
+      "MessageBody is JSON text but not of an object: got null.",
+    ],
+    [
+      "MessageBody a number",
+      envelope({ MessageBody: 5 }),
+      "bad-message-body",
+      "MessageBody must be an object or JSON text of one, got number 5.",
+    ],
+    [
+      "MessageBody null",
+      envelope({ MessageBody: null }),
+      "bad-message-body",
+      "MessageBody must be an object or JSON text of one, got null.",
+    ],
+    [
+      "MessageBody an array",
+      envelope({ MessageBody: [] }),
+      "bad-message-body",
+      "MessageBody must be an object or JSON text of one, got an array.",
+    ],
+    [
+      "parsed object without EventType",
+      { UserId: 1 },
+      "missing-event-type",
+      "EventType is missing.",
+    ],
   ])("%s", (_name, body, reason, message) => {
     const error = parseError(body);
     expect(error).toBeInstanceOf(Error);
@@ -298,9 +492,21 @@ describe("parseCallbackEvent: malformed bodies", () => {
   });
 
   it.each<[string, unknown, string]>([
-    ["undefined", undefined, "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got undefined."],
-    ["null", null, "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got null."],
-    ["a number", 42, "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got number."],
+    [
+      "undefined",
+      undefined,
+      "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got undefined.",
+    ],
+    [
+      "null",
+      null,
+      "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got null.",
+    ],
+    [
+      "a number",
+      42,
+      "parseCallbackEvent: body must be a string, a Buffer/Uint8Array or a parsed object, got number.",
+    ],
   ])("throws TypeError for %s", (_name, body, message) => {
     expect(() => parseCallbackEvent(body as string)).toThrow(new TypeError(message));
   });

@@ -10,10 +10,14 @@ const ROOT = path.resolve(__dirname, "../..");
 
 function modulesLoadedBy(entry: string): string[] {
   const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
-  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "-e", script],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out) as string[];
 }
 

@@ -32,7 +32,8 @@ const T = 1_700_000_000; // Unix seconds
 const NOW_MS = T * 1000;
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
-const sig = (timestamp: number | string, key = KEY, url = CALLBACK_URL): string => md5(`${url}|${timestamp}|${key}`);
+const sig = (timestamp: number | string, key = KEY, url = CALLBACK_URL): string =>
+  md5(`${url}|${timestamp}|${key}`);
 const clock = (ms: number) => () => ms;
 const opts = (over: Partial<VerifyCallbackOptions> = {}): VerifyCallbackOptions => ({
   callbackUrl: CALLBACK_URL,
@@ -75,13 +76,23 @@ describe("Alibaba's worked example (IMS 'Callback authentication' page)", () => 
 
   it("verifies the example request at its own time, and rejects the page's digest", () => {
     const at = (s: number) => ({ callbackUrl: url, authKeys: key, now: clock(s * 1000) });
-    expect(verifyCallback(req({ "x-ice-timestamp": timestamp, "x-ice-signature": REAL }), at(1519375990))).toEqual({
+    expect(
+      verifyCallback(
+        req({ "x-ice-timestamp": timestamp, "x-ice-signature": REAL }),
+        at(1519375990),
+      ),
+    ).toEqual({
       ok: true,
       timestamp: 1519375990,
       keyIndex: 0,
     });
     const printed = md5(`${url}|${timestamp}|test123`);
-    expect(verifyCallback(req({ "x-ice-timestamp": timestamp, "x-ice-signature": printed }), at(1519375990))).toMatchObject({
+    expect(
+      verifyCallback(
+        req({ "x-ice-timestamp": timestamp, "x-ice-signature": printed }),
+        at(1519375990),
+      ),
+    ).toMatchObject({
       ok: false,
       reason: "mismatch",
     });
@@ -96,9 +107,9 @@ describe("the MD5 fallback for Node 20 releases without crypto.hash (before 20.1
     expect(typeof saved).toBe("function"); // Node 20.20 has it: the fast path is the one normally tested
     cryptoModule.hash = undefined;
     try {
-      expect(computeCallbackSignature("https://www.example.com/your/callback", "1519375990", "Test123")).toBe(
-        "c587b80d2d0ede300e8967937da7219b",
-      );
+      expect(
+        computeCallbackSignature("https://www.example.com/your/callback", "1519375990", "Test123"),
+      ).toBe("c587b80d2d0ede300e8967937da7219b");
       const headers = signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY, timestamp: T });
       expect(headers["X-ICE-SIGNATURE"]).toBe(sig(T));
       expect(verifyCallback(req(headers), opts())).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
@@ -117,12 +128,42 @@ describe("verifyCallback: failure reasons", () => {
       "missing-header",
       "Missing X-ICE-TIMESTAMP and X-ICE-SIGNATURE headers; is callback authentication (AuthSwitch) on in IMS?",
     ],
-    ["no signature", { "x-ice-timestamp": String(T) }, "missing-header", "Missing X-ICE-SIGNATURE header."],
-    ["no timestamp", { "x-ice-signature": good }, "missing-header", "Missing X-ICE-TIMESTAMP header."],
-    ["empty signature", { "x-ice-timestamp": String(T), "x-ice-signature": "" }, "missing-header", "Missing X-ICE-SIGNATURE header."],
-    ["blank timestamp", { "x-ice-timestamp": "  ", "x-ice-signature": good }, "missing-header", "Missing X-ICE-TIMESTAMP header."],
-    ["empty array", { "x-ice-timestamp": [], "x-ice-signature": good }, "missing-header", "Missing X-ICE-TIMESTAMP header."],
-    ["undefined value", { "x-ice-timestamp": undefined, "x-ice-signature": good }, "missing-header", "Missing X-ICE-TIMESTAMP header."],
+    [
+      "no signature",
+      { "x-ice-timestamp": String(T) },
+      "missing-header",
+      "Missing X-ICE-SIGNATURE header.",
+    ],
+    [
+      "no timestamp",
+      { "x-ice-signature": good },
+      "missing-header",
+      "Missing X-ICE-TIMESTAMP header.",
+    ],
+    [
+      "empty signature",
+      { "x-ice-timestamp": String(T), "x-ice-signature": "" },
+      "missing-header",
+      "Missing X-ICE-SIGNATURE header.",
+    ],
+    [
+      "blank timestamp",
+      { "x-ice-timestamp": "  ", "x-ice-signature": good },
+      "missing-header",
+      "Missing X-ICE-TIMESTAMP header.",
+    ],
+    [
+      "empty array",
+      { "x-ice-timestamp": [], "x-ice-signature": good },
+      "missing-header",
+      "Missing X-ICE-TIMESTAMP header.",
+    ],
+    [
+      "undefined value",
+      { "x-ice-timestamp": undefined, "x-ice-signature": good },
+      "missing-header",
+      "Missing X-ICE-TIMESTAMP header.",
+    ],
     [
       "letters",
       { "x-ice-timestamp": "abc", "x-ice-signature": good },
@@ -185,7 +226,10 @@ describe("verifyCallback: failure reasons", () => {
     ],
     [
       "signed for the http:// URL a proxy forwarded to",
-      { "x-ice-timestamp": String(T), "x-ice-signature": sig(T, KEY, CALLBACK_URL.replace("https:", "http:")) },
+      {
+        "x-ice-timestamp": String(T),
+        "x-ice-signature": sig(T, KEY, CALLBACK_URL.replace("https:", "http:")),
+      },
       "mismatch",
       "X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and the auth key.",
     ],
@@ -203,7 +247,10 @@ describe("verifyCallback: failure reasons", () => {
     ],
     [
       "SHA-256 instead of MD5",
-      { "x-ice-timestamp": String(T), "x-ice-signature": createHash("sha256").update(`${CALLBACK_URL}|${T}|${KEY}`).digest("hex") },
+      {
+        "x-ice-timestamp": String(T),
+        "x-ice-signature": createHash("sha256").update(`${CALLBACK_URL}|${T}|${KEY}`).digest("hex"),
+      },
       "mismatch",
       "X-ICE-SIGNATURE is not a 32-character hex MD5 digest.",
     ],
@@ -230,15 +277,32 @@ describe("verifyCallback: failure reasons", () => {
   });
 
   it("checks the signature before the window: a forged, stale request is a mismatch, not stale", () => {
-    const result = verifyCallback(req({ "x-ice-timestamp": String(T - 10_000), "x-ice-signature": sig(T - 10_000, "WrongKey1") }), opts());
+    const result = verifyCallback(
+      req({
+        "x-ice-timestamp": String(T - 10_000),
+        "x-ice-signature": sig(T - 10_000, "WrongKey1"),
+      }),
+      opts(),
+    );
     expect(result).toMatchObject({ ok: false, reason: "mismatch" });
   });
 
   it("never rebuilds the URL from the request: Host and path headers are ignored", () => {
-    const headers = { host: "attacker.example", ":path": "/other", "x-ice-timestamp": String(T), "x-ice-signature": sig(T) };
+    const headers = {
+      host: "attacker.example",
+      ":path": "/other",
+      "x-ice-timestamp": String(T),
+      "x-ice-signature": sig(T),
+    };
     expect(verifyCallback(req(headers), opts())).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
-    const signedForHost = { ...headers, "x-ice-signature": sig(T, KEY, "https://attacker.example/other") };
-    expect(verifyCallback(req(signedForHost), opts())).toMatchObject({ ok: false, reason: "mismatch" });
+    const signedForHost = {
+      ...headers,
+      "x-ice-signature": sig(T, KEY, "https://attacker.example/other"),
+    };
+    expect(verifyCallback(req(signedForHost), opts())).toMatchObject({
+      ok: false,
+      reason: "mismatch",
+    });
   });
 });
 
@@ -255,11 +319,20 @@ describe("verifyCallback: header shapes", () => {
   repeated.append("x-ice-signature", "0".repeat(32));
 
   it.each<[string, CallbackRequest["headers"]]>([
-    ["Node IncomingHttpHeaders (lower-case)", { "x-ice-timestamp": ts, "x-ice-signature": good, "content-type": "application/json" }],
-    ["Node arrays: the first value is used", { "x-ice-timestamp": [ts, "1"], "x-ice-signature": [good, "0".repeat(32)] }],
+    [
+      "Node IncomingHttpHeaders (lower-case)",
+      { "x-ice-timestamp": ts, "x-ice-signature": good, "content-type": "application/json" },
+    ],
+    [
+      "Node arrays: the first value is used",
+      { "x-ice-timestamp": [ts, "1"], "x-ice-signature": [good, "0".repeat(32)] },
+    ],
     ["plain object, documented case", { "X-ICE-TIMESTAMP": ts, "X-ICE-SIGNATURE": good }],
     ["plain object, mixed case", { "X-Ice-Timestamp": ts, "x-ICE-signature": good }],
-    ["plain object, undefined lower-case entry next to a mixed-case one", { "x-ice-timestamp": undefined, "X-Ice-Timestamp": ts, "X-Ice-Signature": good }],
+    [
+      "plain object, undefined lower-case entry next to a mixed-case one",
+      { "x-ice-timestamp": undefined, "X-Ice-Timestamp": ts, "X-Ice-Signature": good },
+    ],
     ["numeric timestamp value", { "x-ice-timestamp": T, "x-ice-signature": good }],
     ["surrounding whitespace", { "x-ice-timestamp": ` ${ts} `, "x-ice-signature": ` ${good}\t` }],
     ["upper-case hex signature", { "x-ice-timestamp": ts, "x-ice-signature": good.toUpperCase() }],
@@ -270,7 +343,10 @@ describe("verifyCallback: header shapes", () => {
   });
 
   it("accepts a Fetch Request as the request", () => {
-    const request = new Request(CALLBACK_URL, { method: "POST", headers: signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY, timestamp: T }) });
+    const request = new Request(CALLBACK_URL, {
+      method: "POST",
+      headers: signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY, timestamp: T }),
+    });
     expect(verifyCallback(request, opts())).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
   });
 });
@@ -301,7 +377,8 @@ describe("verifyCallback: the tolerance window", () => {
     expect(verifyCallback(req(headers), opts({ now: clock(NOW_MS + 300_001) }))).toEqual({
       ok: false,
       reason: "stale",
-      message: "X-ICE-TIMESTAMP 1700000000 is 300.001 s old, beyond the tolerance of 300 s (a replay, or a clock out of sync).",
+      message:
+        "X-ICE-TIMESTAMP 1700000000 is 300.001 s old, beyond the tolerance of 300 s (a replay, or a clock out of sync).",
     });
   });
 
@@ -309,9 +386,13 @@ describe("verifyCallback: the tolerance window", () => {
     expect(DEFAULT_TOLERANCE_SECONDS).toBe(300);
     const nowSpy = jest.spyOn(Date, "now").mockReturnValue(NOW_MS + 300_001);
     try {
-      expect(verifyCallback(req(headers), { callbackUrl: CALLBACK_URL, authKeys: KEY })).toMatchObject({ ok: false, reason: "stale" });
+      expect(
+        verifyCallback(req(headers), { callbackUrl: CALLBACK_URL, authKeys: KEY }),
+      ).toMatchObject({ ok: false, reason: "stale" });
       nowSpy.mockReturnValue(NOW_MS + 300_000);
-      expect(verifyCallback(req(headers), { callbackUrl: CALLBACK_URL, authKeys: KEY })).toMatchObject({ ok: true });
+      expect(
+        verifyCallback(req(headers), { callbackUrl: CALLBACK_URL, authKeys: KEY }),
+      ).toMatchObject({ ok: true });
     } finally {
       nowSpy.mockRestore();
     }
@@ -327,29 +408,42 @@ describe("verifyCallback: the tolerance window", () => {
 });
 
 describe("verifyCallback: key rotation", () => {
-  const signedWith = (key: string) => req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T, key) });
+  const signedWith = (key: string) =>
+    req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T, key) });
 
   it("accepts both keys while both are configured, and says which one matched", () => {
     const both = opts({ authKeys: [KEY, OLD_KEY] });
     expect(verifyCallback(signedWith(KEY), both)).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
-    expect(verifyCallback(signedWith(OLD_KEY), both)).toEqual({ ok: true, timestamp: T, keyIndex: 1 });
+    expect(verifyCallback(signedWith(OLD_KEY), both)).toEqual({
+      ok: true,
+      timestamp: T,
+      keyIndex: 1,
+    });
   });
 
   it("rejects the rotated-out key once it is dropped", () => {
     expect(verifyCallback(signedWith(OLD_KEY), opts({ authKeys: [KEY] }))).toEqual({
       ok: false,
       reason: "mismatch",
-      message: "X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and the auth key.",
+      message:
+        "X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and the auth key.",
     });
-    expect(verifyCallback(signedWith(OLD_KEY), opts({ authKeys: KEY }))).toMatchObject({ ok: false, reason: "mismatch" });
-    expect(verifyCallback(signedWith(KEY), opts({ authKeys: KEY }))).toMatchObject({ ok: true, keyIndex: 0 });
+    expect(verifyCallback(signedWith(OLD_KEY), opts({ authKeys: KEY }))).toMatchObject({
+      ok: false,
+      reason: "mismatch",
+    });
+    expect(verifyCallback(signedWith(KEY), opts({ authKeys: KEY }))).toMatchObject({
+      ok: true,
+      keyIndex: 0,
+    });
   });
 
   it("rejects a third key, naming how many keys were tried", () => {
     expect(verifyCallback(signedWith("ThirdKey9"), opts({ authKeys: [KEY, OLD_KEY] }))).toEqual({
       ok: false,
       reason: "mismatch",
-      message: "X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and any of the 2 auth keys.",
+      message:
+        "X-ICE-SIGNATURE does not match the configured callback URL, the timestamp and any of the 2 auth keys.",
     });
   });
 
@@ -366,15 +460,22 @@ describe("verifyCallback: key rotation", () => {
 
   it("compares upper-case hex input lower-cased", () => {
     timingSafeEqualMock.mockClear();
-    const result = verifyCallback(req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T).toUpperCase() }), opts());
+    const result = verifyCallback(
+      req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T).toUpperCase() }),
+      opts(),
+    );
     expect(result).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
-    expect(Buffer.from(timingSafeEqualMock.mock.calls[0][1] as Uint8Array).toString("latin1")).toBe(sig(T));
+    expect(Buffer.from(timingSafeEqualMock.mock.calls[0][1] as Uint8Array).toString("latin1")).toBe(
+      sig(T),
+    );
   });
 });
 
 describe("assertValidCallback", () => {
   it("returns the success result", () => {
-    expect(assertValidCallback(req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T) }), opts())).toEqual({
+    expect(
+      assertValidCallback(req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T) }), opts()),
+    ).toEqual({
       ok: true,
       timestamp: T,
       keyIndex: 0,
@@ -382,8 +483,18 @@ describe("assertValidCallback", () => {
   });
 
   it.each<[string, CallbackRequest["headers"], string, string]>([
-    ["missing", {}, "missing-header", "Missing X-ICE-TIMESTAMP and X-ICE-SIGNATURE headers; is callback authentication (AuthSwitch) on in IMS?"],
-    ["bad timestamp", { "x-ice-timestamp": "soon", "x-ice-signature": sig(T) }, "bad-timestamp", 'X-ICE-TIMESTAMP must be Unix seconds (digits only), got "soon".'],
+    [
+      "missing",
+      {},
+      "missing-header",
+      "Missing X-ICE-TIMESTAMP and X-ICE-SIGNATURE headers; is callback authentication (AuthSwitch) on in IMS?",
+    ],
+    [
+      "bad timestamp",
+      { "x-ice-timestamp": "soon", "x-ice-signature": sig(T) },
+      "bad-timestamp",
+      'X-ICE-TIMESTAMP must be Unix seconds (digits only), got "soon".',
+    ],
     [
       "forged",
       { "x-ice-timestamp": String(T), "x-ice-signature": "f".repeat(32) },
@@ -421,14 +532,26 @@ describe("assertValidCallback", () => {
 describe("programmer errors are TypeErrors that say what is wrong", () => {
   const headers = req({ "x-ice-timestamp": String(T), "x-ice-signature": sig(T) });
   const cases: [string, unknown, string][] = [
-    ["no options", undefined, "verifyCallback: options are required: { callbackUrl, authKeys, toleranceSeconds?, now? }."],
+    [
+      "no options",
+      undefined,
+      "verifyCallback: options are required: { callbackUrl, authKeys, toleranceSeconds?, now? }.",
+    ],
     [
       "no key",
       { callbackUrl: CALLBACK_URL },
       "verifyCallback: options.authKeys is required: the auth key configured in IMS, or a list of keys during a rotation.",
     ],
-    ["empty key", { callbackUrl: CALLBACK_URL, authKeys: "" }, "verifyCallback: options.authKeys is empty; pass the auth key configured in IMS."],
-    ["empty key list", { callbackUrl: CALLBACK_URL, authKeys: [] }, "verifyCallback: options.authKeys is an empty list; pass at least one auth key."],
+    [
+      "empty key",
+      { callbackUrl: CALLBACK_URL, authKeys: "" },
+      "verifyCallback: options.authKeys is empty; pass the auth key configured in IMS.",
+    ],
+    [
+      "empty key list",
+      { callbackUrl: CALLBACK_URL, authKeys: [] },
+      "verifyCallback: options.authKeys is an empty list; pass at least one auth key.",
+    ],
     [
       "empty key in the list",
       { callbackUrl: CALLBACK_URL, authKeys: [KEY, ""] },
@@ -497,14 +620,18 @@ describe("programmer errors are TypeErrors that say what is wrong", () => {
   ];
 
   it.each(cases)("%s", (_name, options, message) => {
-    expect(() => verifyCallback(headers, options as VerifyCallbackOptions)).toThrow(new TypeError(message));
+    expect(() => verifyCallback(headers, options as VerifyCallbackOptions)).toThrow(
+      new TypeError(message),
+    );
     // The throwing variant throws the same TypeError, not a CallbackVerificationError.
     expect(() => assertValidCallback(headers, options as VerifyCallbackOptions)).toThrow(TypeError);
   });
 
   it("never puts the key in the message", () => {
     const secret = " SuperSecret123";
-    expect(() => verifyCallback(headers, { callbackUrl: CALLBACK_URL, authKeys: secret })).toThrow(TypeError);
+    expect(() => verifyCallback(headers, { callbackUrl: CALLBACK_URL, authKeys: secret })).toThrow(
+      TypeError,
+    );
     try {
       verifyCallback(headers, { callbackUrl: CALLBACK_URL, authKeys: secret });
     } catch (e) {
@@ -518,53 +645,91 @@ describe("programmer errors are TypeErrors that say what is wrong", () => {
     ["NaN", () => NaN, "NaN"],
     ["Infinity", () => Infinity, "Infinity"],
     ["a Date object", () => new Date(NOW_MS), "an object"],
-  ])("fails closed with a TypeError when the clock returns %s, whatever the request", (_label, now, shown) => {
-    const message = `verifyCallback: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`;
-    const options = { callbackUrl: CALLBACK_URL, authKeys: KEY, now } as unknown as VerifyCallbackOptions;
-    // A genuinely signed, current request: without the check it would be accepted with any date.
-    expect(() => verifyCallback(headers, options)).toThrow(new TypeError(message));
-    expect(() => assertValidCallback(headers, options)).toThrow(new TypeError(message));
-    // And a request that fails anyway still reports the programming error first.
-    expect(() => verifyCallback(req({}), options)).toThrow(new TypeError(message));
-  });
+  ])(
+    "fails closed with a TypeError when the clock returns %s, whatever the request",
+    (_label, now, shown) => {
+      const message = `verifyCallback: options.now must return milliseconds since the epoch as a finite number, got ${shown}.`;
+      const options = {
+        callbackUrl: CALLBACK_URL,
+        authKeys: KEY,
+        now,
+      } as unknown as VerifyCallbackOptions;
+      // A genuinely signed, current request: without the check it would be accepted with any date.
+      expect(() => verifyCallback(headers, options)).toThrow(new TypeError(message));
+      expect(() => assertValidCallback(headers, options)).toThrow(new TypeError(message));
+      // And a request that fails anyway still reports the programming error first.
+      expect(() => verifyCallback(req({}), options)).toThrow(new TypeError(message));
+    },
+  );
 
   it("rejects a request without headers", () => {
     expect(() => verifyCallback({} as CallbackRequest, opts())).toThrow(
-      new TypeError("verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers })."),
+      new TypeError(
+        "verifyCallback: request.headers is required (a Node IncomingMessage, a Fetch Request or { headers }).",
+      ),
     );
   });
 
   it("checks options even when the request would fail anyway", () => {
-    expect(() => verifyCallback(req({}), { callbackUrl: CALLBACK_URL, authKeys: [] })).toThrow(TypeError);
+    expect(() => verifyCallback(req({}), { callbackUrl: CALLBACK_URL, authKeys: [] })).toThrow(
+      TypeError,
+    );
   });
 });
 
 describe("signCallback", () => {
   it("produces headers that verifyCallback accepts (round trip), for one key or a rotated pair", () => {
     const headers = signCallback({ callbackUrl: CALLBACK_URL, authKey: OLD_KEY, timestamp: T });
-    expect(headers).toEqual({ "X-ICE-TIMESTAMP": "1700000000", "X-ICE-SIGNATURE": sig(T, OLD_KEY) });
+    expect(headers).toEqual({
+      "X-ICE-TIMESTAMP": "1700000000",
+      "X-ICE-SIGNATURE": sig(T, OLD_KEY),
+    });
     expect(headers["X-ICE-SIGNATURE"]).toMatch(/^[0-9a-f]{32}$/);
-    expect(verifyCallback(req(headers), opts({ authKeys: OLD_KEY }))).toEqual({ ok: true, timestamp: T, keyIndex: 0 });
-    expect(verifyCallback(req(headers), opts({ authKeys: [KEY, OLD_KEY] }))).toEqual({ ok: true, timestamp: T, keyIndex: 1 });
-    expect(verifyCallback(req(headers), opts({ authKeys: KEY }))).toMatchObject({ ok: false, reason: "mismatch" });
+    expect(verifyCallback(req(headers), opts({ authKeys: OLD_KEY }))).toEqual({
+      ok: true,
+      timestamp: T,
+      keyIndex: 0,
+    });
+    expect(verifyCallback(req(headers), opts({ authKeys: [KEY, OLD_KEY] }))).toEqual({
+      ok: true,
+      timestamp: T,
+      keyIndex: 1,
+    });
+    expect(verifyCallback(req(headers), opts({ authKeys: KEY }))).toMatchObject({
+      ok: false,
+      reason: "mismatch",
+    });
   });
 
   it("defaults the timestamp to the current second", () => {
     const nowSpy = jest.spyOn(Date, "now").mockReturnValue(NOW_MS + 999);
     try {
-      expect(signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY })).toEqual({ "X-ICE-TIMESTAMP": "1700000000", "X-ICE-SIGNATURE": sig(T) });
+      expect(signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY })).toEqual({
+        "X-ICE-TIMESTAMP": "1700000000",
+        "X-ICE-SIGNATURE": sig(T),
+      });
     } finally {
       nowSpy.mockRestore();
     }
   });
 
   it("signs timestamp 0 (not replaced by the default)", () => {
-    expect(signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY, timestamp: 0 })["X-ICE-TIMESTAMP"]).toBe("0");
+    expect(
+      signCallback({ callbackUrl: CALLBACK_URL, authKey: KEY, timestamp: 0 })["X-ICE-TIMESTAMP"],
+    ).toBe("0");
   });
 
   it.each<[string, unknown, string]>([
-    ["no options", undefined, "signCallback: options are required: { callbackUrl, authKey, timestamp? }."],
-    ["no key", { callbackUrl: CALLBACK_URL }, "signCallback: options.authKey is missing; pass the auth key configured in IMS."],
+    [
+      "no options",
+      undefined,
+      "signCallback: options are required: { callbackUrl, authKey, timestamp? }.",
+    ],
+    [
+      "no key",
+      { callbackUrl: CALLBACK_URL },
+      "signCallback: options.authKey is missing; pass the auth key configured in IMS.",
+    ],
     [
       "key with whitespace",
       { callbackUrl: CALLBACK_URL, authKey: `${KEY} ` },
@@ -591,6 +756,8 @@ describe("signCallback", () => {
       "signCallback: options.timestamp must be Unix seconds (a non-negative integer), got 1700000000.",
     ],
   ])("throws TypeError: %s", (_name, options, message) => {
-    expect(() => signCallback(options as Parameters<typeof signCallback>[0])).toThrow(new TypeError(message));
+    expect(() => signCallback(options as Parameters<typeof signCallback>[0])).toThrow(
+      new TypeError(message),
+    );
   });
 });

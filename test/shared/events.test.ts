@@ -17,7 +17,9 @@ import {
 
 describe("IMS_EVENT_TYPES", () => {
   it("lists exactly the 28 documented events, grouped by category in documentation order", () => {
-    const byCategory = Object.fromEntries(IMS_EVENT_CATEGORIES.map((c) => [c, eventTypesInCategory(c)]));
+    const byCategory = Object.fromEntries(
+      IMS_EVENT_CATEGORIES.map((c) => [c, eventTypesInCategory(c)]),
+    );
     expect(byCategory).toEqual({
       mediaUpload: [
         "FileUploadComplete",
@@ -28,7 +30,12 @@ describe("IMS_EVENT_TYPES", () => {
         "StreamUploadComplete",
         "UploadStreamByURLComplete",
       ],
-      mediaManagement: ["CreateAuditComplete", "RegisterMediaComplete", "DeleteMediaComplete", "MediaBaseChangeComplete"],
+      mediaManagement: [
+        "CreateAuditComplete",
+        "RegisterMediaComplete",
+        "DeleteMediaComplete",
+        "MediaBaseChangeComplete",
+      ],
       workflow: ["WorkflowTaskComplete"],
       mediaProcessing: [
         "VideoAnalysisComplete",
@@ -46,7 +53,9 @@ describe("IMS_EVENT_TYPES", () => {
     });
     expect(IMS_EVENT_TYPES).toHaveLength(28);
     // Concatenating the categories in order gives the array itself: the array is grouped.
-    expect(IMS_EVENT_CATEGORIES.flatMap((c) => eventTypesInCategory(c))).toEqual([...IMS_EVENT_TYPES]);
+    expect(IMS_EVENT_CATEGORIES.flatMap((c) => eventTypesInCategory(c))).toEqual([
+      ...IMS_EVENT_TYPES,
+    ]);
   });
 
   it("has no duplicates, and a category for every event and nothing else", () => {
@@ -62,7 +71,10 @@ describe("IMS_EVENT_TYPES", () => {
 
 describe("RETIRED_EVENT_TYPES", () => {
   it("lists the two Transcode events with their retirement date, both still in the catalogue", () => {
-    expect(RETIRED_EVENT_TYPES).toEqual({ TranscodeComplete: "2025-12-31", TranscodeParentComplete: "2025-12-31" });
+    expect(RETIRED_EVENT_TYPES).toEqual({
+      TranscodeComplete: "2025-12-31",
+      TranscodeParentComplete: "2025-12-31",
+    });
     for (const name of Object.keys(RETIRED_EVENT_TYPES)) expect(isKnownEventType(name)).toBe(true);
   });
 
@@ -107,7 +119,11 @@ describe("closestEventType", () => {
     ["SnapshotCompleet", "SnapshotComplete", "transposition"],
     ["SnapShotComplete", "SnapshotComplete", "case"],
     ["UploadByUrlComplete", "UploadByURLComplete", "case inside"],
-    ["MediaConvertOutputGroupCompleted", "MediaConvertOutputGroupComplete", "the longer of two similar names"],
+    [
+      "MediaConvertOutputGroupCompleted",
+      "MediaConvertOutputGroupComplete",
+      "the longer of two similar names",
+    ],
     ["MediaConvertOutputComplet", "MediaConvertOutputComplete", "the shorter of two similar names"],
     ["TranscodeComplete2", "TranscodeComplete", "retired names are suggested too"],
     ["LiveRecordFileCreate", "LiveRecordFileCreated", "live"],
@@ -144,15 +160,24 @@ describe("closestEventType", () => {
 describe("normalizeEventTypes", () => {
   it.each([
     [[], []],
-    [["B", "A", "B"], ["A", "B"]],
+    [
+      ["B", "A", "B"],
+      ["A", "B"],
+    ],
     [
       ["SnapshotComplete", "ProduceMediaComplete", "SnapshotComplete", "AIProduceComplete"],
       ["AIProduceComplete", "ProduceMediaComplete", "SnapshotComplete"],
     ],
     // Code-unit order, not locale order: upper case sorts before lower case.
-    [["b", "B", "a", "A"], ["A", "B", "a", "b"]],
+    [
+      ["b", "B", "a", "A"],
+      ["A", "B", "a", "b"],
+    ],
     // Exact comparison: case and whitespace variants are distinct entries.
-    [["X", "x", " X"], [" X", "X", "x"]],
+    [
+      ["X", "x", " X"],
+      [" X", "X", "x"],
+    ],
   ])("normalizeEventTypes(%j) is %j", (input, expected) => {
     expect(normalizeEventTypes(input)).toEqual(expected);
   });

@@ -1,4 +1,13 @@
-import { describeSetting, EMPTY_SETTING, isConfigured, sameSetting, settingDifferences, settingFromWire, settingToWire, type CallbackSetting } from "../../lib/shared/setting";
+import {
+  describeSetting,
+  EMPTY_SETTING,
+  isConfigured,
+  sameSetting,
+  settingDifferences,
+  settingFromWire,
+  settingToWire,
+  type CallbackSetting,
+} from "../../lib/shared/setting";
 
 const http: CallbackSetting = {
   callbackType: "HTTP",
@@ -29,15 +38,24 @@ describe("setting", () => {
 
   it("reads a never-configured region, with fields empty or missing, as not configured", () => {
     expect(isConfigured(settingFromWire({}))).toBe(false);
-    expect(settingFromWire({ CallbackType: "", EventTypeList: "", AuthSwitch: "off" })).toEqual(EMPTY_SETTING);
+    expect(settingFromWire({ CallbackType: "", EventTypeList: "", AuthSwitch: "off" })).toEqual(
+      EMPTY_SETTING,
+    );
   });
 
   it("compares event lists as sets and keys only while authentication is on", () => {
     expect(settingDifferences(http, { ...http, eventTypes: ["A", "B", "A"] })).toEqual([]);
     expect(settingDifferences(http, { ...http, authKey: "Other123x" })).toEqual(["authKey"]);
-    expect(settingDifferences({ ...http, authSwitch: "off" }, { ...http, authSwitch: "off", authKey: "x" })).toEqual([]);
+    expect(
+      settingDifferences(
+        { ...http, authSwitch: "off" },
+        { ...http, authSwitch: "off", authKey: "x" },
+      ),
+    ).toEqual([]);
     expect(settingDifferences(http, { ...http, authSwitch: "off" })).toEqual(["authSwitch"]);
-    expect(settingDifferences(http, { ...http, callbackUrl: "https://b" , eventTypes: ["C"] })).toEqual(["callbackUrl", "eventTypes"]);
+    expect(
+      settingDifferences(http, { ...http, callbackUrl: "https://b", eventTypes: ["C"] }),
+    ).toEqual(["callbackUrl", "eventTypes"]);
   });
 
   it("describes a setting without its key", () => {

@@ -98,12 +98,21 @@ describe("callbackUrl", () => {
 
     it("marks nothing sensitive in a URL without credentials", () => {
       expect(errorsFor({ callbackUrl: "ftp://media.example.com/x" })).toEqual([
-        { property: "callbackUrl", reason: 'callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x".', severity: "error" },
+        {
+          property: "callbackUrl",
+          reason:
+            'callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x".',
+          severity: "error",
+        },
       ]);
     });
 
     it("shows a URL that is refused for another reason with its credentials elided", () => {
-      expect(errorsFor({ callbackUrl: `ftp://x:${password}@media.example.com/ims` }).map((p) => p.reason)[1]).toBe(
+      expect(
+        errorsFor({ callbackUrl: `ftp://x:${password}@media.example.com/ims` }).map(
+          (p) => p.reason,
+        )[1],
+      ).toBe(
         'callbackUrl: must be an http:// or https:// URL, got "ftp://…@media.example.com/ims".',
       );
     });
@@ -112,14 +121,46 @@ describe("callbackUrl", () => {
 
 describe("eventTypes", () => {
   it.each<[string, string, string]>([
-    ["a space inside", "Produce MediaComplete", 'eventTypes: "Produce MediaComplete" contains whitespace; event names have none. Did you mean "ProduceMediaComplete"?'],
-    ["a line break inside", "ProduceMedia\nComplete", 'eventTypes: "ProduceMedia\\nComplete" contains whitespace; event names have none. Did you mean "ProduceMediaComplete"?'],
-    ["a trailing space", "SnapshotComplete ", 'eventTypes: "SnapshotComplete " contains whitespace; event names have none. Did you mean "SnapshotComplete"?'],
-    ["a tab and no close name", "Foo\tBar", 'eventTypes: "Foo\\tBar" contains whitespace; event names have none. Remove it.'],
-    ["a comma", "A,B", 'eventTypes: "A,B" contains a comma, which IMS reads as the separator between names; list each event name as its own entry.'],
-    ["a comma and a space", "A, B", 'eventTypes: "A, B" contains a comma, which IMS reads as the separator between names; list each event name as its own entry.'],
-    ["only whitespace", "  ", 'eventTypes: each entry must be an event name such as "ProduceMediaComplete", got "  ".'],
-    ["an empty string", "", 'eventTypes: each entry must be an event name such as "ProduceMediaComplete", got "".'],
+    [
+      "a space inside",
+      "Produce MediaComplete",
+      'eventTypes: "Produce MediaComplete" contains whitespace; event names have none. Did you mean "ProduceMediaComplete"?',
+    ],
+    [
+      "a line break inside",
+      "ProduceMedia\nComplete",
+      'eventTypes: "ProduceMedia\\nComplete" contains whitespace; event names have none. Did you mean "ProduceMediaComplete"?',
+    ],
+    [
+      "a trailing space",
+      "SnapshotComplete ",
+      'eventTypes: "SnapshotComplete " contains whitespace; event names have none. Did you mean "SnapshotComplete"?',
+    ],
+    [
+      "a tab and no close name",
+      "Foo\tBar",
+      'eventTypes: "Foo\\tBar" contains whitespace; event names have none. Remove it.',
+    ],
+    [
+      "a comma",
+      "A,B",
+      'eventTypes: "A,B" contains a comma, which IMS reads as the separator between names; list each event name as its own entry.',
+    ],
+    [
+      "a comma and a space",
+      "A, B",
+      'eventTypes: "A, B" contains a comma, which IMS reads as the separator between names; list each event name as its own entry.',
+    ],
+    [
+      "only whitespace",
+      "  ",
+      'eventTypes: each entry must be an event name such as "ProduceMediaComplete", got "  ".',
+    ],
+    [
+      "an empty string",
+      "",
+      'eventTypes: each entry must be an event name such as "ProduceMediaComplete", got "".',
+    ],
   ])("refuses a name with %s", (_label, name, reason) => {
     expect(errorsFor({ eventTypes: [name] }).map((p) => p.reason)).toEqual([reason]);
   });
