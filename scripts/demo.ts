@@ -82,10 +82,12 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
   };
   say(`Project directory: ${project} (local file backend beside it)`);
   const pulumi = async (...args: string[]) => {
-    console.log(`\n$ pulumi ${args.join(" ")}`);
+    // The command as typed, with the key masked: the demo prints no secret either.
+    const shown = args.map((a) => (a === AUTH_KEY ? "<your key>" : a)).join(" ");
+    console.log(`\n$ pulumi ${shown}`);
     const run = await runPulumi(project, args, env, stream);
     if (run.code !== 0 && !args.includes("--expect-no-changes"))
-      throw new Error(`pulumi ${args.join(" ")} failed (exit ${run.code})`);
+      throw new Error(`pulumi ${shown} failed (exit ${run.code})`);
     return run;
   };
 
