@@ -247,6 +247,25 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * The request body, or `undefined` after `refuse` answered a body over {@link MAX_BODY_BYTES}
+ * (the connection is then closed). Each API answers that in its own error format.
+ */
+async function readBodyOrRefuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  refuse: (message: string) => void,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req);
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    res.setHeader("Connection", "close");
+    refuse(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    return undefined;
+  }
+}
+
 function checkPort(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) {
     throw new Error(`${name} must be an integer port between 0 and 65535.`);
@@ -401,21 +420,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
 
     try {
-      let body: Buffer;
-      try {
-        body = await readBody(req);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.setHeader("Connection", "close");
-          return fail(
-            new ApiError(
-              "InvalidParameter",
-              `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-            ),
-          );
-        }
-        throw error;
-      }
+      const body = await readBodyOrRefuse(req, res, (message) =>
+        fail(new ApiError("InvalidParameter", message)),
+      );
+      if (!body) return;
       const request: SignedRequest = {
         method: req.method ?? "GET",
         url: req.url ?? "/",
@@ -540,21 +548,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       finish(status, error.code);
     };
     try {
-      let body: Buffer;
-      try {
-        body = await readBody(req);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.setHeader("Connection", "close");
-          return fail(
-            new MnsError(
-              "InvalidArgument",
-              `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-            ),
-          );
-        }
-        throw error;
-      }
+      const body = await readBodyOrRefuse(req, res, (message) =>
+        fail(new MnsError("InvalidArgument", message)),
+      );
+      if (!body) return;
       const url = new URL(req.url ?? "/", "http://mns.invalid");
       action = mnsActionName(method, url, body);
       control.count(action || `${method} ${url.pathname}`, region);
