@@ -15,16 +15,10 @@
 set -euo pipefail
 
 ALICLOUD_VERSION="${ALICLOUD_VERSION:-3.108.0}"
-CACHE_ROOT="${IMS_CALLBACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-alicloud-ims-callback}"
+# shellcheck source=scripts/toolchain-paths.sh
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain-paths.sh"
 ROOT="$CACHE_ROOT/alicloud-$ALICLOUD_VERSION"
 BINARY="$ROOT/pulumi-resource-alicloud"
-PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The workplace keeps the tool sources beside the checkout; /work/shared/tools is the same folder
-# for a checkout made elsewhere on the build machines.
-TOOLS_DIR="${IMS_CALLBACK_TOOLS:-$PROJECT_DIR/../shared/tools}"
-if [[ -z "${IMS_CALLBACK_TOOLS:-}" && ! -d "$TOOLS_DIR" && -d /work/shared/tools ]]; then
-  TOOLS_DIR=/work/shared/tools
-fi
 
 log() { printf '[alicloud-plugin] %s\n' "$*" >&2; }
 

@@ -16,15 +16,9 @@
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
-CACHE_ROOT="${IMS_CALLBACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-alicloud-ims-callback}"
+# shellcheck source=scripts/toolchain-paths.sh
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain-paths.sh"
 ROOT="$CACHE_ROOT/pulumi-cli-$PULUMI_VERSION"
-PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The workplace keeps the tool sources beside the checkout; /work/shared/tools is the same folder
-# for a checkout made elsewhere on the build machines.
-TOOLS_DIR="${IMS_CALLBACK_TOOLS:-$PROJECT_DIR/../shared/tools}"
-if [[ -z "${IMS_CALLBACK_TOOLS:-}" && ! -d "$TOOLS_DIR" && -d /work/shared/tools ]]; then
-  TOOLS_DIR=/work/shared/tools
-fi
 
 log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
 
