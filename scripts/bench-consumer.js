@@ -13,9 +13,9 @@
 
 const { fork } = require("node:child_process");
 const path = require("node:path");
-const { URL } = require("node:url");
 
 const DIST = path.join(__dirname, "..", "dist");
+const { emulatorRpc } = require("./emulatorRpc");
 const REGION = "cn-shanghai";
 const CONCURRENCY = 16;
 const ROUNDS = 3;
@@ -74,34 +74,7 @@ function clientFor(endpoint) {
 
 /** Creates a queue (Mns-open CreateQueue through @alicloud/openapi-core) and fills it with `count` events. */
 async function filledQueue(endpoint, name, count) {
-  const OpenApi = require("@alicloud/openapi-core");
-  const { RuntimeOptions } = require("@darabonba/typescript");
-  const { DEFAULT_TEST_ACCOUNT } = require(path.join(DIST, "emulator"));
-  const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
-  const open = new OpenApi.default(
-    new OpenApi.$OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: new URL(endpoint).host,
-      protocol: "http",
-    }),
-  );
-  const params = new OpenApi.$OpenApiUtil.Params({
-    action: "CreateQueue",
-    version: "2022-01-19",
-    protocol: "HTTP",
-    pathname: "/",
-    method: "POST",
-    authType: "AK",
-    style: "RPC",
-    reqBodyType: "formData",
-    bodyType: "json",
-  });
-  await open.callApi(
-    params,
-    new OpenApi.$OpenApiUtil.OpenApiRequest({ query: { QueueName: name } }),
-    new RuntimeOptions({}),
-  );
+  await emulatorRpc(endpoint, "CreateQueue", "2022-01-19")({ QueueName: name });
   const { client } = clientFor(endpoint);
   for (let sent = 0; sent < count; sent += 16) {
     const batch = Array.from({ length: Math.min(16, count - sent) }, (_, i) => ({

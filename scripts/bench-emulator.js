@@ -16,9 +16,9 @@
 const { fork } = require("node:child_process");
 const http = require("node:http");
 const path = require("node:path");
-const { URL } = require("node:url");
 
 const DIST = path.join(__dirname, "..", "dist", "emulator");
+const { emulatorRpc } = require("./emulatorRpc");
 const DEFAULTS = { requests: 4000, concurrency: 16, warmup: 200 };
 
 /** Child process: serve the emulator (or the bare baseline) and report the Shanghai endpoint. */
@@ -93,29 +93,7 @@ function percentile(sorted, p) {
 
 /** Runs `total` GetEventCallback calls against `endpoint` with `concurrency` workers. */
 async function load(endpoint, total, concurrency) {
-  const OpenApi = require("@alicloud/openapi-core");
-  const { RuntimeOptions } = require("@darabonba/typescript");
-  const { DEFAULT_TEST_ACCOUNT } = require(DIST);
-  const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
-  const client = new OpenApi.default(
-    new OpenApi.$OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: new URL(endpoint).host,
-      protocol: "http",
-    }),
-  );
-  const params = new OpenApi.$OpenApiUtil.Params({
-    action: "GetEventCallback",
-    version: "2020-11-09",
-    protocol: "HTTP",
-    pathname: "/",
-    method: "POST",
-    authType: "AK",
-    style: "RPC",
-    reqBodyType: "formData",
-    bodyType: "json",
-  });
+  const getEventCallback = emulatorRpc(endpoint, "GetEventCallback", "2020-11-09");
   const latencies = new Float64Array(total);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -123,11 +101,7 @@ async function load(endpoint, total, concurrency) {
     while (next < total) {
       const i = next++;
       const t0 = process.hrtime.bigint();
-      const response = await client.callApi(
-        params,
-        new OpenApi.$OpenApiUtil.OpenApiRequest({}),
-        new RuntimeOptions({}),
-      );
+      const response = await getEventCallback();
       if (response.statusCode !== 200 || typeof response.body.RequestId !== "string")
         throw new Error(`unexpected answer ${response.statusCode}`);
       latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
