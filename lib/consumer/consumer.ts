@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { resolveCredential } from "../provider/credentials";
+import { resolveCredential } from "../shared/credentials";
 import { parseCallbackEvent, type ImsCallbackEvent } from "../receiver/envelope";
 import { queueNameProblems } from "../shared/validation";
 import {

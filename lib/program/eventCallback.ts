@@ -13,7 +13,7 @@ import {
 } from "../shared/validation";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
-type Runtime = typeof import("../provider");
+type Runtime = typeof import("../runtime");
 
 /**
  * The provider serialized into the state. Each method only forwards to the runtime module, loaded

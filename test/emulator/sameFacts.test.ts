@@ -4,7 +4,7 @@
  * so a deliberate difference has to be written down here.
  */
 import { API_VERSION, EMULATOR_REGIONS } from "../../lib/emulator";
-import { IMS_API_VERSION } from "../../lib/provider/imsClient";
+import { IMS_API_VERSION } from "../../lib/runtime/imsClient";
 import { IMS_REGIONS } from "../../lib/shared/regions";
 
 test("the emulator serves exactly the regions the library documents", () => {

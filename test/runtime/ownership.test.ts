@@ -10,13 +10,13 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
-import * as runtime from "../../lib/provider/runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/provider/runtime";
+import * as runtime from "../../lib/runtime/runtime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
 import {
   ConcurrentWriteError,
   raceCheckDelay,
   UNCONFIRMED_WRITE,
-} from "../../lib/provider/ownership";
+} from "../../lib/runtime/ownership";
 import { countCalls } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;

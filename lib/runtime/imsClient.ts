@@ -7,8 +7,8 @@
 import type Credential from "@alicloud/credentials";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { CredentialsError } from "./credentials";
-import { redact } from "./redaction";
+import { CredentialsError } from "../shared/credentials";
+import { redact } from "../shared/redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
 import {
   settingFromWire,

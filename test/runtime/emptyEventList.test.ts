@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
-import * as provider from "../../lib/provider";
-import * as runtime from "../../lib/provider/runtime";
-import type { EventCallbackOutputs } from "../../lib/provider/runtime";
+import * as provider from "../../lib/runtime";
+import * as runtime from "../../lib/runtime/runtime";
+import type { EventCallbackOutputs } from "../../lib/runtime/runtime";
 
 const REGION = "cn-beijing";
 let emulator: EmulatorHandle;

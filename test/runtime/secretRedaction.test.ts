@@ -16,11 +16,11 @@ import {
   type EmulatorHandle,
   type FaultKind,
 } from "../../lib/emulator";
-import * as provider from "../../lib/provider";
-import { ImsApiError, ImsClient } from "../../lib/provider/imsClient";
-import { authKeysIn, redact, redactError, REDACTED } from "../../lib/provider/redaction";
-import * as runtime from "../../lib/provider/runtime";
-import type { EventCallbackOutputs } from "../../lib/provider/runtime";
+import * as provider from "../../lib/runtime";
+import { ImsApiError, ImsClient } from "../../lib/runtime/imsClient";
+import { authKeysIn, redact, redactError, REDACTED } from "../../lib/shared/redaction";
+import * as runtime from "../../lib/runtime/runtime";
+import type { EventCallbackOutputs } from "../../lib/runtime/runtime";
 import type { CallbackSetting } from "../../lib/shared/setting";
 
 const ACCOUNT_ID = "5555666677778888";

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { authKeysIn, redact, redactError } from "./redaction";
+import { authKeysIn, redact, redactError } from "../shared/redaction";
 import * as runtime from "./runtime";
 
 export { configure } from "./runtime";

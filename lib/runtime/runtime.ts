@@ -14,7 +14,7 @@ import {
   CREDENTIAL_SECRET_VARIABLES,
   resolveCredential,
   type StackConfigReader,
-} from "./credentials";
+} from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient, type RetryPolicy } from "./imsClient";
 import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
 import {

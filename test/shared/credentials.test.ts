@@ -6,7 +6,7 @@ import {
   IncompleteCredentialsError,
   resolveCredential,
   type StackConfigReader,
-} from "../../lib/provider/credentials";
+} from "../../lib/shared/credentials";
 
 const config = (values: Record<string, string>): StackConfigReader => ({ get: (k) => values[k] });
 
@@ -119,7 +119,7 @@ describe("resolveCredential", () => {
 });
 
 describe("the credentials chain when nothing is configured in stack config or the environment", () => {
-  const fixture = path.join(__dirname, "fixtures", "credentialLookup.ts");
+  const fixture = path.join(__dirname, "..", "runtime", "fixtures", "credentialLookup.ts");
   let home: string;
 
   interface Lookup {

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
-import * as runtime from "../../lib/provider/runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/provider/runtime";
+import * as runtime from "../../lib/runtime/runtime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
 import { countCalls } from "../helpers/emulator";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -7,12 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
-import * as runtime from "../../lib/provider/runtime";
+import * as runtime from "../../lib/runtime/runtime";
 import {
   MAX_ATTEMPTS_SETTING,
   readWholeNumberSetting,
   TIMEOUT_SETTING,
-} from "../../lib/provider/settings";
+} from "../../lib/runtime/settings";
 import { countCalls } from "../helpers/emulator";
 
 describe("readWholeNumberSetting", () => {

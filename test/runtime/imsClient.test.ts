@@ -12,7 +12,7 @@ import {
   ImsClient,
   parseEndpoint,
   type ImsClientOptions,
-} from "../../lib/provider/imsClient";
+} from "../../lib/runtime/imsClient";
 import { EMPTY_SETTING, type CallbackSetting } from "../../lib/shared/setting";
 
 const account = DEFAULT_TEST_ACCOUNT;
