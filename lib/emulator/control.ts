@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import type { ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "./behaviour";
 import type { QueueAttributes } from "./queues";
 import type { StoredSetting } from "./store";
@@ -16,9 +17,13 @@ import type { DeliveryReport, EmitEventRequest } from "./delivery";
  * - `"server-error"`: `503 ServiceUnavailable` (or `500 InternalError`, see {@link FaultInjection.status});
  * - `"latency"`: the call is answered normally after {@link FaultInjection.latencyMs};
  * - `"drop"`: the connection is destroyed without a response;
- * - `"malformed"`: `200` with a body that is not JSON.
+ * - `"malformed"`: `200` with a body that is not JSON;
+ * - `"gateway-html"`: `502 Bad Gateway` with an HTML page, as a load balancer in front of the
+ *   service answers (no error in the API's format: clients that only look for one see none);
+ * - `"gateway-empty"`: `503` with an empty body, as a gateway answers when the service is down.
  */
-export type FaultKind = "throttle" | "server-error" | "latency" | "drop" | "malformed";
+export type FaultKind =
+  "throttle" | "server-error" | "latency" | "drop" | "malformed" | "gateway-html" | "gateway-empty";
 
 /** The fault kinds, for validation and help texts. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -27,7 +32,37 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "latency",
   "drop",
   "malformed",
+  "gateway-html",
+  "gateway-empty",
 ];
+
+/** A load balancer's `502` page, nginx style. */
+const BAD_GATEWAY_PAGE =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
+  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n";
+
+/**
+ * Writes the answer of a gateway fault (the same for every API, since it does not come from the
+ * service) and returns what the request log records: the status and `"GatewayHtml"` or
+ * `"GatewayEmpty"`.
+ */
+export function writeGatewayFault(
+  res: ServerResponse,
+  kind: "gateway-html" | "gateway-empty",
+): { status: number; code: string } {
+  const [status, code, body, contentType] =
+    kind === "gateway-html"
+      ? [502, "GatewayHtml", BAD_GATEWAY_PAGE, "text/html"]
+      : [503, "GatewayEmpty", "", undefined];
+  if (!res.headersSent && !res.destroyed) {
+    res.writeHead(status, {
+      ...(contentType ? { "Content-Type": contentType } : {}),
+      "Content-Length": String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  }
+  return { status, code };
+}
 
 /**
  * A fault for the next `count` API calls that match `action` and `region`.
@@ -113,7 +148,7 @@ export interface RequestLogEntry {
   readonly accessKeyId?: string;
   /** The HTTP status answered (`0` for a dropped connection). */
   readonly status: number;
-  /** `"OK"`, the error code answered, `"Dropped"` or `"Malformed"`. */
+  /** `"OK"`, the error code answered, `"Dropped"`, `"Malformed"`, `"GatewayHtml"` or `"GatewayEmpty"`. */
   readonly code: string;
   /** The request id answered. */
   readonly requestId: string;

@@ -44,6 +44,7 @@ import {
   RequestCounters,
   RequestLogEntry,
   redactParams,
+  writeGatewayFault,
 } from "./control";
 import {
   handleMnsRequest,
@@ -495,6 +496,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             : fail(new ApiError("ServiceUnavailable", ERROR_MESSAGES.ServiceUnavailable));
         case "drop":
           return finish(0, "Dropped", undefined);
+        case "gateway-html":
+        case "gateway-empty": {
+          const { status, code } = writeGatewayFault(res, fault.kind);
+          return finish(status, code, "");
+        }
         default:
           return finish(200, "Malformed", `{"RequestId":"${requestId}","CallbackType":`);
       }
@@ -579,6 +585,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           case "drop":
             req.socket.destroy();
             return finish(0, "Dropped");
+          case "gateway-html":
+          case "gateway-empty": {
+            const { status, code } = writeGatewayFault(res, fault.kind);
+            return finish(status, code);
+          }
           default:
             res.writeHead(200, {
               "Content-Type": "text/xml;charset=utf-8",

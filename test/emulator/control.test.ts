@@ -1,8 +1,8 @@
 /**
  * Proves: injected faults hit exactly the next N matching calls (throttle, 5xx, drop, malformed,
- * latency) and then stop; counters count every call per action and region; the request log never
- * holds secrets or AuthKey values; console-style drift is visible to API readers; reset clears
- * the control state but not settings.
+ * gateway pages and empty answers, latency) and then stop; counters count every call per action
+ * and region; the request log never holds secrets or AuthKey values; console-style drift is visible
+ * to API readers; reset clears the control state but not settings.
  * Does not prove: the admin HTTP transport (see adminClient.test.ts).
  */
 import { EmulatorHandle, RequestLogEntry, startEmulator } from "../../lib/emulator";
@@ -100,6 +100,33 @@ describe("faults", () => {
     await get();
   });
 
+  it("answers like a gateway in front of the API: 502 with an HTML page, 503 with an empty body, for the IMS and the MNS data API alike", async () => {
+    await emulator.injectFault({ kind: "gateway-html", count: 2 });
+    await emulator.injectFault({ kind: "gateway-empty", count: 2 });
+    const ims = () => send(emulator.endpoints[SH], signedV3({ endpoint: emulator.endpoints[SH] }));
+    const mns = () =>
+      send(
+        emulator.endpoints[SH],
+        { method: "DELETE", query: { ReceiptHandle: "1-abc" }, headers: {}, body: "" },
+        "/queues/ice-callback-gateway/messages",
+      );
+    const answers = [await ims(), await mns(), await ims(), await mns()];
+    expect(answers.map((a) => [a.status, a.headers["content-type"], a.text.length > 0])).toEqual([
+      [502, "text/html", true],
+      [502, "text/html", true],
+      [503, undefined, false],
+      [503, undefined, false],
+    ]);
+    expect(answers[0].text).toContain("<title>502 Bad Gateway</title>");
+    expect((await emulator.getRequestLog()).map((e) => [e.action, e.status, e.code])).toEqual([
+      ["GetEventCallback", 502, "GatewayHtml"],
+      ["DeleteMessage", 502, "GatewayHtml"],
+      ["GetEventCallback", 503, "GatewayEmpty"],
+      ["DeleteMessage", 503, "GatewayEmpty"],
+    ]);
+    await get();
+  });
+
   it("adds latency to the next matching call only, and a global latency to every call", async () => {
     await emulator.injectFault({ kind: "latency", latencyMs: 400 });
     expect(await timed(get)).toBeGreaterThanOrEqual(390);
@@ -122,7 +149,7 @@ describe("faults", () => {
     await expect(
       emulator.injectFault({ kind: "explode" as never, count: 0, region: "eu-central-1" }),
     ).rejects.toThrow(
-      "Invalid fault: kind must be one of throttle, server-error, latency, drop, malformed. count must be a positive integer. region must be one of cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1.",
+      "Invalid fault: kind must be one of throttle, server-error, latency, drop, malformed, gateway-html, gateway-empty. count must be a positive integer. region must be one of cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1.",
     );
   });
 });
