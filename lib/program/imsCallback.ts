@@ -8,6 +8,8 @@ import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
+import type { PluginEventCallback } from "./pluginEventCallback";
+import { QueueDeletionGuard } from "./queueDeletionGuard";
 import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
 import { stackScopedName } from "../shared/names";
 import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
@@ -58,7 +60,7 @@ export interface ImsCallbackQueueTarget {
    * The queue to create: starts with `ice-callback-`, then letters, digits and hyphens, at most 120
    * characters, unique per account and region.
    *
-   * @default "ice-callback-<project>-<stack>-<component name>-<hash>" (unique per project and stack)
+   * @default `ice-callback-<project>-<stack>-<component name>-<hash>` (unique per project and stack)
    */
   readonly name?: string;
   /**
@@ -69,6 +71,17 @@ export interface ImsCallbackQueueTarget {
   readonly existingQueueName?: pulumi.Input<string>;
   /** Options of the created queue. `@default` the service's defaults */
   readonly options?: ImsCallbackQueueOptions;
+  /**
+   * Let a rename (which replaces the queue) or a destroy delete the created queue while it still
+   * holds messages; they are lost. Without it, that delete is refused with the count and the update
+   * or destroy stops before the queue, after the setting has moved; consume the messages and run it
+   * again. The choice in force is the one of the last `up`: set it, run `pulumi up`, then rename or
+   * destroy. For a queue the program no longer declares (after a refused rename), run the command
+   * once with `IMS_CALLBACK_DELETE_QUEUES_WITH_MESSAGES=true` instead.
+   *
+   * @default false
+   */
+  readonly deleteWithMessages?: pulumi.Input<boolean>;
 }
 
 /**
@@ -149,7 +162,7 @@ export interface AppliedCallbackSetting {
  */
 export class ImsCallback extends pulumi.ComponentResource {
   /** The low-level setting resource. */
-  readonly callback: EventCallback;
+  readonly callback: EventCallback | PluginEventCallback;
   /** The applied setting, without the key. */
   readonly setting: pulumi.Output<AppliedCallbackSetting>;
   /** The authentication key (secret), HTTP only; `null` when authentication is off. */
@@ -162,10 +175,26 @@ export class ImsCallback extends pulumi.ComponentResource {
   readonly policyName: pulumi.Output<string | null>;
   /** The created queue, if any. */
   readonly queue?: alicloud.message.ServiceQueue;
+  /**
+   * Refuses to let the created queue be deleted while it holds messages, see
+   * {@link ImsCallbackQueueTarget.deleteWithMessages}.
+   *
+   * @internal
+   */
+  readonly queueGuard?: QueueDeletionGuard;
   /** The authorization in use (created or shared), if any. */
   readonly authorization?: ImsQueueAuthorization;
 
-  constructor(name: string, args: ImsCallbackArgs, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * @param settingClass - internal: the provider plugin passes its own setting resource (a dynamic
+   *   resource cannot be registered from a component provider, pulumi/pulumi#5455).
+   */
+  constructor(
+    name: string,
+    args: ImsCallbackArgs,
+    opts?: pulumi.ComponentResourceOptions,
+    settingClass: typeof EventCallback | typeof PluginEventCallback = EventCallback,
+  ) {
     super("alicloud-ims-callback:index:ImsCallback", name, {}, opts);
     validateComponentArgs(name, args);
 
@@ -192,7 +221,14 @@ export class ImsCallback extends pulumi.ComponentResource {
           {
             queues: [{ region, queueName: plannedName }],
             accountId: args.accountId,
-            policyName: onlyIf(checks, defaultPolicyName(name)),
+            // Named after the queue: a rename replaces the grant, whose old copy is deleted at
+            // the end of the update, after the setting has moved (no event refused meanwhile).
+            policyName: onlyIf(
+              checks,
+              pulumi
+                .all([region, plannedName])
+                .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }])),
+            ),
           },
           { parent: this },
         );
@@ -213,14 +249,25 @@ export class ImsCallback extends pulumi.ComponentResource {
           { parent: this, provider },
         );
         queueName = this.queue.queueName;
-        dependsOn.push(this.queue);
+        // The setting depends on the guard: a destroy moves the setting away first, then the
+        // guard checks that the queue is empty before the engine reaches the queue's delete.
+        this.queueGuard = new QueueDeletionGuard(
+          `${name}-queue-guard`,
+          {
+            region,
+            queueName: this.queue.queueName,
+            deleteWithMessages: args.queue.deleteWithMessages,
+          },
+          { parent: this, dependsOn: [this.queue] },
+        );
+        dependsOn.push(this.queue, this.queueGuard);
       } else {
         queueName = plannedName;
       }
     }
 
     // The dynamic resource gets the region as an input and never an alicloud provider.
-    this.callback = new EventCallback(
+    this.callback = new settingClass(
       `${name}-setting`,
       {
         region,
@@ -309,6 +356,11 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
     if (args.queue.existingQueueName !== undefined && args.queue.options !== undefined) {
       problems.push(
         "queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.",
+      );
+    }
+    if (args.queue.existingQueueName !== undefined && args.queue.deleteWithMessages !== undefined) {
+      problems.push(
+        "queue.deleteWithMessages: only applies to a queue this component creates (an existing queue is never deleted); remove it.",
       );
     }
   } else {

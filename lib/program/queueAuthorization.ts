@@ -37,7 +37,14 @@ export interface ImsQueueAuthorizationArgs {
   /**
    * The custom policy's name: 1 to 128 letters, digits and hyphens, unique in the account.
    *
-   * @default "ims-callback-<project>-<stack>-<name>-<hash>-send" (unique per project and stack)
+   * The default name changes with the list of queues, so a change of the list (a renamed queue, a
+   * region added or removed) replaces the policy and its attachment: the new ones are created first
+   * and the old ones, which still grant the old queues, are deleted at the end of the update, after
+   * the callback settings have moved. A fixed name is updated in place instead, so a queue dropped
+   * from the list loses its grant before the setting moves (add the new queue first, run `up`, then
+   * remove the old one).
+   *
+   * @default "ims-callback-<project>-<stack>-<name>-<hash>-send" (unique per project, stack and list of queues)
    */
   readonly policyName?: pulumi.Input<string>;
   /**
@@ -114,7 +121,13 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         policyName: pulumi
-          .all([serviceRole, args.policyName ?? defaultPolicyName(name)])
+          .all([
+            serviceRole,
+            args.policyName ??
+              pulumi
+                .all(args.queues.map((q) => pulumi.output(q)))
+                .apply((queues) => defaultPolicyName(name, queues)),
+          ])
           .apply(([role, n]) => (role === "" ? "" : n)),
         policyDocument: this.policyDocument,
         description: "IMS event callbacks: sending to the listed ice-callback queues only.",
@@ -143,20 +156,28 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
 }
 
 /**
- * The policy name an authorization gets by default, unique per project, stack and component name.
+ * The policy name an authorization gets by default, unique per project, stack, component name and
+ * set of granted queues (order and duplicates aside): granting other queues means another policy,
+ * which the engine creates before it deletes the old one (see {@link ImsQueueAuthorizationArgs.policyName}).
  *
  * @example
  * ```ts
- * defaultPolicyName("ims"); // in project "shop", stack "prod": "ims-callback-shop-prod-ims-<hash>-send"
+ * defaultPolicyName("ims", [{ region: "cn-shanghai", queueName: "ice-callback-a" }]);
+ * // in project "shop", stack "prod": "ims-callback-shop-prod-ims-<hash>-send"
  * ```
  */
-export function defaultPolicyName(name: string): string {
+export function defaultPolicyName(
+  name: string,
+  queues: readonly { readonly region: string; readonly queueName: string }[],
+): string {
+  const granted = [...new Set(queues.map((q) => `${q.region}/${q.queueName}`))].sort();
   return stackScopedName({
     prefix: POLICY_NAME_PREFIX,
     project: pulumi.getProject(),
     stack: pulumi.getStack(),
     name,
     suffix: "-send",
+    variant: granted.join(","),
     maxLength: MAX_POLICY_NAME_LENGTH,
   });
 }

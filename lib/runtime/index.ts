@@ -9,7 +9,9 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { StackConfigReader } from "../shared/credentials";
 import { authKeysIn, redact, redactError } from "../shared/redaction";
+import * as queueGuard from "./queueGuard";
 import * as runtime from "./runtime";
 
 export { configure } from "./runtime";
@@ -55,6 +57,27 @@ export const read = redacting(runtime.read);
 export const update = redacting(runtime.update);
 /** {@link runtime.remove}, with secrets removed from errors. */
 export const remove = redacting(runtime.remove);
+/** {@link runtime.importSetting} (the provider plugin's `pulumi import`), with secrets removed from errors. */
+export const importSetting = redacting(runtime.importSetting);
+
+/**
+ * Keeps the stack configuration for the queue guard (credential chain, Mns-open endpoint) and for
+ * the redaction of configured credential secrets from its errors.
+ */
+export function configureQueueGuard(config: StackConfigReader): void {
+  runtime.configure(config);
+  queueGuard.configureQueueGuard(config);
+}
+/** {@link queueGuard.queueGuardCheck}, with secrets removed from errors. */
+export const queueGuardCheck = redacting(queueGuard.queueGuardCheck);
+/** {@link queueGuard.queueGuardDiff}, with secrets removed from errors. */
+export const queueGuardDiff = redacting(queueGuard.queueGuardDiff);
+/** {@link queueGuard.queueGuardCreate}, with secrets removed from errors. */
+export const queueGuardCreate = redacting(queueGuard.queueGuardCreate);
+/** {@link queueGuard.queueGuardUpdate}, with secrets removed from errors. */
+export const queueGuardUpdate = redacting(queueGuard.queueGuardUpdate);
+/** {@link queueGuard.queueGuardDelete}, with secrets removed from errors. */
+export const queueGuardDelete = redacting(queueGuard.queueGuardDelete);
 
 /**
  * The runtime as a `ResourceProvider`: fails to compile when a runtime function no longer fits the
@@ -71,3 +94,18 @@ export const eventCallbackRuntime = {
   update,
   delete: remove,
 } satisfies Required<dynamic.ResourceProvider>;
+
+/**
+ * The queue guard's runtime as a `ResourceProvider`: fails to compile when a function no longer fits
+ * the dynamic-provider method it serves.
+ *
+ * @internal
+ */
+export const queueGuardRuntime = {
+  configure: async (req: dynamic.ConfigureRequest) => configureQueueGuard(req.config),
+  check: queueGuardCheck,
+  diff: queueGuardDiff,
+  create: queueGuardCreate,
+  update: queueGuardUpdate,
+  delete: queueGuardDelete,
+} satisfies dynamic.ResourceProvider;

@@ -56,6 +56,13 @@ export interface StackScopedNameParts {
    * @default ""
    */
   readonly suffix?: string;
+  /**
+   * Hashed with the other parts but not shown: a different variant gives a different name (e.g. a
+   * policy per set of granted queues, so that a change of the set replaces the policy).
+   *
+   * @default undefined (the name depends on project, stack and name only)
+   */
+  readonly variant?: string;
   /** The service's limit on the whole name. */
   readonly maxLength: number;
 }
@@ -68,7 +75,7 @@ export interface StackScopedNameParts {
  * RAM names are account-wide and queue names are per account and region, so two stacks (or two
  * projects) that use the same component name need different physical names. The readable part is
  * cleaned (any other character becomes a hyphen) and shortened to fit; the 8-hex-digit hash of the
- * three exact values keeps names apart that cleaning or shortening made alike (`a_b` and `a-b`, or
+ * exact values (and the variant, when given) keeps names apart that cleaning or shortening made alike (`a_b` and `a-b`, or
  * project `a-b` with stack `c` and project `a` with stack `b-c`).
  *
  * @example
@@ -78,11 +85,9 @@ export interface StackScopedNameParts {
  * ```
  */
 export function stackScopedName(parts: StackScopedNameParts): string {
-  const { prefix, project, stack, name, suffix = "", maxLength } = parts;
-  const hash = createHash("sha256")
-    .update(JSON.stringify([project, stack, name]))
-    .digest("hex")
-    .slice(0, 8);
+  const { prefix, project, stack, name, suffix = "", variant, maxLength } = parts;
+  const hashed = variant === undefined ? [project, stack, name] : [project, stack, name, variant];
+  const hash = createHash("sha256").update(JSON.stringify(hashed)).digest("hex").slice(0, 8);
   const readable = [project, stack, name]
     .join("-")
     .replace(/[^A-Za-z0-9-]+/g, "-")

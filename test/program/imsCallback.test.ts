@@ -115,6 +115,7 @@ const POLICY = "alicloud:ram/policy:Policy";
 const ATTACHMENT = "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
 const PROVIDER = "pulumi:providers:alicloud";
 const SETTING = "pulumi-nodejs:dynamic/ims:EventCallback";
+const GUARD = "pulumi-nodejs:dynamic/ims:QueueDeletionGuard";
 
 describe("ImsCallback", () => {
   it("HTTP method: registers only the setting, as a dynamic resource with a secret key", async () => {
@@ -167,6 +168,7 @@ describe("ImsCallback", () => {
         QUEUE,
         POLICY,
         ATTACHMENT,
+        GUARD,
         SETTING,
       ].sort(),
     );
@@ -418,12 +420,90 @@ describe("ImsCallback", () => {
     await settle();
     // Depending on the authorization component means depending on its children.
     expect(dependencies.get("dep-setting")).toEqual({
-      deps: ["dep-authorization-attachment", "dep-authorization-policy", "dep-queue"],
+      deps: [
+        "dep-authorization-attachment",
+        "dep-authorization-policy",
+        "dep-queue",
+        "dep-queue-guard",
+      ],
       parent: "dep",
     });
+    expect(dependencies.get("dep-queue-guard")).toEqual({ deps: ["dep-queue"], parent: "dep" });
     expect(dependencies.get("dep-queue")?.parent).toBe("dep");
     expect(dependencies.get("dep-provider")?.parent).toBe("dep");
     expect(dependencies.get("dep-authorization-policy")?.parent).toBe("dep-authorization");
+  });
+
+  it("the queue guard watches the created queue, without the user's consent to lose messages unless given", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const plain = new ImsCallback("guarded", {
+      region: "cn-beijing",
+      queue: {},
+      eventTypes: ["ProduceMediaComplete"],
+    });
+    const consenting = new ImsCallback("consenting", {
+      region: "cn-beijing",
+      queue: { deleteWithMessages: true },
+      eventTypes: ["ProduceMediaComplete"],
+    });
+    await Promise.all([output(plain.setting), output(consenting.setting)]);
+    await settle();
+    const guards = byType(GUARD);
+    expect(guards.map((g) => [g.name, g.inputs.deleteWithMessages])).toEqual([
+      ["guarded-queue-guard", false],
+      ["consenting-queue-guard", true],
+    ]);
+    expect(guards[0].inputs).toMatchObject({
+      region: "cn-beijing",
+      queueName: byType(QUEUE)[0].inputs.queueName,
+    });
+    // The serialized provider only forwards to the runtime, by package name.
+    expect(String(guards[0].inputs.__provider)).toContain(
+      'require("pulumi-alicloud-ims-callback/runtime")',
+    );
+    expect(String(guards[0].inputs.__provider).length).toBeLessThan(3000);
+  });
+
+  it("an existing queue gets no guard, and deleteWithMessages beside existingQueueName is refused", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const cb = new ImsCallback("existing-guard", {
+      region: "cn-beijing",
+      queue: { existingQueueName: "ice-callback-theirs" },
+      authorization: "skip",
+      eventTypes: ["ProduceMediaComplete"],
+    });
+    await output(cb.setting);
+    await settle();
+    expect(byType(GUARD)).toEqual([]);
+    expect(
+      () =>
+        new ImsCallback("both", {
+          region: "cn-beijing",
+          queue: { existingQueueName: "ice-callback-theirs", deleteWithMessages: true },
+          eventTypes: ["ProduceMediaComplete"],
+        }),
+    ).toThrow("queue.deleteWithMessages: only applies to a queue this component creates");
+  });
+
+  it("renaming the queue renames the policy, so the engine replaces the grant (old one deleted last) instead of narrowing it in place", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const policyNameFor = async (queueName: string) => {
+      registrations.length = 0;
+      const cb = new ImsCallback("renamed", {
+        region: "cn-beijing",
+        queue: { name: queueName },
+        eventTypes: ["ProduceMediaComplete"],
+      });
+      await output(cb.policyName);
+      await settle();
+      return byType(POLICY)[0].inputs.policyName as string;
+    };
+    const before = await policyNameFor("ice-callback-before");
+    const after = await policyNameFor("ice-callback-after");
+    expect(before).toMatch(/^ims-callback-shop-prod-renamed-[0-9a-f]{8}-send$/);
+    expect(after).toMatch(/^ims-callback-shop-prod-renamed-[0-9a-f]{8}-send$/);
+    expect(after).not.toBe(before);
+    expect(await policyNameFor("ice-callback-before")).toBe(before);
   });
 
   it("several regions share one authorization: one policy listing both queue ARNs, a provider per region", async () => {
@@ -479,9 +559,11 @@ describe("ImsCallback", () => {
       "ims-attachment",
       "ims-policy",
       "sh-queue",
+      "sh-queue-guard",
     ]);
     expect(dependencies.get("bj-setting")?.deps).toEqual([
       "bj-queue",
+      "bj-queue-guard",
       "ims-attachment",
       "ims-policy",
     ]);

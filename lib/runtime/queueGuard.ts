@@ -1,0 +1,311 @@
+/**
+ * The runtime of {@link QueueDeletionGuard}: a resource that depends on a queue and refuses its own
+ * delete while the queue holds messages, so that the engine never reaches the queue's delete (a
+ * rename's replacement, a destroy, a queue removed from the program) unless the user said so.
+ *
+ * It reads the queue's message counts with Mns-open GetQueueAttributes, through the credential chain
+ * of the setting's runtime and at the Mns-open endpoint the stack's `alicloud:*` config gives (the
+ * one the alicloud provider of the queue uses). Its state holds the region, the queue name and the
+ * user's choice, nothing else; no credential.
+ *
+ * @packageDocumentation
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as log from "@pulumi/pulumi/log";
+import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
+import { RuntimeOptions } from "@darabonba/typescript";
+import { resolveCredential, type StackConfigReader } from "../shared/credentials";
+import { redact } from "../shared/redaction";
+import { parseEndpoint } from "./imsClient";
+import { readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
+
+/** The engine's marker for a value not known at preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The Mns-open API version that serves GetQueueAttributes. */
+export const MNS_OPEN_API_VERSION = "2022-01-19";
+
+/**
+ * The environment variable that lets one run delete guarded queues that still hold messages, for a
+ * queue the program no longer declares (a rename whose delete was refused, a removed component).
+ */
+export const DELETE_QUEUES_WITH_MESSAGES_VARIABLE = "IMS_CALLBACK_DELETE_QUEUES_WITH_MESSAGES";
+
+/** Inputs and outputs of one guard. */
+export interface QueueGuardState {
+  /** The queue's region. */
+  region: string;
+  /** The guarded queue. */
+  queueName: string;
+  /** Whether deleting the queue may delete messages it still holds. */
+  deleteWithMessages: boolean;
+}
+
+/** A queue's messages by state, as GetQueueAttributes counts them. */
+export interface QueueMessageCounts {
+  /** Ready to be received. */
+  readonly visible: number;
+  /** Received and not deleted yet (a consumer holds them). */
+  readonly invisible: number;
+  /** Sent with a delay that has not passed yet. */
+  readonly delayed: number;
+}
+
+let stackConfig: StackConfigReader | undefined;
+
+/** Keeps the stack configuration for the credential chain and the Mns-open endpoint. */
+export function configureQueueGuard(config: StackConfigReader | undefined): void {
+  stackConfig = config;
+}
+
+/** Fills the default of `deleteWithMessages`; no API call. */
+export async function queueGuardCheck(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<dynamic.CheckResult> {
+  return { inputs: { ...news, deleteWithMessages: news.deleteWithMessages === true } };
+}
+
+/**
+ * Another queue (or region) replaces the guard, whose old copy is deleted at the end of the update,
+ * after the setting has moved. When that delete will meet messages, the preview says so with the
+ * count (one GetQueueAttributes call, only for a replacement).
+ */
+export async function queueGuardDiff(
+  _id: string,
+  olds: QueueGuardState,
+  news: QueueGuardState,
+): Promise<dynamic.DiffResult> {
+  const replaces = (["region", "queueName"] as const).filter(
+    (field) => news[field] === UNKNOWN || news[field] !== olds[field],
+  );
+  const changes = replaces.length > 0 || news.deleteWithMessages !== olds.deleteWithMessages;
+  if (replaces.length > 0) await warnAboutReplacement(olds);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Records the guard; no API call (the queue exists: the guard depends on it). */
+export async function queueGuardCreate(inputs: QueueGuardState): Promise<dynamic.CreateResult> {
+  return { id: `${inputs.region}/${inputs.queueName}`, outs: stateOf(inputs) };
+}
+
+/** Records the new choice; no API call. */
+export async function queueGuardUpdate(
+  _id: string,
+  _olds: QueueGuardState,
+  news: QueueGuardState,
+): Promise<dynamic.UpdateResult> {
+  return { outs: stateOf(news) };
+}
+
+/**
+ * Succeeds (and so lets the engine delete the queue next) when the queue is empty or gone, when
+ * `deleteWithMessages` was set, or when {@link DELETE_QUEUES_WITH_MESSAGES_VARIABLE} is `true`;
+ * otherwise fails with the count and the ways out. A count that cannot be read fails too.
+ */
+export async function queueGuardDelete(_id: string, props: QueueGuardState): Promise<void> {
+  if (props.deleteWithMessages === true || deletionAllowedByEnvironment()) return;
+  let counts: QueueMessageCounts | undefined;
+  try {
+    counts = await queueMessageCounts(props.region, props.queueName);
+  } catch (error) {
+    throw new Error(
+      `Could not count the messages in queue "${props.queueName}" in ${props.region} before deleting it, so it was left in place: ` +
+        `${error instanceof Error ? error.message : String(error)}. Grant the deploying credentials mns:GetQueueAttributes (or ` +
+        `consume the messages yourself), or ${ALLOW_ADVICE}.`,
+    );
+  }
+  if (counts === undefined || total(counts) === 0) return;
+  throw new Error(
+    `Queue "${props.queueName}" in ${props.region} still holds ${describeCounts(counts)}; deleting it would delete them unread, ` +
+      `so it was left in place and nothing after it was deleted. Consume them (e.g. with pulumi-alicloud-ims-callback/consumer) ` +
+      `and run the command again, or ${ALLOW_ADVICE}.`,
+  );
+}
+
+const ALLOW_ADVICE =
+  'to delete them unread, set queue: { deleteWithMessages: true } on the ImsCallback and run "pulumi up" before destroying, ' +
+  `or run the command once with ${DELETE_QUEUES_WITH_MESSAGES_VARIABLE}=true (for a queue the program no longer declares, e.g. after a rename)`;
+
+async function warnAboutReplacement(olds: QueueGuardState): Promise<void> {
+  if (deletionAllowedByEnvironment()) return;
+  let counts: QueueMessageCounts | undefined;
+  try {
+    counts = await queueMessageCounts(olds.region, olds.queueName);
+  } catch (error) {
+    void log.warn(
+      `Queue "${olds.queueName}" in ${olds.region} is replaced; its messages could not be counted (${error instanceof Error ? error.message : String(error)}).`,
+    );
+    return;
+  }
+  if (counts === undefined || total(counts) === 0) return;
+  void log.warn(
+    olds.deleteWithMessages
+      ? `Queue "${olds.queueName}" in ${olds.region} holds ${describeCounts(counts)}: this update replaces it and deletes it with them unread (deleteWithMessages is set).`
+      : `Queue "${olds.queueName}" in ${olds.region} holds ${describeCounts(counts)}. This update replaces it: the new queue and its grant come first, ` +
+          `then the setting moves; deleting "${olds.queueName}" is refused while it holds messages, which stops the update there. ` +
+          'Consume them and run "pulumi up" again, or set queue: { deleteWithMessages: true } to delete them.',
+  );
+}
+
+/** `N messages (a visible, b received and not deleted, c delayed)`. */
+export function describeCounts(counts: QueueMessageCounts): string {
+  const n = total(counts);
+  return (
+    `${n} message${n === 1 ? "" : "s"} (${counts.visible} visible, ${counts.invisible} received and not deleted, ` +
+    `${counts.delayed} delayed)`
+  );
+}
+
+function total(counts: QueueMessageCounts): number {
+  return counts.visible + counts.invisible + counts.delayed;
+}
+
+function deletionAllowedByEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[DELETE_QUEUES_WITH_MESSAGES_VARIABLE] === "true";
+}
+
+function stateOf(inputs: QueueGuardState): QueueGuardState {
+  return {
+    region: inputs.region,
+    queueName: inputs.queueName,
+    deleteWithMessages: inputs.deleteWithMessages === true,
+  };
+}
+
+/**
+ * The queue's message counts (Mns-open GetQueueAttributes), or `undefined` when the queue does not
+ * exist. Throws an error whose message holds the service's code and message only, never the
+ * request (its query is signed) nor a credential.
+ */
+export async function queueMessageCounts(
+  region: string,
+  queueName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<QueueMessageCounts | undefined> {
+  const { credential } = resolveCredential(stackConfig, env);
+  const { endpoint, protocol } = mnsOpenEndpoint(region);
+  const timeoutMs =
+    readWholeNumberSetting(
+      TIMEOUT_SETTING,
+      stackConfig?.get(TIMEOUT_SETTING.configKey),
+      env[TIMEOUT_SETTING.envVar],
+    ) ?? 10_000;
+  const api = new OpenApi(
+    new $OpenApiUtil.Config({
+      credential,
+      endpoint,
+      protocol,
+      regionId: region,
+      readTimeout: timeoutMs,
+      connectTimeout: timeoutMs,
+      userAgent: "pulumi-alicloud-ims-callback",
+    }),
+  );
+  const params = new $OpenApiUtil.Params({
+    action: "GetQueueAttributes",
+    version: MNS_OPEN_API_VERSION,
+    protocol: "HTTPS",
+    pathname: "/",
+    method: "POST",
+    authType: "AK",
+    style: "RPC",
+    reqBodyType: "formData",
+    bodyType: "json",
+  });
+  const secrets = await credentialValues(credential);
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = (await api.callApi(
+        params,
+        new $OpenApiUtil.OpenApiRequest({ query: { QueueName: queueName } }),
+        new RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs, autoretry: false }),
+      )) as { body?: { Data?: Record<string, unknown> } };
+      const data = response.body?.Data ?? {};
+      return {
+        visible: Number(data.ActiveMessages ?? 0),
+        invisible: Number(data.InactiveMessages ?? 0),
+        delayed: Number(data.DelayMessages ?? 0),
+      };
+    } catch (e) {
+      const failure = describeFailure(e, secrets);
+      if (/QueueNotExist/i.test(failure.code)) return undefined;
+      if (!failure.retryable || attempt >= attempts) {
+        throw new Error(
+          `Mns-open GetQueueAttributes in ${region} failed: ${failure.code}${failure.message ? `: ${failure.message}` : ""}` +
+            (attempt > 1 ? ` (after ${attempt} attempts)` : ""),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/**
+ * The Mns-open endpoint of `region`: `alicloud:endpoints[0].mnsOpen` and `alicloud:protocol` of the
+ * stack config when set (as for the alicloud provider), else `mns-open.<region>.aliyuncs.com` over HTTPS.
+ */
+export function mnsOpenEndpoint(region: string): { endpoint: string; protocol: "http" | "https" } {
+  let configured: string | undefined;
+  const text = stackConfig?.get("alicloud:endpoints");
+  if (text) {
+    try {
+      const list: unknown = JSON.parse(text);
+      for (const entry of Array.isArray(list) ? list : [list]) {
+        const value = (entry ?? {}) as Record<string, unknown>;
+        const host = value.mnsOpen ?? value.mns_open;
+        if (typeof host === "string" && host !== "") configured = host;
+      }
+    } catch {
+      throw new Error(
+        'stack config alicloud:endpoints must be JSON, e.g. [{"mnsOpen":"mns-open.cn-shanghai.aliyuncs.com"}].',
+      );
+    }
+  }
+  const parsed = parseEndpoint(configured ?? `mns-open.${region}.aliyuncs.com`);
+  const protocol = stackConfig?.get("alicloud:protocol")?.toLowerCase();
+  return /^https?:\/\//i.test(configured ?? "")
+    ? parsed
+    : { endpoint: parsed.endpoint, protocol: protocol === "http" ? "http" : "https" };
+}
+
+async function credentialValues(credential: {
+  getCredential(): Promise<{ accessKeySecret?: string; securityToken?: string }>;
+}): Promise<string[]> {
+  try {
+    const { accessKeySecret, securityToken } = await credential.getCredential();
+    return [accessKeySecret, securityToken].filter(
+      (v): v is string => typeof v === "string" && v !== "",
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The code and, when the service answered, its message (redacted). The transport's own message is
+ * never used: it carries the signed request URL.
+ */
+function describeFailure(
+  e: unknown,
+  secrets: readonly string[],
+): { code: string; message: string; retryable: boolean } {
+  const err = (e ?? {}) as { code?: unknown; statusCode?: unknown; data?: unknown };
+  const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<
+    string,
+    unknown
+  >;
+  const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
+  const serviceCode = typeof data.Code === "string" ? data.Code : undefined;
+  const code =
+    serviceCode ??
+    (typeof err.code === "string" && err.code !== "" ? err.code : undefined) ??
+    (status ? `HTTP${status}` : "NetworkError");
+  const message =
+    status !== undefined && typeof data.Message === "string"
+      ? redact(data.Message, secrets).slice(0, 300)
+      : "";
+  const retryable = status === undefined || status >= 500 || /^Throttling/.test(code);
+  return { code, message, retryable };
+}
