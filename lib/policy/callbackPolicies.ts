@@ -12,9 +12,9 @@ import type {
 } from "@pulumi/policy";
 import { closestEventType, isKnownEventType } from "../shared/events";
 import { IMS_REGIONS } from "../shared/regions";
+import { describeUrl, parseHttpUrl } from "../shared/url";
 import { CALLBACK_INPUT_DEFAULTS, queueNameProblems } from "../shared/validation";
 import {
-  describeUrl,
   EVENT_CALLBACK_TYPE,
   known,
   quoteList,
@@ -105,7 +105,16 @@ export const callbackUrlHttps: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: onCallbacks((callback, _config, report) => {
     const url = callback.callbackUrl;
-    if (url === UNKNOWN || url === undefined || !/^http:\/\//i.test(url)) return;
+    if (url === UNKNOWN || url === undefined) return;
+    const parsed = parseHttpUrl(url);
+    if (!parsed) {
+      report(
+        `${callbackSubject(callback)}: callbackUrl ${describeUrl(url)} is not a well-formed http:// or https:// URL, so whether it uses https cannot be judged (a browser or HTTP client may read it as a plain-http URL). ` +
+          "Fix: write it as https://<host>[:<port>]/<path>, with forward slashes and a port from 1 to 65535.",
+      );
+      return;
+    }
+    if (parsed.protocol !== "http:") return;
     const https = `https://${url.slice("http://".length)}`;
     report(
       `${callbackSubject(callback)}: callbackUrl ${describeUrl(url)} uses plain http, so events and their signature headers travel unencrypted. ` +
@@ -189,12 +198,15 @@ export const callbackUrlAllowedHosts: ResourceValidationPolicy = {
     const suffixes = configuredList(config.allowedHostSuffixes, []);
     if (url === UNKNOWN || url === undefined || (hosts.length === 0 && suffixes.length === 0))
       return;
-    let host: string;
-    try {
-      host = new URL(url).hostname;
-    } catch {
-      return; // not a URL: the resource's own check rejects it
+    const parsed = parseHttpUrl(url);
+    if (!parsed) {
+      report(
+        `${callbackSubject(callback)}: callbackUrl ${describeUrl(url)} is not a well-formed http:// or https:// URL, so its host cannot be checked against the allowed hosts. ` +
+          "Fix: write it as https://<host>[:<port>]/<path>, with an allowed host.",
+      );
+      return;
     }
+    const host = parsed.hostname;
     if (isAllowedHost(host, hosts, suffixes)) return;
     const lists = [
       hosts.length > 0 ? `hosts ${quoteList(hosts)}` : "",

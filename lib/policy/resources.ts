@@ -75,27 +75,6 @@ export function providerRegion(
   return readString(provider.props, "region");
 }
 
-/**
- * A URL as messages may show it: the user-info part and the query string are replaced by `…`,
- * since either may carry a token. A value that is not a URL is quoted, cut at 256 characters.
- *
- * @example
- * ```ts
- * describeUrl("http://user:pw@media.example.com/ims?token=abc"); // '"http://…@media.example.com/ims?…"'
- * ```
- */
-export function describeUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return JSON.stringify(url.length > 256 ? `${url.slice(0, 256)}…` : url);
-  }
-  const userInfo = parsed.username !== "" || parsed.password !== "" ? "…@" : "";
-  const query = parsed.search !== "" ? "?…" : "";
-  return JSON.stringify(`${parsed.protocol}//${userInfo}${parsed.host}${parsed.pathname}${query}`);
-}
-
 /** A list of values for messages: `"a", "b"`. */
 export function quoteList(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { normalizeEventTypes } from "./events";
+import { describeUrl } from "./url";
 
 /** The two delivery methods IMS supports. */
 export type CallbackType = "HTTP" | "MNS";
@@ -108,7 +109,10 @@ export function settingDifferences(
   return out;
 }
 
-/** A one-line, key-free description of a setting for error messages and logs. */
+/**
+ * A one-line description of a setting for error messages and logs: never the key, and the URL in
+ * its safe form (no user info, no query).
+ */
 export function describeSetting(setting: CallbackSetting): string {
   if (!isConfigured(setting)) {
     return "nothing configured";
@@ -116,7 +120,7 @@ export function describeSetting(setting: CallbackSetting): string {
   const target =
     setting.callbackType === "MNS"
       ? `queue "${setting.queueName}"`
-      : `URL "${setting.callbackUrl}"`;
+      : `URL ${describeUrl(setting.callbackUrl)}`;
   const events = setting.eventTypes.length > 0 ? setting.eventTypes.join(", ") : "(none)";
   const auth = setting.callbackType === "HTTP" ? `, authentication ${setting.authSwitch}` : "";
   return `${setting.callbackType || "?"} to ${target}, events ${events}${auth}`;

@@ -6,6 +6,7 @@
  */
 import { closestEventType, isKnownEventType, RETIRED_EVENT_TYPES } from "./events";
 import { IMS_REGIONS, isDocumentedRegion } from "./regions";
+import { describeUrl, parseHttpUrl } from "./url";
 
 /** How a deleted {@link EventCallback} leaves the region's setting. */
 export type DeletionPolicy = "restore" | "clear" | "retain";
@@ -294,8 +295,11 @@ function checkUrl(
   warn: (p: string, r: string) => void,
 ): void {
   const hasCredentials = URL_WITH_USERINFO.test(url.trim());
-  const fail = (reason: string) => error("callbackUrl", reason, hasCredentials ? true : undefined);
-  const shown = JSON.stringify(url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1…@"));
+  // Whatever the safe form hides (user info, query, fragment) may be a secret: keep the engine from
+  // printing the value beside the message.
+  const shown = describeUrl(url);
+  const sensitive = hasCredentials || shown !== JSON.stringify(url);
+  const fail = (reason: string) => error("callbackUrl", reason, sensitive ? true : undefined);
   if (hasCredentials) {
     fail(
       'holds user credentials ("user:password@" before the host); they would be stored in plain text in the Pulumi state and in IMS. ' +
@@ -328,17 +332,8 @@ function checkUrl(
         'so it may read a comma or semicolon as a separator. Percent-encode it: %2C for ",", %3B for ";".',
     );
   }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(core);
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    !parsed ||
-    (parsed.protocol !== "http:" && parsed.protocol !== "https:") ||
-    parsed.hostname === ""
-  ) {
+  const parsed = parseHttpUrl(core);
+  if (!parsed) {
     fail(`must be an http:// or https:// URL, got ${shown}.`);
     return;
   }

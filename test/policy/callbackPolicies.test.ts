@@ -403,3 +403,59 @@ describe("ims-callback-deletion-policy-clear", () => {
     ).toEqual([]);
   });
 });
+
+describe("callback URLs are judged as parsed, and shown without user info or query", () => {
+  const UNPARSABLE = "http://admin:PassW0rd@media.example.com:99999/ims?token=Tok";
+
+  test.each<[string, ResourceValidationPolicy, Record<string, unknown>, Record<string, unknown>]>([
+    ["ims-callback-url-https", callbackUrlHttps, {}, {}],
+    ["ims-callback-http-authentication", callbackHttpAuthentication, { authKey: undefined }, {}],
+    [
+      "ims-callback-url-allowed-hosts",
+      callbackUrlAllowedHosts,
+      {},
+      { allowedHosts: ["media.example.com"] },
+    ],
+  ])(
+    "%s reports a URL that new URL cannot parse (port 99999) without its password or token",
+    async (_name, policy, overrides, config) => {
+      const messages = await runResourcePolicy(
+        policy,
+        compliantHttpCallback({ callbackUrl: UNPARSABLE, ...overrides }),
+        config,
+      );
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('callbackUrl "http://…@media.example.com:99999/ims?…"');
+      expect(messages[0]).not.toMatch(/admin|PassW0rd|token|Tok/);
+    },
+  );
+
+  test.each([
+    "http:media.example.com/ims",
+    "http:/media.example.com/ims",
+    "http:\\\\media.example.com\\ims",
+    "HTTP:media.example.com/ims",
+    "https://media.example.com\\ims",
+  ])("ims-callback-url-https refuses %j, which new URL would read as another URL", async (url) => {
+    const messages = await runResourcePolicy(
+      callbackUrlHttps,
+      compliantHttpCallback({ callbackUrl: url }),
+    );
+    expect(messages).toEqual([
+      `EventCallback "web-setting": callbackUrl ${JSON.stringify(url)} is not a well-formed http:// or https:// URL, so whether it uses https cannot be judged (a browser or HTTP client may read it as a plain-http URL). ` +
+        "Fix: write it as https://<host>[:<port>]/<path>, with forward slashes and a port from 1 to 65535.",
+    ]);
+  });
+
+  test("ims-callback-url-allowed-hosts refuses a URL whose host cannot be read", async () => {
+    const messages = await runResourcePolicy(
+      callbackUrlAllowedHosts,
+      compliantHttpCallback({ callbackUrl: "https:attacker.example.net/ims" }),
+      { allowedHostSuffixes: ["example.com"] },
+    );
+    expect(messages).toEqual([
+      'EventCallback "web-setting": callbackUrl "https:attacker.example.net/ims" is not a well-formed http:// or https:// URL, so its host cannot be checked against the allowed hosts. ' +
+        "Fix: write it as https://<host>[:<port>]/<path>, with an allowed host.",
+    ]);
+  });
+});

@@ -64,4 +64,18 @@ describe("setting", () => {
     expect(text).not.toContain("Key123abc");
     expect(describeSetting(EMPTY_SETTING)).toBe("nothing configured");
   });
+
+  it("describes a found URL without its user info or query, parsable or not", () => {
+    for (const [callbackUrl, shown] of [
+      ["https://admin:PassW0rd@a.example.com/cb?token=Tok", "https://…@a.example.com/cb?…"],
+      [
+        "http://admin:PassW0rd@a.example.com:99999/cb?token=Tok",
+        "http://…@a.example.com:99999/cb?…",
+      ],
+    ]) {
+      const text = describeSetting({ ...http, callbackUrl });
+      expect(text).toBe(`HTTP to URL "${shown}", events B, A, authentication on`);
+      expect(text).not.toMatch(/admin|PassW0rd|token|Tok/);
+    }
+  });
 });

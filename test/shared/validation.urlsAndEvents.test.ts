@@ -169,3 +169,34 @@ describe("eventTypes", () => {
     expect(errorsFor({ eventTypes: ["BrandNewEventComplete"] })).toEqual([]);
   });
 });
+
+describe("callbackUrl as the one shared parser reads it", () => {
+  it.each([
+    "http:media.example.com/ims",
+    "http:/media.example.com/ims",
+    "http:\\\\media.example.com\\ims",
+    "https://media.example.com\\ims",
+    "https:///media.example.com/ims",
+  ])("refuses %j, which new URL would silently read as another URL", (url) => {
+    expect(errorsFor({ callbackUrl: url }).map((p) => p.reason)).toEqual([
+      `callbackUrl: must be an http:// or https:// URL, got ${JSON.stringify(url)}.`,
+    ]);
+  });
+
+  it("shows a URL new URL cannot parse without its user info or query", () => {
+    const reasons = errorsFor({
+      callbackUrl: "http://admin:PassW0rd@media.example.com:99999/ims?token=Tok",
+    }).map((p) => p.reason);
+    expect(reasons).toContain(
+      'callbackUrl: must be an http:// or https:// URL, got "http://…@media.example.com:99999/ims?…".',
+    );
+    expect(JSON.stringify(reasons)).not.toMatch(/admin|PassW0rd|token|Tok/);
+  });
+
+  it("shows a refused URL without its query or fragment", () => {
+    const reasons = errorsFor({ callbackUrl: "ftp://media.example.com/x?sig=Abc#access_token=T" });
+    expect(reasons.map((p) => p.reason)).toEqual([
+      'callbackUrl: must be an http:// or https:// URL, got "ftp://media.example.com/x?…".',
+    ]);
+  });
+});
