@@ -4,11 +4,13 @@
  * @packageDocumentation
  */
 import { resolveCredential } from "../shared/credentials";
+import { redact } from "../shared/redaction";
 import { parseCallbackEvent, type ImsCallbackEvent } from "../receiver/envelope";
 import { queueNameProblems } from "../shared/validation";
 import {
   createMnsClient,
   mnsErrorCode,
+  MnsUnconfirmedError,
   type MnsQueueClient,
   type MnsReceivedMessage,
 } from "./mnsClient";
@@ -23,6 +25,14 @@ const RELEASE_VISIBILITY_SECONDS = 1;
 const CALL_TIMEOUT_MARGIN_SECONDS = 5;
 /** Back-off after failed receives: doubles from the first value up to the second, in ms. */
 const RECEIVE_BACKOFF_MS = [250, 30_000] as const;
+/** Pause after an empty short poll (`waitSeconds: 0`): doubles from the first value up to the second, in ms. */
+const EMPTY_SHORT_POLL_PAUSE_MS = [250, 5_000] as const;
+/** MNS's longest visibility timeout, in seconds. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+/** The soonest a heartbeat follows the previous one, in ms. */
+const MIN_HEARTBEAT_DELAY_MS = 100;
+/** MNS errors after which a message's receipt handle is of no more use: the heartbeat stops. */
+const HANDLE_GONE = new Set(["ReceiptHandleError", "MessageNotExist", "QueueNotExist"]);
 
 /** An AccessKey pair, with the STS token when it is temporary. */
 export interface QueueCredentials {
@@ -73,13 +83,21 @@ export class CallbackQueueConsumerError extends Error {
   /** `"CallbackQueueConsumerError"` */
   override readonly name = "CallbackQueueConsumerError";
   constructor(
-    /** What failed. */
-    readonly operation: "receive" | "handle" | "delete" | "dead-letter" | "release",
+    /**
+     * What failed: `extend` is a heartbeat that keeps a message in handling invisible (see
+     * {@link CallbackQueueConsumerOptions.visibilityExtensionSeconds}).
+     */
+    readonly operation: "receive" | "handle" | "delete" | "dead-letter" | "release" | "extend",
     message: string,
     /** MNS's error code, when MNS answered with one, e.g. `"QueueNotExist"`. */
     readonly code?: string,
     /** The message concerned, if any. */
     readonly messageId?: string,
+    /**
+     * The HTTP status of an answer that did not confirm the call and carried no MNS error (a
+     * gateway's `502` page, an empty `503`): the call may or may not have taken effect.
+     */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -95,9 +113,10 @@ export interface CallbackQueueConsumerOptions {
   readonly accountId: string;
   /**
    * Handles one event. The message is deleted once it resolves; when it throws, the message stays
-   * in the queue and is received again after the queue's visibility timeout (so handlers must be
-   * idempotent: delivery is at least once). Finish within the visibility timeout, or the message
-   * becomes visible to other consumers while you work.
+   * in the queue and is received again once invisible no more. Delivery is at least once, so
+   * handlers must be idempotent: a message comes back when its delete is not confirmed, when a
+   * heartbeat (see `visibilityExtensionSeconds`) cannot reach MNS before the message turns
+   * visible, or when the consumer stops abruptly.
    */
   readonly handler: (
     event: ImsCallbackEvent,
@@ -118,12 +137,24 @@ export interface CallbackQueueConsumerOptions {
    */
   readonly batchSize?: number;
   /**
-   * Long-poll wait per receive, 0 to 30 seconds. A stop waits for the receive in progress, so this
-   * bounds how long stopping takes.
+   * Long-poll wait per receive, 0 to 30 seconds, sent with every receive (the queue's
+   * `PollingWaitSeconds` never applies). A stop waits for the receive in progress, so this bounds
+   * how long stopping takes. `0` short-polls: each receive answers at once, and while the queue
+   * stays empty the consumer pauses between receives, doubling from 250 ms to 5 s.
    *
    * @default 10
    */
   readonly waitSeconds?: number;
+  /**
+   * While a message is being handled (handler, then `onDeadLetter` if it comes to that), a
+   * heartbeat keeps it invisible to every consumer, this one included: before its visibility
+   * timeout runs out, and then every third of this value, it is made invisible for this many
+   * seconds more (MNS's ChangeMessageVisibility, 1 to 43200). A message whose handler failed is
+   * received again after at most this long.
+   *
+   * @default 30
+   */
+  readonly visibilityExtensionSeconds?: number;
   /**
    * The receive at which a failing message is given up: when the handler fails on its
    * `maxReceiveCount`-th receive (or the message arrives with a higher count), it goes to
@@ -141,8 +172,9 @@ export interface CallbackQueueConsumerOptions {
   readonly onDeadLetter?: (letter: DeadLetter) => void | Promise<void>;
   /**
    * Told about every failure the consumer survives: handler errors, failed receives (retried with
-   * back-off), deletes, releases. Messages name the queue, the operation and MNS's error, never a
-   * credential.
+   * back-off), deletes, releases, heartbeats and `onDeadLetter` calls. A call counts as failed
+   * unless MNS confirmed it: an answer such as a gateway's `502` page or an empty `503` is reported
+   * with its `status`. Messages name the queue, the operation and MNS's error, never a credential.
    *
    * @default `console.error`
    */
@@ -177,7 +209,11 @@ export interface CallbackQueueConsumerSummary {
   deadLettered: number;
   /** Messages received after the stop was asked for, made visible again unhandled. */
   released: number;
-  /** Receives, deletes and releases that failed. */
+  /**
+   * Receives, deletes, releases, heartbeats and `onDeadLetter` calls that failed or that MNS did
+   * not confirm, each reported to `onError`. A message whose delete was not confirmed is not counted
+   * as handled or dead-lettered: it is received again.
+   */
   errors: number;
 }
 
@@ -240,43 +276,58 @@ export async function consumeCallbackQueue(
       : `${operation} on queue ${queueName}`;
     return new CallbackQueueConsumerError(
       operation,
-      `${what} failed: ${describe(error, code, settings.secrets())}`,
+      `${what} failed: ${describe(error, code, settings.credentials.secrets())}`,
       code,
       messageId,
+      error instanceof MnsUnconfirmedError ? error.status : undefined,
     );
   };
+  /** Counts and reports a failure of the consumer's own calls (not the handler's). */
+  const fail = (
+    operation: CallbackQueueConsumerError["operation"],
+    error: unknown,
+    messageId?: string,
+  ) => {
+    summary.errors++;
+    report(failure(operation, error, messageId));
+  };
 
-  const remove = async (raw: MnsReceivedMessage): Promise<boolean> => {
+  /** Deletes a message once its heartbeat has stopped (with the receipt handle it left). */
+  const remove = async (raw: MnsReceivedMessage, lease: Lease): Promise<boolean> => {
+    const receiptHandle = await lease.end();
     try {
-      await client.deleteMessage(queueName, raw.ReceiptHandle);
+      await client.delete(queueName, receiptHandle);
       return true;
     } catch (error) {
-      summary.errors++;
-      report(failure("delete", error, raw.MessageId));
+      fail("delete", error, raw.MessageId);
       return false;
     }
   };
 
-  const deadLetter = async (raw: MnsReceivedMessage, letter: DeadLetter): Promise<void> => {
+  const deadLetter = async (
+    raw: MnsReceivedMessage,
+    lease: Lease,
+    letter: DeadLetter,
+  ): Promise<void> => {
     try {
       await settings.onDeadLetter(letter);
     } catch (error) {
-      report(failure("dead-letter", error, raw.MessageId));
+      fail("dead-letter", error, raw.MessageId);
       return;
     }
-    if (await remove(raw)) summary.deadLettered++;
+    if (await remove(raw, lease)) summary.deadLettered++;
   };
 
-  const handle = async (raw: MnsReceivedMessage): Promise<void> => {
+  const handle = async (raw: MnsReceivedMessage, lease: Lease): Promise<void> => {
     const message = toMessage(raw);
     let event: ImsCallbackEvent;
     try {
       event = parseCallbackEvent(raw.MessageBody);
     } catch (error) {
-      return deadLetter(raw, { reason: "unparseable", message, error });
+      return deadLetter(raw, lease, { reason: "unparseable", message, error });
     }
     if (message.dequeueCount > settings.maxReceiveCount) {
-      return deadLetter(raw, { reason: "max-receives", message, event });
+      return deadLetter(raw, lease, { reason: "max-receives", message, event });
     }
     try {
       await handler(event, { message, signal });
@@ -284,24 +335,34 @@ export async function consumeCallbackQueue(
       summary.failed++;
       report(failure("handle", error, raw.MessageId));
       if (message.dequeueCount >= settings.maxReceiveCount) {
-        return deadLetter(raw, { reason: "max-receives", message, event, error });
+        return deadLetter(raw, lease, { reason: "max-receives", message, event, error });
       }
       return;
     }
-    if (await remove(raw)) summary.handled++;
+    if (await remove(raw, lease)) summary.handled++;
   };
 
   const release = async (raw: MnsReceivedMessage): Promise<void> => {
     try {
-      await client.changeMessageVisibility(
-        queueName,
-        raw.ReceiptHandle,
-        RELEASE_VISIBILITY_SECONDS,
-      );
+      await client.changeVisibility(queueName, raw.ReceiptHandle, RELEASE_VISIBILITY_SECONDS);
       summary.released++;
     } catch (error) {
-      summary.errors++;
-      report(failure("release", error, raw.MessageId));
+      fail("release", error, raw.MessageId);
+    }
+  };
+
+  /** Handles a message with a heartbeat running until it is deleted or left in the queue. */
+  const handleWithHeartbeat = async (raw: MnsReceivedMessage): Promise<void> => {
+    const lease = keepInvisible(raw, {
+      extend: (receiptHandle) =>
+        client.changeVisibility(queueName, receiptHandle, settings.visibilityExtensionSeconds),
+      periodMs: (settings.visibilityExtensionSeconds * 1000) / 3,
+      onError: (error) => fail("extend", error, raw.MessageId),
+    });
+    try {
+      await handle(raw, lease);
+    } finally {
+      await lease.end();
     }
   };
 
@@ -310,7 +371,10 @@ export async function consumeCallbackQueue(
     if (signal.aborted) resolve();
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
+  const pause = (ms: number) =>
+    Promise.race([stopped, new Promise((r) => setTimeout(r, ms).unref())]);
   let backoffMs = 0;
+  let idleMs = 0;
   while (!signal.aborted) {
     if (running.size >= settings.concurrency) {
       await Promise.race([stopped, ...running]);
@@ -318,18 +382,16 @@ export async function consumeCallbackQueue(
     }
     let batch: MnsReceivedMessage[];
     try {
-      batch = await receive(
-        client,
+      batch = await client.receive(
         queueName,
         Math.min(settings.batchSize, settings.concurrency - running.size),
         settings.waitSeconds,
       );
       backoffMs = 0;
     } catch (error) {
-      summary.errors++;
-      report(failure("receive", error));
-      backoffMs = Math.min(Math.max(backoffMs * 2, RECEIVE_BACKOFF_MS[0]), RECEIVE_BACKOFF_MS[1]);
-      await Promise.race([stopped, new Promise((r) => setTimeout(r, backoffMs).unref())]);
+      fail("receive", error);
+      backoffMs = doubled(backoffMs, RECEIVE_BACKOFF_MS);
+      await pause(backoffMs);
       continue;
     }
     summary.received += batch.length;
@@ -337,8 +399,15 @@ export async function consumeCallbackQueue(
       await Promise.all(batch.map(release));
       break;
     }
+    if (batch.length === 0 && settings.waitSeconds === 0) {
+      // A short poll answers at once: without a pause, an empty queue would be polled in a loop.
+      idleMs = doubled(idleMs, EMPTY_SHORT_POLL_PAUSE_MS);
+      await pause(idleMs);
+      continue;
+    }
+    idleMs = 0;
     for (const raw of batch) {
-      const task: Promise<void> = handle(raw).finally(() => running.delete(task));
+      const task: Promise<void> = handleWithHeartbeat(raw).finally(() => running.delete(task));
       running.add(task);
     }
   }
@@ -352,9 +421,10 @@ interface Settings extends Required<
 > {
   readonly signal: AbortSignal;
   readonly endpoint: string;
-  readonly credentials?: CallbackQueueConsumerOptions["credentials"];
-  /** The secrets in use so far, to keep out of messages. */
-  secrets(): string[];
+  /** Where credentials come from, as given. */
+  readonly credentialSource?: CallbackQueueConsumerOptions["credentials"];
+  /** The credentials in use (and the ones before), whose secrets are kept out of messages. */
+  readonly credentials: RecentCredentials;
 }
 
 function checkOptions(options: CallbackQueueConsumerOptions): Settings {
@@ -385,7 +455,12 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
   if (typeof options.handler !== "function")
     problems.push("handler: required, a function (event, context) => Promise<void>.");
   const integer = (
-    name: "concurrency" | "batchSize" | "waitSeconds" | "maxReceiveCount",
+    name:
+      | "concurrency"
+      | "batchSize"
+      | "waitSeconds"
+      | "maxReceiveCount"
+      | "visibilityExtensionSeconds",
     min: number,
     max: number,
     fallback: number,
@@ -402,6 +477,12 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
   const batchSize = integer("batchSize", 1, MAX_RECEIVE_BATCH, MAX_RECEIVE_BATCH);
   const waitSeconds = integer("waitSeconds", 0, MAX_WAIT_SECONDS, 10);
   const maxReceiveCount = integer("maxReceiveCount", 1, 1000, 5);
+  const visibilityExtensionSeconds = integer(
+    "visibilityExtensionSeconds",
+    1,
+    MAX_VISIBILITY_SECONDS,
+    30,
+  );
   for (const hook of ["onDeadLetter", "onError"] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== "function")
       problems.push(`${hook}: must be a function.`);
@@ -418,7 +499,6 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
       `consumeCallbackQueue: invalid options:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
   }
-  const secrets: string[] = [];
   return {
     queueName: options.queueName,
     region: options.region,
@@ -429,13 +509,14 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
     batchSize,
     waitSeconds,
     maxReceiveCount,
+    visibilityExtensionSeconds,
     onDeadLetter: options.onDeadLetter ?? warnAndDrop,
     onError: options.onError ?? ((error) => console.error(error.message)),
-    credentials: options.credentials,
+    credentialSource: options.credentials,
+    credentials: new RecentCredentials(),
     endpoint: (
       options.endpoint ?? `https://${options.accountId}.mns.${options.region}.aliyuncs.com`
     ).replace(/\/$/, ""),
-    secrets: () => secrets,
   };
 }
 
@@ -450,10 +531,10 @@ function warnAndDrop(letter: DeadLetter): void {
 /** The MNS client with credentials from the options or the provider's chain. */
 async function clientFor(settings: Settings): Promise<MnsQueueClient> {
   let current: () => Promise<QueueCredentials>;
-  if (typeof settings.credentials === "function") {
-    current = settings.credentials;
-  } else if (settings.credentials) {
-    const fixed = settings.credentials;
+  if (typeof settings.credentialSource === "function") {
+    current = settings.credentialSource;
+  } else if (settings.credentialSource) {
+    const fixed = settings.credentialSource;
     current = async () => fixed;
   } else {
     const { credential } = resolveCredential(undefined);
@@ -466,12 +547,7 @@ async function clientFor(settings: Settings): Promise<MnsQueueClient> {
       };
     };
   }
-  const remember = (credentials: QueueCredentials): QueueCredentials => {
-    for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
-      if (secret && !settings.secrets().includes(secret)) settings.secrets().push(secret);
-    }
-    return credentials;
-  };
+  const remember = (credentials: QueueCredentials) => settings.credentials.remember(credentials);
   const first = remember(await current());
   if (!first.accessKeyId || !first.accessKeySecret) {
     throw new TypeError(
@@ -500,22 +576,6 @@ async function clientFor(settings: Settings): Promise<MnsQueueClient> {
   });
 }
 
-/** One batch receive; an empty queue (MNS's `MessageNotExist`) is an empty batch. */
-async function receive(
-  client: MnsQueueClient,
-  queueName: string,
-  count: number,
-  waitSeconds: number,
-): Promise<MnsReceivedMessage[]> {
-  try {
-    const response = await client.batchReceiveMessage(queueName, count, waitSeconds);
-    return Array.isArray(response.body) ? response.body : [];
-  } catch (error) {
-    if (mnsErrorCode(error) === "MessageNotExist") return [];
-    throw error;
-  }
-}
-
 function toMessage(raw: MnsReceivedMessage): CallbackQueueMessage {
   return {
     messageId: raw.MessageId,
@@ -528,8 +588,107 @@ function toMessage(raw: MnsReceivedMessage): CallbackQueueMessage {
 
 /** A failure's message with MNS's code, and without any secret or signature it might echo. */
 function describe(error: unknown, code: string | undefined, secrets: readonly string[]): string {
-  let text = error instanceof Error ? error.message : String(error);
-  for (const secret of secrets) if (secret) text = text.split(secret).join("[redacted]");
-  text = text.replace(/(MNS\s+[^:\s]+:)[A-Za-z0-9+/=]+/g, "$1[redacted]");
+  const text = redact(error instanceof Error ? error.message : String(error), secrets);
   return code ? `${code}: ${text}` : text;
+}
+
+/** The next pause of a back-off that doubles within `[first, last]` ms. */
+function doubled(previousMs: number, [first, last]: readonly [number, number]): number {
+  return Math.min(Math.max(previousMs * 2, first), last);
+}
+
+/** A message's heartbeat. */
+interface Lease {
+  /** Stops the heartbeat, waits for an extension in flight, and gives the current receipt handle. */
+  end(): Promise<string>;
+}
+
+/**
+ * Starts a heartbeat that keeps a received message invisible: it extends the message's visibility
+ * halfway to the moment it would turn visible, at most `periodMs` after the previous extension.
+ * MNS gives the message a new receipt handle with each extension; {@link Lease.end} returns the
+ * last one. A failed extension is reported and retried sooner (the moment is unchanged); once MNS
+ * says the handle is gone (the message was received again, or deleted), the heartbeat stops.
+ */
+function keepInvisible(
+  raw: MnsReceivedMessage,
+  calls: {
+    extend(receiptHandle: string): Promise<{ receiptHandle: string; nextVisibleTime: number }>;
+    periodMs: number;
+    onError(error: unknown): void;
+  },
+): Lease {
+  let receiptHandle = raw.ReceiptHandle;
+  // MNS's clock: a skew between it and this machine's moves the first extension.
+  let nextVisibleTime = Number(raw.NextVisibleTime);
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  const schedule = () => {
+    const remainingMs = nextVisibleTime - Date.now();
+    const delayMs =
+      remainingMs > 0
+        ? Math.max(MIN_HEARTBEAT_DELAY_MS, Math.min(calls.periodMs, remainingMs / 2))
+        : calls.periodMs;
+    timer = setTimeout(beat, delayMs).unref();
+  };
+  const beat = () => {
+    let gone = false;
+    inFlight = calls
+      .extend(receiptHandle)
+      .then(
+        (change) => {
+          receiptHandle = change.receiptHandle;
+          nextVisibleTime = change.nextVisibleTime;
+        },
+        (error: unknown) => {
+          gone = HANDLE_GONE.has(mnsErrorCode(error) ?? "");
+          calls.onError(error);
+        },
+      )
+      .finally(() => {
+        inFlight = undefined;
+        if (!ended && !gone) schedule();
+      });
+  };
+  schedule();
+  return {
+    async end() {
+      ended = true;
+      clearTimeout(timer);
+      await inFlight;
+      return receiptHandle;
+    },
+  };
+}
+
+/**
+ * The credentials in use and the ones they replaced (calls signed with those may still be
+ * answering), so that their secrets can be kept out of messages; older ones are forgotten.
+ *
+ * @internal
+ */
+export class RecentCredentials {
+  private current?: QueueCredentials;
+  private previous?: QueueCredentials;
+
+  /** Takes `credentials` as the ones in use and returns them. */
+  remember(credentials: QueueCredentials): QueueCredentials {
+    const same =
+      this.current !== undefined &&
+      this.current.accessKeySecret === credentials.accessKeySecret &&
+      this.current.securityToken === credentials.securityToken;
+    if (!same) {
+      this.previous = this.current;
+      this.current = credentials;
+    }
+    return credentials;
+  }
+
+  /** The secrets and tokens of the credentials in use and of the ones before them. */
+  secrets(): string[] {
+    return [this.current, this.previous].flatMap((c) =>
+      c ? [c.accessKeySecret, c.securityToken ?? ""].filter((s) => s !== "") : [],
+    );
+  }
 }

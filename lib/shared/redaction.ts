@@ -12,10 +12,14 @@ export const REDACTED = "[redacted]";
 const SENSITIVE_PARAMETER =
   /(?:^|[?&])(?:AuthKey|Signature|AccessKeyId|AccessKeySecret|SecurityToken|Token)=/i;
 
+/** An MNS `Authorization` header value: `MNS <AccessKeyId>:<Base64 HMAC-SHA1 signature>`. */
+const MNS_AUTHORIZATION = /\bMNS\s+[^:\s]+:[A-Za-z0-9+/]{27}=/g;
+
 /**
  * Removes every occurrence of each secret from `text`, in the forms it can take on the wire (as is,
- * percent-encoded, form-encoded), and cuts off any query string (of a URL or a request path) that
- * holds a parameter such as `AuthKey`, `Signature` or `AccessKeyId`.
+ * percent-encoded, form-encoded), cuts off any query string (of a URL or a request path) that
+ * holds a parameter such as `AuthKey`, `Signature` or `AccessKeyId`, and removes MNS
+ * `Authorization` values.
  *
  * @example
  * ```ts
@@ -23,9 +27,9 @@ const SENSITIVE_PARAMETER =
  * ```
  */
 export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text.replace(/\?[^\s"'<>]+/g, (query) =>
-    SENSITIVE_PARAMETER.test(query) ? `?${REDACTED}` : query,
-  );
+  let out = text
+    .replace(/\?[^\s"'<>]+/g, (query) => (SENSITIVE_PARAMETER.test(query) ? `?${REDACTED}` : query))
+    .replace(MNS_AUTHORIZATION, `MNS ${REDACTED}`);
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret === "") continue;

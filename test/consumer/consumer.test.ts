@@ -4,6 +4,7 @@
  * the consumer's receive/handle/delete cycle, redelivery, dead-lettering, concurrency bound, stop,
  * credentials and messages; it does not prove that the real MNS service behaves like the emulator.
  */
+import { createHmac } from "node:crypto";
 import {
   EmulatorHandle,
   MNS_OPEN_VERSION,
@@ -17,7 +18,9 @@ import {
   type DeadLetter,
   type ImsCallbackEvent,
 } from "../../lib/consumer";
+import { RecentCredentials } from "../../lib/consumer/consumer";
 import { createMnsClient } from "../../lib/consumer/mnsClient";
+import { redact } from "../../lib/shared/redaction";
 import { callRpc, removeTempDirs, sdkClient, tempDir } from "../emulator/helpers";
 
 const REGION = "cn-shanghai";
@@ -34,6 +37,7 @@ beforeAll(async () => {
     behaviour: { imsQueueGrant: "ice-callback-queues" },
   });
 });
+afterEach(() => emulator.clearFaults());
 afterAll(async () => {
   await emulator.close();
   removeTempDirs();
@@ -230,6 +234,7 @@ describe("consumeCallbackQueue", () => {
     stop.abort();
     const summary = await run;
     expect(summary.deadLettered).toBe(0);
+    expect(summary.errors).toBe(offers);
     const left = await messagesIn(queueName);
     expect(left.visible + left.invisible).toBe(1);
   });
@@ -334,6 +339,191 @@ describe("consumeCallbackQueue", () => {
     await until(async () => (await messagesIn(queueName)).visible === 1, 5_000);
   });
 
+  it.each([
+    ["gateway-html", 502],
+    ["gateway-empty", 503],
+  ] as const)(
+    "counts a delete a gateway answered (%s) as unconfirmed: reported, not handled; the message comes back, and handled never exceeds the messages sent",
+    async (kind, status) => {
+      const queueName = await freshQueue(1);
+      for (const job of ["g1", "g2"]) await emit(job);
+      await emulator.injectFault({ kind, action: "DeleteMessage", region: REGION });
+      const stop = new AbortController();
+      const jobs: string[] = [];
+      const errors: CallbackQueueConsumerError[] = [];
+      const run = consumeCallbackQueue({
+        ...baseOptions(queueName, stop.signal),
+        onError: (error) => void errors.push(error),
+        handler: (event) => void jobs.push(jobOf(event)),
+      });
+      await until(() => jobs.length === 3);
+      await until(async () => (await messagesIn(queueName)).invisible === 0);
+      stop.abort();
+      const summary = await run;
+      expect(jobs.sort()).toEqual(expect.arrayContaining(["g1", "g2"]));
+      expect(summary).toMatchObject({ received: 3, handled: 2, errors: 1 });
+      expect(errors.map((e) => [e.operation, e.status, e.code])).toEqual([
+        ["delete", status, undefined],
+      ]);
+      expect(errors[0].message).toMatch(
+        new RegExp(
+          `^delete of message \\S+ of queue ${queueName} failed: not confirmed: HTTP ${status} ` +
+            (status === 502 ? "with a text/html body" : "with an empty body"),
+        ),
+      );
+      expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+    },
+  );
+
+  it("reports a release a gateway answered as unconfirmed, not as released (the message stays invisible until its visibility timeout)", async () => {
+    const queueName = await freshQueue(60);
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    await emulator.injectFault({
+      kind: "gateway-empty",
+      action: "ChangeMessageVisibility",
+      region: REGION,
+    });
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      waitSeconds: 3,
+      onError: (error) => void errors.push(error),
+      handler: () => undefined,
+    });
+    await until(async () =>
+      (await emulator.getRequestLog()).some(
+        (e) => e.params.QueueName === queueName && e.action === "BatchReceiveMessage",
+      ),
+    );
+    stop.abort();
+    await emit("late"); // arrives while the poll is still open
+    const summary = await run;
+    expect(summary).toMatchObject({ received: 1, released: 0, handled: 0, errors: 1 });
+    expect(errors.map((e) => [e.operation, e.status])).toEqual([["release", 503]]);
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 1, delayed: 0 });
+  });
+
+  it("reports a receive a gateway answered with its HTTP status, and keeps trying", async () => {
+    const queueName = await freshQueue();
+    await emit("after-gateway");
+    await emulator.injectFault({
+      kind: "gateway-html",
+      action: "BatchReceiveMessage",
+      region: REGION,
+    });
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    const jobs: string[] = [];
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      onError: (error) => void errors.push(error),
+      handler: (event) => void jobs.push(jobOf(event)),
+    });
+    await until(() => jobs.length === 1);
+    stop.abort();
+    const summary = await run;
+    expect(summary).toMatchObject({ received: 1, handled: 1, errors: 1 });
+    expect(errors.map((e) => [e.operation, e.status, e.message])).toEqual([
+      [
+        "receive",
+        502,
+        `receive on queue ${queueName} failed: not confirmed: HTTP 502 with a text/html body.`,
+      ],
+    ]);
+  });
+
+  it("short-polls with waitSeconds: 0 whatever the queue's PollingWaitSeconds, and backs off while the queue stays empty", async () => {
+    const queueName = await freshQueue();
+    await emulator.putQueueAttributes(REGION, queueName, { PollingWaitSeconds: 30 });
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    const jobs: string[] = [];
+    const receives = async () =>
+      (await emulator.getRequestLog()).filter(
+        (e) => e.params.QueueName === queueName && e.action === "BatchReceiveMessage",
+      );
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      waitSeconds: 0,
+      onError: (error) => void errors.push(error),
+      handler: (event) => void jobs.push(jobOf(event)),
+    });
+    await until(async () => (await receives()).length >= 4);
+    await emit("short");
+    await until(() => jobs.length === 1);
+    stop.abort();
+    await run;
+    expect(errors).toEqual([]);
+    const log = await receives();
+    expect(log.map((e) => e.params.waitseconds)).toEqual(log.map(() => "0"));
+    // Empty answers are followed by pauses that double: 250 ms, 500 ms, 1 s (lower bounds only).
+    const at = log.slice(0, 4).map((e) => Date.parse(e.time));
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(245);
+    expect(gaps[1]).toBeGreaterThanOrEqual(495);
+    expect(gaps[2]).toBeGreaterThanOrEqual(995);
+  });
+
+  it("keeps a message invisible while its handler outlasts the visibility timeout (a heartbeat), so the same consumer never runs it twice", async () => {
+    const queueName = await freshQueue(1);
+    await emit("slow-job");
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    let calls = 0;
+    let done = false;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      onError: (error) => void errors.push(error),
+      handler: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 2_500));
+        done = true;
+      },
+    });
+    await until(() => done);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(calls).toBe(1);
+    expect(errors).toEqual([]);
+    expect(summary).toMatchObject({ received: 1, handled: 1, errors: 0 });
+    const extensions = (await emulator.getRequestLog()).filter(
+      (e) => e.params.QueueName === queueName && e.action === "ChangeMessageVisibility",
+    );
+    expect(extensions.length).toBeGreaterThan(0);
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("retries a heartbeat a gateway failed before the message becomes visible, and reports the failure", async () => {
+    const queueName = await freshQueue(2);
+    await emit("slow-job-2");
+    await emulator.injectFault({
+      kind: "gateway-html",
+      action: "ChangeMessageVisibility",
+      region: REGION,
+    });
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    let calls = 0;
+    let done = false;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      onError: (error) => void errors.push(error),
+      handler: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 3_000));
+        done = true;
+      },
+    });
+    await until(() => done);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(calls).toBe(1);
+    expect(errors.map((e) => [e.operation, e.status])).toEqual([["extend", 502]]);
+    expect(summary).toMatchObject({ received: 1, handled: 1, errors: 1 });
+  });
+
   it("reports failed receives without any credential in the message, and keeps trying", async () => {
     const queueName = await freshQueue();
     const stop = new AbortController();
@@ -411,6 +601,7 @@ describe("consumeCallbackQueue", () => {
         batchSize: 17,
         waitSeconds: 31,
         concurrency: 0,
+        visibilityExtensionSeconds: 43201,
       }),
     ).rejects.toThrow(
       [
@@ -422,16 +613,49 @@ describe("consumeCallbackQueue", () => {
         "  - concurrency: must be a whole number from 1 to 1000, got 0.",
         "  - batchSize: must be a whole number from 1 to 16, got 17.",
         "  - waitSeconds: must be a whole number from 0 to 30, got 31.",
+        "  - visibilityExtensionSeconds: must be a whole number from 1 to 43200, got 43201.",
       ].join("\n"),
     );
   });
 });
 
-test("createMnsClient is Alibaba's @alicloud/mns client", () => {
-  const client = createMnsClient(ACCOUNT, {
-    endpoint: "http://127.0.0.1:1",
-    accessKeyId: "id",
-    accessKeySecret: "secret",
-  });
-  expect(client).toBeInstanceOf(require("@alicloud/mns"));
+test("createMnsClient signs with Alibaba's @alicloud/mns client", async () => {
+  const Library = require("@alicloud/mns");
+  const request = jest.spyOn(Library.prototype, "request");
+  try {
+    const client = createMnsClient(ACCOUNT, {
+      endpoint: emulator.endpoints[REGION],
+      accessKeyId: KEY.id,
+      accessKeySecret: KEY.secret,
+    });
+    const queueName = await freshQueue();
+    expect(await client.receive(queueName, 1, 0)).toEqual([]);
+    expect(request).toHaveBeenCalledTimes(1);
+  } finally {
+    request.mockRestore();
+  }
+});
+
+test("the consumer keeps the secrets of the credentials in use and of the ones before, no older ones", () => {
+  const credentials = new RecentCredentials();
+  for (let i = 1; i <= 50; i++) {
+    credentials.remember({
+      accessKeyId: "id",
+      accessKeySecret: `secret-${i}`,
+      securityToken: `token-${i}`,
+    });
+    credentials.remember({
+      accessKeyId: "id",
+      accessKeySecret: `secret-${i}`,
+      securityToken: `token-${i}`,
+    });
+  }
+  expect(credentials.secrets()).toEqual(["secret-50", "token-50", "secret-49", "token-49"]);
+});
+
+test("messages of the consumer never show an MNS Authorization value (the shared redaction)", () => {
+  const signature = createHmac("sha1", "k").update("x").digest("base64");
+  expect(redact(`Authorization: MNS ${KEY.id}:${signature} refused`)).toBe(
+    "Authorization: MNS [redacted] refused",
+  );
 });
