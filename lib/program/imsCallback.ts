@@ -148,7 +148,9 @@ export interface AppliedCallbackSetting {
  *
  * - HTTP method: the setting only.
  * - Queue method: the queue (`alicloud.message.ServiceQueue` in `region`, or an existing one), the
- *   RAM authorization for IMS to send to it, then the setting — applied only after both exist.
+ *   RAM authorization for IMS to send to it, then the setting — applied only after both exist. A
+ *   created queue also gets a guard that refuses its deletion while it holds messages (see
+ *   {@link ImsCallbackQueueTarget.deleteWithMessages}).
  *
  * @example
  * ```ts

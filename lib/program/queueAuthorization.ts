@@ -117,18 +117,19 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
     // Nothing is created in an account where IMS's role is missing: the names become "" (refused).
     const serviceRole = requireServiceRole(name, this);
     this.serviceRoleFound = serviceRole.apply((role) => role !== "");
+    const policyName = pulumi
+      .all([
+        serviceRole,
+        args.policyName ??
+          pulumi
+            .all(args.queues.map((q) => pulumi.output(q)))
+            .apply((queues) => defaultPolicyName(name, queues)),
+      ])
+      .apply(([role, n]) => (role === "" ? "" : n));
     this.policy = new alicloud.ram.Policy(
       `${name}-policy`,
       {
-        policyName: pulumi
-          .all([
-            serviceRole,
-            args.policyName ??
-              pulumi
-                .all(args.queues.map((q) => pulumi.output(q)))
-                .apply((queues) => defaultPolicyName(name, queues)),
-          ])
-          .apply(([role, n]) => (role === "" ? "" : n)),
+        policyName,
         policyDocument: this.policyDocument,
         description: "IMS event callbacks: sending to the listed ice-callback queues only.",
         rotateStrategy: POLICY_ROTATE_STRATEGY,
@@ -137,12 +138,14 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
     );
     this.attachment = new alicloud.ram.RolePolicyAttachment(
       `${name}-attachment`,
+      // The planned name, not the policy's output: known at preview also while a rename replaces
+      // the policy, so that the attachment's policy can be judged there (policy pack).
       {
-        policyName: this.policy.policyName,
+        policyName,
         policyType: "Custom",
         roleName: serviceRole,
       },
-      childOpts,
+      { ...childOpts, dependsOn: [this.policy] },
     );
     this.roleName = this.attachment.roleName;
     this.policyName = this.attachment.policyName;

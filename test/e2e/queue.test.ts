@@ -260,6 +260,157 @@ describe("the mns-queue example", () => {
   });
 });
 
+describe("renaming and destroying a queue that holds messages", () => {
+  const REGION = "ap-southeast-1";
+  const FIRST = "ice-callback-rename-first";
+  const SECOND = "ice-callback-rename-second";
+  let declared = { queueName: FIRST, deleteWithMessages: false };
+  let stack: Stack;
+  const sent: Promise<string>[] = [];
+  const jobIds = new Set<string>();
+  let sending = false;
+  let sender: Promise<void> | undefined;
+
+  /** Emits an event every 100 ms until stopped; each promise resolves to the delivery's outcome. */
+  function startSending(): void {
+    sending = true;
+    sender = (async () => {
+      while (sending) {
+        const jobId = `rename-${sent.length}`;
+        jobIds.add(jobId);
+        sent.push(
+          e2e.emulator
+            .emitEvent({
+              region: REGION,
+              eventType: "ProduceMediaComplete",
+              accountId: E2E_ACCOUNT_ID,
+              messageBody: { Status: "Success", JobId: jobId },
+            })
+            .then((report) => `${report.outcome}:${report.target}`),
+        );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+  }
+  async function stopSending(): Promise<string[]> {
+    sending = false;
+    await sender;
+    return Promise.all(sent);
+  }
+  const messagesIn = async (queue: string) =>
+    (await e2e.emulator.getQueue(REGION, queue, E2E_ACCOUNT_ID))?.messages;
+  /** Consumes the queue until it stays empty; the job ids received. */
+  async function drain(queue: string): Promise<string[]> {
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const run = consumeCallbackQueue({
+      queueName: queue,
+      region: REGION,
+      accountId: E2E_ACCOUNT_ID,
+      endpoint: e2e.emulator.endpoints[REGION],
+      credentials: { accessKeyId: E2E_ACCESS_KEY_ID, accessKeySecret: E2E_SECRET_CANARY },
+      waitSeconds: 1,
+      signal: stop.signal,
+      handler: (event) => void seen.push(String(event.messageBody.JobId)),
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const left = await messagesIn(queue);
+      if (left && left.visible + left.invisible + left.delayed === 0) break;
+      if (Date.now() > deadline) throw new Error(`queue ${queue} not drained in time`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    stop.abort();
+    await run;
+    return seen;
+  }
+
+  beforeAll(async () => {
+    stack = await inlineStack("rename", REGION, async () => {
+      const cb = new ImsCallback("renamed", {
+        region: REGION,
+        queue: { name: declared.queueName, deleteWithMessages: declared.deleteWithMessages },
+        eventTypes: ["ProduceMediaComplete"],
+      });
+      return { queueName: cb.queueName, policyName: cb.policyName };
+    });
+    const up = await stack.up({ onOutput: record });
+    expect(up.summary.result).toBe("succeeded");
+  });
+
+  test("a rename while events are sent drops none and deletes none unread: preview warns with the count, the old queue's delete is refused with it, a second up after draining deletes it", async () => {
+    const firstPolicy = (await outputsOf(stack)).policyName as string;
+    startSending();
+    await waitFor(() => sent.length >= 10);
+    declared = { queueName: SECOND, deleteWithMessages: false };
+
+    const previewOutput: string[] = [];
+    await stack.preview({ onOutput: (s) => previewOutput.push(s) });
+    const previewText = previewOutput.join("");
+    record(previewText);
+    expect(previewText).toMatch(
+      new RegExp(
+        `Queue "${FIRST}" in ${REGION} holds \\d+ messages? \\(\\d+ visible, \\d+ received and not deleted, \\d+ delayed\\)\\. This update replaces it`,
+      ),
+    );
+
+    const failure = await failureOf(stack.up({ onOutput: record }));
+    await new Promise((r) => setTimeout(r, 1500)); // events sent to the new queue after the move
+    const outcomes = await stopSending();
+
+    expect(failure).toMatch(new RegExp(`Queue "${FIRST}" in ${REGION} still holds \\d+ messages?`));
+    expect(failure).toContain("deleteWithMessages: true");
+    // No event dropped: the old grant stayed until the setting had moved.
+    expect(outcomes.filter((o) => !o.startsWith("delivered:"))).toEqual([]);
+    const inFirst = outcomes.filter((o) => o === `delivered:${FIRST}`).length;
+    const inSecond = outcomes.filter((o) => o === `delivered:${SECOND}`).length;
+    expect(inFirst + inSecond).toBe(outcomes.length);
+    expect(inSecond).toBeGreaterThan(0);
+    // None deleted unread: the old queue is still there with every event sent to it.
+    expect(await messagesIn(FIRST)).toEqual({ visible: inFirst, invisible: 0, delayed: 0 });
+    expect(await e2e.live(REGION)).toMatchObject({ CallbackQueueName: SECOND });
+    record(
+      `rename: ${outcomes.length} events sent, ${inFirst} to the old queue, ${inSecond} to the new, 0 dropped`,
+    );
+
+    const drained = [...(await drain(FIRST)), ...(await drain(SECOND))];
+    expect(drained.sort()).toEqual([...jobIds].sort());
+
+    const up = await stack.up({ onOutput: record });
+    expect(up.summary.result).toBe("succeeded");
+    expect(await e2e.emulator.getQueue(REGION, FIRST, E2E_ACCOUNT_ID)).toBeUndefined();
+    const policies = (await e2e.emulator.getRam(E2E_ACCOUNT_ID)).policies.map((p) => p.name);
+    const secondPolicy = (await outputsOf(stack)).policyName as string;
+    expect(secondPolicy).not.toBe(firstPolicy);
+    expect(policies).toContain(secondPolicy);
+    expect(policies).not.toContain(firstPolicy);
+  });
+
+  test("destroy of a queue holding messages is refused with the count and the fix after the setting is gone; with deleteWithMessages it deletes", async () => {
+    for (const jobId of ["kept-1", "kept-2", "kept-3"]) {
+      const report = await e2e.emulator.emitEvent({
+        region: REGION,
+        eventType: "ProduceMediaComplete",
+        accountId: E2E_ACCOUNT_ID,
+        messageBody: { Status: "Success", JobId: jobId },
+      });
+      expect(report.outcome).toBe("delivered");
+    }
+    const failure = await failureOf(stack.destroy({ onOutput: record }));
+    expect(failure).toContain(
+      `Queue "${SECOND}" in ${REGION} still holds 3 messages (3 visible, 0 received and not deleted, 0 delayed); deleting it would delete them unread`,
+    );
+    expect(failure).toContain("set queue: { deleteWithMessages: true } on the ImsCallback");
+    expect(await messagesIn(SECOND)).toEqual({ visible: 3, invisible: 0, delayed: 0 });
+    expect(await e2e.live(REGION)).toMatchObject({ CallbackQueueName: "" });
+
+    declared = { queueName: SECOND, deleteWithMessages: true };
+    expect((await stack.up({ onOutput: record })).summary.result).toBe("succeeded");
+    expect((await stack.destroy({ onOutput: record })).summary.result).toBe("succeeded");
+    expect(await e2e.emulator.getQueue(REGION, SECOND, E2E_ACCOUNT_ID)).toBeUndefined();
+  });
+});
+
 describe("delivery and refusals", () => {
   test("a handler that fails sees the event again after the queue's visibility timeout", async () => {
     const stack = await inlineStack("redelivery", "cn-shenzhen", async () => {
