@@ -56,6 +56,28 @@ export function ensurePulumiCli(): string {
   return cachedRoot;
 }
 
+/** A language host that scripts/language-hosts.sh provides beside the CLI. */
+export type LanguageHost = "go" | "python" | "yaml";
+
+/**
+ * Provides the Go, Python and YAML language hosts beside the pinned CLI (PATH, cache, or built with
+ * progress on stderr: minutes the first time, see scripts/language-hosts.sh) and returns the CLI's
+ * root directory.
+ */
+export function ensureLanguageHosts(
+  languages: readonly LanguageHost[] = ["go", "python", "yaml"],
+): string {
+  const run = spawnSync(
+    "bash",
+    [path.join(REPO_ROOT, "scripts", "language-hosts.sh"), ...languages],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
+  );
+  if (run.status !== 0) {
+    throw new Error(`scripts/language-hosts.sh failed (exit ${run.status}); see its output above.`);
+  }
+  return run.stdout.trim().split("\n").pop()!;
+}
+
 /** Whether the CLI at `root` has the Node.js language host beside it (needed for project directories). */
 export function hasLanguageHost(root: string): boolean {
   return fs.existsSync(

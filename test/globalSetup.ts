@@ -8,13 +8,28 @@
  *    build them (the first build from Go modules takes minutes; later runs reuse the cache);
  * 3. provides the alicloud resource plugin the queue suite installs (scripts/alicloud-plugin.sh:
  *    from PATH or the cache, else built once, 12-20 minutes on 2 cores), here rather than inside a
- *    suite, where a test timeout would cut the first build short.
+ *    suite, where a test timeout would cut the first build short;
+ * 4. provides the Go, Python and YAML language hosts (scripts/language-hosts.sh, minutes the first
+ *    time) when the run includes a language suite (test/e2e/languages*.test.ts), for the same reason.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensurePulumiCli, REPO_ROOT } from "../scripts/engine";
+import type { GlobalConfig } from "jest";
+import { ensureLanguageHosts, ensurePulumiCli, REPO_ROOT } from "../scripts/engine";
 
-export default async function globalSetup(): Promise<void> {
+/** Whether this jest run selects one of the suites that run Go or YAML programs. */
+function runsLanguageSuites(globalConfig: GlobalConfig): boolean {
+  const e2eDir = path.join(REPO_ROOT, "test", "e2e");
+  const suites = fs
+    .readdirSync(e2eDir)
+    .filter((file) => /^languages.*\.test\.ts$/.test(file))
+    .map((file) => path.join(e2eDir, file));
+  const selection = globalConfig.testPathPatterns.toExecutor({ rootDir: globalConfig.rootDir });
+  return suites.some((suite) => selection.isMatch(suite));
+}
+
+export default async function globalSetup(globalConfig: GlobalConfig): Promise<void> {
   const tsc = spawnSync(
     process.execPath,
     [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json")],
@@ -34,7 +49,10 @@ export default async function globalSetup(): Promise<void> {
   });
   if (plugin.status !== 0)
     throw new Error(`scripts/alicloud-plugin.sh failed (exit ${plugin.status}); see above.`);
+  const languageHosts = runsLanguageSuites(globalConfig)
+    ? `; Go, Python and YAML language hosts in ${ensureLanguageHosts()}/bin`
+    : "";
   process.stderr.write(
-    `\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin; alicloud plugin ${plugin.stdout.trim().split("\n").pop()}\n`,
+    `\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin; alicloud plugin ${plugin.stdout.trim().split("\n").pop()}${languageHosts}\n`,
   );
 }
