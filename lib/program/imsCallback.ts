@@ -245,19 +245,22 @@ export class ImsCallback extends pulumi.ComponentResource {
         const provider =
           inherited ??
           new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
+        const checkedName = onlyIf(checks, plannedName);
         this.queue = new alicloud.message.ServiceQueue(
           `${name}-queue`,
-          { ...(args.queue.options ?? {}), queueName: onlyIf(checks, plannedName) },
+          { ...(args.queue.options ?? {}), queueName: checkedName },
           { parent: this, provider },
         );
         queueName = this.queue.queueName;
         // The setting depends on the guard: a destroy moves the setting away first, then the
-        // guard checks that the queue is empty before the engine reaches the queue's delete.
+        // guard checks that the queue is empty before the engine reaches the queue's delete. It
+        // takes the planned name, known at preview also while a rename replaces the queue, so that
+        // the preview can count the old queue's messages.
         this.queueGuard = new QueueDeletionGuard(
           `${name}-queue-guard`,
           {
             region,
-            queueName: this.queue.queueName,
+            queueName: checkedName,
             deleteWithMessages: args.queue.deleteWithMessages,
           },
           { parent: this, dependsOn: [this.queue] },

@@ -46,7 +46,7 @@ const queueDeletionGuardProvider: pulumi.dynamic.ResourceProvider = {
 export interface QueueDeletionGuardArgs {
   /** The queue's region. */
   readonly region: pulumi.Input<string>;
-  /** The guarded queue: pass the queue resource's `queueName` output, so that the guard depends on it. */
+  /** The guarded queue (give the guard `dependsOn` the queue resource, so that it is deleted first). */
   readonly queueName: pulumi.Input<string>;
   /**
    * Let the queue be deleted while it holds messages (they are lost).
