@@ -24,25 +24,46 @@ type Runtime = typeof import("../runtime");
  */
 const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
-    (require("pulumi-alicloud-ims-callback/runtime") as Runtime).configure(req.config);
+    (require("pulumi-alicloud-ims-callback/runtime") as Runtime).configure(
+      req.config,
+    );
   },
   async check(olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).check(olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).check(
+      olds,
+      news,
+    );
   },
   async diff(id, olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).diff(id, olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).diff(
+      id,
+      olds,
+      news,
+    );
   },
   async create(inputs) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).create(inputs);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).create(
+      inputs,
+    );
   },
   async read(id, props) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).read(id, props);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).read(
+      id,
+      props,
+    );
   },
   async update(id, olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).update(id, olds, news);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).update(
+      id,
+      olds,
+      news,
+    );
   },
   async delete(id, props) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(id, props);
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(
+      id,
+      props,
+    );
   },
 };
 
@@ -83,6 +104,16 @@ export interface EventCallbackArgs {
    * @default undefined (authentication off)
    */
   readonly authKey?: pulumi.Input<string>;
+  /**
+   * HTTP method only, instead of `authKey`: keep the authentication the region has, without
+   * declaring the key (what `pulumi import` generates for a region with authentication on). The key
+   * found when this resource took the region over is stored as a secret and written back with
+   * every change; a refresh takes a key changed in the console without showing drift. Set `authKey`
+   * instead to choose the key.
+   *
+   * @default false
+   */
+  readonly keepExistingAuthKey?: pulumi.Input<boolean>;
   /**
    * Take over a setting that already exists in the region. Without it, creating this resource in a
    * region with a different setting fails and shows what is there.
@@ -141,6 +172,8 @@ export class EventCallback extends pulumi.dynamic.Resource {
   declare readonly authKey: pulumi.Output<string | null>;
   /** `"on"` when callback authentication is on. */
   declare readonly authSwitch: pulumi.Output<"on" | "off">;
+  /** Whether the region's key is kept rather than declared. */
+  declare readonly keepExistingAuthKey: pulumi.Output<boolean | undefined>;
   /** Whether an existing setting may be taken over. */
   declare readonly adoptExisting: pulumi.Output<boolean>;
   /** The deletion policy in force. */
@@ -148,8 +181,13 @@ export class EventCallback extends pulumi.dynamic.Resource {
   /** The setting found when this stack took over the region, if any (secret: it may hold a key). */
   declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
 
-  constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
-    const authKey = args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
+  constructor(
+    name: string,
+    args: EventCallbackArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const authKey =
+      args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
     super(
       eventCallbackProvider,
       name,
@@ -160,6 +198,7 @@ export class EventCallback extends pulumi.dynamic.Resource {
         queueName: args.queueName,
         eventTypes: args.eventTypes,
         authKey,
+        keepExistingAuthKey: args.keepExistingAuthKey,
         ...withCallbackDefaults({
           adoptExisting: args.adoptExisting,
           deletionPolicy: args.deletionPolicy,
@@ -169,25 +208,44 @@ export class EventCallback extends pulumi.dynamic.Resource {
         previousSetting: undefined,
         stateVersion: undefined,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["authKey", "previousSetting"] }),
+      pulumi.mergeOptions(opts, {
+        additionalSecretOutputs: ["authKey", "previousSetting"],
+      }),
       "ims",
       "EventCallback",
     );
-    // Soft problems (plain http, unknown or retired events) are warnings on this resource; hard
-    // problems fail the provider's check, which the engine reports per property at preview.
-    pulumi
-      .all([args.region, args.callbackType, args.callbackUrl, args.queueName, args.eventTypes])
-      .apply(([region, callbackType, callbackUrl, queueName, eventTypes]) => {
-        const problems = validateCallbackInputs({
-          region,
-          callbackType,
-          callbackUrl,
-          queueName,
-          eventTypes,
-        });
-        for (const problem of problems.filter((p) => p.severity === "warning")) {
-          pulumi.log.warn(problem.reason, this);
-        }
-      });
+    warnAboutSoftProblems(this, args);
   }
+}
+
+/**
+ * Logs the soft problems of a setting's inputs (plain http, unknown or retired events) as warnings
+ * on `resource`; hard problems fail the provider's check, which the engine reports at preview.
+ *
+ * @internal
+ */
+export function warnAboutSoftProblems(
+  resource: pulumi.Resource,
+  args: EventCallbackArgs,
+): void {
+  pulumi
+    .all([
+      args.region,
+      args.callbackType,
+      args.callbackUrl,
+      args.queueName,
+      args.eventTypes,
+    ])
+    .apply(([region, callbackType, callbackUrl, queueName, eventTypes]) => {
+      const problems = validateCallbackInputs({
+        region,
+        callbackType,
+        callbackUrl,
+        queueName,
+        eventTypes,
+      });
+      for (const problem of problems.filter((p) => p.severity === "warning")) {
+        pulumi.log.warn(problem.reason, resource);
+      }
+    });
 }

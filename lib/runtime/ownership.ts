@@ -8,7 +8,10 @@
  *   empty region, both wrote) is detected by the one whose write was overwritten;
  * - a write that may have landed but could not be confirmed is still recorded (as partial state,
  *   with what was there before), so destroy restores the region instead of keeping the stack's own
- *   write as if someone else had made it.
+ *   write as if someone else had made it;
+ * - a takeover (`adoptExisting`) records what it found before it writes anything: its create only
+ *   reads and records (as partial state), the next `up` writes, so no interruption can lose the
+ *   previous owner's setting.
  *
  * @packageDocumentation
  */
@@ -25,8 +28,19 @@ import { RACE_CHECK_DELAY_SETTING, readWholeNumberSetting } from "./settings";
 /** How long a create waits after its write before reading it back to detect a racing writer, in ms. */
 export const DEFAULT_RACE_CHECK_DELAY_MS = 2000;
 
-/** Set in the outputs recorded after a write that could not be confirmed; the next update reads the region first. */
+/**
+ * Set in the outputs recorded while a write of this stack is unconfirmed (sent without an answer, or
+ * not sent yet after a takeover was recorded): the region holds either the setting the outputs
+ * declare or the one the write replaces. The next update reads the region first; destroy knows both.
+ */
 export const UNCONFIRMED_WRITE = "unconfirmedWrite";
+
+/**
+ * Recorded beside {@link UNCONFIRMED_WRITE} when the unconfirmed write replaces this stack's own
+ * earlier setting (an update): that setting, so that destroy and the next update recognise it as
+ * the stack's. Absent after a create, whose write replaces `previousSetting`. Secret (it holds a key).
+ */
+export const REPLACED_SETTING = "replacedSetting";
 
 /** The two calls of {@link ImsClient} this module uses. */
 export type SettingClient = Pick<ImsClient, "getEventCallback" | "setEventCallback">;
@@ -59,17 +73,31 @@ export class ConcurrentWriteError extends Error {
 export function partialStateError(
   id: string,
   properties: Record<string, unknown>,
-  cause: Error,
+  message: string,
 ): Error & {
   id: string;
   properties: Record<string, unknown>;
   reasons: string[];
 } {
   const defined = Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined));
-  const message =
-    `${cause.message} The resource is recorded with the setting it wrote and the one found before it, so destroy still puts ` +
-    'the region back; the next "pulumi up" reads the region again and completes the write.';
   return Object.assign(new Error(message), { id, properties: defined, reasons: [message] });
+}
+
+/** The message of a write recorded unconfirmed. */
+export function unconfirmedWriteMessage(cause: UnconfirmedWriteError): string {
+  return (
+    `${cause.message} The resource is recorded with the setting it wrote and the one found before it, so destroy still puts ` +
+    'the region back; the next "pulumi up" reads the region again and completes the write.'
+  );
+}
+
+/** The message of an adopting create, which records what it found and writes nothing. */
+export function takeoverRecordedMessage(region: string, found: CallbackSetting): string {
+  return (
+    `Took over the IMS event callback setting in ${region}: recorded the setting found there (${describeSetting(found)}) ` +
+    'as the one destroy puts back, and wrote nothing yet. Run "pulumi up" again to write the declared setting. ' +
+    "A takeover records what it found before it writes, so that no interruption can lose the previous owner's setting."
+  );
 }
 
 /**

@@ -69,16 +69,22 @@ export function redactError(error: unknown, secrets: readonly string[]): Error {
 }
 
 /**
- * The auth keys found in provider arguments: `authKey` and `previousSetting.authKey` of each
- * inputs or outputs object (the previous owner's key lives only in `previousSetting`).
+ * The auth keys found in provider arguments: `authKey`, `previousSetting.authKey` and
+ * `replacedSetting.authKey` of each inputs or outputs object (the previous owner's key lives only
+ * in `previousSetting`, the key an unconfirmed write replaced only in `replacedSetting`).
  */
 export function authKeysIn(values: readonly unknown[]): string[] {
   const out: string[] = [];
   const visit = (value: unknown) => {
     if (!value || typeof value !== "object") return;
-    const record = value as { authKey?: unknown; previousSetting?: unknown };
+    const record = value as {
+      authKey?: unknown;
+      previousSetting?: unknown;
+      replacedSetting?: unknown;
+    };
     if (typeof record.authKey === "string") out.push(record.authKey);
     visit(record.previousSetting);
+    visit(record.replacedSetting);
   };
   values.forEach(visit);
   return out;

@@ -91,6 +91,7 @@ export interface CallbackInputsToValidate {
   readonly queueName?: unknown;
   readonly eventTypes?: unknown;
   readonly authKey?: unknown;
+  readonly keepExistingAuthKey?: unknown;
   readonly adoptExisting?: unknown;
   readonly deletionPolicy?: unknown;
   readonly allowUndocumentedRegion?: unknown;
@@ -202,6 +203,26 @@ export function validateCallbackInputs(
     } else {
       const reason = authKeyProblem(authKey);
       if (reason) error("authKey", reason, true);
+    }
+  }
+
+  const { keepExistingAuthKey } = inputs;
+  if (known(keepExistingAuthKey) && keepExistingAuthKey !== undefined) {
+    if (typeof keepExistingAuthKey !== "boolean") {
+      error(
+        "keepExistingAuthKey",
+        `must be true or false, got ${JSON.stringify(keepExistingAuthKey)}.`,
+      );
+    } else if (keepExistingAuthKey && isMns) {
+      error(
+        "keepExistingAuthKey",
+        'callback authentication applies to the HTTP method only. Remove keepExistingAuthKey, or use callbackType "HTTP".',
+      );
+    } else if (keepExistingAuthKey && known(authKey) && authKey !== undefined && authKey !== "") {
+      error(
+        "keepExistingAuthKey",
+        "keeps the key the region has, so it cannot be combined with authKey, which sets one. Remove one of them.",
+      );
     }
   }
 

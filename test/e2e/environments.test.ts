@@ -95,6 +95,11 @@ async function adoptStack(name: string, policy: "restore" | "clear" | "retain"):
     program: program(policy, true),
   });
   await e2e.editInConsole("cn-shenzhen", ORIGINAL);
+  // The first up records the setting found and writes nothing; the next one writes.
+  await expect(stack.up()).rejects.toThrow(
+    /Took over the IMS event callback setting in cn-shenzhen/,
+  );
+  expect(await e2e.live("cn-shenzhen")).toEqual(ORIGINAL);
   await stack.up();
   expect(await e2e.live("cn-shenzhen")).toMatchObject({
     CallbackURL: "https://new.example.com/ims",

@@ -145,6 +145,69 @@ test("an up killed after its write: the next up refuses the unrecorded setting n
   expect(await e2e.live("cn-beijing")).toMatchObject(EMPTY);
 }, 300_000);
 
+test("a takeover killed at each step never loses the previous owner's setting: destroy puts it back", async () => {
+  const region = "ap-southeast-1";
+  const theirs = {
+    CallbackType: "HTTP",
+    CallbackURL: "https://theirs.example.com/hook",
+    EventTypeList: "FileUploadComplete",
+    AuthSwitch: "on",
+    AuthKey: "TheirKey9Abc",
+  };
+  await e2e.editInConsole(region, theirs);
+  const declared: Declared = {
+    region,
+    url: "https://own.example.com/takeover",
+    adoptExisting: true,
+  };
+  const stack = await stackOf("takeover", declared);
+  const killedUp = async (faultSkip: number, killWhen: () => Promise<boolean>) => {
+    await e2e.resetCounters();
+    // Holds the provider in a read (the create's, or the read-back after the takeover's write).
+    await e2e.emulator.injectFault({
+      action: "GetEventCallback",
+      region,
+      kind: "latency",
+      latencyMs: 60_000,
+      skip: faultSkip,
+      count: 1,
+    });
+    const running = stack.up();
+    await waitFor(killWhen, 60_000);
+    expect(killCliProcessTree(e2e.engine.root).length).toBeGreaterThan(0);
+    await expect(running).rejects.toThrow();
+    await e2e.run(stack, ["cancel", "--yes"]);
+    await e2e.resetCounters();
+  };
+
+  // 1. Killed in the create's read: nothing recorded, nothing written.
+  await killedUp(0, async () => (await e2e.apiCalls()).get >= 1);
+  expect(await e2e.live(region)).toEqual(theirs);
+  await stack.refresh({ clearPendingCreates: true });
+
+  // 2. The create records what it found and writes nothing; the up says to run it again.
+  await expect(stack.up()).rejects.toThrow(
+    /Took over the IMS event callback setting in ap-southeast-1: recorded the setting found there \(HTTP to URL "https:\/\/theirs.example.com\/hook", events FileUploadComplete, authentication on\) as the one destroy puts back, and wrote nothing yet\. Run "pulumi up" again/,
+  );
+  expect(await e2e.apiCalls()).toEqual({ get: 1, set: 0 });
+  expect(await e2e.live(region)).toEqual(theirs);
+  expect((await eventCallbackIn(stack))?.outputs).toMatchObject({ unconfirmedWrite: true });
+  expect(await e2e.run(stack, ["stack", "export"])).not.toContain(theirs.AuthKey);
+
+  // 3. The next up is killed after its write landed, in the read-back.
+  await killedUp(1, async () => (await e2e.live(region)).CallbackURL === declared.url);
+  expect((await e2e.live(region)).CallbackURL).toBe(declared.url);
+
+  // 4. The up after it finds its own write and completes without writing again.
+  const up = await stack.up();
+  expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+  expect(await e2e.apiCalls()).toEqual({ get: 1, set: 0 });
+  expect((await eventCallbackIn(stack))?.outputs).not.toHaveProperty("unconfirmedWrite");
+
+  await stack.destroy();
+  expect(await e2e.live(region)).toEqual(theirs);
+}, 300_000);
+
 test("a second stack declaring the identical setting is refused; the owner's destroy clears the region; then the second may create", async () => {
   const declared: Declared = { region: "cn-shenzhen", url: "https://shared.example.com/ims" };
   const owner = await stackOf("owner", declared);

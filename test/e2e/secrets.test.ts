@@ -203,7 +203,13 @@ describe.each<FailureKind>([...FAULT_KINDS, "refused", "timeout"])(
       expect(createFailure).toMatch(/IMS GetEventCallback in cn-shanghai failed: /);
       await heal();
 
-      // Take over the previous owner's setting, then fail the write that restores it on destroy.
+      // Take over the previous owner's setting (the first up records it, the next writes), then
+      // fail the write that restores it on destroy.
+      expect(
+        await transcript.failure(
+          stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent }),
+        ),
+      ).toMatch(/^Took over the IMS event callback setting in cn-shanghai/m);
       await stack.up({ onOutput: transcript.onOutput, onEvent: transcript.onEvent });
       expect((await e2e.live(REGION)).AuthKey).toBe(KEY_CANARY);
       // Destroy reads the region first (let through), then writes the previous owner's setting back.
@@ -287,6 +293,8 @@ test("a key change, in the program or in the console, shows as a change of authK
     program: async () => void setting(pulumi.secret(key), { adoptExisting: true }),
   });
   await e2e.useStackCredentials(stack);
+  // A takeover: the first up records what it found, the next writes.
+  await expect(stack.up()).rejects.toThrow(/Took over the IMS event callback setting/);
   await stack.up();
   key = "SecondKey2Xyz";
   const changed = await stack.preview({ diff: true });

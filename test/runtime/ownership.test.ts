@@ -133,6 +133,8 @@ describe("a create whose write landed but could not be confirmed", () => {
 
   it("records an adopted setting as found, so destroy puts it back after an interrupted takeover", async () => {
     await emulator.putSetting("cn-beijing", THEIRS, ACCOUNT);
+    const recorded = await failure(runtime.create(inputs("cn-beijing", { adoptExisting: true })));
+    // The takeover's write (on the next up): the first read and the write go through, every read-back fails.
     await emulator.injectFault({
       action: "GetEventCallback",
       region: "cn-beijing",
@@ -140,10 +142,19 @@ describe("a create whose write landed but could not be confirmed", () => {
       count: 5,
       skip: 1,
     });
-    const error = await failure(runtime.create(inputs("cn-beijing", { adoptExisting: true })));
+    const error = await failure(
+      runtime.update(
+        "cn-beijing",
+        recorded.properties as unknown as EventCallbackOutputs,
+        inputs("cn-beijing", { adoptExisting: true }),
+      ),
+    );
+    expect(error.message).toMatch(/could not be confirmed/);
     expect(error.properties).toMatchObject({
       previousSetting: { queueName: "ice-callback-theirs" },
+      [UNCONFIRMED_WRITE]: true,
     });
+    expect(error.properties).not.toHaveProperty("replacedSetting");
     await runtime.remove("cn-beijing", error.properties as unknown as EventCallbackOutputs);
     expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
   });
@@ -165,7 +176,7 @@ describe("a create whose write landed but could not be confirmed", () => {
     await emulator.putSetting("cn-shenzhen", THEIRS, ACCOUNT);
     await emulator.reset();
     await expect(runtime.update("cn-shenzhen", partial, inputs("cn-shenzhen"))).rejects.toThrow(
-      'The IMS event callback setting in cn-shenzhen is neither the one an earlier, unconfirmed write of this stack sent nor the one found before it (now: MNS to queue "ice-callback-theirs", events FileUploadComplete): someone else wrote the region.',
+      'The IMS event callback setting in cn-shenzhen is neither the one an earlier, unconfirmed write of this stack sent nor the one that write replaces (now: MNS to queue "ice-callback-theirs", events FileUploadComplete): someone else wrote the region.',
     );
     expect((await calls()).set).toBe(0);
   });
@@ -220,6 +231,135 @@ describe("a setting this stack has not recorded", () => {
     await runtime.create(inputs("cn-hangzhou"));
     const { outs } = await runtime.create(inputs("cn-hangzhou", { adoptExisting: true }));
     expect(outs.previousSetting).toMatchObject({ callbackUrl: "https://media.example.com/ims" });
+  });
+});
+
+describe("a takeover (adoptExisting) interrupted at any step", () => {
+  const adopting = (region: string, extra: Partial<EventCallbackInputs> = {}) =>
+    inputs(region, { adoptExisting: true, ...extra });
+
+  it("records the previous owner's setting before anything is written: create only reads and records, the next up writes", async () => {
+    await emulator.putSetting("cn-beijing", THEIRS, ACCOUNT);
+    const recorded = await failure(runtime.create(adopting("cn-beijing")));
+    expect(recorded.message).toBe(
+      'Took over the IMS event callback setting in cn-beijing: recorded the setting found there (MNS to queue "ice-callback-theirs", events FileUploadComplete) ' +
+        'as the one destroy puts back, and wrote nothing yet. Run "pulumi up" again to write the declared setting. ' +
+        "A takeover records what it found before it writes, so that no interruption can lose the previous owner's setting.",
+    );
+    expect(recorded.id).toBe("cn-beijing");
+    expect(recorded.properties).toMatchObject({
+      callbackUrl: "https://media.example.com/ims",
+      previousSetting: { queueName: "ice-callback-theirs" },
+      [UNCONFIRMED_WRITE]: true,
+      __provider: PROVIDER_CODE,
+    });
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
+    const partial = recorded.properties as unknown as EventCallbackOutputs;
+
+    // Destroy before the next up: the region still holds the previous owner's setting, under every policy.
+    for (const deletionPolicy of ["restore", "clear"] as const) {
+      await runtime.remove("cn-beijing", { ...partial, deletionPolicy });
+      expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
+    }
+
+    // The next up writes; killed after its write landed, the up after it still has the record.
+    await emulator.reset();
+    const { outs } = await runtime.update("cn-beijing", partial, adopting("cn-beijing"));
+    expect(await calls()).toEqual({ get: 2, set: 1 });
+    expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+    expect(outs.previousSetting).toMatchObject({ queueName: "ice-callback-theirs" });
+    await emulator.reset();
+    const resumed = await runtime.update("cn-beijing", partial, adopting("cn-beijing"));
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    expect(resumed.outs.previousSetting).toMatchObject({ queueName: "ice-callback-theirs" });
+
+    // Destroy from the record left by the killed up puts the previous owner's setting back.
+    await runtime.remove("cn-beijing", partial);
+    expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(THEIRS);
+  });
+
+  it("records an empty region the same way, so destroy after an interrupted takeover clears it", async () => {
+    const recorded = await failure(runtime.create(adopting("cn-hangzhou")));
+    expect(recorded.message).toMatch(/recorded the setting found there \(nothing configured\)/);
+    expect(recorded.properties).toMatchObject({ previousSetting: null, [UNCONFIRMED_WRITE]: true });
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    const partial = recorded.properties as unknown as EventCallbackOutputs;
+    await runtime.update("cn-hangzhou", partial, adopting("cn-hangzhou"));
+    await runtime.remove("cn-hangzhou", partial);
+    expect(await emulator.getSetting("cn-hangzhou", ACCOUNT)).toMatchObject(NOTHING);
+  });
+
+  it("takes over a setting identical to the declared one in one step, with no write", async () => {
+    await runtime.create(inputs("cn-shenzhen"));
+    await emulator.reset();
+    const { outs } = await runtime.create(adopting("cn-shenzhen"));
+    expect(await calls()).toEqual({ get: 1, set: 0 });
+    expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+    expect(outs.previousSetting).toMatchObject({ callbackUrl: "https://media.example.com/ims" });
+  });
+});
+
+describe("destroy after an interrupted update", () => {
+  const first = () => inputs("ap-southeast-1", { eventTypes: ["ProduceMediaComplete"] });
+  const second = () => inputs("ap-southeast-1", { eventTypes: ["SnapshotComplete"] });
+
+  async function unconfirmedUpdate(): Promise<EventCallbackOutputs> {
+    const { outs } = await runtime.create(first());
+    // Every Set attempt fails with a 5xx (nothing lands), and the look-up for it fails too.
+    await emulator.injectFault({
+      action: "SetEventCallback",
+      region: "ap-southeast-1",
+      kind: "server-error",
+      count: 5,
+    });
+    await emulator.injectFault({
+      action: "GetEventCallback",
+      region: "ap-southeast-1",
+      kind: "server-error",
+      count: 5,
+    });
+    const error = await failure(
+      runtime.update("ap-southeast-1", outs as EventCallbackOutputs, second()),
+    );
+    expect(error.message).toMatch(/was sent but could not be confirmed/);
+    return error.properties as unknown as EventCallbackOutputs;
+  }
+
+  it("recognises the stack's own earlier setting when the unconfirmed write did not land, and clears the region", async () => {
+    const partial = await unconfirmedUpdate();
+    expect(partial).toMatchObject({
+      eventTypes: ["SnapshotComplete"],
+      [UNCONFIRMED_WRITE]: true,
+      replacedSetting: { eventTypes: ["ProduceMediaComplete"] },
+    });
+    expect((await emulator.getSetting("ap-southeast-1", ACCOUNT))?.EventTypeList).toBe(
+      "ProduceMediaComplete",
+    );
+    await runtime.remove("ap-southeast-1", partial);
+    expect(await emulator.getSetting("ap-southeast-1", ACCOUNT)).toMatchObject(NOTHING);
+  });
+
+  it("lets the next up complete the write from the stack's own earlier setting", async () => {
+    const partial = await unconfirmedUpdate();
+    await emulator.reset();
+    const { outs } = await runtime.update("ap-southeast-1", partial, second());
+    expect(await calls()).toEqual({ get: 2, set: 1 });
+    expect(outs).not.toHaveProperty(UNCONFIRMED_WRITE);
+    expect(outs).not.toHaveProperty("replacedSetting");
+    expect((await emulator.getSetting("ap-southeast-1", ACCOUNT))?.EventTypeList).toBe(
+      "SnapshotComplete",
+    );
+  });
+
+  it("does not blame someone else for a setting the engine never recorded, naming a killed up as a cause", async () => {
+    const { outs } = await runtime.create(first());
+    await emulator.putSetting("ap-southeast-1", { EventTypeList: "SnapshotComplete" }, ACCOUNT);
+    await expect(runtime.remove("ap-southeast-1", outs as EventCallbackOutputs)).rejects.toThrow(
+      'The IMS event callback setting in ap-southeast-1 differs from the one this stack last recorded (now: HTTP to URL "https://media.example.com/ims", events SnapshotComplete, authentication on): ' +
+        'either it was changed outside Pulumi since this stack last wrote it, or a "pulumi up" of this stack was killed after writing it ' +
+        '(Pulumi then warns that this resource was "interrupted while updating"). It was left as it is.',
+    );
   });
 });
 

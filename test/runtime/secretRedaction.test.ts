@@ -287,14 +287,14 @@ describe("redaction, the last line of defence", () => {
     expect(redactError(`thrown ${KEY_CANARY}`, [KEY_CANARY]).message).toBe(`thrown ${REDACTED}`);
   });
 
-  it("finds the auth keys of inputs, outputs and the previous owner's setting", () => {
+  it("finds the auth keys of inputs, outputs, the previous owner's setting and the setting an unconfirmed write replaced", () => {
     expect(
       authKeysIn([
         { authKey: "A1" },
-        { authKey: "B2", previousSetting: { authKey: "C3" } },
+        { authKey: "B2", previousSetting: { authKey: "C3" }, replacedSetting: { authKey: "D4" } },
         null,
         "x",
       ]),
-    ).toEqual(["A1", "B2", "C3"]);
+    ).toEqual(["A1", "B2", "C3", "D4"]);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * `PluginEventCallback`: the same setting as {@link EventCallback}, served by the provider plugin
+ * `alicloud-ims-callback` (type `alicloud-ims-callback:index:EventCallback`) instead of the dynamic
+ * provider.
+ *
+ * @packageDocumentation
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { CallbackSetting, CallbackType } from "../shared/setting";
+import type { DeletionPolicy } from "../shared/validation";
+import { warnAboutSoftProblems, type EventCallbackArgs } from "./eventCallback";
+
+/** The plugin's package name: also the prefix of its type tokens. */
+export const PLUGIN_PACKAGE = "alicloud-ims-callback";
+
+/** The type token of the plugin's custom resource. */
+export const PLUGIN_EVENT_CALLBACK_TYPE = `${PLUGIN_PACKAGE}:index:EventCallback`;
+
+/**
+ * The outputs of the setting that are secret in the state, whichever provider serves it: the key,
+ * and the setting found before the takeover (it may hold the previous owner's key).
+ *
+ * @internal
+ */
+export const SECRET_SETTING_OUTPUTS = ["authKey", "previousSetting"] as const;
+
+/** The version of this package, which is the plugin's version: resources ask the engine for it. */
+export const PLUGIN_VERSION: string = (require("../../package.json") as { version: string })
+  .version;
+
+/**
+ * The IMS event callback setting of one region, like {@link EventCallback}, but served by the
+ * provider plugin `alicloud-ims-callback` (install it first, see the README, "Languages"). Use it
+ * from TypeScript only to share stacks with programs in other languages or to adopt a region with
+ * `pulumi import alicloud-ims-callback:index:EventCallback <name> <region>`; otherwise
+ * {@link EventCallback} needs no plugin. The two are different resource types: switching a
+ * resource between them replaces it.
+ *
+ * @example
+ * ```ts
+ * // After: pulumi import alicloud-ims-callback:index:EventCallback shanghai cn-shanghai
+ * const shanghai = new PluginEventCallback("shanghai", {
+ *   region: "cn-shanghai",
+ *   callbackType: "HTTP",
+ *   callbackUrl: "https://console.example.com/cb",
+ *   eventTypes: ["ProduceMediaComplete"],
+ *   keepExistingAuthKey: true,
+ * }, { protect: true });
+ * ```
+ */
+export class PluginEventCallback extends pulumi.CustomResource {
+  /** {@inheritDoc EventCallback.region} */
+  declare readonly region: pulumi.Output<string>;
+  /** {@inheritDoc EventCallback.callbackType} */
+  declare readonly callbackType: pulumi.Output<CallbackType>;
+  /** {@inheritDoc EventCallback.callbackUrl} */
+  declare readonly callbackUrl: pulumi.Output<string | null>;
+  /** {@inheritDoc EventCallback.queueName} */
+  declare readonly queueName: pulumi.Output<string | null>;
+  /** {@inheritDoc EventCallback.eventTypes} */
+  declare readonly eventTypes: pulumi.Output<string[]>;
+  /** {@inheritDoc EventCallback.authKey} */
+  declare readonly authKey: pulumi.Output<string | null>;
+  /** {@inheritDoc EventCallback.authSwitch} */
+  declare readonly authSwitch: pulumi.Output<"on" | "off">;
+  /** {@inheritDoc EventCallback.keepExistingAuthKey} */
+  declare readonly keepExistingAuthKey: pulumi.Output<boolean | undefined>;
+  /** {@inheritDoc EventCallback.adoptExisting} */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  /** {@inheritDoc EventCallback.deletionPolicy} */
+  declare readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
+  /** {@inheritDoc EventCallback.previousSetting} */
+  declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
+
+  constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      PLUGIN_EVENT_CALLBACK_TYPE,
+      name,
+      {
+        region: args.region,
+        callbackType: args.callbackType,
+        callbackUrl: args.callbackUrl,
+        queueName: args.queueName,
+        eventTypes: args.eventTypes,
+        authKey: args.authKey === undefined ? undefined : pulumi.secret(args.authKey),
+        keepExistingAuthKey: args.keepExistingAuthKey,
+        adoptExisting: args.adoptExisting,
+        deletionPolicy: args.deletionPolicy,
+        allowUndocumentedRegion: args.allowUndocumentedRegion,
+        authSwitch: undefined,
+        previousSetting: undefined,
+        stateVersion: undefined,
+      },
+      pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
+    );
+    warnAboutSoftProblems(this, args);
+  }
+}
