@@ -24,46 +24,25 @@ type Runtime = typeof import("../runtime");
  */
 const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
-    (require("pulumi-alicloud-ims-callback/runtime") as Runtime).configure(
-      req.config,
-    );
+    (require("pulumi-alicloud-ims-callback/runtime") as Runtime).configure(req.config);
   },
   async check(olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).check(
-      olds,
-      news,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).check(olds, news);
   },
   async diff(id, olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).diff(
-      id,
-      olds,
-      news,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).diff(id, olds, news);
   },
   async create(inputs) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).create(
-      inputs,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).create(inputs);
   },
   async read(id, props) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).read(
-      id,
-      props,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).read(id, props);
   },
   async update(id, olds, news) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).update(
-      id,
-      olds,
-      news,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).update(id, olds, news);
   },
   async delete(id, props) {
-    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(
-      id,
-      props,
-    );
+    return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(id, props);
   },
 };
 
@@ -181,13 +160,8 @@ export class EventCallback extends pulumi.dynamic.Resource {
   /** The setting found when this stack took over the region, if any (secret: it may hold a key). */
   declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
 
-  constructor(
-    name: string,
-    args: EventCallbackArgs,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const authKey =
-      args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
+  constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
+    const authKey = args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
     super(
       eventCallbackProvider,
       name,
@@ -224,18 +198,9 @@ export class EventCallback extends pulumi.dynamic.Resource {
  *
  * @internal
  */
-export function warnAboutSoftProblems(
-  resource: pulumi.Resource,
-  args: EventCallbackArgs,
-): void {
+export function warnAboutSoftProblems(resource: pulumi.Resource, args: EventCallbackArgs): void {
   pulumi
-    .all([
-      args.region,
-      args.callbackType,
-      args.callbackUrl,
-      args.queueName,
-      args.eventTypes,
-    ])
+    .all([args.region, args.callbackType, args.callbackUrl, args.queueName, args.eventTypes])
     .apply(([region, callbackType, callbackUrl, queueName, eventTypes]) => {
       const problems = validateCallbackInputs({
         region,

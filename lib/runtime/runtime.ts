@@ -16,11 +16,7 @@ import {
   type StackConfigReader,
 } from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient, type RetryPolicy } from "./imsClient";
-import {
-  MAX_ATTEMPTS_SETTING,
-  readWholeNumberSetting,
-  TIMEOUT_SETTING,
-} from "./settings";
+import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
 import {
   partialStateError,
   raceCheckDelay,
@@ -71,10 +67,7 @@ export interface EventCallbackInputs {
  * those that do not apply are `null` (an absent output is unknown while previewing, so anything
  * derived from it would show as changed on every preview). Outputs of earlier versions may lack some.
  */
-export interface EventCallbackOutputs extends Omit<
-  EventCallbackInputs,
-  OptionalOutput
-> {
+export interface EventCallbackOutputs extends Omit<EventCallbackInputs, OptionalOutput> {
   callbackUrl?: string | null;
   queueName?: string | null;
   authKey?: string | null;
@@ -126,37 +119,19 @@ export async function diff(
   if (news.region === UNKNOWN || olds.region !== news.region) {
     replaces.push("region");
   }
-  const liveFields = [
-    "callbackType",
-    "callbackUrl",
-    "queueName",
-    "eventTypes",
-    "authKey",
-  ] as const;
+  const liveFields = ["callbackType", "callbackUrl", "queueName", "eventTypes", "authKey"] as const;
   const anyUnknown = liveFields.some((f) => containsUnknown(news[f]));
   if (anyUnknown) {
-    liveFields
-      .filter((f) => containsUnknown(news[f]))
-      .forEach((f) => changes.add(f));
+    liveFields.filter((f) => containsUnknown(news[f])).forEach((f) => changes.add(f));
   } else {
-    for (const field of settingDifferences(
-      storedSetting(olds),
-      desiredSetting(news),
-    )) {
+    for (const field of settingDifferences(storedSetting(olds), desiredSetting(news))) {
       changes.add(field === "authSwitch" ? "authKey" : field);
     }
   }
-  for (const field of [
-    "adoptExisting",
-    "deletionPolicy",
-    "allowUndocumentedRegion",
-  ] as const) {
-    if (news[field] !== undefined && olds[field] !== news[field])
-      changes.add(field);
+  for (const field of ["adoptExisting", "deletionPolicy", "allowUndocumentedRegion"] as const) {
+    if (news[field] !== undefined && olds[field] !== news[field]) changes.add(field);
   }
-  if (
-    (olds.keepExistingAuthKey ?? false) !== (news.keepExistingAuthKey ?? false)
-  ) {
+  if ((olds.keepExistingAuthKey ?? false) !== (news.keepExistingAuthKey ?? false)) {
     changes.add("keepExistingAuthKey");
   }
   if ((olds.stateVersion ?? 0) < STATE_VERSION) changes.add("stateVersion");
@@ -185,8 +160,7 @@ function inputChanged(
   field: string,
 ): boolean {
   if (!(INPUT_FIELDS as readonly string[]).includes(field)) return false;
-  const raw = (v: unknown) =>
-    JSON.stringify(v === null || v === "" ? undefined : v);
+  const raw = (v: unknown) => JSON.stringify(v === null || v === "" ? undefined : v);
   return raw(olds[field as InputField]) !== raw(news[field as InputField]);
 }
 
@@ -209,9 +183,7 @@ type InputField = (typeof INPUT_FIELDS)[number];
  * it back after the race-check delay. A write that may have landed but could not be confirmed is
  * recorded as partial state (see ./ownership).
  */
-export async function create(
-  declared: EventCallbackInputs,
-): Promise<dynamic.CreateResult> {
+export async function create(declared: EventCallbackInputs): Promise<dynamic.CreateResult> {
   const delayMs = raceCheckDelay(
     stackConfig?.get("ims-callback:raceCheckDelayMs"),
     process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS,
@@ -219,10 +191,7 @@ export async function create(
   const client = clientFor(declared.region);
   const live = await client.getEventCallback();
   const previous = isConfigured(live) ? live : null;
-  const inputs = withKeptAuthKey(
-    declared,
-    live.authSwitch === "on" ? live.authKey : undefined,
-  );
+  const inputs = withKeptAuthKey(declared, live.authSwitch === "on" ? live.authKey : undefined);
   if (previous && inputs.adoptExisting !== true) {
     throw unownedSettingError(inputs.region, previous, desiredSetting(inputs));
   }
@@ -234,10 +203,7 @@ export async function create(
  * Reads the live setting. Properties that still match keep their declared form (order of events,
  * duplicates), so a refresh shows exactly the properties that drifted.
  */
-export async function read(
-  id: string,
-  props: EventCallbackOutputs,
-): Promise<dynamic.ReadResult> {
+export async function read(id: string, props: EventCallbackOutputs): Promise<dynamic.ReadResult> {
   const region = props.region ?? id;
   const live = await clientFor(region).getEventCallback();
   const stored = storedSetting(props);
@@ -253,9 +219,7 @@ export async function read(
       differences.has("queueName") || differences.has("callbackType")
         ? emptyToUndefined(live.queueName)
         : (props.queueName ?? undefined),
-    eventTypes: differences.has("eventTypes")
-      ? [...live.eventTypes]
-      : props.eventTypes,
+    eventTypes: differences.has("eventTypes") ? [...live.eventTypes] : props.eventTypes,
     authKey: props.keepExistingAuthKey
       ? undefined
       : differences.has("authSwitch") || differences.has("authKey")
@@ -269,10 +233,9 @@ export async function read(
     }),
   };
   // providerCodeBytes: written by earlier builds, no longer kept.
-  const { providerCodeBytes: _dropped, ...kept } =
-    props as EventCallbackOutputs & {
-      providerCodeBytes?: number;
-    };
+  const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & {
+    providerCodeBytes?: number;
+  };
   const outs: EventCallbackOutputs = withExplicitNulls({
     ...kept,
     ...liveInputs,
@@ -304,24 +267,18 @@ export async function update(
   const desired = desiredSetting(news);
   const previous = olds.previousSetting ?? null;
   const changed = settingDifferences(storedSetting(olds), desired).length > 0;
-  const unconfirmed =
-    (olds as unknown as Record<string, unknown>)[UNCONFIRMED_WRITE] === true;
+  const unconfirmed = (olds as unknown as Record<string, unknown>)[UNCONFIRMED_WRITE] === true;
   if (changed || unconfirmed) {
     const client = clientFor(news.region);
     const live = changed ? undefined : await client.getEventCallback();
-    if (
-      live &&
-      !sameSetting(live, desired) &&
-      !sameSetting(live, previous ?? EMPTY_SETTING)
-    ) {
+    if (live && !sameSetting(live, desired) && !sameSetting(live, previous ?? EMPTY_SETTING)) {
       throw new Error(
         `The IMS event callback setting in ${news.region} is neither the one an earlier, unconfirmed write of this stack sent ` +
           `nor the one found before it (now: ${describeSetting(live)}): someone else wrote the region. It was left as it is. ` +
           'Run "pulumi refresh" to accept the current setting, or "pulumi up --refresh" to write this stack\'s setting over it.',
       );
     }
-    if (!live || !sameSetting(live, desired))
-      await writeOwned(client, news, previous, 0);
+    if (!live || !sameSetting(live, desired)) await writeOwned(client, news, previous, 0);
   }
   return { outs: outputsFor(news, previous) };
 }
@@ -332,21 +289,15 @@ export async function update(
  * `clear`) no write is made; when someone changed it since this stack last wrote it, it is left
  * alone with an error; else the target is written with one call and read back.
  */
-export async function remove(
-  _id: string,
-  props: EventCallbackOutputs,
-): Promise<void> {
-  const policy: DeletionPolicy =
-    props.deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy;
+export async function remove(_id: string, props: EventCallbackOutputs): Promise<void> {
+  const policy: DeletionPolicy = props.deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy;
   if (policy === "retain") {
     return;
   }
   const client = clientFor(props.region);
   const live = await client.getEventCallback();
   const target =
-    policy === "restore" && props.previousSetting
-      ? props.previousSetting
-      : EMPTY_SETTING;
+    policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
   if (sameSetting(live, target)) {
     return;
   }
@@ -368,18 +319,14 @@ export async function remove(
  * key through `keepExistingAuthKey` instead. Defaults are left out of the inputs, so the generated
  * code shows only what the setting needs. An id of `""` means there is no setting to import.
  */
-export async function importSetting(
-  region: string,
-): Promise<dynamic.ReadResult> {
+export async function importSetting(region: string): Promise<dynamic.ReadResult> {
   const live = await clientFor(region).getEventCallback();
   if (!isConfigured(live)) return { id: "" };
   const http = live.callbackType === "HTTP";
   const inputs: EventCallbackInputs = {
     region,
     callbackType: live.callbackType as "HTTP" | "MNS",
-    ...(http
-      ? { callbackUrl: live.callbackUrl }
-      : { queueName: live.queueName }),
+    ...(http ? { callbackUrl: live.callbackUrl } : { queueName: live.queueName }),
     eventTypes: [...live.eventTypes],
     ...(http && live.authSwitch === "on" ? { keepExistingAuthKey: true } : {}),
     ...(isDocumentedRegion(region) ? {} : { allowUndocumentedRegion: true }),
@@ -402,20 +349,14 @@ function withKeptAuthKey(
   inputs: EventCallbackInputs,
   kept: string | null | undefined,
 ): EventCallbackInputs {
-  if (
-    inputs.keepExistingAuthKey !== true ||
-    inputs.callbackType !== "HTTP" ||
-    inputs.authKey
-  ) {
+  if (inputs.keepExistingAuthKey !== true || inputs.callbackType !== "HTTP" || inputs.authKey) {
     return inputs;
   }
   return { ...inputs, authKey: kept ?? undefined };
 }
 
 function liveAuthKey(live: CallbackSetting): string | undefined {
-  return live.authSwitch === "on" && live.authKey !== ""
-    ? live.authKey
-    : undefined;
+  return live.authSwitch === "on" && live.authKey !== "" ? live.authKey : undefined;
 }
 
 /** The setting the inputs declare. */
@@ -423,8 +364,7 @@ export function desiredSetting(inputs: EventCallbackInputs): CallbackSetting {
   const authKey = inputs.callbackType === "HTTP" ? (inputs.authKey ?? "") : "";
   return {
     callbackType: inputs.callbackType,
-    callbackUrl:
-      inputs.callbackType === "HTTP" ? (inputs.callbackUrl ?? "") : "",
+    callbackUrl: inputs.callbackType === "HTTP" ? (inputs.callbackUrl ?? "") : "",
     queueName: inputs.callbackType === "MNS" ? (inputs.queueName ?? "") : "",
     eventTypes: inputs.eventTypes ?? [],
     authSwitch: authKey ? "on" : "off",
@@ -433,9 +373,7 @@ export function desiredSetting(inputs: EventCallbackInputs): CallbackSetting {
 }
 
 /** The setting recorded in the outputs (tolerates outputs of earlier versions). */
-export function storedSetting(
-  outs: Partial<EventCallbackOutputs>,
-): CallbackSetting {
+export function storedSetting(outs: Partial<EventCallbackOutputs>): CallbackSetting {
   const authKey = outs.authKey ?? "";
   return {
     callbackType: outs.callbackType ?? "",
@@ -479,12 +417,7 @@ async function writeOwned(
   raceCheckDelayMs: number,
 ): Promise<void> {
   try {
-    await writeAndConfirm(
-      client,
-      inputs.region,
-      desiredSetting(inputs),
-      raceCheckDelayMs,
-    );
+    await writeAndConfirm(client, inputs.region, desiredSetting(inputs), raceCheckDelayMs);
   } catch (error) {
     if (!(error instanceof UnconfirmedWriteError)) throw error;
     // The host drops __provider from partial state unless given: delete and refresh need it.
@@ -498,10 +431,7 @@ async function writeOwned(
 }
 
 /** Builds the client for a region from the stack config and the environment, at call time. */
-export function clientFor(
-  region: string,
-  env: NodeJS.ProcessEnv = process.env,
-): ImsClient {
+export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env): ImsClient {
   const { credential } = resolveCredential(stackConfig, env);
   return new ImsClient({
     region,
@@ -514,9 +444,7 @@ export function clientFor(
 }
 
 /** The configured credential secrets and tokens (stack config and environment): never in a message. */
-export function credentialSecrets(
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
+export function credentialSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
   const values = [
     stackConfig?.get("alicloud:secretKey"),
     stackConfig?.get("alicloud:securityToken"),
@@ -525,15 +453,9 @@ export function credentialSecrets(
   return values.filter((v): v is string => typeof v === "string" && v !== "");
 }
 
-function endpointOverride(
-  region: string,
-  env: NodeJS.ProcessEnv,
-): string | undefined {
+function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const [source, text] of [
-    [
-      "stack config ims-callback:endpoints",
-      stackConfig?.get("ims-callback:endpoints"),
-    ],
+    ["stack config ims-callback:endpoints", stackConfig?.get("ims-callback:endpoints")],
     ["IMS_CALLBACK_ENDPOINTS", env.IMS_CALLBACK_ENDPOINTS],
   ] as const) {
     if (!text) continue;
@@ -565,29 +487,20 @@ function retryPolicy(env: NodeJS.ProcessEnv): RetryPolicy | undefined {
     stackConfig?.get(MAX_ATTEMPTS_SETTING.configKey),
     env[MAX_ATTEMPTS_SETTING.envVar],
   );
-  return maxAttempts === undefined
-    ? undefined
-    : { ...DEFAULT_RETRY_POLICY, maxAttempts };
+  return maxAttempts === undefined ? undefined : { ...DEFAULT_RETRY_POLICY, maxAttempts };
 }
 
 function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {
-  const value =
-    stackConfig?.get("ims-callback:endpointType") ??
-    env.IMS_CALLBACK_ENDPOINT_TYPE;
+  const value = stackConfig?.get("ims-callback:endpointType") ?? env.IMS_CALLBACK_ENDPOINT_TYPE;
   return value === "vpc" ? "vpc" : "public";
 }
 
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as T;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function containsUnknown(value: unknown): boolean {
-  return (
-    value === UNKNOWN ||
-    (Array.isArray(value) && value.some((v) => v === UNKNOWN))
-  );
+  return value === UNKNOWN || (Array.isArray(value) && value.some((v) => v === UNKNOWN));
 }
 
 function emptyToUndefined(value: string): string | undefined {
