@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { ownValue } from "./records";
 
 /**
  * The emulator's answers to the questions the IMS API documentation leaves open. Every field is a
@@ -116,7 +117,7 @@ export function resolveBehaviour(
   const result: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    const choices = (BEHAVIOUR_CHOICES as Record<string, readonly string[] | undefined>)[key];
+    const choices = ownValue<readonly string[]>(BEHAVIOUR_CHOICES, key);
     if (!choices) {
       problems.push(
         `Unknown behaviour switch '${key}'; known: ${Object.keys(BEHAVIOUR_CHOICES).join(", ")}.`,

@@ -158,7 +158,10 @@ export interface RequestLogEntry {
   readonly params: Readonly<Record<string, string>>;
 }
 
-/** Request counts: action → region → number of calls, e.g. `{ GetEventCallback: { "cn-shanghai": 2 } }`. */
+/**
+ * Request counts: action → region → number of calls, e.g. `{ GetEventCallback: { "cn-shanghai": 2 } }`;
+ * calls of actions the emulator does not serve count under {@link UNSERVED_ACTION}.
+ */
 export type RequestCounters = Record<string, Record<string, number>>;
 
 /**
@@ -225,7 +228,10 @@ export interface UnhandledCall {
   readonly product: string;
   /** The API version sent (`""` if none). */
   readonly version: string;
-  /** The action, or for the MNS data API `"<METHOD> <path>"`. */
+  /**
+   * The action, or for the MNS data API `"<METHOD> <path>"`, cut after 128 characters;
+   * {@link UNSERVED_ACTION} for the entry counting calls beyond {@link MAX_UNHANDLED_CALLS}.
+   */
   readonly action: string;
   readonly count: number;
   /** UTC ISO 8601. */
@@ -324,11 +330,27 @@ export interface EmulatorControl {
    * if missing) or deactivates it (removes the role).
    */
   setImsActivated(activated: boolean, accountId?: string): Promise<void>;
-  /** Calls the emulator does not serve since the last reset. */
+  /** Calls the emulator does not serve since the last reset, at most {@link MAX_UNHANDLED_CALLS} entries. */
   getUnhandledCalls(): Promise<UnhandledCall[]>;
 }
 
 const MAX_LATENCY_MS = 120_000;
+
+/**
+ * The counter key of every call to an action the emulator does not serve (their names are in
+ * {@link EmulatorControl.getUnhandledCalls}), so junk action names cannot grow the counters; in
+ * the unhandled list, the action of the entry that counts calls beyond {@link MAX_UNHANDLED_CALLS}.
+ */
+export const UNSERVED_ACTION = "(unserved)";
+
+/** At most this many entries in the unhandled list; the last counts every further call. */
+export const MAX_UNHANDLED_CALLS = 100;
+
+/** Names longer than this are cut (with `…`) in the unhandled list. */
+const MAX_LISTED_NAME_LENGTH = 128;
+
+const shortName = (name: string): string =>
+  name.length > MAX_LISTED_NAME_LENGTH ? `${name.slice(0, MAX_LISTED_NAME_LENGTH)}…` : name;
 
 /** Checks a latency value from an untrusted source. */
 export function checkLatency(value: unknown, name = "latencyMs"): number {
@@ -345,7 +367,7 @@ export class ControlState {
   /** Latency added to every API call, ms. */
   latencyMs = 0;
   private faults: ActiveFault[] = [];
-  private counters: RequestCounters = {};
+  private readonly counters = new Map<string, Map<string, number>>();
   private log: RequestLogEntry[] = [];
   private unhandled = new Map<string, UnhandledCall>();
   private nextFaultId = 1;
@@ -435,14 +457,15 @@ export class ControlState {
 
   /** Counts one call. */
   count(action: string, region: string): void {
-    const byRegion = (this.counters[action] ??= {});
-    byRegion[region] = (byRegion[region] ?? 0) + 1;
+    let byRegion = this.counters.get(action);
+    if (!byRegion) this.counters.set(action, (byRegion = new Map()));
+    byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
   }
 
   /** Request counts per action and region. */
   getCounters(): RequestCounters {
     return Object.fromEntries(
-      Object.entries(this.counters).map(([action, regions]) => [action, { ...regions }]),
+      [...this.counters].map(([action, regions]) => [action, Object.fromEntries(regions)]),
     );
   }
 
@@ -459,13 +482,19 @@ export class ControlState {
 
   /** Records a call the emulator does not serve. */
   recordUnhandled(product: string, version: string, action: string, time: string): void {
-    const key = `${product}\n${version}\n${action}`;
-    const previous = this.unhandled.get(key);
+    let call = {
+      product: shortName(product),
+      version: shortName(version),
+      action: shortName(action),
+    };
+    let key = `${call.product}\n${call.version}\n${call.action}`;
+    if (!this.unhandled.has(key) && this.unhandled.size >= MAX_UNHANDLED_CALLS - 1) {
+      call = { product: "", version: "", action: UNSERVED_ACTION };
+      key = `\n\n${UNSERVED_ACTION}`;
+    }
     this.unhandled.set(key, {
-      product,
-      version,
-      action,
-      count: (previous?.count ?? 0) + 1,
+      ...call,
+      count: (this.unhandled.get(key)?.count ?? 0) + 1,
       lastSeen: time,
     });
   }
@@ -479,7 +508,7 @@ export class ControlState {
   reset(): void {
     this.unhandled.clear();
     this.faults = [];
-    this.counters = {};
+    this.counters.clear();
     this.log = [];
     this.latencyMs = 0;
   }
@@ -516,10 +545,9 @@ export const REDACTED = "[redacted]";
  * ```
  */
 export function redactParams(params: Readonly<Record<string, string>>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (SIGNING_PARAMS.has(key)) continue;
-    result[key] = SECRET_PARAMS.has(key) && value !== "" ? REDACTED : value;
-  }
-  return result;
+  return Object.fromEntries(
+    Object.entries(params)
+      .filter(([key]) => !SIGNING_PARAMS.has(key))
+      .map(([key, value]) => [key, SECRET_PARAMS.has(key) && value !== "" ? REDACTED : value]),
+  );
 }

@@ -44,7 +44,13 @@ export type {
   SetEventCallbackResponse,
   GetEventCallbackResponse,
 } from "./api";
-export { countApiCalls, FAULT_KINDS, REDACTED } from "./control";
+export {
+  countApiCalls,
+  FAULT_KINDS,
+  MAX_UNHANDLED_CALLS,
+  REDACTED,
+  UNSERVED_ACTION,
+} from "./control";
 export type {
   EmulatorControl,
   EmulatorInfo,

@@ -81,7 +81,7 @@ export interface MnsDataContext {
 export interface MnsCallRecord {
   /** The AccessKey id the request claims. */
   accessKeyId?: string;
-  /** Non-secret details: queue name, query parameters. */
+  /** Non-secret details: queue name, query parameters (keyed by request values: see `keyMap`). */
   params: Record<string, string>;
 }
 
@@ -298,7 +298,12 @@ export async function handleMnsRequest(
       "InvalidRequestURL",
       `The request URL ${url.pathname} is not served by this emulator.`,
     );
-  const name = decodeURIComponent(route[1]);
+  let name: string;
+  try {
+    name = decodeURIComponent(route[1]);
+  } catch {
+    throw new MnsError("InvalidRequestURL", "The queue name in the request URL is not valid.");
+  }
   record.params.QueueName = name;
   for (const [key, value] of url.searchParams) record.params[key] = value;
   const accountId = credential.accountId;

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { ApiError } from "./errors";
+import { keyMap } from "./records";
 import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "./queues";
 import {
   booleanParam,
@@ -185,7 +186,7 @@ export function mnsOpenProduct(queues: QueueStore): RpcProduct {
         const keys = listParam(call.params, "TagKey");
         const all = booleanParam(call.params, "All") ?? false;
         for (const queue of taggedQueues(call)) {
-          if (all) queue.tags = {};
+          if (all) queue.tags = keyMap();
           else for (const key of keys) delete queue.tags[key];
           await queues.touched(queue);
         }

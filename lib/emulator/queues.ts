@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { createHash, randomBytes } from "node:crypto";
+import { keyMap } from "./records";
 
 /** A queue's settable attributes, with MNS's names and units (seconds, bytes). */
 export interface QueueAttributes {
@@ -153,6 +154,7 @@ export interface Queue {
   /** Epoch ms. */
   LastModifyTime: number;
   attributes: QueueAttributes;
+  /** Tag key → value (an object without a prototype: a key may be `__proto__`). */
   tags: Record<string, string>;
   messages: QueueMessage[];
   nextSeq: number;
@@ -220,6 +222,7 @@ export class QueueStore {
             region,
             accountId,
             attributes: { ...QUEUE_DEFAULTS, ...queue.attributes },
+            tags: keyMap(queue.tags ?? {}),
           });
         }
       }
@@ -228,13 +231,11 @@ export class QueueStore {
 
   /** The JSON for the state file: account → region → name → queue. */
   save(): unknown {
-    const result: Record<
-      string,
-      Record<string, Record<string, Omit<Queue, "QueueName" | "region" | "accountId">>>
-    > = {};
+    const result =
+      keyMap<Record<string, Record<string, Omit<Queue, "QueueName" | "region" | "accountId">>>>();
     for (const queue of this.queues.values()) {
       const { QueueName, region, accountId, ...rest } = queue;
-      ((result[accountId] ??= {})[region] ??= {})[QueueName] = rest;
+      ((result[accountId] ??= keyMap())[region] ??= keyMap())[QueueName] = rest;
     }
     return result;
   }
@@ -276,7 +277,7 @@ export class QueueStore {
       CreateTime: time,
       LastModifyTime: time,
       attributes: { ...QUEUE_DEFAULTS, ...attributes },
-      tags: { ...tags },
+      tags: keyMap(tags),
       messages: [],
       nextSeq: 1,
     };

@@ -9,6 +9,7 @@
 import { randomInt } from "node:crypto";
 import type { EmulatorBehaviour } from "./behaviour";
 import { ApiError } from "./errors";
+import { keyMap } from "./records";
 import {
   booleanParam,
   isoSeconds,
@@ -76,7 +77,7 @@ export interface RoleRecord {
   }[];
 }
 
-/** The RAM state of one account. */
+/** The RAM state of one account. Both maps are objects without a prototype (names come from requests). */
 export interface RamAccount {
   policies: Record<string, PolicyRecord>;
   roles: Record<string, RoleRecord>;
@@ -99,7 +100,7 @@ const allow = (action: string | string[], resource: string | string[]): object =
  * The system policies the emulator knows (`PolicyType: "System"`). The content of
  * `AliyunICEDefaultRolePolicy` depends on the `imsQueueGrant` behaviour.
  */
-const SYSTEM_POLICIES: Readonly<Record<string, SystemPolicy>> = {
+const SYSTEM_POLICIES: Readonly<Record<string, SystemPolicy>> = keyMap({
   [IMS_SERVICE_ROLE_POLICY]: {
     description: "Default policy of the IMS service role.",
     document: (behaviour) => ({
@@ -131,7 +132,7 @@ const SYSTEM_POLICIES: Readonly<Record<string, SystemPolicy>> = {
       Statement: [allow(["ice:Get*", "ice:List*", "ice:Describe*", "ice:Search*"], "*")],
     }),
   },
-};
+});
 
 /** The names of the system policies the emulator knows. */
 export const SYSTEM_POLICY_NAMES: readonly string[] = Object.keys(SYSTEM_POLICIES);
@@ -257,7 +258,7 @@ export interface PolicyDecision {
 
 /** A RAM store: every account's policies and roles, persisted through `onChange`. */
 export class RamState {
-  private accounts: Record<string, RamAccount> = {};
+  private accounts = keyMap<RamAccount>();
 
   constructor(
     /** Called after every change (persists the state file). */
@@ -268,8 +269,25 @@ export class RamState {
 
   /** Loads the JSON written by {@link RamState.save}; unknown shapes are ignored. */
   load(json: unknown): void {
-    if (typeof json === "object" && json !== null && !Array.isArray(json))
-      this.accounts = structuredClone(json) as Record<string, RamAccount>;
+    if (typeof json !== "object" || json === null || Array.isArray(json)) return;
+    const withTags = <T extends { tags?: Record<string, string> }>(record: T): T => ({
+      ...record,
+      tags: keyMap(record.tags ?? {}),
+    });
+    this.accounts = keyMap(
+      Object.entries(structuredClone(json) as Record<string, RamAccount>).map(([id, account]) => [
+        id,
+        {
+          ...account,
+          policies: keyMap(
+            Object.entries(account.policies ?? {}).map(([name, p]) => [name, withTags(p)]),
+          ),
+          roles: keyMap(
+            Object.entries(account.roles ?? {}).map(([name, r]) => [name, withTags(r)]),
+          ),
+        },
+      ]),
+    );
   }
 
   /** The JSON for the state file. */
@@ -279,7 +297,7 @@ export class RamState {
 
   /** The RAM state of `accountId` (created empty on first use). */
   account(accountId: string): RamAccount {
-    return (this.accounts[accountId] ??= { policies: {}, roles: {} });
+    return (this.accounts[accountId] ??= { policies: keyMap(), roles: keyMap() });
   }
 
   /**
@@ -355,7 +373,7 @@ export class RamState {
       MaxSessionDuration: options.maxSessionDuration,
       CreateDate: date,
       UpdateDate: date,
-      tags: options.tags ?? {},
+      tags: keyMap(options.tags ?? {}),
       attachments: [],
     };
   }
@@ -829,7 +847,7 @@ export class RamState {
           if (keys.length === 0) keys.push(...listParam(call.params, "TagKey"));
           const all = booleanParam(call.params, "All") ?? false;
           for (const target of tagged(call).targets) {
-            if (all) target.tags = {};
+            if (all) target.tags = keyMap();
             else for (const key of keys) delete target.tags[key];
           }
           return changed({});

@@ -7,6 +7,7 @@
  */
 import type { EmulatorBehaviour } from "./behaviour";
 import { ApiError, missingParameterMessage } from "./errors";
+import { keyMap } from "./records";
 
 /** What an RPC action handler gets. */
 export interface RpcCall {
@@ -121,7 +122,7 @@ export function listParam(params: Readonly<Record<string, string>>, name: string
 
 /**
  * A tag list parameter, sent flattened (`Tag.1.Key`, `Tag.1.Value`, ...) or as a JSON array of
- * `{ Key, Value }` (`Tag`).
+ * `{ Key, Value }` (`Tag`), as an object without a prototype (a key may be `__proto__`).
  *
  * @example
  * ```ts
@@ -132,7 +133,7 @@ export function tagsParam(
   params: Readonly<Record<string, string>>,
   name = "Tag",
 ): Record<string, string> {
-  const tags: Record<string, string> = {};
+  const tags = keyMap<string>();
   if (params[name] !== undefined && params[name] !== "") {
     const value = parseJsonParam(params, name);
     if (!Array.isArray(value))

@@ -44,8 +44,10 @@ import {
   RequestCounters,
   RequestLogEntry,
   redactParams,
+  UNSERVED_ACTION,
   writeGatewayFault,
 } from "./control";
+import { keyMap, ownValue } from "./records";
 import {
   handleMnsRequest,
   MNS_ERROR_STATUS,
@@ -386,7 +388,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let product: RpcProduct | undefined;
     let action = "";
     let accessKeyId: string | undefined;
-    let params: Record<string, string> = {};
+    let params: Record<string, string> = keyMap();
     res.on("error", () => undefined);
 
     const finish = (status: number, code: string, body: string | undefined): void => {
@@ -441,7 +443,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       product = products.find((p) => p.version === version);
       accessKeyId = claimedAccessKeyId(request);
 
-      control.count(action, region);
+      control.count(products.some((p) => served(p, action)) ? action : UNSERVED_ACTION, region);
       const { delayMs, fault } = control.takeFaults(action, region);
       if (delayMs > 0) await sleep(delayMs);
       if (closed) return finish(0, "Dropped", undefined);
@@ -519,7 +521,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const time = new Date(now()).toISOString();
     const requestId = newRequestId();
     const method = req.method ?? "GET";
-    const call: MnsCallRecord = { params: {} };
+    const call: MnsCallRecord = { params: keyMap() };
     let action = "";
     let accountId: string | undefined;
     const aborted = new AbortController();
@@ -558,9 +560,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         fail(new MnsError("InvalidArgument", message)),
       );
       if (!body) return;
-      const url = new URL(req.url ?? "/", "http://mns.invalid");
+      let url: URL;
+      try {
+        url = new URL(req.url ?? "/", "http://mns.invalid");
+      } catch {
+        throw new MnsError("InvalidRequestURL", "The request URL is not valid.");
+      }
       action = mnsActionName(method, url, body);
-      control.count(action || `${method} ${url.pathname}`, region);
+      control.count(action || UNSERVED_ACTION, region);
       const { delayMs, fault } = control.takeFaults(action, region);
       if (delayMs > 0) await sleep(delayMs);
       if (closed) {
@@ -682,7 +689,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw new Error("attributes must be an object of queue attributes.");
     const problems: string[] = [];
     for (const [key, value] of Object.entries(attributes)) {
-      const limits = (QUEUE_LIMITS as Record<string, readonly [number, number]>)[key];
+      const limits = ownValue<readonly [number, number]>(QUEUE_LIMITS, key);
       if (limits) {
         if (
           typeof value !== "number" ||

@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { EmulatorErrorCode, ERROR_MESSAGES, missingParameterMessage, statusOf } from "./errors";
+import { keyMap } from "./records";
 
 /** How far a request's timestamp may be from the emulator's clock: 15 minutes, as Alibaba documents. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -425,7 +426,7 @@ interface ParsedAuthorization {
 function parseAuthorization(header: string): ParsedAuthorization | undefined {
   const match = /^\s*(\S+)\s+(.*)$/.exec(header);
   if (!match) return undefined;
-  const parts: Record<string, string> = {};
+  const parts = keyMap<string>();
   for (const item of match[2].split(",")) {
     const eq = item.indexOf("=");
     if (eq > 0) parts[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();

@@ -6,6 +6,10 @@
  *
  * @packageDocumentation
  */
+import { ownValue } from "./records";
+
+/** How deep elements may nest; MNS's documents nest three deep. */
+export const MAX_XML_DEPTH = 32;
 
 /** An element: its name, its text (entities decoded, CDATA kept) and its child elements. */
 export interface XmlElement {
@@ -28,11 +32,28 @@ const ENTITIES: Readonly<Record<string, string>> = {
   apos: "'",
 };
 
+/** Whether XML 1.0 allows `code` as a character: tab, newline, carriage return, and the rest of Unicode but surrogates, U+FFFE and U+FFFF. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9A-Fa-f]+|#\d+|[a-z]+);/g, (whole, entity: string) => {
-    if (entity.startsWith("#x")) return String.fromCodePoint(parseInt(entity.slice(2), 16));
-    if (entity.startsWith("#")) return String.fromCodePoint(parseInt(entity.slice(1), 10));
-    const value = ENTITIES[entity];
+    if (entity.startsWith("#")) {
+      const code = entity.startsWith("#x")
+        ? parseInt(entity.slice(2), 16)
+        : parseInt(entity.slice(1), 10);
+      if (!isXmlChar(code)) throw new XmlSyntaxError(`Invalid character reference ${whole}.`);
+      return String.fromCodePoint(code);
+    }
+    const value = ownValue(ENTITIES, entity);
     if (value === undefined) throw new XmlSyntaxError(`Unknown entity ${whole}.`);
     return value;
   });
@@ -54,7 +75,8 @@ export function escapeXml(text: string): string {
 }
 
 /**
- * Parses a document into its root element. Attributes (such as `xmlns`) are read past and
+ * Parses a document into its root element; throws only {@link XmlSyntaxError}, also for elements
+ * nested deeper than {@link MAX_XML_DEPTH} and character references XML does not allow. Attributes (such as `xmlns`) are read past and
  * ignored; comments and processing instructions are skipped; mixed content keeps only the text.
  *
  * @example
@@ -81,7 +103,8 @@ export function parseXml(document: string): XmlElement {
       } else return;
     }
   };
-  const element = (): XmlElement => {
+  const element = (depth: number): XmlElement => {
+    if (depth > MAX_XML_DEPTH) fail(`Elements nested deeper than ${MAX_XML_DEPTH}`);
     const open = /^<([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(
       document.slice(at),
     );
@@ -108,7 +131,7 @@ export function parseXml(document: string): XmlElement {
         at += close![0].length;
         return { name, text, children };
       } else if (document[at] === "<") {
-        children.push(element());
+        children.push(element(depth + 1));
       } else {
         const next = document.indexOf("<", at);
         const end = next < 0 ? document.length : next;
@@ -118,7 +141,7 @@ export function parseXml(document: string): XmlElement {
     }
   };
   skipMisc();
-  const root = element();
+  const root = element(1);
   skipMisc();
   if (at !== document.length) fail("Unexpected content after the root element");
   return root;

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { mnsStringToSign } from "../../lib/emulator";
-import { escapeXml, mnsXml, parseXml, XmlSyntaxError } from "../../lib/emulator/xml";
+import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../../lib/emulator/xml";
 
 describe("parseXml", () => {
   it("reads nested elements, decodes entities and keeps CDATA as it is", () => {
@@ -28,6 +28,32 @@ describe("parseXml", () => {
       expect(() => parseXml(document)).toThrow(XmlSyntaxError);
     },
   );
+
+  it.each([
+    ["an entity named after an Object.prototype key", "<A>&constructor;</A>"],
+    ["a character reference past U+10FFFF", "<A>&#x110000;</A>"],
+    ["a character reference too large for a number", `<A>&#${"9".repeat(400)};</A>`],
+    ["a NUL character reference", "<A>&#0;</A>"],
+    ["a control character reference", "<A>&#x1B;</A>"],
+    ["a surrogate character reference", "<A>&#xDC00;</A>"],
+    ["U+FFFE", "<A>&#xFFFE;</A>"],
+    [
+      "elements nested past MAX_XML_DEPTH",
+      `${"<A>".repeat(MAX_XML_DEPTH + 1)}${"</A>".repeat(MAX_XML_DEPTH + 1)}`,
+    ],
+    ["elements nested 100000 deep", `${"<A>".repeat(100_000)}${"</A>".repeat(100_000)}`],
+  ])("refuses %s with XmlSyntaxError", (_what, document) => {
+    expect(() => parseXml(document)).toThrow(XmlSyntaxError);
+  });
+
+  it("reads every character reference XML allows, and elements nested MAX_XML_DEPTH deep", () => {
+    expect(
+      parseXml("<A>&#9;&#xA;&#xD;&#x20;&#xD7FF;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;</A>").text,
+    ).toBe("\t\n\r \uD7FF\uE000\uFFFD\u{10000}\u{10FFFF}");
+    let element = parseXml(`${"<A>".repeat(MAX_XML_DEPTH)}x${"</A>".repeat(MAX_XML_DEPTH)}`);
+    for (let depth = 1; depth < MAX_XML_DEPTH; depth++) element = element.children[0];
+    expect(element.text).toBe("x");
+  });
 });
 
 describe("mnsXml", () => {
