@@ -29,6 +29,13 @@
  * Errors answer `{ "error": "<message>" }` with 400 (bad input) or 404 (unknown route). Bodies are
  * checked by the control operations themselves.
  *
+ * A web page must not be able to drive it (it returns auth keys and changes state): a request is
+ * answered only when its `Host` is a loopback name (`127.0.0.0/8`, `localhost`, `[::1]`, any port),
+ * which defeats DNS rebinding; `403` when it carries an `Origin` that is not such an `http://`
+ * origin (a cross-origin page, `null`, `file://`); and a write (any method but `GET`) needs
+ * `Content-Type: application/json` (`415` otherwise), which a page cannot send to another origin
+ * without a CORS preflight that this API never grants.
+ *
  * @packageDocumentation
  */
 import type { EmitEventRequest } from "./delivery";
@@ -39,6 +46,35 @@ import type { QueueAttributes } from "./queues";
 import type { StoredSetting } from "./store";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+
+/** A `Host` value naming the loopback interface, with an optional port. */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+
+function isLoopbackOrigin(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, file pages) and anything unreadable
+  }
+  return url.protocol === "http:" && url.origin === origin && LOOPBACK_HOST.test(url.host);
+}
+
+/** Why a request is refused before any route runs (status and message), or `undefined`. */
+function refusal(req: IncomingMessage, method: string): [number, string] | undefined {
+  if (!LOOPBACK_HOST.test(req.headers.host ?? ""))
+    return [
+      403,
+      "The admin API answers only requests whose Host is a loopback address (127.0.0.1, localhost, [::1]).",
+    ];
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isLoopbackOrigin(origin))
+    return [403, "The admin API answers no request sent by a web page of another origin."];
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (method !== "GET" && type !== "application/json")
+    return [415, "The admin API takes writes only with Content-Type: application/json."];
+  return undefined;
+}
 
 class RouteNotFound extends Error {}
 
@@ -177,6 +213,11 @@ export async function handleAdminRequest(
     res.end(JSON.stringify(body));
   };
   const method = req.method ?? "GET";
+  const refused = refusal(req, method);
+  if (refused) {
+    req.resume();
+    return send(refused[0], { error: refused[1] });
+  }
   try {
     const url = new URL(req.url ?? "/", "http://admin.invalid");
     send(200, await route(control, method, url, req));

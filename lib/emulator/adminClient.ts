@@ -96,11 +96,11 @@ export class EmulatorAdminClient implements EmulatorControl {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // The admin API takes writes only as JSON, bodyless ones included.
     const response = await fetch(`${this.adminUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      ...(method === "GET" ? {} : { headers: { "content-type": "application/json" } }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     let parsed: unknown;

@@ -154,7 +154,11 @@ describe("EmulatorAdminClient", () => {
       404,
       { error: "No admin route GET /nope." },
     ]);
-    const bad = await fetch(`${emulator.adminUrl}/faults`, { method: "POST", body: "[1]" });
+    const bad = await fetch(`${emulator.adminUrl}/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "[1]",
+    });
     expect([bad.status, await bad.json()]).toEqual([
       400,
       { error: "The request body must be a JSON object." },
