@@ -363,6 +363,14 @@ export interface AllowConfig {
 }
 
 /**
+ * The pack config that lets the documented recovery after an interrupted create through (it sets
+ * `adoptExisting` with `deletionPolicy: "clear"`); both messages print it.
+ */
+const RECOVERY_ALLOW =
+  'Recovering a create interrupted after its write (adoptExisting with deletionPolicy "clear") needs both: ' +
+  '{"ims-callback-adopt-existing": {"allow": true}, "ims-callback-deletion-policy-clear": {"allow": true}}.';
+
+/**
  * `ims-callback-adopt-existing`: taking over an existing setting (`adoptExisting: true`) needs
  * `allow: true` in the pack config.
  */
@@ -379,7 +387,8 @@ export const callbackAdoptExisting: ResourceValidationPolicy = {
     const where = typeof callback.region === "string" ? ` in region "${callback.region}"` : "";
     report(
       `${callbackSubject(callback)}: adoptExisting is true, so this stack takes over and overwrites the callback setting that already exists${where}. ` +
-        'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config.',
+        'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config (pulumi preview / up --policy-pack-config <file>). ' +
+        RECOVERY_ALLOW,
     );
   }),
 };
@@ -402,7 +411,8 @@ export const callbackDeletionPolicyClear: ResourceValidationPolicy = {
       typeof callback.region === "string" ? `region "${callback.region}"` : "the region";
     report(
       `${callbackSubject(callback)}: deletionPolicy is "clear", so destroying or replacing it empties ${where}'s callback setting, even one that existed before this stack. ` +
-        'Fix: use "restore" (the default) or "retain", or allow it with {"ims-callback-deletion-policy-clear": {"allow": true}} in the pack config.',
+        'Fix: use "restore" (the default) or "retain", or allow it with {"ims-callback-deletion-policy-clear": {"allow": true}} in the pack config (pulumi preview / up --policy-pack-config <file>). ' +
+        RECOVERY_ALLOW,
     );
   }),
 };

@@ -1,6 +1,7 @@
 /**
  * Guardrails for IMS event callbacks as `@pulumi/policy` policies, checked by
- * `pulumi preview --policy-pack` before anything is applied.
+ * `pulumi preview` / `pulumi up` with `--policy-pack`: the resource policies run on each resource
+ * before it is created or changed, the stack policies once the whole stack is known.
  *
  * Two ways to use them:
  * - the ready-to-run pack shipped in this package:
@@ -32,11 +33,8 @@ import {
   callbackUrlAllowedHosts,
   callbackUrlHttps,
 } from "./callbackPolicies";
-import {
-  callbackOneSettingPerRegion,
-  callbackQueueRegion,
-  imsRoleLeastPrivilege,
-} from "./stackPolicies";
+import { imsRoleLeastPrivilege } from "./imsRole";
+import { callbackOneSettingPerRegion, callbackQueueRegion } from "./stackPolicies";
 
 export {
   callbackAdoptExisting,
@@ -55,17 +53,18 @@ export {
   type KnownEventsConfig,
   type RequiredEventsConfig,
 } from "./callbackPolicies";
-export {
-  callbackOneSettingPerRegion,
-  callbackQueueRegion,
-  imsRoleLeastPrivilege,
-  type ImsRoleConfig,
-} from "./stackPolicies";
-export { queueSendGrantProblems } from "./ramGrants";
+export { callbackOneSettingPerRegion, callbackQueueRegion } from "./stackPolicies";
+export { imsRoleLeastPrivilege, type ImsRoleConfig } from "./imsRole";
+export { queueSendGrantProblems, statementsDocument } from "./ramGrants";
 export {
   EVENT_CALLBACK_TYPE,
   RAM_POLICY_TYPE,
   RAM_ROLE_POLICY_ATTACHMENT_TYPE,
+  RAM_ROLE_TYPE,
+  RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE,
+  RESOURCE_MANAGER_POLICY_TYPE,
+  RESOURCE_MANAGER_POLICY_VERSION_TYPE,
+  RESOURCE_MANAGER_ROLE_TYPE,
   SERVICE_QUEUE_TYPE,
 } from "./resources";
 

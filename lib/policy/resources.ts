@@ -19,6 +19,23 @@ export const RAM_POLICY_TYPE = "alicloud:ram/policy:Policy";
 export const RAM_ROLE_POLICY_ATTACHMENT_TYPE =
   "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment";
 
+/** The type token of `alicloud.ram.Role`. */
+export const RAM_ROLE_TYPE = "alicloud:ram/role:Role";
+
+/** The type token of `alicloud.resourcemanager.Policy` (a RAM policy, through Resource Manager). */
+export const RESOURCE_MANAGER_POLICY_TYPE = "alicloud:resourcemanager/policy:Policy";
+
+/** The type token of `alicloud.resourcemanager.PolicyVersion` (a new document for a named policy). */
+export const RESOURCE_MANAGER_POLICY_VERSION_TYPE =
+  "alicloud:resourcemanager/policyVersion:PolicyVersion";
+
+/** The type token of `alicloud.resourcemanager.PolicyAttachment` (attaches to users, groups, roles). */
+export const RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE =
+  "alicloud:resourcemanager/policyAttachment:PolicyAttachment";
+
+/** The type token of `alicloud.resourcemanager.Role`. */
+export const RESOURCE_MANAGER_ROLE_TYPE = "alicloud:resourcemanager/role:Role";
+
 /**
  * Stands for a value that is not known yet (at preview, an output of a resource still to be
  * created). Policies skip such values at preview; `pulumi up` checks them again once known.
@@ -39,6 +56,17 @@ export function known<T>(read: () => T): Maybe<T> {
     if (e instanceof UnknownValueError) return UNKNOWN;
     throw e;
   }
+}
+
+/**
+ * A whole value as plain data (a copy), or {@link UNKNOWN} when it or anything inside it is not
+ * known yet; `undefined` stays `undefined`.
+ */
+export function knownPlain(read: () => unknown): Maybe<unknown> {
+  return known(() => {
+    const value = read();
+    return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  });
 }
 
 /** A property as a string: `undefined` when absent, empty or not a string. */

@@ -1,19 +1,14 @@
 /**
  * Stack policies: rules that need several resources at once (settings of the same region, a
- * setting and its queue, IMS's role and the policies attached to it).
+ * setting and its queue).
  *
  * @packageDocumentation
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { IMS_SERVICE_ROLE_NAME, QUEUE_SEND_ACTIONS } from "../shared/ram";
-import { QUEUE_NAME_PREFIX } from "../shared/validation";
 import { callbackSubject, readCallback, type CallbackUnderPolicy } from "./callbackPolicies";
-import { queueSendGrantProblems } from "./ramGrants";
 import {
   EVENT_CALLBACK_TYPE,
   providerRegion,
-  RAM_POLICY_TYPE,
-  RAM_ROLE_POLICY_ATTACHMENT_TYPE,
   readString,
   SERVICE_QUEUE_TYPE,
   UNKNOWN,
@@ -109,91 +104,3 @@ export const callbackQueueRegion: StackValidationPolicy = {
     }
   },
 };
-
-/** Pack config of {@link imsRoleLeastPrivilege}. */
-export interface ImsRoleConfig {
-  /**
-   * The roles IMS writes to queues with.
-   *
-   * @default ["AliyunICEDefaultRole"]
-   */
-  readonly roleNames?: string[];
-}
-
-/**
- * `ims-callback-ram-least-privilege`: policies attached to IMS's role grant only sending
- * (`mns:SendMessage`, `mns:BatchSendMessage`) to the messages of `ice-callback-` queues, with no
- * wildcard action or resource, and no system policy is attached to it.
- *
- * Limits: a custom policy attached by name but not managed in the same stack cannot be read, so it
- * is not checked.
- */
-export const imsRoleLeastPrivilege: StackValidationPolicy = {
-  name: "ims-callback-ram-least-privilege",
-  description:
-    "Policies attached to IMS's service role may grant only mns:SendMessage (and mns:BatchSendMessage) on ice-callback- queue messages, with no wildcards: IMS acts on behalf of every media job in the account.",
-  enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      roleNames: { type: "array", items: { type: "string" }, default: [IMS_SERVICE_ROLE_NAME] },
-    },
-  },
-  validateStack: (args, report) => {
-    const config = args.getConfig<ImsRoleConfig>();
-    const roles = (
-      Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME]
-    ).map((r) => r.toLowerCase());
-    const policies = args.resources.filter((r) => r.type === RAM_POLICY_TYPE);
-    const reported = new Set<string>();
-    for (const attachment of args.resources.filter(
-      (r) => r.type === RAM_ROLE_POLICY_ATTACHMENT_TYPE,
-    )) {
-      const roleName = readString(attachment.props, "roleName");
-      if (typeof roleName !== "string" || !roles.includes(roleName.toLowerCase())) continue;
-      const policyName = readString(attachment.props, "policyName");
-      const policyType = readString(attachment.props, "policyType");
-      const subject = `RolePolicyAttachment "${attachment.name}"`;
-      if (typeof policyType === "string" && policyType.toLowerCase() === "system") {
-        report(
-          `${subject}: attaches system policy ${typeof policyName === "string" ? `"${policyName}" ` : ""}to IMS's role "${roleName}"; a system policy grants far more than sending to ${QUEUE_NAME_PREFIX} queues. ` +
-            `Fix: attach a custom policy that allows only ${QUEUE_SEND_ACTIONS.join(" / ")} on the queues' messages (ImsQueueAuthorization creates one).`,
-          attachment.urn,
-        );
-        continue;
-      }
-      const policy = attachedPolicy(attachment, policyName, policies);
-      if (!policy || reported.has(policy.urn)) continue;
-      const document =
-        readString(policy.props, "policyDocument") ?? readString(policy.props, "document");
-      if (document === UNKNOWN || document === undefined) continue;
-      const problems = queueSendGrantProblems(document);
-      if (problems.length === 0) continue;
-      reported.add(policy.urn);
-      report(
-        `Policy "${policy.name}": attached to IMS's role "${roleName}" by ${subject}, its policyDocument grants more than sending to ${QUEUE_NAME_PREFIX} queues: ${problems.join("; ")}. ` +
-          `Fix: allow only ${QUEUE_SEND_ACTIONS.join(" / ")} on acs:mns:<region>:<account>:/queues/${QUEUE_NAME_PREFIX}<name>/messages, without wildcards (as ImsQueueAuthorization does).`,
-        policy.urn,
-      );
-    }
-  },
-};
-
-/**
- * The policy resource an attachment attaches: the one its `policyName` depends on, else the one of
- * that name in the stack.
- */
-function attachedPolicy(
-  attachment: PolicyResource,
-  policyName: ReturnType<typeof readString>,
-  policies: readonly PolicyResource[],
-): PolicyResource | undefined {
-  const dependency = (attachment.propertyDependencies.policyName ?? []).find(
-    (r) => r.type === RAM_POLICY_TYPE,
-  );
-  if (dependency) return dependency;
-  if (typeof policyName !== "string") return undefined;
-  return policies.find((p) => {
-    const name = readString(p.props, "policyName");
-    return typeof name === "string" && name === policyName;
-  });
-}

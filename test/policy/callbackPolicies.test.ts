@@ -361,7 +361,8 @@ describe("ims-callback-adopt-existing", () => {
   test("reports adoptExisting without an allow", async () => {
     expect(await runResourcePolicy(callbackAdoptExisting, adopting)).toEqual([
       'EventCallback "web-setting": adoptExisting is true, so this stack takes over and overwrites the callback setting that already exists in region "cn-shanghai". ' +
-        'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config.',
+        'Fix: remove adoptExisting, or allow takeovers with {"ims-callback-adopt-existing": {"allow": true}} in the pack config (pulumi preview / up --policy-pack-config <file>). ' +
+        'Recovering a create interrupted after its write (adoptExisting with deletionPolicy "clear") needs both: {"ims-callback-adopt-existing": {"allow": true}, "ims-callback-deletion-policy-clear": {"allow": true}}.',
     ]);
     expect(await runResourcePolicy(callbackAdoptExisting, adopting, { allow: "yes" })).toHaveLength(
       1,
@@ -457,5 +458,31 @@ describe("callback URLs are judged as parsed, and shown without user info or que
       'EventCallback "web-setting": callbackUrl "https:attacker.example.net/ims" is not a well-formed http:// or https:// URL, so its host cannot be checked against the allowed hosts. ' +
         "Fix: write it as https://<host>[:<port>]/<path>, with an allowed host.",
     ]);
+  });
+});
+
+describe("the recovery settings say how to allow them", () => {
+  const RECOVERY_CONFIG =
+    '{"ims-callback-adopt-existing": {"allow": true}, "ims-callback-deletion-policy-clear": {"allow": true}}';
+  const recovering = compliantHttpCallback({ adoptExisting: true, deletionPolicy: "clear" });
+
+  test.each<[string, ResourceValidationPolicy]>([
+    ["ims-callback-adopt-existing", callbackAdoptExisting],
+    ["ims-callback-deletion-policy-clear", callbackDeletionPolicyClear],
+  ])(
+    "%s names the --policy-pack-config file and the config that allows the recovery after an interrupted create",
+    async (_name, policy) => {
+      const [message] = await runResourcePolicy(policy, recovering);
+      expect(message).toContain("--policy-pack-config <file>");
+      expect(message).toContain(
+        `Recovering a create interrupted after its write (adoptExisting with deletionPolicy "clear") needs both: ${RECOVERY_CONFIG}.`,
+      );
+    },
+  );
+
+  test("that config lets the recovery through both policies", async () => {
+    for (const policy of [callbackAdoptExisting, callbackDeletionPolicyClear]) {
+      expect(await runResourcePolicy(policy, recovering, { allow: true })).toEqual([]);
+    }
   });
 });

@@ -13,6 +13,11 @@ import {
   EVENT_CALLBACK_TYPE,
   RAM_POLICY_TYPE,
   RAM_ROLE_POLICY_ATTACHMENT_TYPE,
+  RAM_ROLE_TYPE,
+  RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE,
+  RESOURCE_MANAGER_POLICY_TYPE,
+  RESOURCE_MANAGER_POLICY_VERSION_TYPE,
+  RESOURCE_MANAGER_ROLE_TYPE,
   SERVICE_QUEUE_TYPE,
 } from "../../lib/policy";
 
@@ -26,6 +31,15 @@ test("the alicloud type tokens are the ones @pulumi/alicloud registers", () => {
   expect(SERVICE_QUEUE_TYPE).toBe(pulumiType(alicloud.message.ServiceQueue));
   expect(RAM_POLICY_TYPE).toBe(pulumiType(alicloud.ram.Policy));
   expect(RAM_ROLE_POLICY_ATTACHMENT_TYPE).toBe(pulumiType(alicloud.ram.RolePolicyAttachment));
+  expect(RAM_ROLE_TYPE).toBe(pulumiType(alicloud.ram.Role));
+  expect(RESOURCE_MANAGER_POLICY_TYPE).toBe(pulumiType(alicloud.resourcemanager.Policy));
+  expect(RESOURCE_MANAGER_POLICY_VERSION_TYPE).toBe(
+    pulumiType(alicloud.resourcemanager.PolicyVersion),
+  );
+  expect(RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE).toBe(
+    pulumiType(alicloud.resourcemanager.PolicyAttachment),
+  );
+  expect(RESOURCE_MANAGER_ROLE_TYPE).toBe(pulumiType(alicloud.resourcemanager.Role));
 });
 
 test("the EventCallback type token is the one the dynamic resource registers", async () => {

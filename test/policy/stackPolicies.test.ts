@@ -1,15 +1,12 @@
 /**
  * The stack policies (several resources at once) and the RAM document reader, run without the
- * engine. Proves pass/fail on fake stacks shaped like the engine's view (outputs, providers,
+ * engine (ims-callback-ram-least-privilege, a resource policy, is in imsRole.test.ts). Proves pass/fail on fake stacks shaped like the engine's view (outputs, providers,
  * property dependencies); does not prove the engine gives these shapes for every provider.
  */
 import {
   callbackOneSettingPerRegion,
   callbackQueueRegion,
-  imsRoleLeastPrivilege,
   queueSendGrantProblems,
-  RAM_POLICY_TYPE,
-  RAM_ROLE_POLICY_ATTACHMENT_TYPE,
   SERVICE_QUEUE_TYPE,
 } from "../../lib/policy";
 import { queueMessagesArn } from "../../lib/shared/ram";
@@ -138,144 +135,6 @@ describe("ims-callback-queue-region", () => {
       queue("q", "ice-callback-orders", "cn-hangzhou"),
     ];
     expect(await runStackPolicy(callbackQueueRegion, stack)).toEqual([]);
-  });
-});
-
-describe("ims-callback-ram-least-privilege", () => {
-  const sendOnly = JSON.stringify({
-    Version: "1",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: ["mns:SendMessage"],
-        Resource: [queueMessagesArn("cn-shanghai", "1234567890", "ice-callback-orders")],
-      },
-    ],
-  });
-
-  function ramPolicy(name: string, document: unknown, policyName = `${name}-name`): FakeResource {
-    return { type: RAM_POLICY_TYPE, name, props: { policyName, policyDocument: document } };
-  }
-  function attachment(
-    name: string,
-    props: Record<string, unknown>,
-    dependsOn?: string,
-  ): FakeResource {
-    return {
-      type: RAM_ROLE_POLICY_ATTACHMENT_TYPE,
-      name,
-      props: { roleName: "AliyunICEDefaultRole", policyType: "Custom", ...props },
-      propertyDependencies: dependsOn ? { policyName: [dependsOn] } : undefined,
-    };
-  }
-
-  test("accepts mns:SendMessage (and BatchSendMessage) on ice-callback- queue messages", async () => {
-    const both = JSON.stringify({
-      Statement: [
-        {
-          Effect: "Allow",
-          Action: ["mns:SendMessage", "mns:BatchSendMessage"],
-          Resource: queueMessagesArn("cn-beijing", "1", "ice-callback-a"),
-        },
-      ],
-    });
-    const stack = [
-      ramPolicy("p", sendOnly),
-      attachment("att", { policyName: "p-name" }, "p"),
-      ramPolicy("p2", both),
-      attachment("att2", { policyName: "p2-name" }),
-    ];
-    expect(await runStackPolicy(imsRoleLeastPrivilege, stack)).toEqual([]);
-  });
-
-  test("reports wildcards and other actions in a policy linked by dependency, against the policy", async () => {
-    const wide = JSON.stringify({
-      Version: "1",
-      Statement: [{ Effect: "Allow", Action: ["mns:*", "mns:DeleteQueue"], Resource: "*" }],
-    });
-    const policy = ramPolicy("wide", wide);
-    const violations = await runStackPolicy(imsRoleLeastPrivilege, [
-      policy,
-      attachment("att", { policyName: UNKNOWN_AT_PREVIEW }, "wide"),
-    ]);
-    expect(violations).toEqual([
-      {
-        urn: urn(policy),
-        message:
-          'Policy "wide": attached to IMS\'s role "AliyunICEDefaultRole" by RolePolicyAttachment "att", its policyDocument grants more than sending to ice-callback- queues: ' +
-          'Statement[0] Action "mns:*" is a wildcard; Statement[0] Action "mns:DeleteQueue" is not a send action (mns:SendMessage, mns:BatchSendMessage); Statement[0] Resource "*" is a wildcard. ' +
-          "Fix: allow only mns:SendMessage / mns:BatchSendMessage on acs:mns:<region>:<account>:/queues/ice-callback-<name>/messages, without wildcards (as ImsQueueAuthorization does).",
-      },
-    ]);
-  });
-
-  test("finds the policy by name when there is no dependency, and reads the deprecated document property", async () => {
-    const other = JSON.stringify({
-      Statement: [
-        {
-          Effect: "Allow",
-          Action: "mns:SendMessage",
-          Resource: queueMessagesArn("cn-shanghai", "1", "orders"),
-        },
-      ],
-    });
-    const policy: FakeResource = {
-      type: RAM_POLICY_TYPE,
-      name: "legacy",
-      props: { policyName: "legacy-policy", document: other },
-    };
-    const violations = await runStackPolicy(imsRoleLeastPrivilege, [
-      policy,
-      attachment("att", { policyName: "legacy-policy" }),
-    ]);
-    expect(violations.map((v) => v.message)).toEqual([
-      expect.stringContaining(
-        `Statement[0] Resource "${queueMessagesArn("cn-shanghai", "1", "orders")}" is not an ice-callback- queue's messages`,
-      ),
-    ]);
-  });
-
-  test("reports a system policy attached to IMS's role, against the attachment", async () => {
-    const att = attachment("sys", { policyName: "AliyunMNSFullAccess", policyType: "System" });
-    const violations = await runStackPolicy(imsRoleLeastPrivilege, [att]);
-    expect(violations).toEqual([
-      {
-        urn: urn(att),
-        message:
-          'RolePolicyAttachment "sys": attaches system policy "AliyunMNSFullAccess" to IMS\'s role "AliyunICEDefaultRole"; a system policy grants far more than sending to ice-callback- queues. ' +
-          "Fix: attach a custom policy that allows only mns:SendMessage / mns:BatchSendMessage on the queues' messages (ImsQueueAuthorization creates one).",
-      },
-    ]);
-  });
-
-  test("ignores other roles, unless the pack config names them", async () => {
-    const wide = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
-    const stack = [
-      ramPolicy("admin", wide),
-      attachment("att", { roleName: "Deployers", policyName: "admin-name" }, "admin"),
-    ];
-    expect(await runStackPolicy(imsRoleLeastPrivilege, stack)).toEqual([]);
-    expect(
-      await runStackPolicy(imsRoleLeastPrivilege, stack, { roleNames: ["deployers"] }),
-    ).toHaveLength(1);
-  });
-
-  test("skips documents unknown at preview and policies managed elsewhere", async () => {
-    expect(
-      await runStackPolicy(imsRoleLeastPrivilege, [
-        ramPolicy("p", UNKNOWN_AT_PREVIEW),
-        attachment("att", {}, "p"),
-      ]),
-    ).toEqual([]);
-    expect(
-      await runStackPolicy(imsRoleLeastPrivilege, [attachment("att", { policyName: "elsewhere" })]),
-    ).toEqual([]);
-  });
-
-  test("reports a policy once even when attached twice", async () => {
-    const wide = JSON.stringify({ Statement: [{ Action: "mns:*", Resource: "*" }] });
-    const stack = [ramPolicy("w", wide), attachment("a1", {}, "w"), attachment("a2", {}, "w")];
-    expect(await runStackPolicy(imsRoleLeastPrivilege, stack)).toHaveLength(1);
   });
 });
 
