@@ -7,14 +7,18 @@
  *     no-op dynamic resources (same run), and of 6 regions vs 1 region with 200 ms API latency;
  *   - the emulator's and the receiver helpers' own throughput (their scripts);
  *   - the load time of the receiver entry point against the root's (bench-load.js);
- *   - the time the shipped policy pack adds to a preview (same project stack, with and without).
+ *   - the time the shipped policy pack adds to a preview (same project stack, with and without);
+ *   - the provider plugin: its start-up time against a bare Node.js start, and `preview --refresh`
+ *     of 6 settings through the plugin against the dynamic provider and an empty program (same run).
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { EventCallback, IMS_REGIONS } from "../lib";
+import { PluginEventCallback } from "../lib/program/pluginEventCallback";
 import { countApiCalls, startEmulator, type EmulatorHandle } from "../lib/emulator";
 import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
 import { createPackedProject, packCurrentSource } from "./packedProject";
@@ -195,6 +199,111 @@ for (const region of ${JSON.stringify(IMS_REGIONS)}) {
   }
 }
 
+/** Milliseconds from spawning `command` to the first bytes on its stdout (a plugin prints its port). */
+function startupTime(command: string, args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "inherit"] });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`${command} exited ${code} before printing`)));
+    child.stdout.once("data", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      child.removeAllListeners("exit");
+      child.kill();
+      resolve(ms);
+    });
+  });
+}
+
+/**
+ * The provider plugin (the launcher in bin/, run from this checkout's dist/, found on PATH by the
+ * engine like an installed plugin): start-up, then `preview --refresh` of 6 settings through the
+ * plugin, through the dynamic provider, and of an empty program (the engine's floor), interleaved.
+ */
+async function pluginNumbers(): Promise<void> {
+  const launcher = path.join(REPO_ROOT, "bin", "pulumi-resource-alicloud-ims-callback");
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const pluginStarts: number[] = [];
+  const nodeStarts: number[] = [];
+  for (let i = 0; i < Math.max(REPEATS, 5); i++) {
+    pluginStarts.push(await startupTime(launcher, []));
+    nodeStarts.push(
+      await startupTime(process.execPath, ["-e", "process.stdout.write('ready\\n')"]),
+    );
+  }
+  console.log(`\n## Provider plugin start-up (median of ${pluginStarts.length})`);
+  console.log(`  plugin, spawn to port announced: ${median(pluginStarts).toFixed(0)} ms`);
+  console.log(`  bare Node.js, spawn to output:   ${median(nodeStarts).toFixed(0)} ms`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-plugin-"));
+  const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+  const engine = await startEngine(
+    emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]),
+  );
+  try {
+    const settings = (resource: typeof EventCallback | typeof PluginEventCallback) => async () => {
+      for (const region of IMS_REGIONS) {
+        new resource(`cb-${region}`, {
+          region,
+          callbackType: "HTTP",
+          callbackUrl: `https://bench.example.com/${region}`,
+          eventTypes: ["ProduceMediaComplete"],
+          authKey: "Bench123Key",
+        });
+      }
+    };
+    const stacks = {
+      plugin: await openStack(engine, {
+        projectDir: PROJECT,
+        stackName: "plugin",
+        program: settings(PluginEventCallback),
+        env: { PATH: `${path.dirname(launcher)}${path.delimiter}${engine.env.PATH}` },
+      }),
+      dynamic: await openStack(engine, {
+        projectDir: PROJECT,
+        stackName: "dynamic",
+        program: settings(EventCallback),
+      }),
+      empty: await openStack(engine, {
+        projectDir: PROJECT,
+        stackName: "empty",
+        program: async () => {},
+      }),
+    };
+    // The two setting stacks share the emulator's regions: each is created, measured and destroyed in turn.
+    const times = { plugin: [] as number[], dynamic: [] as number[], empty: [] as number[] };
+    await stacks.empty.up();
+    for (const kind of ["plugin", "dynamic"] as const) {
+      await stacks[kind].up();
+      await stacks[kind].preview({ refresh: true }); // warm-up
+      for (let i = 0; i < REPEATS; i++) {
+        times[kind].push(await timed(() => stacks[kind].preview({ refresh: true })));
+        times.empty.push(await timed(() => stacks.empty.preview({ refresh: true })));
+      }
+      await stacks[kind].destroy();
+    }
+    const [tPlugin, tDynamic, tEmpty] = [
+      median(times.plugin),
+      median(times.dynamic),
+      median(times.empty),
+    ];
+    console.log(
+      `\n## preview --refresh of 6 settings: plugin vs dynamic provider vs empty program (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`,
+    );
+    console.log(`  through the plugin:            ${tPlugin.toFixed(0)} ms`);
+    console.log(`  through the dynamic provider:  ${tDynamic.toFixed(0)} ms`);
+    console.log(`  empty program (engine floor):  ${tEmpty.toFixed(0)} ms`);
+    console.log(`  plugin / dynamic: ${(tPlugin / tDynamic).toFixed(2)}`);
+    console.log(
+      `  above the floor, plugin / dynamic: ${((tPlugin - tEmpty) / (tDynamic - tEmpty)).toFixed(2)}`,
+    );
+  } finally {
+    await emulator.close();
+    engine.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(
     `# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`,
@@ -212,6 +321,7 @@ async function main(): Promise<void> {
   }
   await engineNumbers();
   await policyPackNumbers();
+  await pluginNumbers();
 }
 
 main().catch((e) => {
