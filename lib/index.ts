@@ -7,6 +7,8 @@
  * - {@link EventCallback}: the setting alone (dynamic provider), with drift detection.
  *
  * Other entry points, each for the place its code runs:
+ * - `pulumi-alicloud-ims-callback/events`: the catalogue of IMS event types (names, categories,
+ *   retired events), for programs and receivers alike;
  * - `pulumi-alicloud-ims-callback/receiver`: a receiver's signature check and event parsing (loads no
  *   Pulumi or Alibaba Cloud SDK);
  * - `pulumi-alicloud-ims-callback/consumer`: a worker that consumes an `ice-callback-` queue (loads
@@ -35,10 +37,4 @@ export { EventCallback, type EventCallbackArgs } from "./program/eventCallback";
 export type { CallbackSetting, CallbackType } from "./shared/setting";
 export type { DeletionPolicy } from "./shared/validation";
 export { IMS_REGIONS, type ImsRegion } from "./shared/regions";
-export {
-  eventTypesInCategory,
-  IMS_EVENT_CATEGORIES,
-  IMS_EVENT_TYPES,
-  type ImsEventCategory,
-  type ImsEventType,
-} from "./shared/events";
+export type { ImsEventType } from "./shared/events";

@@ -56,7 +56,7 @@ export interface EmitEventRequest {
   /**
    * Event-specific body.
    *
-   * @default { Status: "Success" }
+   * @default `{ Status: "Success" }`
    */
   readonly messageBody?: Record<string, unknown>;
   /**

@@ -136,7 +136,7 @@ export class SettingStore {
    * Opens the store, loading `file` if it exists. Throws if the file exists but is not a valid
    * state file (the emulator never silently discards state).
    *
-   * @param options.file - the JSON state file. Defaults to none: state lives in memory only.
+   * @param options - `file`: the JSON state file. Defaults to none: state lives in memory only.
    */
   static async open(options: { readonly file?: string } = {}): Promise<SettingStore> {
     const store = new SettingStore(options.file);

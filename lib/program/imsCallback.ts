@@ -85,13 +85,6 @@ export interface ImsCallbackQueueTarget {
 }
 
 /**
- * How IMS gets permission to write to the queue: `"create"` a least-privilege authorization for this
- * queue alone, pass a shared {@link ImsQueueAuthorization} (one per account, for multi-region stacks),
- * or `"skip"` when you manage RAM yourself.
- */
-export type ImsCallbackAuthorization = "create" | "skip" | ImsQueueAuthorization;
-
-/**
  * Arguments of {@link ImsCallback}.
  *
  * Providers come from the component's options, as for any component: `{ provider }` or
@@ -117,12 +110,19 @@ export interface ImsCallbackArgs {
    */
   readonly eventTypes: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Queue method only: how IMS is authorized to write to the queue. IMS always writes as its service
-   * role `AliyunICEDefaultRole`, so `"create"` attaches a policy to that role (which must exist).
+   * Queue method only: a shared {@link ImsQueueAuthorization} (one per account, for multi-region
+   * stacks) that lets IMS write to this queue, instead of one created for this queue alone. IMS
+   * always writes as its service role `AliyunICEDefaultRole`, which must exist.
    *
-   * @default "create"
+   * @default undefined (a least-privilege authorization for this queue alone is created, unless skipAuthorization)
    */
-  readonly authorization?: ImsCallbackAuthorization;
+  readonly authorization?: ImsQueueAuthorization;
+  /**
+   * Queue method only: create no authorization, when you manage IMS's RAM permission yourself.
+   *
+   * @default false
+   */
+  readonly skipAuthorization?: boolean;
   /** Account id in the queue ARN. `@default` the caller's account */
   readonly accountId?: pulumi.Input<string>;
   /** See {@link EventCallbackArgs.adoptExisting}. `@default false` */
@@ -216,8 +216,9 @@ export class ImsCallback extends pulumi.ComponentResource {
         ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue")
         : undefined;
       if (inherited) checks.push(providerRegionMatches(name, this, inherited, region));
-      const authorization = args.authorization ?? "create";
-      if (authorization === "create") {
+      if (args.authorization) {
+        this.authorization = args.authorization;
+      } else if (args.skipAuthorization !== true) {
         this.authorization = new ImsQueueAuthorization(
           `${name}-authorization`,
           {
@@ -234,8 +235,6 @@ export class ImsCallback extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-      } else if (authorization !== "skip") {
-        this.authorization = authorization;
       }
       if (this.authorization) {
         checks.push(this.authorization.serviceRoleFound);
@@ -368,8 +367,13 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
         "queue.deleteWithMessages: only applies to a queue this component creates (an existing queue is never deleted); remove it.",
       );
     }
+    if (args.authorization !== undefined && args.skipAuthorization === true) {
+      problems.push(
+        "authorization / skipAuthorization: give one: authorization shares an authorization, skipAuthorization creates none.",
+      );
+    }
   } else {
-    for (const property of ["authorization", "accountId"] as const) {
+    for (const property of ["authorization", "skipAuthorization", "accountId"] as const) {
       if (args[property] !== undefined) {
         problems.push(`${property}: only used with the queue method; remove it.`);
       }

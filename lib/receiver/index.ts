@@ -1,6 +1,7 @@
 /**
  * The receiving side of IMS event callbacks, for a user's web server, function or queue consumer:
- * signature verification, the event envelope and the event catalogue.
+ * signature verification and the event envelope. The event catalogue (names, categories, retired
+ * events) is `pulumi-alicloud-ims-callback/events`.
  *
  * This entry point loads no Pulumi and no Alibaba Cloud SDK module (a test asserts it), so a
  * serverless receiver pays only for what it uses.
@@ -10,7 +11,6 @@
 export {
   assertValidCallback,
   CallbackVerificationError,
-  computeCallbackSignature,
   DEFAULT_TOLERANCE_SECONDS,
   ICE_SIGNATURE_HEADER,
   ICE_TIMESTAMP_HEADER,
@@ -37,15 +37,4 @@ export {
   type KnownCallbackEvent,
   type UnknownCallbackEvent,
 } from "./envelope";
-export {
-  eventTypesInCategory,
-  IMS_EVENT_CATEGORIES,
-  IMS_EVENT_CATEGORY,
-  IMS_EVENT_TYPES,
-  isKnownEventType,
-  isRetiredEventType,
-  RETIRED_EVENT_TYPES,
-  type ImsEventCategory,
-  type ImsEventType,
-  type RetiredEventType,
-} from "../shared/events";
+export type { ImsEventType } from "../shared/events";

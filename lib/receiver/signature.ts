@@ -220,8 +220,10 @@ export class CallbackVerificationError extends Error {
 
 /**
  * The callback signature: lower-case hex MD5 of `<callbackUrl>|<timestamp>|<authKey>`, exactly as
- * IMS documents it. Inputs are used as given (no trimming, no URL normalisation).
+ * IMS documents it. Inputs are used as given (no trimming, no URL normalisation). Users sign with
+ * {@link signCallback}, which checks its inputs and returns the headers.
  *
+ * @internal
  * @example
  * ```ts
  * computeCallbackSignature("https://www.example.com/your/callback", "1519375990", "Test123");

@@ -11,12 +11,12 @@ import {
   assertValidCallback,
   CallbackRequest,
   CallbackVerificationError,
-  computeCallbackSignature,
   DEFAULT_TOLERANCE_SECONDS,
   signCallback,
   verifyCallback,
   VerifyCallbackOptions,
 } from "../../lib/receiver";
+import { computeCallbackSignature } from "../../lib/receiver/signature";
 
 // Wrap timingSafeEqual so the tests can see it is used (the real function still runs).
 jest.mock("crypto", () => {
