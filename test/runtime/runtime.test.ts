@@ -192,7 +192,19 @@ describe("create / read / update / remove against the emulator", () => {
       AuthKey: "Theirs123",
     };
     await emulator.putSetting("cn-shenzhen", theirs);
-    const { outs } = await runtime.create(http("cn-shenzhen", { adoptExisting: true }));
+    const declared = http("cn-shenzhen", { adoptExisting: true });
+    // The create records what it found and writes nothing (partial state); the next up's update writes.
+    const recorded = await runtime.create(declared).then(
+      () => {
+        throw new Error("expected the takeover to be recorded first");
+      },
+      (error: { properties: EventCallbackOutputs }) => error.properties,
+    );
+    expect(await emulator.getSetting("cn-shenzhen", ACCOUNT)).toEqual(theirs);
+    const { outs } = await runtime.update("cn-shenzhen", recorded, declared);
+    expect((await emulator.getSetting("cn-shenzhen", ACCOUNT))?.CallbackURL).toBe(
+      declared.callbackUrl,
+    );
     expect(outs.previousSetting).toMatchObject({
       callbackUrl: "https://theirs.example.com",
       authKey: "Theirs123",
