@@ -183,7 +183,7 @@ export class EventCallback extends pulumi.dynamic.Resource {
         stateVersion: undefined,
       },
       pulumi.mergeOptions(opts, {
-        additionalSecretOutputs: ["authKey", "previousSetting"],
+        additionalSecretOutputs: ["authKey", "previousSetting", "replacedSetting"],
       }),
       "ims",
       "EventCallback",

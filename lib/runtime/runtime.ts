@@ -20,6 +20,9 @@ import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from ".
 import {
   partialStateError,
   raceCheckDelay,
+  REPLACED_SETTING,
+  takeoverRecordedMessage,
+  unconfirmedWriteMessage,
   UNCONFIRMED_WRITE,
   UnconfirmedWriteError,
   unownedSettingError,
@@ -74,6 +77,10 @@ export interface EventCallbackOutputs extends Omit<EventCallbackInputs, Optional
   authSwitch: "on" | "off";
   previousSetting: CallbackSetting | null;
   stateVersion: number;
+  /** Present (`true`) while a write of this stack is unconfirmed, see {@link UNCONFIRMED_WRITE}. */
+  [UNCONFIRMED_WRITE]?: boolean;
+  /** The stack's own setting that an unconfirmed write replaces, see {@link REPLACED_SETTING}. */
+  [REPLACED_SETTING]?: CallbackSetting | null;
 }
 
 /** The outputs that do not apply to every setting: `null` in the outputs when they do not. */
@@ -181,13 +188,12 @@ type InputField = (typeof INPUT_FIELDS)[number];
  * Takes over the region's setting: reads it first and refuses any setting this stack has not
  * recorded, identical or not, unless `adoptExisting` is set; writes the declared setting and reads
  * it back after the race-check delay. A write that may have landed but could not be confirmed is
- * recorded as partial state (see ./ownership).
+ * recorded as partial state (see ./ownership). With `adoptExisting` nothing is written here: what
+ * was found is recorded first (as partial state, unless it already is the declared setting), and
+ * the next `up` writes through {@link update}.
  */
 export async function create(declared: EventCallbackInputs): Promise<dynamic.CreateResult> {
-  const delayMs = raceCheckDelay(
-    stackConfig?.get("ims-callback:raceCheckDelayMs"),
-    process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS,
-  );
+  const delayMs = configuredRaceCheckDelay();
   const client = clientFor(declared.region);
   const live = await client.getEventCallback();
   const previous = isConfigured(live) ? live : null;
@@ -195,7 +201,16 @@ export async function create(declared: EventCallbackInputs): Promise<dynamic.Cre
   if (previous && inputs.adoptExisting !== true) {
     throw unownedSettingError(inputs.region, previous, desiredSetting(inputs));
   }
-  await writeOwned(client, inputs, previous, delayMs);
+  if (inputs.adoptExisting === true && !sameSetting(live, desiredSetting(inputs))) {
+    // The engine records nothing before create returns: a write made here and interrupted would
+    // leave the next run to find the stack's own setting and take it for the previous owner's.
+    throw partialStateError(
+      inputs.region,
+      { ...outputsFor(inputs, previous), [UNCONFIRMED_WRITE]: true, __provider: inputs.__provider },
+      takeoverRecordedMessage(inputs.region, live),
+    );
+  }
+  if (inputs.adoptExisting !== true) await writeOwned(client, inputs, previous, delayMs);
   return { id: inputs.region, outs: outputsFor(inputs, previous) };
 }
 
@@ -254,9 +269,10 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
 }
 
 /**
- * Writes the new setting when a live property changed (one Set and one read-back); else no call,
- * unless an earlier write was recorded unconfirmed: then the region is read, and the write is
- * completed only if it had not landed and nobody else wrote the region since.
+ * Writes the new setting when a live property changed (one Set and one read-back); else no call.
+ * When a write was recorded unconfirmed (or a takeover recorded before its write), the region is
+ * read first, and the write is made only if the region holds a setting that write may have left
+ * (the one it replaces, or the one it sent) and not the declared one yet.
  */
 export async function update(
   _id: string,
@@ -267,19 +283,30 @@ export async function update(
   const desired = desiredSetting(news);
   const previous = olds.previousSetting ?? null;
   const changed = settingDifferences(storedSetting(olds), desired).length > 0;
-  const unconfirmed = (olds as unknown as Record<string, unknown>)[UNCONFIRMED_WRITE] === true;
-  if (changed || unconfirmed) {
-    const client = clientFor(news.region);
-    const live = changed ? undefined : await client.getEventCallback();
-    if (live && !sameSetting(live, desired) && !sameSetting(live, previous ?? EMPTY_SETTING)) {
+  const unconfirmed = olds[UNCONFIRMED_WRITE] === true;
+  if (!changed && !unconfirmed) return { outs: outputsFor(news, previous) };
+  const client = clientFor(news.region);
+  // The stack's own setting this write replaces, for the record if it goes unconfirmed.
+  let replacedOwn: CallbackSetting | undefined = storedSetting(olds);
+  let delayMs = 0;
+  if (unconfirmed) {
+    const live = await client.getEventCallback();
+    if (sameSetting(live, desired)) return { outs: outputsFor(news, previous) };
+    if (sameSetting(live, storedSetting(olds))) {
+      replacedOwn = storedSetting(olds);
+    } else if (sameSetting(live, replacedByUnconfirmedWrite(olds))) {
+      replacedOwn = olds[REPLACED_SETTING] ?? undefined;
+    } else {
       throw new Error(
         `The IMS event callback setting in ${news.region} is neither the one an earlier, unconfirmed write of this stack sent ` +
-          `nor the one found before it (now: ${describeSetting(live)}): someone else wrote the region. It was left as it is. ` +
+          `nor the one that write replaces (now: ${describeSetting(live)}): someone else wrote the region. It was left as it is. ` +
           'Run "pulumi refresh" to accept the current setting, or "pulumi up --refresh" to write this stack\'s setting over it.',
       );
     }
-    if (!live || !sameSetting(live, desired)) await writeOwned(client, news, previous, 0);
+    // This completes a create's write (a takeover's first): check for a racing writer as create does.
+    if (!olds[REPLACED_SETTING]) delayMs = configuredRaceCheckDelay();
   }
+  await writeOwned(client, news, previous, delayMs, replacedOwn);
   return { outs: outputsFor(news, previous) };
 }
 
@@ -301,15 +328,40 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
   if (sameSetting(live, target)) {
     return;
   }
-  const ours = storedSetting(props);
-  if (isConfigured(live) && !sameSetting(live, ours)) {
+  const unconfirmed = props[UNCONFIRMED_WRITE] === true;
+  if (
+    unconfirmed &&
+    !props[REPLACED_SETTING] &&
+    sameSetting(live, replacedByUnconfirmedWrite(props))
+  ) {
+    // A create's or takeover's write that never landed: the region is as the stack found it.
+    return;
+  }
+  const ours = [
+    storedSetting(props),
+    ...(unconfirmed && props[REPLACED_SETTING] ? [props[REPLACED_SETTING]] : []),
+  ];
+  if (isConfigured(live) && !ours.some((own) => sameSetting(live, own))) {
     throw new Error(
-      `The IMS event callback setting in ${props.region} was changed outside Pulumi since this stack last wrote it ` +
-        `(now: ${describeSetting(live)}). It was left as it is. Run "pulumi refresh" to accept the current setting ` +
-        `and then destroy, or set deletionPolicy: "retain" to leave the region as it is.`,
+      `The IMS event callback setting in ${props.region} differs from the one this stack last recorded (now: ${describeSetting(live)}): ` +
+        'either it was changed outside Pulumi since this stack last wrote it, or a "pulumi up" of this stack was killed after ' +
+        'writing it (Pulumi then warns that this resource was "interrupted while updating"). It was left as it is. ' +
+        'Run "pulumi refresh" to accept the current setting and then destroy, or set deletionPolicy: "retain" to leave the region as it is.',
     );
   }
   await writeAndConfirm(client, props.region, target, 0);
+}
+
+/** The setting the region holds if an unconfirmed write recorded in `outs` did not land. */
+function replacedByUnconfirmedWrite(outs: EventCallbackOutputs): CallbackSetting {
+  return outs[REPLACED_SETTING] ?? outs.previousSetting ?? EMPTY_SETTING;
+}
+
+function configuredRaceCheckDelay(): number {
+  return raceCheckDelay(
+    stackConfig?.get("ims-callback:raceCheckDelayMs"),
+    process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS,
+  );
 }
 
 /**
@@ -408,13 +460,15 @@ function withExplicitNulls(outs: EventCallbackOutputs): EventCallbackOutputs {
 
 /**
  * Writes the setting `inputs` declare and confirms it; a write that may have landed unconfirmed is
- * handed to the engine as partial state, so the resource (and `previous`) is recorded anyway.
+ * handed to the engine as partial state, so the resource (and `previous`) is recorded anyway, with
+ * the stack's own setting the write replaces (`replacedOwn`, none for a create's write).
  */
 async function writeOwned(
   client: ImsClient,
   inputs: EventCallbackInputs,
   previous: CallbackSetting | null,
   raceCheckDelayMs: number,
+  replacedOwn?: CallbackSetting,
 ): Promise<void> {
   try {
     await writeAndConfirm(client, inputs.region, desiredSetting(inputs), raceCheckDelayMs);
@@ -424,9 +478,10 @@ async function writeOwned(
     const recorded = {
       ...outputsFor(inputs, previous),
       [UNCONFIRMED_WRITE]: true,
+      ...(replacedOwn ? { [REPLACED_SETTING]: replacedOwn } : {}),
       __provider: inputs.__provider,
     };
-    throw partialStateError(inputs.region, recorded, error);
+    throw partialStateError(inputs.region, recorded, unconfirmedWriteMessage(error));
   }
 }
 
