@@ -164,7 +164,13 @@ function judgeDocuments(kind: DocumentKind, props: Record<string, unknown>): Jud
   return problems;
 }
 
-/** `"x" (type)` for messages. */
+/** How messages name a policy that is not `Custom` (system, another type, or none). */
+function policyKind(policyType: string | undefined): string {
+  if (policyType === undefined) return "a policy without policyType";
+  return policyType.toLowerCase() === "system" ? "system policy" : `policy of type "${policyType}"`;
+}
+
+/** `label "name"` for messages. */
 function subject(label: string, name: string): string {
   return `${label} "${name}"`;
 }
@@ -256,7 +262,7 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
     if (policyName === undefined || allowed.includes(policyName.toLowerCase())) return;
     if (policyType?.toLowerCase() !== "custom") {
       report(
-        `${what}: attaches ${policyType === undefined ? "a policy of no type" : `${policyType.toLowerCase() === "system" ? "system" : `"${policyType}"`} policy`} "${policyName}" to IMS's role "${role}"; a system policy grants far more than sending to ${QUEUE_NAME_PREFIX} queues. ` +
+        `${what}: attaches ${policyKind(policyType)} "${policyName}" to IMS's role "${role}"; a system policy grants far more than sending to ${QUEUE_NAME_PREFIX} queues. ` +
           `Fix: attach a custom policy that allows ${SEND_ONLY} (ImsQueueAuthorization creates one), or, after review, list "${policyName}" in allowedPolicyNames of ims-callback-ram-least-privilege.`,
       );
       return;
