@@ -11,9 +11,14 @@ import {
   CallbackEventParseError,
   CallbackEventParseFailureReason,
   ImsCallbackEvent,
+  KnownCallbackEvent,
   parseCallbackEvent,
 } from "../../lib/receiver/envelope";
-import { IMS_EVENT_CATEGORY, IMS_EVENT_TYPES } from "../../lib/shared/events";
+import {
+  IMS_EVENT_CATEGORY,
+  IMS_EVENT_TYPES,
+  type ImsEventCategory,
+} from "../../lib/shared/events";
 
 const BODY = {
   EventType: "ProduceMediaComplete",
@@ -46,7 +51,7 @@ function parseError(body: Parameters<typeof parseCallbackEvent>[0]): CallbackEve
 }
 
 describe("parseCallbackEvent: a known event", () => {
-  it("gives the typed, discriminated result", () => {
+  it("gives every field of a known event", () => {
     const event = parseCallbackEvent(JSON_TEXT);
     expect(event).toEqual({
       known: true,
@@ -66,13 +71,35 @@ describe("parseCallbackEvent: a known event", () => {
       encoding: "json",
       raw: BODY,
     });
-    // Compile-time check that narrowing works: `known`, then `eventType`.
-    if (event.known && event.eventType === "ProduceMediaComplete") {
-      const typed: "intelligentEditing" | string = event.category;
-      expect(typed).toBe("intelligentEditing");
-    } else {
-      throw new Error("not narrowed");
-    }
+  });
+
+  // Type tests: ts-jest and `npm run typecheck` compile this file, and an `@ts-expect-error` that
+  // finds no error is itself a compile error, so each line below fails the suite if the types loosen.
+  it("types the result as a union narrowed by `known`, then by `eventType`", () => {
+    const event: ImsCallbackEvent = parseCallbackEvent(JSON_TEXT);
+    // @ts-expect-error only known events have a category
+    expect(event.category).toBe("intelligentEditing");
+    if (!event.known) throw new Error("expected a known event");
+    const category: ImsEventCategory = event.category;
+    expect(category).toBe("intelligentEditing");
+    // @ts-expect-error a known event's type is a catalogue name, not any string
+    const notACatalogueName: typeof event.eventType = "NoSuchEvent";
+    expect(notACatalogueName).toBe("NoSuchEvent");
+    if (event.eventType !== "ProduceMediaComplete")
+      throw new Error("expected ProduceMediaComplete");
+    const narrowed: KnownCallbackEvent<"ProduceMediaComplete"> = event;
+    // @ts-expect-error narrowed to ProduceMediaComplete, so it is no other event type
+    const other: KnownCallbackEvent<"TranscodeComplete"> = event;
+    expect([narrowed, other]).toEqual([event, event]);
+  });
+
+  it("types an unknown event's name as any string, with no category", () => {
+    const event = parseCallbackEvent(envelope({ EventType: "SomethingNew" }));
+    if (event.known) throw new Error("expected an unknown event");
+    const name: string = event.eventType;
+    expect(name).toBe("SomethingNew");
+    // @ts-expect-error an unknown event has no category
+    expect(event.category).toBeUndefined();
   });
 
   it.each(IMS_EVENT_TYPES.map((name) => [name]))(
