@@ -121,6 +121,16 @@ const ROLE_KINDS: Readonly<Record<string, { label: string; nameFields: readonly 
   [RESOURCE_MANAGER_ROLE_TYPE]: { label: "resourcemanager.Role", nameFields: ["roleName"] },
 };
 
+/**
+ * ROS resources that deploy a template, which can attach any policy to any role
+ * (`ALIYUN::RAM::AttachPolicyToRole`); the pack does not interpret templates.
+ */
+const ROS_TEMPLATE_KINDS: Readonly<Record<string, string>> = {
+  "alicloud:ros/stack:Stack": "ros.Stack",
+  "alicloud:ros/stackGroup:StackGroup": "ros.StackGroup",
+  "alicloud:ros/changeSet:ChangeSet": "ros.ChangeSet",
+};
+
 /** The judgement of one document resource: its problems (empty: sends only), or unknown. */
 type Judgement = Maybe<string[]>;
 
@@ -230,6 +240,19 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
       return;
     }
 
+    const rosLabel = ROS_TEMPLATE_KINDS[args.type];
+    if (rosLabel) {
+      const template = knownPlain(() => [args.props.templateBody, args.props.parameters]);
+      const text = template === UNKNOWN ? "" : JSON.stringify(template).toLowerCase();
+      const mentioned = roles.find((r) => text.includes(r));
+      if (mentioned)
+        report(
+          `${subject(rosLabel, args.name)}: its template or parameters name IMS's role ("${mentioned}"); a template can attach any policy to it, and the pack does not read templates. ` +
+            "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+        );
+      return;
+    }
+
     const attachmentKind = ATTACHMENT_KINDS[args.type];
     if (!attachmentKind) return;
     const what = subject(attachmentKind.label, args.name);
@@ -316,8 +339,11 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
  * earlier in the same run; anything unknown at preview is refused. `allowedPolicyNames` lets
  * reviewed policies through by name.
  *
+ * ROS stacks, stack groups and change sets whose template or parameters name IMS's role are
+ * refused (a template can attach anything; the pack does not interpret templates).
+ *
  * Limits: a policy's document changed outside the stack (the console, another stack without the
- * pack) after it was judged; templates of ROS stacks and OOS executions, which can attach policies
- * too, are not read.
+ * pack) after it was judged; ROS templates given by URL or unknown at preview, and OOS executions,
+ * are not read.
  */
 export const imsRoleLeastPrivilege: ResourceValidationPolicy = createImsRoleLeastPrivilege();

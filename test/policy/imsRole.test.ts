@@ -6,6 +6,7 @@
  * Does not prove the engine's registration order (test/e2e/policyPack.test.ts runs the pack through
  * the engine and the alicloud plugin).
  */
+import * as alicloud from "@pulumi/alicloud";
 import {
   imsRoleLeastPrivilege,
   queueSendGrantProblems,
@@ -20,6 +21,9 @@ import {
 import { createImsRoleLeastPrivilege } from "../../lib/policy/imsRole";
 import { queueMessagesArn } from "../../lib/shared/ram";
 import { runResourcePolicy, UNKNOWN_AT_PREVIEW, type FakeResource } from "./helpers";
+
+/** The type token a resource class registers (so the tokens the policy matches are checked too). */
+const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType: string }).__pulumiType;
 
 const SEND_ONLY = JSON.stringify({
   Version: "1",
@@ -291,6 +295,43 @@ test("refuses a stack that manages IMS's role itself", async () => {
     { type: RAM_ROLE_TYPE, name: "deployers", props: { roleName: "Deployers" } },
   ]);
   expect(Object.keys(out)).toEqual(["ims", "rm-ims"]);
+});
+
+test("refuses a ROS template (stack, stack group, change set) that names IMS's role, in any case", async () => {
+  const template = JSON.stringify({
+    ROSTemplateFormatVersion: "2015-09-01",
+    Resources: {
+      Attach: {
+        Type: "ALIYUN::RAM::AttachPolicyToRole",
+        Properties: {
+          PolicyType: "System",
+          PolicyName: "AliyunMNSFullAccess",
+          RoleName: "aliyunicedefaultrole",
+        },
+      },
+    },
+  });
+  const out = await run([
+    {
+      type: typeOf(alicloud.ros.Stack),
+      name: "ros",
+      props: { stackName: "s", templateBody: template },
+    },
+    {
+      type: typeOf(alicloud.ros.StackGroup),
+      name: "group",
+      props: {
+        templateBody: "{}",
+        parameters: [{ parameterKey: "Role", parameterValue: "AliyunICEDefaultRole" }],
+      },
+    },
+    { type: typeOf(alicloud.ros.ChangeSet), name: "other", props: { templateBody: "{}" } },
+  ]);
+  expect(Object.keys(out)).toEqual(["ros", "group"]);
+  expect(out.ros[0]).toBe(
+    'ros.Stack "ros": its template or parameters name IMS\'s role ("aliyunicedefaultrole"); a template can attach any policy to it, and the pack does not read templates. ' +
+      "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+  );
 });
 
 test("leaves other roles alone, unless the pack config names them", async () => {
