@@ -10,6 +10,9 @@
  *   - the time the shipped policy pack adds to a preview (same project stack, with and without);
  *   - the provider plugin: its start-up time against a bare Node.js start, and `preview --refresh`
  *     of 6 settings through the plugin against the dynamic provider and an empty program (same run).
+ *
+ * `npm run bench -- --quick` runs every section once with small counts (minutes, numbers not for
+ * comparison); the end-to-end suite runs it so that the bench cannot break unnoticed.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,12 +22,30 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { EventCallback, IMS_REGIONS } from "../lib";
 import { PluginEventCallback } from "../lib/program/pluginEventCallback";
-import { countApiCalls, startEmulator, type EmulatorHandle } from "../lib/emulator";
+import {
+  countApiCalls,
+  DEFAULT_TEST_ACCOUNT,
+  startEmulator,
+  type EmulatorAccount,
+  type EmulatorHandle,
+} from "../lib/emulator";
 import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
 import { createPackedProject, packCurrentSource } from "./packedProject";
 
 const PROJECT = path.join(REPO_ROOT, "examples", "http-callback");
+const QUICK = process.argv.includes("--quick");
+// bench-load.js reads BENCH_REPEATS too.
+if (QUICK) process.env.BENCH_REPEATS ??= "1";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+/**
+ * The account of the one-region stack of the latency section: the six-region stack owns
+ * cn-shanghai in the default account, and a region has one owner per account.
+ */
+const SECOND_ACCOUNT: EmulatorAccount = {
+  accountId: "2234567890123456",
+  accessKeys: [{ id: "TESTAKBenchSecondAccount01", secret: "BenchSecondAccountSecret000001" }],
+};
 
 function settingsProgram(regions: readonly string[], eventTypes = ["ProduceMediaComplete"]) {
   return async () => {
@@ -78,15 +99,28 @@ async function medianOf(fn: () => Promise<unknown>): Promise<number> {
   return times[Math.floor(times.length / 2)];
 }
 
-async function stackOf(engine: Engine, name: string, program: () => Promise<void>): Promise<Stack> {
-  const stack = await openStack(engine, { projectDir: PROJECT, stackName: name, program });
+async function stackOf(
+  engine: Engine,
+  name: string,
+  program: () => Promise<void>,
+  env?: Record<string, string>,
+): Promise<Stack> {
+  const stack = await openStack(engine, {
+    projectDir: PROJECT,
+    stackName: name,
+    program,
+    ...(env ? { env } : {}),
+  });
   await stack.up();
   return stack;
 }
 
 async function engineNumbers(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-"));
-  const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
+  const emulator = await startEmulator({
+    stateFile: path.join(dir, "state.json"),
+    accounts: [DEFAULT_TEST_ACCOUNT, SECOND_ACCOUNT],
+  });
   const engine = await startEngine(
     emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]),
   );
@@ -142,7 +176,12 @@ async function engineNumbers(): Promise<void> {
     console.log(`  ratio: ${(tSix / tBare).toFixed(2)} (target <= 1.25)`);
 
     await emulator.setLatency(200);
-    const one = await stackOf(engine, "one", settingsProgram(["cn-shanghai"]));
+    const one = await stackOf(
+      engine,
+      "one",
+      settingsProgram(["cn-shanghai"]),
+      emulatorEnv(emulator.endpoints, SECOND_ACCOUNT.accessKeys[0]),
+    );
     const tSixSlow = await medianOf(() => six.preview({ refresh: true }));
     const tOneSlow = await medianOf(() => one.preview({ refresh: true }));
     await emulator.setLatency(0);
@@ -225,7 +264,7 @@ async function pluginNumbers(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pluginStarts: number[] = [];
   const nodeStarts: number[] = [];
-  for (let i = 0; i < Math.max(REPEATS, 5); i++) {
+  for (let i = 0; i < (QUICK ? 1 : Math.max(REPEATS, 5)); i++) {
     pluginStarts.push(await startupTime(launcher, []));
     nodeStarts.push(
       await startupTime(process.execPath, ["-e", "process.stdout.write('ready\\n')"]),
@@ -306,18 +345,22 @@ async function pluginNumbers(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(
-    `# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})`,
+    `# pulumi-alicloud-ims-callback benchmark (${os.cpus().length} cores, Node ${process.version})${QUICK ? " (quick: one run each, small counts, not for comparison)" : ""}`,
   );
-  const benches: Array<[string, string]> = [
-    ["IMS emulator throughput", "./bench-emulator.js"],
-    ["Callback verification", "./bench-receiver.js"],
-    ["Queue consumer throughput", "./bench-consumer.js"],
-    ["Entry point load time (fresh process)", "./bench-load.js"],
+  // Each script's run() takes its own options; undefined keeps its defaults.
+  const benches: Array<[string, string, unknown]> = [
+    [
+      "IMS emulator throughput",
+      "./bench-emulator.js",
+      QUICK ? { requests: 200, warmup: 20 } : undefined,
+    ],
+    ["Callback verification", "./bench-receiver.js", QUICK ? 2000 : undefined],
+    ["Queue consumer throughput", "./bench-consumer.js", QUICK ? { messages: 64 } : undefined],
+    ["Entry point load time (fresh process)", "./bench-load.js", undefined],
   ];
-  for (const [title, file] of benches) {
-    if (!fs.existsSync(path.join(__dirname, file))) continue;
+  for (const [title, file, options] of benches) {
     console.log(`\n## ${title}`);
-    await (require(file) as { run(): Promise<void> }).run();
+    await (require(file) as { run(options: unknown): Promise<void> }).run(options);
   }
   await engineNumbers();
   await policyPackNumbers();

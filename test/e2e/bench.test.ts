@@ -1,0 +1,62 @@
+/**
+ * `npm run bench` cannot break unnoticed: its quick mode (`scripts/bench.ts --quick`, every section
+ * once with small counts) runs end to end through the real engine and prints every section with
+ * numbers. The numbers themselves are not judged here: they belong to `npm run bench`.
+ *
+ * The global setup has built dist/, so the script runs as `npm run bench` runs it, without the build.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { REPO_ROOT } from "../../scripts/engine";
+
+/** Every section the bench prints, in order. */
+const SECTIONS = [
+  "IMS emulator throughput",
+  "Callback verification",
+  "Queue consumer throughput",
+  "Entry point load time (fresh process)",
+  "IMS API calls per operation",
+  "Serialized provider size per resource in the state",
+  "preview --refresh wall time",
+  "Policy pack: preview of a project stack with 6 settings",
+  "Provider plugin start-up",
+  "preview --refresh of 6 settings: plugin vs dynamic provider vs empty program",
+];
+
+function runQuickBench(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join("scripts", "bench.ts"), "--quick"],
+      { cwd: REPO_ROOT, env: { ...process.env, BENCH_REPEATS: "1" } },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("the quick bench runs every section to the end, the 200 ms latency section included", async () => {
+  const { code, output } = await runQuickBench();
+  expect({ code, tail: code === 0 ? "" : output.slice(-4000) }).toEqual({ code: 0, tail: "" });
+
+  const headings = output
+    .split("\n")
+    .filter((line) => line.startsWith("## "))
+    .map((line) => line.slice(3));
+  expect(headings.map((h) => SECTIONS.find((s) => h.startsWith(s)) ?? h)).toEqual(SECTIONS);
+
+  // Each section prints at least one number, and the one-region stack under latency came up.
+  const sections = output.split(/^## /m).slice(1);
+  for (const section of sections) {
+    const [heading, ...lines] = section.split("\n");
+    expect({ heading, numbers: lines.some((line) => /\d/.test(line)) }).toEqual({
+      heading,
+      numbers: true,
+    });
+  }
+  expect(output).toMatch(/with 200 ms API latency, 1 region: +\d+ ms/);
+  expect(output).toMatch(/added by the pack: +-?\d+ ms/);
+}, 1_800_000);
