@@ -220,12 +220,13 @@ export interface CallbackQueueConsumerSummary {
 /**
  * Consumes IMS callback events from an `ice-callback-` queue until `signal` is aborted: long-polls
  * in batches with Alibaba's MNS client, parses each message as an IMS event, calls `handler`, and
- * deletes the message only after the handler succeeded. A failed message returns after the queue's
- * visibility timeout; one that keeps failing (see `maxReceiveCount`) or never parses goes to
- * `onDeadLetter`. At most `concurrency` handlers run at once. On abort, no new receive starts,
- * messages of a receive still in flight are released unhandled, running handlers finish, and the
- * promise resolves with the counts: no message is lost, every one is either deleted after success
- * or left in the queue.
+ * deletes the message only after the handler succeeded, keeping it invisible meanwhile (a
+ * heartbeat, see `visibilityExtensionSeconds`). A failed message returns once visible again; one
+ * that keeps failing (see `maxReceiveCount`) or never parses goes to `onDeadLetter`. At most
+ * `concurrency` handlers run at once. A call counts only when MNS confirmed it. On abort, no new
+ * receive starts, messages of a receive still in flight are released unhandled, running handlers
+ * finish, and the promise resolves with the counts: no message is lost, every one is either deleted
+ * after success or left in the queue. Delivery is at least once: handlers must be idempotent.
  *
  * Rejects only for bad options (`TypeError`/`RangeError`) or credentials that cannot be found.
  *
