@@ -5,6 +5,9 @@
  * - {@link ImsCallback}: the queue, IMS's RAM authorization and the setting of one region.
  * - {@link ImsQueueAuthorization}: one account-wide authorization shared by several regions.
  * - {@link EventCallback}: the setting alone (dynamic provider), with drift detection.
+ * - {@link PluginEventCallback}: the same setting served by the provider plugin
+ *   `alicloud-ims-callback` (install the plugin first): for `pulumi import` and for stacks shared
+ *   with programs in other languages. Not needed otherwise.
  *
  * Other entry points, each for the place its code runs:
  * - `pulumi-alicloud-ims-callback/events`: the catalogue of IMS event types (names, categories,
@@ -22,7 +25,6 @@ export {
   ImsCallback,
   type AppliedCallbackSetting,
   type ImsCallbackArgs,
-  type ImsCallbackAuthorization,
   type ImsCallbackHttpTarget,
   type ImsCallbackQueueOptions,
   type ImsCallbackQueueTarget,
@@ -34,6 +36,7 @@ export {
   type ImsQueueAuthorizationArgs,
 } from "./program/queueAuthorization";
 export { EventCallback, type EventCallbackArgs } from "./program/eventCallback";
+export { PluginEventCallback } from "./program/pluginEventCallback";
 export type { CallbackSetting, CallbackType } from "./shared/setting";
 export type { DeletionPolicy } from "./shared/validation";
 export { IMS_REGIONS, type ImsRegion } from "./shared/regions";

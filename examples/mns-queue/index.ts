@@ -10,7 +10,7 @@ export = async () => {
     queue: existingQueueName
       ? { existingQueueName }
       : { options: { pollingWaitSeconds: 20, messageRetentionPeriod: 7 * 24 * 3600 } },
-    authorization: config.get("authorization") === "skip" ? "skip" : "create",
+    skipAuthorization: config.get("authorization") === "skip",
     eventTypes: config.requireObject<string[]>("eventTypes"),
   });
   return {

@@ -34,7 +34,7 @@ export = async () => {
       ? new ImsCallback(name, {
           region: entry.region,
           queue: manageQueues ? { name: entry.queue } : { existingQueueName: entry.queue },
-          authorization: authorization ?? "skip",
+          ...(authorization ? { authorization } : { skipAuthorization: true }),
           eventTypes: entry.eventTypes,
         })
       : new ImsCallback(name, {

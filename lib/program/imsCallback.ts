@@ -8,6 +8,7 @@ import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
+import type { CallbackType } from "../shared/setting";
 import type { PluginEventCallback } from "./pluginEventCallback";
 import { QueueDeletionGuard } from "./queueDeletionGuard";
 import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
@@ -125,21 +126,27 @@ export interface ImsCallbackArgs {
   readonly skipAuthorization?: boolean;
   /** Account id in the queue ARN. `@default` the caller's account */
   readonly accountId?: pulumi.Input<string>;
-  /** See {@link EventCallbackArgs.adoptExisting}. `@default false` */
+  /** {@inheritDoc EventCallbackArgs.adoptExisting} */
   readonly adoptExisting?: pulumi.Input<boolean>;
-  /** See {@link EventCallbackArgs.deletionPolicy}. `@default "restore"` */
+  /** {@inheritDoc EventCallbackArgs.deletionPolicy} */
   readonly deletionPolicy?: pulumi.Input<DeletionPolicy>;
-  /** See {@link EventCallbackArgs.allowUndocumentedRegion}. `@default false` */
+  /** {@inheritDoc EventCallbackArgs.allowUndocumentedRegion} */
   readonly allowUndocumentedRegion?: boolean;
 }
 
 /** The key-free view of the applied setting. */
 export interface AppliedCallbackSetting {
+  /** The IMS region of the setting. */
   readonly region: string;
-  readonly callbackType: "HTTP" | "MNS";
+  /** `"HTTP"` or `"MNS"`. */
+  readonly callbackType: CallbackType;
+  /** The URL that receives events (HTTP method only). */
   readonly callbackUrl?: string;
+  /** The queue IMS writes to (queue method only). */
   readonly queueName?: string;
+  /** The event types IMS sends. */
   readonly eventTypes: string[];
+  /** `"on"` when callback authentication is on. */
   readonly authSwitch: "on" | "off";
 }
 

@@ -230,7 +230,7 @@ export function missingServiceRoleMessage(name: string): string {
     `ImsQueueAuthorization "${name}": IMS's service role ${IMS_SERVICE_ROLE_NAME} does not exist in this account, ` +
     "so IMS cannot be authorized to write to the queue (IMS is not activated here). Activate Intelligent Media " +
     "Services in the account (the console creates the role), then run again; or manage RAM yourself and use " +
-    'authorization: "skip".'
+    "skipAuthorization: true."
   );
 }
 

@@ -458,7 +458,7 @@ describe("delivery and refusals", () => {
       const cb = new ImsCallback("unauthorized", {
         region: "cn-beijing",
         queue: {},
-        authorization: "skip",
+        skipAuthorization: true,
         eventTypes: ["ProduceMediaComplete"],
       });
       return { queueName: cb.queueName };

@@ -333,7 +333,7 @@ describe("ImsCallback", () => {
       {
         region: "cn-shanghai",
         queue: { name: "ice-callback-checked" },
-        authorization: "skip",
+        skipAuthorization: true,
         eventTypes: ["A"],
       },
       { provider: sh },
@@ -354,7 +354,7 @@ describe("ImsCallback", () => {
       const bj = new alicloud.Provider("bj", { region: "cn-beijing" });
       const cb = new ImsCallback(
         "misplaced",
-        { region: "cn-shanghai", queue: {}, authorization: "skip", eventTypes: ["A"] },
+        { region: "cn-shanghai", queue: {}, skipAuthorization: true, eventTypes: ["A"] },
         { provider: bj },
       );
       await output(cb.setting);
@@ -469,7 +469,7 @@ describe("ImsCallback", () => {
     const cb = new ImsCallback("existing-guard", {
       region: "cn-beijing",
       queue: { existingQueueName: "ice-callback-theirs" },
-      authorization: "skip",
+      skipAuthorization: true,
       eventTypes: ["ProduceMediaComplete"],
     });
     await output(cb.setting);
@@ -574,7 +574,7 @@ describe("ImsCallback", () => {
     const cb = new ImsCallback("ext", {
       region: "cn-shenzhen",
       queue: { existingQueueName: "ice-callback-existing" },
-      authorization: "skip",
+      skipAuthorization: true,
       eventTypes: ["ProduceMediaComplete"],
     });
     await output(cb.setting);
@@ -624,10 +624,23 @@ describe("ImsCallback", () => {
         new ImsCallback("h", {
           region: "cn-shanghai",
           http: { url: "https://x.example.com" },
-          authorization: "skip",
+          skipAuthorization: true,
           eventTypes: ["A"],
         }),
-    ).toThrow("  - authorization: only used with the queue method; remove it.");
+    ).toThrow("  - skipAuthorization: only used with the queue method; remove it.");
+    const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
+    expect(
+      () =>
+        new ImsCallback("shared-and-skipped", {
+          region: "cn-shanghai",
+          queue: {},
+          authorization: new ImsQueueAuthorization("shared", {
+            queues: [{ region: "cn-shanghai", queueName: "ice-callback-a" }],
+          }),
+          skipAuthorization: true,
+          eventTypes: ["A"],
+        }),
+    ).toThrow("  - authorization / skipAuthorization: give one");
     expect(
       () =>
         new ImsCallback("q", {
@@ -653,13 +666,13 @@ describe("ImsCallback", () => {
     const a = new ImsCallback("my_queue", {
       region: "cn-shanghai",
       queue: {},
-      authorization: "skip",
+      skipAuthorization: true,
       eventTypes: ["A"],
     });
     const b = new ImsCallback("my.queue", {
       region: "cn-shanghai",
       queue: {},
-      authorization: "skip",
+      skipAuthorization: true,
       eventTypes: ["A"],
     });
     const [nameA, nameB] = await Promise.all([output(a.queueName), output(b.queueName)]);
@@ -695,7 +708,7 @@ describe("ImsQueueAuthorization", () => {
     expect(missingServiceRoleMessage("missing")).toBe(
       'ImsQueueAuthorization "missing": IMS\'s service role AliyunICEDefaultRole does not exist in this account, so IMS cannot be ' +
         "authorized to write to the queue (IMS is not activated here). Activate Intelligent Media Services in the account " +
-        '(the console creates the role), then run again; or manage RAM yourself and use authorization: "skip".',
+        "(the console creates the role), then run again; or manage RAM yourself and use skipAuthorization: true.",
     );
     expect(
       isMissingRoleError(

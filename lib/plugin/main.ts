@@ -1,0 +1,37 @@
+/**
+ * The entry point of the provider plugin `pulumi-resource-alicloud-ims-callback` (the launcher in
+ * `bin/` runs it with the user's Node.js): serves {@link ImsCallbackProvider} to the engine.
+ *
+ * `IMS_CALLBACK_PLUGIN_STARTUP_LOG=<file>`: appends one line with the milliseconds from process
+ * start to the gRPC server announcing its port (for `npm run bench`).
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import * as fs from "node:fs";
+import { performance } from "node:perf_hooks";
+import * as provider from "@pulumi/pulumi/provider";
+import { configFromRequest } from "./config";
+import { ImsCallbackProvider } from "./provider";
+import { installSdkWorkarounds } from "./sdkWorkarounds";
+
+const imsCallbackProvider = new ImsCallbackProvider();
+installSdkWorkarounds((request) => {
+  void imsCallbackProvider.configure(configFromRequest(request));
+});
+
+const startupLog = process.env.IMS_CALLBACK_PLUGIN_STARTUP_LOG;
+if (startupLog) {
+  // The SDK's server prints the port on stdout once it listens: that is when the engine can connect.
+  const write = process.stdout.write.bind(process.stdout);
+  let logged = false;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (!logged) {
+      logged = true;
+      fs.appendFileSync(startupLog, `${Math.round(performance.now())}\n`);
+    }
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
+}
+
+void provider.main(imsCallbackProvider, process.argv.slice(2));

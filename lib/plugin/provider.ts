@@ -1,0 +1,221 @@
+/**
+ * The `alicloud-ims-callback` provider: one object that the SDK's provider server calls, which
+ * dispatches on the type token. The custom resource forwards to the dynamic provider's runtime
+ * (`lib/runtime`: the same IMS logic, ownership, validation and redaction), adding only what the
+ * provider protocol needs: secrets in and out, and `read` without state for `pulumi import`. The
+ * components are the program's own classes, constructed here with the plugin's setting resource.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type * as provider from "@pulumi/pulumi/provider";
+import { ImsCallback, type ImsCallbackArgs } from "../program/imsCallback";
+import {
+  PLUGIN_EVENT_CALLBACK_TYPE,
+  PLUGIN_PACKAGE,
+  PLUGIN_VERSION,
+  PluginEventCallback,
+  SECRET_SETTING_OUTPUTS,
+} from "../program/pluginEventCallback";
+import {
+  ImsQueueAuthorization,
+  type ImsQueueAuthorizationArgs,
+} from "../program/queueAuthorization";
+import type { StackConfigReader } from "../shared/credentials";
+import { eventCallbackRuntime, importSetting } from "../runtime";
+import { unwrapSecrets, wrapSecrets } from "./secrets";
+
+/** The schema shipped with the package (`npm run schema` writes it from the TSDoc). */
+export const SCHEMA_PATH = path.join(__dirname, "..", "..", "schema.json");
+
+/** The type tokens of the components. */
+export const COMPONENT_TYPES = {
+  ImsCallback: `${PLUGIN_PACKAGE}:index:ImsCallback`,
+  ImsQueueAuthorization: `${PLUGIN_PACKAGE}:index:ImsQueueAuthorization`,
+} as const;
+
+/** How the plugin serves one custom resource type from the runtime. */
+interface CustomResourceRuntime {
+  /** The dynamic-provider-shaped runtime (the same functions the dynamic provider forwards to). */
+  readonly runtime: Required<dynamic.ResourceProvider>;
+  /** `read` without state: adopt the existing resource `id` (`pulumi import`). */
+  readonly importById: (id: string) => Promise<dynamic.ReadResult>;
+  /** Outputs always stored as secrets. */
+  readonly secretOutputs: readonly string[];
+}
+
+const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
+  [PLUGIN_EVENT_CALLBACK_TYPE]: {
+    runtime: eventCallbackRuntime,
+    importById: importSetting,
+    secretOutputs: SECRET_SETTING_OUTPUTS,
+  },
+};
+
+/** The resource type in a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
+function typeOf(urn: string): string {
+  return urn.split("::")[2]?.split("$").pop() ?? "";
+}
+
+function runtimeFor(urn: string): CustomResourceRuntime {
+  const served = CUSTOM_RESOURCES[typeOf(urn)];
+  if (!served)
+    throw new Error(`The ${PLUGIN_PACKAGE} provider has no resource type ${typeOf(urn)}.`);
+  return served;
+}
+
+/** Marks an error's partial state (create or update recorded although it failed) secret too. */
+function withSecretPartialState(error: unknown, secretKeys: readonly string[]): unknown {
+  const partial = error as { properties?: Record<string, unknown> } | undefined;
+  if (partial && typeof partial === "object" && partial.properties) {
+    partial.properties = wrapSecrets(partial.properties, secretKeys);
+  }
+  return error;
+}
+
+/**
+ * The provider object given to `provider.main`.
+ */
+export class ImsCallbackProvider implements provider.Provider {
+  readonly version = PLUGIN_VERSION;
+
+  /** Reads the schema when the engine asks for it (SDK generation, YAML programs). */
+  async getSchema(): Promise<string> {
+    return fs.promises.readFile(SCHEMA_PATH, "utf8");
+  }
+
+  /** Hands the provider configuration to the runtime (called before any resource operation). */
+  async configure(config: StackConfigReader): Promise<void> {
+    await eventCallbackRuntime.configure({ config } as unknown as dynamic.ConfigureRequest);
+  }
+
+  async check(
+    urn: pulumi.URN,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<provider.CheckResult> {
+    const served = runtimeFor(urn);
+    const declared = unwrapSecrets(news);
+    const result = await served.runtime.check(unwrapSecrets(olds).value, declared.value);
+    return {
+      inputs: wrapSecrets(result.inputs ?? declared.value, [
+        ...declared.secretKeys,
+        ...served.secretOutputs,
+      ]),
+      failures: result.failures ? [...result.failures] : [],
+    };
+  }
+
+  async diff(
+    id: pulumi.ID,
+    urn: pulumi.URN,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<provider.DiffResult> {
+    return runtimeFor(urn).runtime.diff(id, unwrapSecrets(olds).value, unwrapSecrets(news).value);
+  }
+
+  async create(urn: pulumi.URN, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
+    const served = runtimeFor(urn);
+    const declared = unwrapSecrets(inputs);
+    const secretKeys = [...declared.secretKeys, ...served.secretOutputs];
+    try {
+      const result = await served.runtime.create(declared.value);
+      return { id: result.id, outs: wrapSecrets(result.outs ?? {}, secretKeys) };
+    } catch (error) {
+      throw withSecretPartialState(error, secretKeys);
+    }
+  }
+
+  async read(
+    id: pulumi.ID,
+    urn: pulumi.URN,
+    props?: Record<string, unknown>,
+  ): Promise<provider.ReadResult> {
+    const served = runtimeFor(urn);
+    const stored = unwrapSecrets(props);
+    if (Object.keys(stored.value).length === 0) {
+      // `pulumi import`: no state. The inputs hold no secret (the generated code shows them all).
+      const adopted = await served.importById(id);
+      if (!adopted.id) return { id: "", props: {} };
+      return {
+        id: adopted.id,
+        props: wrapSecrets(adopted.props ?? {}, served.secretOutputs),
+        inputs: adopted.inputs,
+      };
+    }
+    const secretKeys = [...stored.secretKeys, ...served.secretOutputs];
+    const result = await served.runtime.read(id, stored.value);
+    if (!result.id) return { id: "", props: {} };
+    return {
+      id: result.id,
+      props: wrapSecrets(result.props ?? {}, secretKeys),
+      inputs: result.inputs === undefined ? undefined : wrapSecrets(result.inputs, secretKeys),
+    };
+  }
+
+  async update(
+    id: pulumi.ID,
+    urn: pulumi.URN,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<provider.UpdateResult> {
+    const served = runtimeFor(urn);
+    const previous = unwrapSecrets(olds);
+    const declared = unwrapSecrets(news);
+    const secretKeys = [...declared.secretKeys, ...previous.secretKeys, ...served.secretOutputs];
+    try {
+      const result = await served.runtime.update(id, previous.value, declared.value);
+      return { outs: wrapSecrets(result.outs ?? {}, secretKeys) };
+    } catch (error) {
+      throw withSecretPartialState(error, secretKeys);
+    }
+  }
+
+  async delete(id: pulumi.ID, urn: pulumi.URN, props: Record<string, unknown>): Promise<void> {
+    await runtimeFor(urn).runtime.delete(id, unwrapSecrets(props).value);
+  }
+
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<provider.ConstructResult> {
+    let component: pulumi.ComponentResource;
+    if (type === COMPONENT_TYPES.ImsCallback) {
+      component = new ImsCallback(
+        name,
+        inputs as unknown as ImsCallbackArgs,
+        options,
+        PluginEventCallback,
+      );
+    } else if (type === COMPONENT_TYPES.ImsQueueAuthorization) {
+      component = new ImsQueueAuthorization(
+        name,
+        inputs as unknown as ImsQueueAuthorizationArgs,
+        options,
+      );
+    } else {
+      throw new Error(`The ${PLUGIN_PACKAGE} provider has no component type ${type}.`);
+    }
+    return { urn: component.urn, state: await componentState(type, component) };
+  }
+}
+
+/** The component's outputs as the schema declares them (the schema is the one list). */
+async function componentState(
+  type: string,
+  component: pulumi.ComponentResource,
+): Promise<pulumi.Inputs> {
+  const schema = JSON.parse(await fs.promises.readFile(SCHEMA_PATH, "utf8")) as {
+    resources: Record<string, { properties?: Record<string, unknown> }>;
+  };
+  const names = Object.keys(schema.resources[type]?.properties ?? {});
+  const record = component as unknown as Record<string, pulumi.Input<unknown>>;
+  return Object.fromEntries(names.map((key) => [key, record[key]]));
+}

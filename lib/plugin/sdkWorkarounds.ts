@@ -1,0 +1,58 @@
+/**
+ * Two gaps of `@pulumi/pulumi/provider` (3.248.0) closed where the provider's gRPC requests are
+ * decoded, before the SDK's server sees them. Nothing else of the SDK is changed, and only this
+ * plugin's process is affected. Install once, before `provider.main`.
+ *
+ * 1. `pulumi import` crashes the SDK's `read` (`Cannot read properties of undefined (reading
+ *    'toJavaScript')`): an import's `ReadRequest` carries no properties, and the server calls
+ *    `req.getProperties().toJavaScript()`. Decoded requests without properties get an empty
+ *    `Struct`, which the provider's `read` takes for "no state: import".
+ * 2. The SDK's `configure` answers without passing the configuration to the provider, so provider
+ *    config (`alicloud-ims-callback:*` in the stack) would never arrive. The decoded
+ *    `ConfigureRequest` is handed to `onConfigure` first.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type * as grpcService from "@pulumi/pulumi/proto/provider_grpc_pb";
+import type { ConfigureRequest, ReadRequest } from "@pulumi/pulumi/proto/provider_pb";
+import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
+
+/** A method of a gRPC service definition: only the decoder is replaced. */
+interface MethodDefinition<Request> {
+  requestDeserialize: (bytes: Buffer) => Request;
+}
+
+/**
+ * Wraps the decoders of `Read` and `Configure` of the provider service definition the SDK's server
+ * registers. Idempotent.
+ */
+export function installSdkWorkarounds(onConfigure: (request: ConfigureRequest) => void): void {
+  const service = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof grpcService;
+  const definitions = service.ResourceProviderService as unknown as {
+    read: MethodDefinition<ReadRequest>;
+    configure: MethodDefinition<ConfigureRequest>;
+  };
+  if ((definitions as { patchedByImsCallback?: true }).patchedByImsCallback) return;
+  (definitions as { patchedByImsCallback?: true }).patchedByImsCallback = true;
+
+  // google-protobuf is @pulumi/pulumi's dependency: load the copy it uses.
+  const { Struct } = require(
+    require.resolve("google-protobuf/google/protobuf/struct_pb", {
+      paths: [require.resolve("@pulumi/pulumi")],
+    }),
+  ) as { Struct: typeof StructType };
+
+  const decodeRead = definitions.read.requestDeserialize;
+  definitions.read.requestDeserialize = (bytes) => {
+    const request = decodeRead(bytes);
+    if (!request.hasProperties()) request.setProperties(new Struct());
+    return request;
+  };
+  const decodeConfigure = definitions.configure.requestDeserialize;
+  definitions.configure.requestDeserialize = (bytes) => {
+    const request = decodeConfigure(bytes);
+    onConfigure(request);
+    return request;
+  };
+}
