@@ -10,6 +10,7 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { CredentialsError } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
+import { MAX_ATTEMPTS_SETTING, TIMEOUT_SETTING } from "./settings";
 import {
   settingFromWire,
   settingToWire,
@@ -44,7 +45,7 @@ export interface RetryPolicy {
 
 /** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, each delay drawn between half the cap and the cap ("equal jitter"). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  maxAttempts: 5,
+  maxAttempts: MAX_ATTEMPTS_SETTING.default,
   baseDelayMs: 200,
   maxDelayMs: 3000,
 });
@@ -93,105 +94,159 @@ export interface ImsClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** What {@link ImsApiError} records about a failed IMS call. */
+export interface ImsApiErrorOptions {
+  /** The region called. */
+  readonly region: string;
+  /** `"SetEventCallback"` or `"GetEventCallback"`. */
+  readonly operation: string;
+  /** Alibaba's error code, e.g. `"Forbidden.RAM"`, or a network error code. */
+  readonly code: string;
+  /** Alibaba's request id, when the service answered. */
+  readonly requestId?: string;
+  /** HTTP status, when the service answered. */
+  readonly statusCode?: number;
+  /** The service's message (or the transport failure in words); never a secret. */
+  readonly serviceMessage: string;
+  /** Whether the call is worth retrying (throttling, 5xx, network). */
+  readonly retryable: boolean;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /**
+   * What to do about this failure in particular, when the code alone does not tell.
+   *
+   * @default the hint of the code's {@link imsErrorClass}
+   */
+  readonly advice?: string;
+}
+
 /** An IMS call that failed, with everything needed to act on it. The message never holds secrets. */
 export class ImsApiError extends Error {
   /** `"ImsApiError"` */
   override readonly name = "ImsApiError";
-  constructor(
-    /** The region called. */
-    readonly region: string,
-    /** `"SetEventCallback"` or `"GetEventCallback"`. */
-    readonly operation: string,
-    /** Alibaba's error code, e.g. `"Forbidden.RAM"`, or a network error code. */
-    readonly code: string,
-    /** Alibaba's request id, when the service answered. */
-    readonly requestId: string | undefined,
-    /** HTTP status, when the service answered. */
-    readonly statusCode: number | undefined,
-    /** The service's message. */
-    readonly serviceMessage: string,
-    /** Whether the call is worth retrying (throttling, 5xx, network). */
-    readonly retryable: boolean,
-    /** How many attempts were made. */
-    readonly attempts: number,
-    /** What to do about this failure in particular, when the code alone does not tell. */
-    readonly advice?: string,
-  ) {
-    super(
-      ImsApiError.format(
-        region,
-        operation,
-        code,
-        requestId,
-        statusCode,
-        serviceMessage,
-        attempts,
-        advice,
-      ),
-    );
+  /** The region called. */
+  readonly region: string;
+  /** `"SetEventCallback"` or `"GetEventCallback"`. */
+  readonly operation: string;
+  /** Alibaba's error code, e.g. `"Forbidden.RAM"`, or a network error code. */
+  readonly code: string;
+  /** Alibaba's request id, when the service answered. */
+  readonly requestId: string | undefined;
+  /** HTTP status, when the service answered. */
+  readonly statusCode: number | undefined;
+  /** The service's message. */
+  readonly serviceMessage: string;
+  /** Whether the call is worth retrying (throttling, 5xx, network). */
+  readonly retryable: boolean;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** What to do about this failure in particular, when the code alone does not tell. */
+  readonly advice: string | undefined;
+
+  constructor(options: ImsApiErrorOptions) {
+    super(formatImsApiError(options));
+    this.region = options.region;
+    this.operation = options.operation;
+    this.code = options.code;
+    this.requestId = options.requestId;
+    this.statusCode = options.statusCode;
+    this.serviceMessage = options.serviceMessage;
+    this.retryable = options.retryable;
+    this.attempts = options.attempts;
+    this.advice = options.advice;
   }
 
   /** A hint for the common failures, or `undefined`. */
   static hint(code: string): string | undefined {
-    if (/^(Forbidden|NoPermission)/i.test(code)) {
-      return "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).";
-    }
-    if (
-      code === "InvalidAccessKeyId.NotFound" ||
-      code === "InvalidAccessKeyId" ||
-      code === "SignatureDoesNotMatch" ||
-      code === "InvalidSecurityToken.Expired" ||
-      code === "InvalidSecurityToken.Malformed"
-    ) {
-      return "check the AccessKey pair (stack config alicloud:accessKey/alicloud:secretKey, or ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET) and, for STS, that the token is current.";
-    }
-    if (code === "InvalidTimeStamp.Expired" || code === "InvalidTimeStamp") {
-      return "this machine's clock is off by more than 15 minutes; synchronise it (NTP) and retry.";
-    }
-    if (code.startsWith("Throttling")) {
-      return "IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).";
-    }
-    if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
-      return "the endpoint is unreachable; check the region and any ims-callback:endpoints override.";
-    }
-    return undefined;
-  }
-
-  private static format(
-    region: string,
-    operation: string,
-    code: string,
-    requestId: string | undefined,
-    statusCode: number | undefined,
-    message: string,
-    attempts: number,
-    advice: string | undefined,
-  ): string {
-    const parts = [`IMS ${operation} in ${region} failed: ${code}`];
-    if (message) parts.push(`: ${message}`);
-    const meta = [
-      statusCode ? `HTTP ${statusCode}` : undefined,
-      requestId ? `RequestId ${requestId}` : undefined,
-      attempts > 1 ? `after ${attempts} attempts` : undefined,
-    ].filter(Boolean);
-    if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
-    const hint = advice ?? ImsApiError.hint(code);
-    if (hint) parts.push(`. Hint: ${hint}`);
-    return parts.join("");
+    return imsErrorClass(code).hint;
   }
 }
 
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ECONNABORTED",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "ESOCKETTIMEDOUT",
-  "UND_ERR_SOCKET",
-]);
+function formatImsApiError(options: ImsApiErrorOptions): string {
+  const { region, operation, code, requestId, statusCode, serviceMessage, attempts } = options;
+  const parts = [`IMS ${operation} in ${region} failed: ${code}`];
+  if (serviceMessage) parts.push(`: ${serviceMessage}`);
+  const meta = [
+    statusCode ? `HTTP ${statusCode}` : undefined,
+    requestId ? `RequestId ${requestId}` : undefined,
+    attempts > 1 ? `after ${attempts} attempts` : undefined,
+  ].filter(Boolean);
+  if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
+  const hint = options.advice ?? ImsApiError.hint(code);
+  if (hint) parts.push(`. Hint: ${hint}`);
+  return parts.join("");
+}
+
+/** What a failure's code says about it: whether to try again, and what to do. */
+export interface ImsErrorClass {
+  /** The codes of this class. */
+  readonly code: RegExp;
+  /**
+   * When a call failing with such a code is tried again: `"always"`, `"never"`, or `"unanswered"`
+   * (a transport failure: only when the service did not answer).
+   */
+  readonly retry: "always" | "never" | "unanswered";
+  /** What to do about it, when the code tells. */
+  readonly hint?: string;
+  /** A transport failure of this class in words (there is no answer to quote). */
+  readonly transport?: (host: string, timeoutMs: number) => string;
+}
+
+const UNREACHABLE_HINT =
+  "the endpoint is unreachable; check the region and any ims-callback:endpoints override.";
+const UNRESOLVED = (host: string) => `the host of ${host} could not be resolved`;
+
+/** Error codes by class, first match wins; a code not listed is never retried and has no hint. */
+const IMS_ERROR_CLASSES: readonly ImsErrorClass[] = [
+  {
+    code: /^(Forbidden|NoPermission)/i,
+    retry: "never",
+    hint: "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).",
+  },
+  {
+    code: /^(InvalidAccessKeyId(\.NotFound)?|SignatureDoesNotMatch|InvalidSecurityToken\.(Expired|Malformed))$/,
+    retry: "never",
+    hint: "check the AccessKey pair (stack config alicloud:accessKey/alicloud:secretKey, or ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET) and, for STS, that the token is current.",
+  },
+  {
+    code: /^InvalidTimeStamp(\.Expired)?$/,
+    retry: "never",
+    hint: "this machine's clock is off by more than 15 minutes; synchronise it (NTP) and retry.",
+  },
+  {
+    code: /^Throttling/,
+    retry: "always",
+    hint: "IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).",
+  },
+  { code: /^(ServiceUnavailable|InternalError|MalformedResponse)$/, retry: "always" },
+  {
+    code: /^Timeout$/,
+    retry: "unanswered",
+    transport: (host, timeoutMs) => `no response from ${host} within ${timeoutMs} ms`,
+  },
+  {
+    code: /^ECONNREFUSED$/,
+    retry: "unanswered",
+    hint: UNREACHABLE_HINT,
+    transport: (host) => `${host} refused the connection`,
+  },
+  { code: /^ENOTFOUND$/, retry: "unanswered", hint: UNREACHABLE_HINT, transport: UNRESOLVED },
+  { code: /^EAI_AGAIN$/, retry: "unanswered", transport: UNRESOLVED },
+  {
+    code: /^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET)$/,
+    retry: "unanswered",
+    transport: (host) => `the connection to ${host} was closed before a response`,
+  },
+  // Unanswered, these become "Timeout"; they keep their own code only beside an answer.
+  { code: /^(ETIMEDOUT|ESOCKETTIMEDOUT)$/, retry: "unanswered" },
+];
+
+const UNCLASSIFIED: ImsErrorClass = { code: /(?:)/, retry: "never" };
+
+/** The class of an error code, see {@link ImsErrorClass}. */
+export function imsErrorClass(code: string): ImsErrorClass {
+  return IMS_ERROR_CLASSES.find((c) => c.code.test(code)) ?? UNCLASSIFIED;
+}
 
 /** Reads and writes the callback setting of one region. */
 export class ImsClient {
@@ -207,7 +262,7 @@ export class ImsClient {
   constructor(options: ImsClientOptions) {
     this.region = options.region;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? TIMEOUT_SETTING.default;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.credential = options.credential;
     const { endpoint, protocol } = parseEndpoint(
@@ -243,16 +298,16 @@ export class ImsClient {
       throw refusedEmptyList(e, setting) ?? e;
     }
     if (body.Success === false) {
-      throw new ImsApiError(
-        this.region,
-        "SetEventCallback",
-        "Unsuccessful",
-        asString(body.RequestId),
-        200,
-        "the service answered Success=false",
-        false,
-        1,
-      );
+      throw new ImsApiError({
+        region: this.region,
+        operation: "SetEventCallback",
+        code: "Unsuccessful",
+        requestId: asString(body.RequestId),
+        statusCode: 200,
+        serviceMessage: "the service answered Success=false",
+        retryable: false,
+        attempts: 1,
+      });
     }
   }
 
@@ -349,10 +404,7 @@ export class ImsClient {
     if (isSyntax) code = "MalformedResponse";
     else if (timedOut) code = "Timeout";
     else if (!code) code = status ? `HTTP${status}` : "NetworkError";
-    const network =
-      !answered &&
-      !isSyntax &&
-      (timedOut || NETWORK_CODES.has(code) || /socket hang up/i.test(rawMessage));
+    const kind = imsErrorClass(code);
     // Only parts known to be safe reach the message: the service's own message when it answered,
     // else a description of the failure from its code. The transport's message is never used: it
     // carries the request URL, whose query holds the auth key, the signature and the AccessKey id.
@@ -360,43 +412,26 @@ export class ImsClient {
     if (isSyntax) message = "the response is not a JSON object";
     else if (answered)
       message = serviceMessage(asString(data.Message) ?? stripCodePrefix(rawMessage));
-    else message = this.describeTransportFailure(code, timedOut);
+    else
+      message =
+        kind.transport?.(this.host, this.timeoutMs) ??
+        `the request to ${this.host} failed before IMS answered`;
     const requestId = asString(err.requestId) ?? asString(data.RequestId);
     const retryable =
-      code.startsWith("Throttling") ||
-      code === "ServiceUnavailable" ||
-      code === "InternalError" ||
+      kind.retry === "always" ||
+      (kind.retry === "unanswered" && !answered) ||
       (status !== undefined && status >= 500) ||
-      network ||
-      isSyntax;
-    return new ImsApiError(
-      this.region,
-      action,
+      (!answered && !isSyntax && /socket hang up/i.test(rawMessage));
+    return new ImsApiError({
+      region: this.region,
+      operation: action,
       code,
       requestId,
-      status,
-      redact(message, secrets),
+      statusCode: status,
+      serviceMessage: redact(message, secrets),
       retryable,
-      attempt,
-    );
-  }
-
-  private describeTransportFailure(code: string, timedOut: boolean): string {
-    if (timedOut) return `no response from ${this.host} within ${this.timeoutMs} ms`;
-    switch (code) {
-      case "ECONNREFUSED":
-        return `${this.host} refused the connection`;
-      case "ENOTFOUND":
-      case "EAI_AGAIN":
-        return `the host of ${this.host} could not be resolved`;
-      case "ECONNRESET":
-      case "EPIPE":
-      case "ECONNABORTED":
-      case "UND_ERR_SOCKET":
-        return `the connection to ${this.host} was closed before a response`;
-      default:
-        return `the request to ${this.host} failed before IMS answered`;
-    }
+      attempts: attempt,
+    });
   }
 }
 
@@ -418,17 +453,7 @@ function refusedEmptyList(e: unknown, setting: CallbackSetting): ImsApiError | u
     !/Parameter|EventType/i.test(`${e.code} ${e.serviceMessage}`)
   )
     return undefined;
-  return new ImsApiError(
-    e.region,
-    e.operation,
-    e.code,
-    e.requestId,
-    e.statusCode,
-    e.serviceMessage,
-    e.retryable,
-    e.attempts,
-    EMPTY_EVENT_LIST_ADVICE,
-  );
+  return new ImsApiError({ ...e, advice: EMPTY_EVENT_LIST_ADVICE });
 }
 
 /** Splits an endpoint override into the runtime's `endpoint` and `protocol`. */

@@ -23,10 +23,6 @@ import {
   settingDifferences,
   type CallbackSetting,
 } from "../shared/setting";
-import { RACE_CHECK_DELAY_SETTING, readWholeNumberSetting } from "./settings";
-
-/** How long a create waits after its write before reading it back to detect a racing writer, in ms. */
-export const DEFAULT_RACE_CHECK_DELAY_MS = 2000;
 
 /**
  * Set in the outputs recorded while a write of this stack is unconfirmed (sent without an answer, or
@@ -163,20 +159,6 @@ export function unownedSettingError(
       'If it is this stack\'s own write from a "pulumi up" killed before the engine recorded it (Pulumi warns that this resource was ' +
       '"interrupted while creating"), set adoptExisting: true with deletionPolicy: "clear", so that destroy removes it; ' +
       'then "pulumi refresh --clear-pending-creates" drops the stale pending operation.',
-  );
-}
-
-/**
- * The race-check delay from stack config (`ims-callback:raceCheckDelayMs`) or the environment
- * (`IMS_CALLBACK_RACE_CHECK_DELAY_MS`); `0` turns the delay off (the read-back still happens).
- */
-export function raceCheckDelay(
-  configValue: string | undefined,
-  envValue: string | undefined,
-): number {
-  return (
-    readWholeNumberSetting(RACE_CHECK_DELAY_SETTING, configValue, envValue) ??
-    DEFAULT_RACE_CHECK_DELAY_MS
   );
 }
 

@@ -17,7 +17,7 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { resolveCredential, type StackConfigReader } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { parseEndpoint } from "./imsClient";
-import { readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
+import { PROVIDER_SETTINGS, readSetting } from "./settings";
 
 /** The engine's marker for a value not known at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -29,7 +29,8 @@ export const MNS_OPEN_API_VERSION = "2022-01-19";
  * The environment variable that lets one run delete guarded queues that still hold messages, for a
  * queue the program no longer declares (a rename whose delete was refused, a removed component).
  */
-export const DELETE_QUEUES_WITH_MESSAGES_VARIABLE = "IMS_CALLBACK_DELETE_QUEUES_WITH_MESSAGES";
+export const DELETE_QUEUES_WITH_MESSAGES_VARIABLE =
+  PROVIDER_SETTINGS.deleteQueuesWithMessages.envVar;
 
 /** Inputs and outputs of one guard. */
 export interface QueueGuardState {
@@ -162,7 +163,7 @@ function total(counts: QueueMessageCounts): number {
 }
 
 function deletionAllowedByEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[DELETE_QUEUES_WITH_MESSAGES_VARIABLE] === "true";
+  return readSetting(PROVIDER_SETTINGS.deleteQueuesWithMessages, stackConfig, env);
 }
 
 function stateOf(inputs: QueueGuardState): QueueGuardState {
@@ -185,12 +186,7 @@ export async function queueMessageCounts(
 ): Promise<QueueMessageCounts | undefined> {
   const { credential } = resolveCredential(stackConfig, env);
   const { endpoint, protocol } = mnsOpenEndpoint(region);
-  const timeoutMs =
-    readWholeNumberSetting(
-      TIMEOUT_SETTING,
-      stackConfig?.get(TIMEOUT_SETTING.configKey),
-      env[TIMEOUT_SETTING.envVar],
-    ) ?? 10_000;
+  const timeoutMs = readSetting(PROVIDER_SETTINGS.timeoutMs, stackConfig, env);
   const api = new OpenApi(
     new $OpenApiUtil.Config({
       credential,

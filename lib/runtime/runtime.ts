@@ -4,8 +4,9 @@
  * dynamic-provider host loads from the program's `node_modules` at call time: the state holds no
  * code beyond a few lines, no credentials and no captured state.
  *
- * Keep every function here able to handle the outputs written by earlier versions (refresh and
- * delete of an old stack reach this code before any update rewrites the outputs).
+ * The outputs are in layout {@link STATE_VERSION}, the first published one. A later layout must be
+ * read here too: refresh and delete of an older stack reach this code before any update rewrites
+ * its outputs.
  *
  * @packageDocumentation
  */
@@ -15,11 +16,10 @@ import {
   resolveCredential,
   type StackConfigReader,
 } from "../shared/credentials";
-import { DEFAULT_RETRY_POLICY, ImsClient, type RetryPolicy } from "./imsClient";
-import { MAX_ATTEMPTS_SETTING, readWholeNumberSetting, TIMEOUT_SETTING } from "./settings";
+import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
+import { PROVIDER_SETTINGS, readSetting } from "./settings";
 import {
   partialStateError,
-  raceCheckDelay,
   REPLACED_SETTING,
   takeoverRecordedMessage,
   unconfirmedWriteMessage,
@@ -28,7 +28,7 @@ import {
   unownedSettingError,
   writeAndConfirm,
 } from "./ownership";
-import { isDocumentedRegion, type ImsEndpointType } from "../shared/regions";
+import { isDocumentedRegion } from "../shared/regions";
 import {
   describeSetting,
   EMPTY_SETTING,
@@ -44,7 +44,7 @@ import {
   type DeletionPolicy,
 } from "../shared/validation";
 
-/** The version of the output layout this code writes. Absent in outputs = written by 0.x before it existed. */
+/** The version of the output layout this code writes and reads (the first published layout is 1). */
 export const STATE_VERSION = 1;
 
 /** The engine's marker for a value not known at preview. */
@@ -68,7 +68,7 @@ export interface EventCallbackInputs {
 /**
  * The outputs of one EventCallback as stored in the state. Every declared property is present;
  * those that do not apply are `null` (an absent output is unknown while previewing, so anything
- * derived from it would show as changed on every preview). Outputs of earlier versions may lack some.
+ * derived from it would show as changed on every preview).
  */
 export interface EventCallbackOutputs extends Omit<EventCallbackInputs, OptionalOutput> {
   callbackUrl?: string | null;
@@ -141,7 +141,6 @@ export async function diff(
   if ((olds.keepExistingAuthKey ?? false) !== (news.keepExistingAuthKey ?? false)) {
     changes.add("keepExistingAuthKey");
   }
-  if ((olds.stateVersion ?? 0) < STATE_VERSION) changes.add("stateVersion");
   if (
     replaces.length === 0 &&
     changes.size > 0 &&
@@ -247,18 +246,14 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
       allowUndocumentedRegion: props.allowUndocumentedRegion,
     }),
   };
-  // providerCodeBytes: written by earlier builds, no longer kept.
-  const { providerCodeBytes: _dropped, ...kept } = props as EventCallbackOutputs & {
-    providerCodeBytes?: number;
-  };
   const outs: EventCallbackOutputs = withExplicitNulls({
-    ...kept,
+    ...props,
     ...liveInputs,
     // A kept key is never an input; the state holds the one the region has now.
     ...(props.keepExistingAuthKey ? { authKey: liveAuthKey(live) } : {}),
     authSwitch: live.authSwitch,
     previousSetting: props.previousSetting ?? null,
-    stateVersion: props.stateVersion ?? 0,
+    stateVersion: STATE_VERSION,
   });
   // The host encodes read results with Struct.fromJavaScript, which rejects undefined values.
   return {
@@ -358,10 +353,7 @@ function replacedByUnconfirmedWrite(outs: EventCallbackOutputs): CallbackSetting
 }
 
 function configuredRaceCheckDelay(): number {
-  return raceCheckDelay(
-    stackConfig?.get("ims-callback:raceCheckDelayMs"),
-    process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS,
-  );
+  return readSetting(PROVIDER_SETTINGS.raceCheckDelayMs, stackConfig);
 }
 
 /**
@@ -424,16 +416,15 @@ export function desiredSetting(inputs: EventCallbackInputs): CallbackSetting {
   };
 }
 
-/** The setting recorded in the outputs (tolerates outputs of earlier versions). */
+/** The setting recorded in the outputs; none recorded (a read without state) is the empty setting. */
 export function storedSetting(outs: Partial<EventCallbackOutputs>): CallbackSetting {
-  const authKey = outs.authKey ?? "";
   return {
     callbackType: outs.callbackType ?? "",
     callbackUrl: outs.callbackUrl ?? "",
     queueName: outs.queueName ?? "",
     eventTypes: outs.eventTypes ?? [],
-    authSwitch: outs.authSwitch ?? (authKey ? "on" : "off"),
-    authKey,
+    authSwitch: outs.authSwitch ?? "off",
+    authKey: outs.authKey ?? "",
   };
 }
 
@@ -491,10 +482,13 @@ export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env):
   return new ImsClient({
     region,
     credential,
-    endpoint: endpointOverride(region, env),
-    endpointType: endpointType(env),
-    timeoutMs: requestTimeout(env),
-    retry: retryPolicy(env),
+    endpoint: readSetting(PROVIDER_SETTINGS.endpoints, stackConfig, env).get(region),
+    endpointType: readSetting(PROVIDER_SETTINGS.endpointType, stackConfig, env),
+    timeoutMs: readSetting(PROVIDER_SETTINGS.timeoutMs, stackConfig, env),
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: readSetting(PROVIDER_SETTINGS.maxAttempts, stackConfig, env),
+    },
   });
 }
 
@@ -506,48 +500,6 @@ export function credentialSecrets(env: NodeJS.ProcessEnv = process.env): string[
     ...CREDENTIAL_SECRET_VARIABLES.map((name) => env[name]),
   ];
   return values.filter((v): v is string => typeof v === "string" && v !== "");
-}
-
-function endpointOverride(region: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const [source, text] of [
-    ["stack config ims-callback:endpoints", stackConfig?.get("ims-callback:endpoints")],
-    ["IMS_CALLBACK_ENDPOINTS", env.IMS_CALLBACK_ENDPOINTS],
-  ] as const) {
-    if (!text) continue;
-    let map: unknown;
-    try {
-      map = JSON.parse(text);
-    } catch {
-      throw new Error(
-        `${source} must be a JSON object of region to endpoint, e.g. {"cn-shanghai":"http://127.0.0.1:4101"}.`,
-      );
-    }
-    const value = (map as Record<string, unknown>)[region];
-    if (typeof value === "string" && value !== "") return value;
-  }
-  return undefined;
-}
-
-function requestTimeout(env: NodeJS.ProcessEnv): number | undefined {
-  return readWholeNumberSetting(
-    TIMEOUT_SETTING,
-    stackConfig?.get(TIMEOUT_SETTING.configKey),
-    env[TIMEOUT_SETTING.envVar],
-  );
-}
-
-function retryPolicy(env: NodeJS.ProcessEnv): RetryPolicy | undefined {
-  const maxAttempts = readWholeNumberSetting(
-    MAX_ATTEMPTS_SETTING,
-    stackConfig?.get(MAX_ATTEMPTS_SETTING.configKey),
-    env[MAX_ATTEMPTS_SETTING.envVar],
-  );
-  return maxAttempts === undefined ? undefined : { ...DEFAULT_RETRY_POLICY, maxAttempts };
-}
-
-function endpointType(env: NodeJS.ProcessEnv): ImsEndpointType {
-  const value = stackConfig?.get("ims-callback:endpointType") ?? env.IMS_CALLBACK_ENDPOINT_TYPE;
-  return value === "vpc" ? "vpc" : "public";
 }
 
 function withoutUndefined<T extends object>(value: T): T {

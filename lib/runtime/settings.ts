@@ -1,68 +1,184 @@
 /**
- * Numeric provider settings read from stack config (`ims-callback:*`) or, when not set there, from
- * an environment variable; one parser and one message for all of them.
+ * The provider's settings: one table of every `ims-callback:*` key with its environment variable,
+ * parser, default and description. Each is read from stack config or, when not set there, from its
+ * environment variable, parsed by its kind (one parser and one message per kind) and refused with a
+ * message naming the source and what it accepts. docs/configuration.md is generated from the table.
  *
  * @packageDocumentation
  */
+import type { StackConfigReader } from "../shared/credentials";
+import { IMS_ENDPOINT_TYPES } from "../shared/regions";
 
-/** Where a numeric setting is read from and what it accepts. */
-export interface WholeNumberSetting {
-  /** Stack config key, e.g. `"ims-callback:timeoutMs"`. */
-  readonly configKey: string;
-  /** Environment variable used when the stack config does not set it. */
-  readonly envVar: string;
-  readonly min: number;
-  readonly max: number;
-  /** How the value is counted in messages, e.g. `"of milliseconds"`. */
-  readonly unit: string;
+/** How a setting's text is parsed, and what messages say it accepts. */
+export interface SettingKind<T> {
+  /** What the value must be, completing "`<source>` must be ...", e.g. `one of "public", "vpc"`. */
+  readonly accepts: string;
+  /** The value the text denotes, or `undefined` when it denotes none. */
+  parse(text: string): T | undefined;
+  /** Whether a refused text may be quoted in the message (not when it may hold URL user info). */
+  readonly quotesRefusedText: boolean;
 }
 
+/** One provider setting: where it is read from, how it is parsed, and its default. */
+export interface ProviderSetting<T, K extends string | undefined = string | undefined> {
+  /** Stack config key, e.g. `"ims-callback:timeoutMs"`; `undefined` for an environment-only switch. */
+  readonly configKey: K;
+  /** Environment variable used when the stack config does not set it. */
+  readonly envVar: string;
+  /** The parser. */
+  readonly kind: SettingKind<T>;
+  /** The value when neither source sets it. */
+  readonly default: NoInfer<T>;
+  /** The default as the reference shows it, when `JSON.stringify(default)` does not say it. */
+  readonly defaultText?: string;
+  /** What the setting does, one or two sentences for the reference. */
+  readonly description: string;
+}
+
+/** A whole number from `min` to `max`; `unit` as messages count it, e.g. `"of milliseconds"`. */
+export function wholeNumber(min: number, max: number, unit: string): SettingKind<number> {
+  return {
+    accepts: `a whole number ${unit} from ${min} to ${max}`,
+    parse: (text) => {
+      const value = Number(text);
+      return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+    },
+    quotesRefusedText: true,
+  };
+}
+
+/** One of `values`, exactly as written. */
+export function oneOf<T extends string>(values: readonly T[]): SettingKind<T> {
+  return {
+    accepts: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
+    parse: (text) => values.find((v) => v === text),
+    quotesRefusedText: true,
+  };
+}
+
+/** `"true"` or `"false"`. */
+export const TRUE_OR_FALSE: SettingKind<boolean> = {
+  accepts: '"true" or "false"',
+  parse: (text) => (text === "true" ? true : text === "false" ? false : undefined),
+  quotesRefusedText: true,
+};
+
+/** A JSON object of region to endpoint URL (never quoted back: an endpoint may hold user info). */
+export const REGION_ENDPOINT_MAP: SettingKind<ReadonlyMap<string, string>> = {
+  accepts: 'a JSON object of region to endpoint, e.g. {"cn-shanghai":"http://127.0.0.1:4101"}',
+  parse: (text) => {
+    let map: unknown;
+    try {
+      map = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (map === null || typeof map !== "object" || Array.isArray(map)) return undefined;
+    const entries = Object.entries(map as Record<string, unknown>);
+    if (!entries.every(([, v]) => typeof v === "string" && v !== "")) return undefined;
+    return new Map(entries as [string, string][]);
+  },
+  quotesRefusedText: false,
+};
+
+function defineSetting<T, const K extends string | undefined>(
+  setting: ProviderSetting<T, K>,
+): ProviderSetting<T, K> {
+  return setting;
+}
+
+/** Every setting of the provider, in the order the reference lists them. */
+export const PROVIDER_SETTINGS = {
+  endpoints: defineSetting({
+    configKey: "ims-callback:endpoints",
+    envVar: "IMS_CALLBACK_ENDPOINTS",
+    kind: REGION_ENDPOINT_MAP,
+    default: new Map(),
+    defaultText: "derived from the region and `endpointType`",
+    description:
+      "IMS endpoint per region (`host[:port]` or an http(s) URL), for the local emulator or a private endpoint; " +
+      "regions it does not name use the derived endpoint.",
+  }),
+  endpointType: defineSetting({
+    configKey: "ims-callback:endpointType",
+    envVar: "IMS_CALLBACK_ENDPOINT_TYPE",
+    kind: oneOf(IMS_ENDPOINT_TYPES),
+    default: "public",
+    description:
+      "`public` calls `ice.<region>.aliyuncs.com`, `vpc` calls `ice-vpc.<region>.aliyuncs.com` (from inside an Alibaba Cloud VPC).",
+  }),
+  timeoutMs: defineSetting({
+    configKey: "ims-callback:timeoutMs",
+    envVar: "IMS_CALLBACK_TIMEOUT_MS",
+    kind: wholeNumber(1, 600_000, "of milliseconds"),
+    default: 10_000,
+    description: "Timeout of one request to IMS (and of the queue guard's Mns-open request).",
+  }),
+  maxAttempts: defineSetting({
+    configKey: "ims-callback:maxAttempts",
+    envVar: "IMS_CALLBACK_MAX_ATTEMPTS",
+    kind: wholeNumber(1, 10, "of attempts"),
+    default: 5,
+    description:
+      "Attempts per IMS call, the first included, when it fails with throttling, a 5xx answer or a network error.",
+  }),
+  raceCheckDelayMs: defineSetting({
+    configKey: "ims-callback:raceCheckDelayMs",
+    envVar: "IMS_CALLBACK_RACE_CHECK_DELAY_MS",
+    kind: wholeNumber(0, 60_000, "of milliseconds"),
+    default: 2000,
+    description:
+      "How long a create waits after its write before reading it back to detect a racing writer; `0` reads back at once.",
+  }),
+  deleteQueuesWithMessages: defineSetting({
+    // Environment only: a switch for one run. In stack config it would stay on and turn the
+    // queue guard off for every later run.
+    configKey: undefined,
+    envVar: "IMS_CALLBACK_DELETE_QUEUES_WITH_MESSAGES",
+    kind: TRUE_OR_FALSE,
+    default: false,
+    description:
+      "`true` lets this run delete guarded queues that still hold messages (a queue the program no longer declares, " +
+      "e.g. after a rename). Environment only, so that it cannot stay on.",
+  }),
+} as const;
+
+/** Per-call timeout of the IMS client. */
+export const TIMEOUT_SETTING = PROVIDER_SETTINGS.timeoutMs;
+/** Attempts per IMS call, the first included. */
+export const MAX_ATTEMPTS_SETTING = PROVIDER_SETTINGS.maxAttempts;
+/** Delay before a create reads its write back to detect a racing writer. */
+export const RACE_CHECK_DELAY_SETTING = PROVIDER_SETTINGS.raceCheckDelayMs;
+
 /**
- * The setting's value, or `undefined` when neither source sets it. Throws, naming the source and the
- * accepted range, when the value is not a whole number in range.
+ * The setting's value from `configValue` (stack config) or else `envValue`, or `undefined` when
+ * neither sets it (an empty text sets nothing). Throws, naming the source and what the setting
+ * accepts, when the text is not a value of its kind.
  */
-export function readWholeNumberSetting(
-  setting: WholeNumberSetting,
+export function parseSetting<T>(
+  setting: ProviderSetting<T>,
   configValue: string | undefined,
   envValue: string | undefined,
-): number | undefined {
+): T | undefined {
   const [source, text] =
-    configValue !== undefined && configValue !== ""
+    setting.configKey !== undefined && configValue !== undefined && configValue !== ""
       ? [`stack config ${setting.configKey}`, configValue]
       : [setting.envVar, envValue];
   if (text === undefined || text === "") return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < setting.min || value > setting.max) {
-    throw new Error(
-      `${source} must be a whole number ${setting.unit} from ${setting.min} to ${setting.max}, got ${JSON.stringify(text)}.`,
-    );
+  const value = setting.kind.parse(text);
+  if (value === undefined) {
+    const got = setting.kind.quotesRefusedText ? `, got ${JSON.stringify(text)}` : "";
+    throw new Error(`${source} must be ${setting.kind.accepts}${got}.`);
   }
   return value;
 }
 
-/** Per-call timeout of the IMS client. */
-export const TIMEOUT_SETTING: WholeNumberSetting = {
-  configKey: "ims-callback:timeoutMs",
-  envVar: "IMS_CALLBACK_TIMEOUT_MS",
-  min: 1,
-  max: 600_000,
-  unit: "of milliseconds",
-};
-
-/** Attempts per IMS call, the first included. */
-export const MAX_ATTEMPTS_SETTING: WholeNumberSetting = {
-  configKey: "ims-callback:maxAttempts",
-  envVar: "IMS_CALLBACK_MAX_ATTEMPTS",
-  min: 1,
-  max: 10,
-  unit: "of attempts",
-};
-
-/** Delay before a create reads its write back to detect a racing writer. */
-export const RACE_CHECK_DELAY_SETTING: WholeNumberSetting = {
-  configKey: "ims-callback:raceCheckDelayMs",
-  envVar: "IMS_CALLBACK_RACE_CHECK_DELAY_MS",
-  min: 0,
-  max: 60_000,
-  unit: "of milliseconds",
-};
+/** The setting's value from stack config, else the environment, else its default; see {@link parseSetting}. */
+export function readSetting<T>(
+  setting: ProviderSetting<T>,
+  config: StackConfigReader | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const configValue = setting.configKey === undefined ? undefined : config?.get(setting.configKey);
+  return parseSetting(setting, configValue, env[setting.envVar]) ?? setting.default;
+}

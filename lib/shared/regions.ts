@@ -30,7 +30,10 @@ export type ImsRegion = (typeof IMS_REGIONS)[number];
  * - `"public"`: `ice.<region>.aliyuncs.com`
  * - `"vpc"`: `ice-vpc.<region>.aliyuncs.com` (from inside an Alibaba Cloud VPC)
  */
-export type ImsEndpointType = "public" | "vpc";
+export type ImsEndpointType = (typeof IMS_ENDPOINT_TYPES)[number];
+
+/** Every {@link ImsEndpointType}, the default first. */
+export const IMS_ENDPOINT_TYPES = ["public", "vpc"] as const;
 
 /**
  * Whether `region` is one of the documented IMS regions.

@@ -10,6 +10,7 @@ import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../
 import {
   ImsApiError,
   ImsClient,
+  imsErrorClass,
   parseEndpoint,
   type ImsClientOptions,
 } from "../../lib/runtime/imsClient";
@@ -189,6 +190,73 @@ describe("ImsClient", () => {
     expect(ImsApiError.hint("Forbidden.RAM")).toContain("ice:SetEventCallback");
     expect(ImsApiError.hint("InvalidTimeStamp.Expired")).toContain("clock");
     expect(ImsApiError.hint("Whatever")).toBeUndefined();
+  });
+});
+
+describe("ImsApiError", () => {
+  it("takes one options object and builds its message from it", () => {
+    const error = new ImsApiError({
+      region: "cn-shanghai",
+      operation: "GetEventCallback",
+      code: "Throttling.User",
+      requestId: "R-1",
+      statusCode: 400,
+      serviceMessage: "Request was denied due to user flow control.",
+      retryable: true,
+      attempts: 3,
+    });
+    expect(error).toMatchObject({
+      name: "ImsApiError",
+      region: "cn-shanghai",
+      operation: "GetEventCallback",
+      code: "Throttling.User",
+      requestId: "R-1",
+      statusCode: 400,
+      retryable: true,
+      attempts: 3,
+    });
+    expect(error.message).toBe(
+      "IMS GetEventCallback in cn-shanghai failed: Throttling.User: Request was denied due to user flow control. " +
+        "(HTTP 400, RequestId R-1, after 3 attempts). Hint: IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).",
+    );
+    const advised = new ImsApiError({
+      region: "cn-shanghai",
+      operation: "SetEventCallback",
+      code: "Forbidden.RAM",
+      serviceMessage: "",
+      retryable: false,
+      attempts: 1,
+      advice: "do this instead.",
+    });
+    expect(advised.message).toBe(
+      "IMS SetEventCallback in cn-shanghai failed: Forbidden.RAM. Hint: do this instead.",
+    );
+  });
+});
+
+describe("imsErrorClass: one table of code pattern to retry and hint", () => {
+  it.each([
+    ["Throttling.User", "always", /throttled/],
+    ["ServiceUnavailable", "always", undefined],
+    ["InternalError", "always", undefined],
+    ["MalformedResponse", "always", undefined],
+    ["Forbidden.RAM", "never", /ice:SetEventCallback/],
+    ["NoPermission", "never", /ice:SetEventCallback/],
+    ["InvalidAccessKeyId.NotFound", "never", /AccessKey pair/],
+    ["SignatureDoesNotMatch", "never", /AccessKey pair/],
+    ["InvalidSecurityToken.Expired", "never", /AccessKey pair/],
+    ["InvalidTimeStamp.Expired", "never", /clock/],
+    ["ECONNREFUSED", "unanswered", /unreachable/],
+    ["ENOTFOUND", "unanswered", /unreachable/],
+    ["ECONNRESET", "unanswered", undefined],
+    ["Timeout", "unanswered", undefined],
+    ["InvalidParameter", "never", undefined],
+  ] as const)("%s: retried %s", (code, retry, hint) => {
+    const found = imsErrorClass(code);
+    expect(found.retry).toBe(retry);
+    if (hint) expect(found.hint).toMatch(hint);
+    else expect(found.hint).toBeUndefined();
+    expect(ImsApiError.hint(code)).toBe(found.hint);
   });
 });
 

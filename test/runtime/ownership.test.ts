@@ -12,11 +12,7 @@ import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../../lib/emulator";
 import * as runtime from "../../lib/runtime/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
-import {
-  ConcurrentWriteError,
-  raceCheckDelay,
-  UNCONFIRMED_WRITE,
-} from "../../lib/runtime/ownership";
+import { ConcurrentWriteError, UNCONFIRMED_WRITE } from "../../lib/runtime/ownership";
 import { countCalls } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
@@ -391,17 +387,6 @@ describe("two creates racing for one region", () => {
         "Another stack, script or console user wrote the region at the same moment and its write came last.",
     );
     expect((await emulator.getSetting("cn-shanghai", ACCOUNT))?.CallbackURL).toBe(winnerUrl);
-  });
-});
-
-describe("raceCheckDelay", () => {
-  it("defaults to 2 s, prefers stack config, and refuses what is not a whole number of ms", () => {
-    expect(raceCheckDelay(undefined, undefined)).toBe(2000);
-    expect(raceCheckDelay("0", "500")).toBe(0);
-    expect(raceCheckDelay(undefined, "500")).toBe(500);
-    expect(() => raceCheckDelay("2s", undefined)).toThrow(
-      'stack config ims-callback:raceCheckDelayMs must be a whole number of milliseconds from 0 to 60000, got "2s".',
-    );
   });
 });
 
