@@ -4,7 +4,7 @@ const tseslint = require("typescript-eslint");
 const prettier = require("eslint-config-prettier");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "**/*.js", "!scripts/**/*.js"] },
+  { ignores: ["dist/", "packages/*/dist/", "node_modules/", "coverage/", "**/*.js", "!scripts/**/*.js"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

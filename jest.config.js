@@ -1,6 +1,7 @@
 /**
  * Two projects:
- * - unit: everything but test/e2e. No Pulumi CLI, no Go, no build: runs anywhere (`npm run test:unit`).
+ * - unit: everything but test/e2e, and the emulator package's own tests (packages/emulator/test).
+ *   No Pulumi CLI, no Go, no build: runs anywhere (`npm run test:unit`).
  * - e2e: the real Pulumi engine against the emulator. Its globalSetup builds dist/ from the current
  *   source (the dynamic-provider host loads the package by name) and provides the pinned CLI and
  *   language host (scripts/pulumi-cli.sh) once, before any suite.
@@ -22,11 +23,23 @@ const entryPointSources = Object.fromEntries(
     ]),
 );
 
+/**
+ * The emulator package of this repository's workspace (packages/emulator), imported by name from
+ * the tests, the demo and the e2e harness, mapped to its source like the entry points above.
+ */
+const workspaceSources = {
+  "^pulumi-alicloud-ims-emulator$": "<rootDir>/packages/emulator/src/index.ts",
+};
+
 const shared = {
   preset: "ts-jest",
   testEnvironment: "node",
-  moduleNameMapper: entryPointSources,
-  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/examples/.*/node_modules/"],
+  moduleNameMapper: { ...entryPointSources, ...workspaceSources },
+  modulePathIgnorePatterns: [
+    "<rootDir>/dist/",
+    "<rootDir>/packages/.*/dist/",
+    "<rootDir>/examples/.*/node_modules/",
+  ],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }],
   },
@@ -42,7 +55,7 @@ module.exports = {
     {
       ...shared,
       displayName: "unit",
-      roots: ["<rootDir>/test"],
+      roots: ["<rootDir>/test", "<rootDir>/packages/emulator/test"],
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
     },

@@ -22,7 +22,7 @@ const ROUNDS = 3;
 
 /** Child process: the emulator, with IMS authorized to every ice-callback- queue. */
 async function serve() {
-  const { startEmulator } = require(path.join(DIST, "emulator"));
+  const { startEmulator } = require("pulumi-alicloud-ims-emulator");
   const emulator = await startEmulator({
     adminPort: false,
     behaviour: { imsQueueGrant: "ice-callback-queues" },
@@ -57,7 +57,7 @@ function startChild() {
 }
 
 function clientFor(endpoint) {
-  const { DEFAULT_TEST_ACCOUNT } = require(path.join(DIST, "emulator"));
+  const { DEFAULT_TEST_ACCOUNT } = require("pulumi-alicloud-ims-emulator");
   const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
   const Client = require("@alicloud/mns");
   return {

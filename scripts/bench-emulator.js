@@ -9,7 +9,7 @@
  *
  *   node scripts/bench-emulator.js [--requests 4000] [--concurrency 16]
  *
- * Needs `npm run build` first (it loads ../dist/emulator).
+ * Needs `npm run build` first (it loads the emulator package, packages/emulator/dist).
  */
 "use strict";
 
@@ -17,7 +17,7 @@ const { fork } = require("node:child_process");
 const http = require("node:http");
 const path = require("node:path");
 
-const DIST = path.join(__dirname, "..", "dist", "emulator");
+const EMULATOR = "pulumi-alicloud-ims-emulator";
 const { emulatorRpc } = require("./emulatorRpc");
 const DEFAULTS = { requests: 4000, concurrency: 16, warmup: 200 };
 
@@ -26,7 +26,7 @@ async function serve(kind) {
   let close;
   let endpoint;
   if (kind === "emulator") {
-    const { startEmulator } = require(DIST);
+    const { startEmulator } = require(EMULATOR);
     const emulator = await startEmulator({ adminPort: false });
     endpoint = emulator.endpoints["cn-shanghai"];
     close = () => emulator.close();

@@ -28,7 +28,7 @@ import {
   startEmulator,
   type EmulatorAccount,
   type EmulatorHandle,
-} from "../lib/emulator";
+} from "pulumi-alicloud-ims-emulator";
 import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
 import { createPackedProject, packCurrentSource } from "./packedProject";
 

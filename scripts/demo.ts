@@ -16,7 +16,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_TEST_ACCOUNT, startEmulator, type EmulatorHandle } from "../lib/emulator";
+import {
+  DEFAULT_TEST_ACCOUNT,
+  startEmulator,
+  type EmulatorHandle,
+} from "pulumi-alicloud-ims-emulator";
 import {
   emulatorEnv,
   ensurePulumiCli,

@@ -1,9 +1,8 @@
 /**
  * An RPC call to the local emulator through Alibaba's generic OpenAPI runtime, signed with the
  * emulator's default test AccessKey: what the bench scripts use to drive IMS and Mns-open.
- * Needs the built package (dist/).
+ * Needs the built emulator package (packages/emulator/dist).
  */
-const path = require("node:path");
 const { URL } = require("node:url");
 
 /**
@@ -13,7 +12,7 @@ const { URL } = require("node:url");
 function emulatorRpc(endpoint, action, version) {
   const OpenApi = require("@alicloud/openapi-core");
   const { RuntimeOptions } = require("@darabonba/typescript");
-  const { DEFAULT_TEST_ACCOUNT } = require(path.join(__dirname, "..", "dist", "emulator"));
+  const { DEFAULT_TEST_ACCOUNT } = require("pulumi-alicloud-ims-emulator");
   const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
   const client = new OpenApi.default(
     new OpenApi.$OpenApiUtil.Config({

@@ -3,7 +3,8 @@
  *
  * 1. builds dist/ from the current source: inline programs run the source, but the dynamic-provider
  *    host loads `pulumi-alicloud-ims-callback/runtime` by package name, which is this repository's
- *    dist/ through the development self-dependency, and a stale dist/ would test old code;
+ *    dist/ through the development self-dependency, and a stale dist/ would test old code; and the
+ *    emulator package's dist/ (packages/emulator), which scripts run by the suites load by name;
  * 2. provides the pinned Pulumi CLI and the Node.js language host, so parallel suites do not race to
  *    build them (the first build from Go modules takes minutes; later runs reuse the cache);
  * 3. provides the alicloud resource plugin the queue suite installs (scripts/alicloud-plugin.sh:
@@ -30,16 +31,16 @@ function runsLanguageSuites(globalConfig: GlobalConfig): boolean {
 }
 
 export default async function globalSetup(globalConfig: GlobalConfig): Promise<void> {
-  const tsc = spawnSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json")],
-    {
-      cwd: REPO_ROOT,
-      stdio: "inherit",
-    },
-  );
-  if (tsc.status !== 0)
-    throw new Error(`Building dist/ failed (tsc exit ${tsc.status}); see above.`);
+  // The package, then the emulator package (the bench and the demo scripts load its dist/).
+  for (const project of ["tsconfig.build.json", "packages/emulator/tsconfig.json"]) {
+    const tsc = spawnSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, project)],
+      { cwd: REPO_ROOT, stdio: "inherit" },
+    );
+    if (tsc.status !== 0)
+      throw new Error(`Building ${project} failed (tsc exit ${tsc.status}); see above.`);
+  }
   const root = ensurePulumiCli();
   const plugin = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "alicloud-plugin.sh")], {
     cwd: REPO_ROOT,

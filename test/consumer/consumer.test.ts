@@ -10,7 +10,7 @@ import {
   MNS_OPEN_VERSION,
   startEmulator,
   DEFAULT_TEST_ACCOUNT,
-} from "../../lib/emulator";
+} from "pulumi-alicloud-ims-emulator";
 import {
   CallbackQueueConsumerError,
   consumeCallbackQueue,
@@ -21,7 +21,7 @@ import {
 import { RecentCredentials } from "../../lib/consumer/consumer";
 import { createMnsClient } from "../../lib/consumer/mnsClient";
 import { redact } from "../../lib/shared/redaction";
-import { callRpc, removeTempDirs, sdkClient, tempDir } from "../emulator/helpers";
+import { callRpc, removeTempDirs, sdkClient, tempDir } from "../../packages/emulator/test/helpers";
 
 const REGION = "cn-shanghai";
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;

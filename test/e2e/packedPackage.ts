@@ -12,6 +12,17 @@ import { REPO_ROOT } from "../../scripts/engine";
 /** The package's name, as users install it. */
 export const PACKAGE_NAME = "pulumi-alicloud-ims-callback";
 
+/** The emulator package's name (packages/emulator), installed beside the package for tests. */
+export const EMULATOR_PACKAGE_NAME = "pulumi-alicloud-ims-emulator";
+
+/** The two tarballs `npm pack --workspaces --include-workspace-root` writes. */
+export interface PackedTarballs {
+  /** The package (`pulumi-alicloud-ims-callback-<version>.tgz`). */
+  readonly main: string;
+  /** The emulator package (`pulumi-alicloud-ims-emulator-<version>.tgz`). */
+  readonly emulator: string;
+}
+
 /** What a shell command printed and how it exited. */
 export interface ShellRun {
   readonly code: number;
@@ -41,8 +52,9 @@ export function sh(
 
 /**
  * Copies what a fresh clone holds and `npm pack` reads (package.json, sources, build config,
- * README, CHANGELOG, licence) plus the example projects into `dir`, without dist/ (the pack's
- * `prepack` builds it from the source) and with the dependencies of this checkout linked, as
+ * README, CHANGELOG, licence, the emulator workspace package) plus the example projects into `dir`,
+ * without dist/ (the packs' `prepack` build it from the source) and with the dependencies of this
+ * checkout linked, as
  * `npm ci` would have installed them. Packing from the copy keeps this checkout's dist/ untouched.
  */
 export function stageCheckout(dir: string): void {
@@ -54,6 +66,7 @@ export function stageCheckout(dir: string): void {
     "tsconfig.json",
     "tsconfig.build.json",
     "lib",
+    "packages",
     "LICENSE",
     ...manifest.files.filter((f) => f !== "dist"),
   ];
@@ -61,7 +74,9 @@ export function stageCheckout(dir: string): void {
     if (!fs.existsSync(path.join(REPO_ROOT, entry))) continue;
     fs.cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), {
       recursive: true,
-      filter: (src) => !src.includes(`${path.sep}node_modules`),
+      filter: (src) =>
+        !src.includes(`${path.sep}node_modules`) &&
+        !/[\\/]packages[\\/][^\\/]+[\\/]dist$/.test(src),
     });
   }
   for (const example of fs.readdirSync(path.join(REPO_ROOT, "examples"))) {
@@ -80,13 +95,14 @@ export function copyExample(from: string, to: string): void {
 }
 
 /**
- * Makes a user's project from an example: its files, with the package's dependency pointing at the
- * tarball (what `npm install <tarball>` records), then `npm install`, reusing the npm cache of the
- * main install. Returns the install time.
+ * Makes a user's project from an example: its files, with the package's dependency (and the
+ * emulator's dev dependency, where the example has one) pointing at the tarballs (what
+ * `npm install <tarball>` records), then `npm install`, reusing the npm cache of the main install.
+ * Returns the install time.
  */
 export async function createProject(
   example: string,
-  tarball: string,
+  tarballs: PackedTarballs,
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<ShellRun> {
@@ -94,8 +110,12 @@ export async function createProject(
   const manifestFile = path.join(dir, "package.json");
   const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
     dependencies: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
-  manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
+  manifest.dependencies[PACKAGE_NAME] = `file:${tarballs.main}`;
+  if (manifest.devDependencies?.[EMULATOR_PACKAGE_NAME] !== undefined) {
+    manifest.devDependencies[EMULATOR_PACKAGE_NAME] = `file:${tarballs.emulator}`;
+  }
   fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return sh("npm install --prefer-offline --no-audit --no-fund", dir, env);
 }

@@ -1,6 +1,7 @@
 /**
- * The package as users meet it: `npm pack` once, a fresh project directory per example with the
- * tarball installed (no link to this repository, no self-dependency), and the Pulumi CLI binary
+ * The package as users meet it: `npm pack` once (the package and the emulator package), a fresh
+ * project directory per example with the tarballs installed (no link to this repository, no
+ * self-dependency), and the Pulumi CLI binary
  * with its Node.js language host driven exactly as a person types it — `stack init`, `config set`
  * (secrets with `--secret`), `up`, `preview --refresh --expect-no-changes`, drift made through the
  * emulator, `up --refresh`, `destroy` — against the IMS emulator. The README's CLI walkthrough is
@@ -21,11 +22,16 @@ import {
   runPulumi,
   type CliRun,
 } from "../../scripts/engine";
-import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import {
+  EmulatorAdminClient,
+  startEmulator,
+  type EmulatorHandle,
+} from "pulumi-alicloud-ims-emulator";
 import { countCalls, NEVER_CONFIGURED } from "../helpers/emulator";
 import { E2E_ACCESS_KEY_ID, E2E_ACCOUNT_ID, E2E_AUTH_KEY, E2E_SECRET_CANARY } from "./support";
 import {
   createProject,
+  EMULATOR_PACKAGE_NAME,
   freePortRange,
   npmCacheDir,
   PACKAGE_NAME,
@@ -33,6 +39,7 @@ import {
   sh,
   stageCheckout,
   withPorts,
+  type PackedTarballs,
   type TryItWalkthrough,
 } from "./packedPackage";
 
@@ -54,26 +61,34 @@ function cleanEnv(): Record<string, string> {
 }
 
 let walkthrough: TryItWalkthrough;
-let tarball: string;
+let tarballs: PackedTarballs;
 
 beforeAll(async () => {
   expect(hasLanguageHost(cliRoot)).toBe(true);
   fs.mkdirSync(stage);
   stageCheckout(stage);
   walkthrough = readTryIt(fs.readFileSync(path.join(stage, "README.md"), "utf8"));
-  // The walkthrough's first command packs the package; it is this run's one `npm pack`.
-  expect(walkthrough.setup[0]).toBe("npm pack");
+  // The walkthrough's first command packs the package and the emulator package; it is this run's
+  // one `npm pack`.
+  expect(walkthrough.setup[0]).toBe("npm pack --workspaces --include-workspace-root");
   const pack = await sh(walkthrough.setup[0], stage, cleanEnv());
   time("npm pack (prepack: clean build from the source)", pack.ms);
   expect({ code: pack.code, output: pack.code === 0 ? "" : pack.output }).toEqual({
     code: 0,
     output: "",
   });
-  const version = (
-    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
-  ).version;
-  tarball = path.join(stage, `${PACKAGE_NAME}-${version}.tgz`);
-  expect(fs.existsSync(tarball)).toBe(true);
+  const version = (manifest: string) =>
+    (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, manifest), "utf8")) as { version: string })
+      .version;
+  tarballs = {
+    main: path.join(stage, `${PACKAGE_NAME}-${version("package.json")}.tgz`),
+    emulator: path.join(
+      stage,
+      `${EMULATOR_PACKAGE_NAME}-${version("packages/emulator/package.json")}.tgz`,
+    ),
+  };
+  expect(fs.existsSync(tarballs.main)).toBe(true);
+  expect(fs.existsSync(tarballs.emulator)).toBe(true);
 }, 900_000);
 
 afterAll(() => {
@@ -110,6 +125,7 @@ test("the README's CLI walkthrough runs as written: npm install, the emulator, s
   const projectDir = setup.output.trim().split("\n").pop()!;
   expect(path.relative(stage, projectDir)).toBe(path.join("examples", "multi-region"));
   expectInstalledFromTarball(projectDir);
+  expectInstalledFromTarball(projectDir, EMULATOR_PACKAGE_NAME);
 
   const emulator = await startCommand(
     withPorts(walkthrough.emulator, base),
@@ -302,7 +318,7 @@ describe.each<[string, StackCase[]]>([
       ...offlineEnv(cliRoot, path.join(dir, "state")),
       PULUMI_CONFIG_PASSPHRASE: "e2e passphrase",
     };
-    const install = await createProject(example, tarball, projectDir, {
+    const install = await createProject(example, tarballs, projectDir, {
       ...cleanEnv(),
       npm_config_cache: await npmCacheDir(),
     });
@@ -411,17 +427,25 @@ describe.each<[string, StackCase[]]>([
   });
 });
 
-/** The package in the project is the tarball's copy: a real directory, no link, no self-dependency. */
-function expectInstalledFromTarball(projectDir: string): void {
-  const installed = path.join(projectDir, "node_modules", PACKAGE_NAME);
+/**
+ * A package in the project is the tarball's copy: a real directory, no link, no self-dependency.
+ * The package holds the runtime and no emulator code; the emulator package holds its command.
+ */
+function expectInstalledFromTarball(projectDir: string, name = PACKAGE_NAME): void {
+  const installed = path.join(projectDir, "node_modules", name);
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(path.relative(REPO_ROOT, fs.realpathSync(installed)).startsWith("..")).toBe(true);
-  expect(fs.existsSync(path.join(installed, "dist", "provider", "index.js"))).toBe(true);
-  expect(fs.existsSync(path.join(installed, "node_modules", PACKAGE_NAME))).toBe(false);
+  if (name === PACKAGE_NAME) {
+    expect(fs.existsSync(path.join(installed, "dist", "runtime", "index.js"))).toBe(true);
+    expect(fs.existsSync(path.join(installed, "dist", "emulator"))).toBe(false);
+  } else {
+    expect(fs.existsSync(path.join(installed, "dist", "cli.js"))).toBe(true);
+  }
+  expect(fs.existsSync(path.join(installed, "node_modules", name))).toBe(false);
   const lock = JSON.parse(fs.readFileSync(path.join(projectDir, "package-lock.json"), "utf8")) as {
     packages: Record<string, { resolved?: string }>;
   };
-  expect(lock.packages[`node_modules/${PACKAGE_NAME}`].resolved).toMatch(/\.tgz$/);
+  expect(lock.packages[`node_modules/${name}`].resolved).toMatch(/\.tgz$/);
 }
 
 /** Starts a long-running command (a second terminal) and waits until its output matches `ready`. */

@@ -12,7 +12,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { FAULT_KINDS, type FaultKind } from "../../lib/emulator";
+import { FAULT_KINDS, type FaultKind } from "pulumi-alicloud-ims-emulator";
 import { EventCallback } from "../../lib/program/eventCallback";
 import { REPO_ROOT } from "../../scripts/engine";
 import {

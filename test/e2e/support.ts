@@ -14,7 +14,7 @@ import {
   type Engine,
   type OpenStackOptions,
 } from "../../scripts/engine";
-import { startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import { startEmulator, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import { countCalls, NEVER_CONFIGURED } from "../helpers/emulator";
 
 /** The account the suites deploy into. */

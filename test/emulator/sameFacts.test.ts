@@ -3,7 +3,7 @@
  * and must not change when the library's rules do). These tests fail when the two copies part ways,
  * so a deliberate difference has to be written down here.
  */
-import { API_VERSION, EMULATOR_REGIONS } from "../../lib/emulator";
+import { API_VERSION, EMULATOR_REGIONS } from "pulumi-alicloud-ims-emulator";
 import { IMS_API_VERSION } from "../../lib/runtime/imsClient";
 import { IMS_REGIONS } from "../../lib/shared/regions";
 

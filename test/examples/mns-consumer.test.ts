@@ -9,9 +9,9 @@ import {
   EmulatorHandle,
   MNS_OPEN_VERSION,
   startEmulator,
-} from "../../lib/emulator";
+} from "pulumi-alicloud-ims-emulator";
 import { main } from "../../examples/mns-consumer";
-import { callRpc, removeTempDirs, sdkClient, tempDir } from "../emulator/helpers";
+import { callRpc, removeTempDirs, sdkClient, tempDir } from "../../packages/emulator/test/helpers";
 
 const REGION = "cn-hangzhou";
 const QUEUE = "ice-callback-example-consumer";

@@ -11,4 +11,4 @@ export const NEVER_CONFIGURED: Record<string, string> = {
 };
 
 /** Get and Set totals over all regions (the emulator's own helper, under the name the suites use). */
-export { countApiCalls as countCalls } from "../../lib/emulator";
+export { countApiCalls as countCalls } from "pulumi-alicloud-ims-emulator";

@@ -3,8 +3,12 @@
  * GetQueueAttributes): a delete that would lose messages is refused with the count and the fix,
  * unless the user said so; a replacement that will meet messages warns with the count.
  */
-import { DEFAULT_TEST_ACCOUNT, MNS_OPEN_VERSION, startEmulator } from "../../lib/emulator";
-import type { EmulatorHandle } from "../../lib/emulator";
+import {
+  DEFAULT_TEST_ACCOUNT,
+  MNS_OPEN_VERSION,
+  startEmulator,
+} from "pulumi-alicloud-ims-emulator";
+import type { EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtimeEntry from "../../lib/runtime";
 import {
   configureQueueGuard,
@@ -13,8 +17,8 @@ import {
   queueGuardDiff,
   type QueueGuardState,
 } from "../../lib/runtime/queueGuard";
-import { callRpc, removeTempDirs, sdkClient } from "../emulator/helpers";
-import { mnsClient } from "../emulator/mnsClient";
+import { callRpc, removeTempDirs, sdkClient } from "../../packages/emulator/test/helpers";
+import { mnsClient } from "../../packages/emulator/test/mnsClient";
 
 const REGION = "cn-hangzhou";
 const KEY = DEFAULT_TEST_ACCOUNT.accessKeys[0];

@@ -15,7 +15,7 @@ import {
   startEmulator,
   type EmulatorHandle,
   type FaultKind,
-} from "../../lib/emulator";
+} from "pulumi-alicloud-ims-emulator";
 import * as provider from "../../lib/runtime";
 import { ImsApiError, ImsClient } from "../../lib/runtime/imsClient";
 import { authKeysIn, redact, redactError, REDACTED } from "../../lib/shared/redaction";

@@ -2,15 +2,15 @@
  * Proves: `ims-emulator` started as a child process prints the endpoints and the exact lines to
  * point the library and Alibaba's SDK at it, serves signed calls on them, writes the discovery
  * file, and on SIGTERM closes, removes the discovery file and exits with code 0; bad flags exit 2.
- * Does not prove: the compiled `dist/emulator/cli.js` (the source is run through a transpile hook).
+ * Does not prove: the compiled `packages/emulator/dist/cli.js` (the source is run through a transpile hook).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseCliArgs } from "../../lib/emulator/cli";
+import { parseCliArgs } from "../src/cli";
 import { callSdk, removeTempDirs, sdkClient, tempDir } from "./helpers";
 
-const CLI = resolve(__dirname, "../../lib/emulator/cli.ts");
+const CLI = resolve(__dirname, "../src/cli.ts");
 let register: string;
 
 beforeAll(() => {

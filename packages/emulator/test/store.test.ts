@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { completeSetting, SettingStore, writeFileAtomic } from "../../lib/emulator/store";
+import { completeSetting, SettingStore, writeFileAtomic } from "../src/store";
 import { removeTempDirs, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);

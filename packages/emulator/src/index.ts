@@ -9,11 +9,11 @@
  *   the account taken from the AccessKey.
  * Emitted events are delivered as IMS does: to the HTTP URL, or into the queue when
  * `AliyunICEDefaultRole` may send to it.
- * Reachable as `pulumi-alicloud-ims-callback/emulator`; the `ims-emulator` command runs it.
+ * The package `pulumi-alicloud-ims-emulator`; its `ims-emulator` command runs it.
  *
  * @example
  * ```ts
- * import { startEmulator, DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-callback/emulator";
+ * import { startEmulator, DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
  * const emulator = await startEmulator();
  * process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
  * // ... run the code under test, then:

@@ -12,7 +12,7 @@ import {
   EmulatorHandle,
   readDiscoveryFile,
   startEmulator,
-} from "../../lib/emulator";
+} from "../src";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -3,12 +3,7 @@
  * and bad switch values are refused with every problem named.
  * Does not prove: which value the real IMS uses (unverified, see behaviour.ts).
  */
-import {
-  DEFAULT_BEHAVIOUR,
-  EmulatorHandle,
-  resolveBehaviour,
-  startEmulator,
-} from "../../lib/emulator";
+import { DEFAULT_BEHAVIOUR, EmulatorHandle, resolveBehaviour, startEmulator } from "../src";
 import { callSdk, sdkClient, sdkError } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -12,9 +12,9 @@ import {
   UNSERVED_ACTION,
   startEmulator,
   type EmulatorHandle,
-} from "../../lib/emulator";
-import { MNS_OPEN_VERSION } from "../../lib/emulator/mnsOpen";
-import { RAM_VERSION } from "../../lib/emulator/ram";
+} from "../src";
+import { MNS_OPEN_VERSION } from "../src/mnsOpen";
+import { RAM_VERSION } from "../src/ram";
 import { callRpc, KEY, sdkClient, sdkError, send } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -5,8 +5,8 @@
  * to API readers; reset clears the control state but not settings.
  * Does not prove: the admin HTTP transport (see adminClient.test.ts).
  */
-import { EmulatorHandle, RequestLogEntry, startEmulator } from "../../lib/emulator";
-import { redactParams } from "../../lib/emulator/control";
+import { EmulatorHandle, RequestLogEntry, startEmulator } from "../src";
+import { redactParams } from "../src/control";
 import { callSdk, KEY, sdkClient, sdkError, send, signedV3 } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -4,8 +4,8 @@
  */
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
-import { mnsStringToSign } from "../../lib/emulator";
-import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../../lib/emulator/xml";
+import { mnsStringToSign } from "../src";
+import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../src/xml";
 
 describe("parseXml", () => {
   it("reads nested elements, decodes entities and keeps CDATA as it is", () => {

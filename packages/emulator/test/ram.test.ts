@@ -9,7 +9,7 @@ import {
   IMS_SERVICE_ROLE_POLICY,
   RAM_VERSION,
   startEmulator,
-} from "../../lib/emulator";
+} from "../src";
 import { callRpc, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../src";
 
 interface Received {
   headers: IncomingHttpHeaders;

@@ -9,7 +9,7 @@ import {
   MNS_OPEN_VERSION,
   RAM_VERSION,
   startEmulator,
-} from "../../lib/emulator";
+} from "../src";
 import { callRpc, sdkClient } from "./helpers";
 import { mnsClient } from "./mnsClient";
 

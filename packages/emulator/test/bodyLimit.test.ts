@@ -4,7 +4,7 @@
  * is closed.
  */
 import { request } from "node:http";
-import { startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import { startEmulator, type EmulatorHandle } from "../src";
 
 let emulator: EmulatorHandle;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  * EmulatorAdminClient, the only caller in this repository, still does every operation.
  */
 import { request } from "node:http";
-import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../../lib/emulator";
+import { EmulatorAdminClient, startEmulator, type EmulatorHandle } from "../src";
 
 const SH = "cn-shanghai";
 const AUTH_KEY = "AdminCanarySecret123";

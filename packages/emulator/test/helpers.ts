@@ -10,7 +10,7 @@ import { stringify } from "node:querystring";
 import { createHash } from "node:crypto";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { DEFAULT_TEST_ACCOUNT } from "../../lib/emulator";
+import { DEFAULT_TEST_ACCOUNT } from "../src";
 
 export const KEY = DEFAULT_TEST_ACCOUNT.accessKeys[0];
 export const STS = DEFAULT_TEST_ACCOUNT.stsTokens![0];

@@ -2,11 +2,7 @@
  * The alicloud provider settings that point the plugin at the emulator (checked against the real
  * plugin through the engine by the end-to-end suites; here: their shape and the secret marking).
  */
-import {
-  alicloudProviderSettings,
-  alicloudStackConfig,
-  DEFAULT_TEST_ACCOUNT,
-} from "../../lib/emulator";
+import { alicloudProviderSettings, alicloudStackConfig, DEFAULT_TEST_ACCOUNT } from "../src";
 
 const emulator = {
   endpoints: { "cn-shanghai": "http://127.0.0.1:40125", "cn-beijing": "http://127.0.0.1:40123" },

@@ -15,8 +15,8 @@ import {
   signatureVersionOf,
   strictEncode,
   verifySignature,
-} from "../../lib/emulator/signature";
-import { credentialResolver, DEFAULT_TEST_ACCOUNT } from "../../lib/emulator/accounts";
+} from "../src/signature";
+import { credentialResolver, DEFAULT_TEST_ACCOUNT } from "../src/accounts";
 import { KEY, RawRequest, signedV2, signedV3, STS } from "./helpers";
 
 const ENDPOINT = "http://127.0.0.1:4101";

@@ -11,8 +11,8 @@ import {
   loadAccountsFile,
   parseAccounts,
   startEmulator,
-} from "../../lib/emulator";
-import { credentialResolver } from "../../lib/emulator/accounts";
+} from "../src";
+import { credentialResolver } from "../src/accounts";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { EMULATOR_REGIONS, EmulatorHandle, startEmulator } from "../../lib/emulator";
+import { EMULATOR_REGIONS, EmulatorHandle, startEmulator } from "../src";
 import {
   callSdk,
   json,
