@@ -63,14 +63,73 @@ interface KeyPairSource {
   readonly read: (name: string) => string | undefined;
 }
 
-const ENV_PAIRS = [
-  ["ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"],
-  [
-    "ALIBABA_CLOUD_ACCESS_KEY_ID",
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-    "ALIBABA_CLOUD_SECURITY_TOKEN",
-  ],
-] as const;
+/** Where one credential setting is read from, for the resolution below and the reference. */
+export interface CredentialSetting {
+  /** Stack config key, when the stack config can set it. */
+  readonly configKey?: string;
+  /** Environment variables, in the order they are tried. */
+  readonly envVars: readonly string[];
+  /** What it gives, one sentence for the reference. */
+  readonly description: string;
+}
+
+/** Every credential setting, in the order of {@link resolveCredential}. */
+export const CREDENTIAL_SETTINGS = {
+  accessKey: {
+    configKey: "alicloud:accessKey",
+    envVars: ["ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID"],
+    description: "AccessKey id; stack config first, then each variable with its pair's secret.",
+  },
+  secretKey: {
+    configKey: "alicloud:secretKey",
+    envVars: ["ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"],
+    description: "AccessKey secret of the same pair (set it with `pulumi config set --secret`).",
+  },
+  securityToken: {
+    configKey: "alicloud:securityToken",
+    envVars: ["ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"],
+    description: "STS token, when the pair is temporary.",
+  },
+  profile: {
+    configKey: "alicloud:profile",
+    envVars: [],
+    description: "A profile of the Alibaba Cloud CLI config (`~/.aliyun/config.json`).",
+  },
+  oidcRole: {
+    envVars: [
+      "ALIBABA_CLOUD_ROLE_ARN",
+      "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+      "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+    ],
+    description: "OIDC role, used when all three are set.",
+  },
+  cliProfileDisabled: {
+    envVars: ["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"],
+    description: "`true` skips the Alibaba Cloud CLI config in the chain.",
+  },
+  credentialsFile: {
+    envVars: ["ALIBABA_CLOUD_CREDENTIALS_FILE"],
+    description: "Credentials file, used when it exists (default `~/.alibabacloud/credentials`).",
+  },
+  ecsRoleName: {
+    configKey: "alicloud:ecsRoleName",
+    envVars: ["ALIBABA_CLOUD_ECS_METADATA"],
+    description: "ECS RAM role; the metadata service is asked only when one is named.",
+  },
+  ecsMetadataDisabled: {
+    envVars: ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"],
+    description: "`true` never asks the ECS metadata service.",
+  },
+  credentialsUri: {
+    envVars: ["ALIBABA_CLOUD_CREDENTIALS_URI"],
+    description: "A credentials URI, asked only when set.",
+  },
+} as const satisfies Record<string, CredentialSetting>;
+
+const { accessKey, secretKey, securityToken } = CREDENTIAL_SETTINGS;
+const ENV_PAIRS = accessKey.envVars.map(
+  (id, i) => [id, secretKey.envVars[i], securityToken.envVars[i]] as const,
+);
 
 /** The environment variables that hold an AccessKey secret or an STS token. */
 export const CREDENTIAL_SECRET_VARIABLES: readonly string[] = ENV_PAIRS.flatMap(
@@ -78,11 +137,7 @@ export const CREDENTIAL_SECRET_VARIABLES: readonly string[] = ENV_PAIRS.flatMap(
 );
 
 /** The environment variables that switch on a source of the credentials chain that calls a service. */
-const OIDC_VARIABLES = [
-  "ALIBABA_CLOUD_ROLE_ARN",
-  "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
-  "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
-] as const;
+const OIDC_VARIABLES = CREDENTIAL_SETTINGS.oidcRole.envVars;
 
 /**
  * Finds the credentials to call IMS with, in this order:
@@ -118,13 +173,13 @@ export function resolveCredential(
   const readEnv = (name: string) => env[name] || undefined;
   const fromConfig = keyPair({
     label: "stack config",
-    id: "alicloud:accessKey",
-    secret: "alicloud:secretKey",
-    token: "alicloud:securityToken",
+    id: accessKey.configKey,
+    secret: secretKey.configKey,
+    token: securityToken.configKey,
     read: readConfig,
   });
   if (fromConfig) return { credential: fromConfig, source: "stack-config" };
-  const profile = readConfig("alicloud:profile");
+  const profile = readConfig(CREDENTIAL_SETTINGS.profile.configKey);
   if (profile) {
     const provider = CLIProfileCredentialsProvider.builder().withProfileName(profile).build();
     return { credential: new Credential(null, provider), source: "stack-config-profile" };
@@ -217,6 +272,12 @@ class ConfiguredSourcesChain {
     const env = this.env;
     const out: { label: string; provider: CredentialsProvider }[] = [];
     const set = (names: readonly string[]) => names.filter((n) => env[n]);
+    const [roleArn, oidcProviderArn, oidcTokenFile] = OIDC_VARIABLES;
+    const [cliProfileDisabled] = CREDENTIAL_SETTINGS.cliProfileDisabled.envVars;
+    const [credentialsFileVariable] = CREDENTIAL_SETTINGS.credentialsFile.envVars;
+    const { configKey: ecsRoleKey, envVars: ecsRoleVariables } = CREDENTIAL_SETTINGS.ecsRoleName;
+    const [ecsMetadataDisabled] = CREDENTIAL_SETTINGS.ecsMetadataDisabled.envVars;
+    const [credentialsUri] = CREDENTIAL_SETTINGS.credentialsUri.envVars;
 
     const oidc = set(OIDC_VARIABLES);
     looked.push(
@@ -227,9 +288,9 @@ class ConfiguredSourcesChain {
       out.push({
         label: "OIDC role",
         provider: OIDCRoleArnCredentialsProvider.builder()
-          .withRoleArn(env.ALIBABA_CLOUD_ROLE_ARN as string)
-          .withOIDCProviderArn(env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN as string)
-          .withOIDCTokenFilePath(env.ALIBABA_CLOUD_OIDC_TOKEN_FILE as string)
+          .withRoleArn(env[roleArn] as string)
+          .withOIDCProviderArn(env[oidcProviderArn] as string)
+          .withOIDCTokenFilePath(env[oidcTokenFile] as string)
           .build(),
       });
     }
@@ -237,8 +298,8 @@ class ConfiguredSourcesChain {
     // The library's own providers read these files from the home directory it sees.
     const home = os.homedir();
     const cliConfig = path.join(home, ".aliyun", "config.json");
-    if (env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED?.toLowerCase() === "true") {
-      looked.push("Alibaba Cloud CLI config (disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED)");
+    if (env[cliProfileDisabled]?.toLowerCase() === "true") {
+      looked.push(`Alibaba Cloud CLI config (disabled by ${cliProfileDisabled})`);
     } else if (fs.existsSync(cliConfig)) {
       out.push({
         label: `Alibaba Cloud CLI config ${cliConfig}`,
@@ -249,7 +310,7 @@ class ConfiguredSourcesChain {
     }
 
     const credentialsFile =
-      env.ALIBABA_CLOUD_CREDENTIALS_FILE || path.join(home, ".alibabacloud", "credentials");
+      env[credentialsFileVariable] || path.join(home, ".alibabacloud", "credentials");
     if (fs.existsSync(credentialsFile)) {
       out.push({
         label: `credentials file ${credentialsFile}`,
@@ -259,27 +320,27 @@ class ConfiguredSourcesChain {
       looked.push(`credentials file ${credentialsFile} (absent)`);
     }
 
-    const roleName = this.config?.get("alicloud:ecsRoleName") || env.ALIBABA_CLOUD_ECS_METADATA;
-    if (roleName && env.ALIBABA_CLOUD_ECS_METADATA_DISABLED?.toLowerCase() !== "true") {
+    const roleName = this.config?.get(ecsRoleKey) || env[ecsRoleVariables[0]];
+    if (roleName && env[ecsMetadataDisabled]?.toLowerCase() !== "true") {
       out.push({
         label: `ECS RAM role ${roleName}`,
         provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build(),
       });
     } else {
       looked.push(
-        "ECS RAM role (alicloud:ecsRoleName / ALIBABA_CLOUD_ECS_METADATA: not set; the metadata service is not asked otherwise)",
+        `ECS RAM role (${ecsRoleKey} / ${ecsRoleVariables[0]}: not set; the metadata service is not asked otherwise)`,
       );
     }
 
-    if (env.ALIBABA_CLOUD_CREDENTIALS_URI) {
+    if (env[credentialsUri]) {
       out.push({
         label: "credentials URI",
         provider: URICredentialsProvider.builder()
-          .withCredentialsURI(env.ALIBABA_CLOUD_CREDENTIALS_URI)
+          .withCredentialsURI(env[credentialsUri] as string)
           .build(),
       });
     } else {
-      looked.push("credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI: not set)");
+      looked.push(`credentials URI (${credentialsUri}: not set)`);
     }
     return out;
   }
