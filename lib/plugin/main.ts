@@ -15,23 +15,34 @@ import { configFromRequest } from "./config";
 import { ImsCallbackProvider } from "./provider";
 import { installSdkWorkarounds } from "./sdkWorkarounds";
 
-const imsCallbackProvider = new ImsCallbackProvider();
-installSdkWorkarounds((request) => {
-  void imsCallbackProvider.configure(configFromRequest(request));
-});
-
-const startupLog = process.env.IMS_CALLBACK_PLUGIN_STARTUP_LOG;
-if (startupLog) {
-  // The SDK's server prints the port on stdout once it listens: that is when the engine can connect.
-  const write = process.stdout.write.bind(process.stdout);
-  let logged = false;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    if (!logged) {
-      logged = true;
-      fs.appendFileSync(startupLog, `${Math.round(performance.now())}\n`);
-    }
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+if (process.argv[2] === "adopt") {
+  // `pulumi-resource-alicloud-ims-callback adopt ...`: the adoption command, for installs without npm.
+  void import("./adopt").then(
+    async ({ adopt }) => (process.exitCode = await adopt(process.argv.slice(3))),
+  );
+} else {
+  serve();
 }
 
-void provider.main(imsCallbackProvider, process.argv.slice(2));
+function serve(): void {
+  const imsCallbackProvider = new ImsCallbackProvider();
+  installSdkWorkarounds((request) => {
+    void imsCallbackProvider.configure(configFromRequest(request));
+  });
+
+  const startupLog = process.env.IMS_CALLBACK_PLUGIN_STARTUP_LOG;
+  if (startupLog) {
+    // The SDK's server prints the port on stdout once it listens: that is when the engine can connect.
+    const write = process.stdout.write.bind(process.stdout);
+    let logged = false;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (!logged) {
+        logged = true;
+        fs.appendFileSync(startupLog, `${Math.round(performance.now())}\n`);
+      }
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+  }
+
+  void provider.main(imsCallbackProvider, process.argv.slice(2));
+}
