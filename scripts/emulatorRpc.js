@@ -33,11 +33,14 @@ function emulatorRpc(endpoint, action, version) {
     reqBodyType: "formData",
     bodyType: "json",
   });
+  // This runtime and @alicloud/mns share httpx's keep-alive agent: a read timer this runtime leaves
+  // on a socket fires after readTimeout and fails the MNS call then using that socket (the queue
+  // consumer bench's fill of 2000 messages, right after CreateQueue). A long one never fires in a run.
   return (query = {}) =>
     client.callApi(
       params,
       new OpenApi.$OpenApiUtil.OpenApiRequest({ query }),
-      new RuntimeOptions({}),
+      new RuntimeOptions({ readTimeout: 600_000 }),
     );
 }
 
