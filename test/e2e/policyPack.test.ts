@@ -6,12 +6,23 @@
  *   advisory, and passes a compliant stack;
  * - an organisation's own pack composed from the `./policy` entry point applies its config and
  *   runs the stack policies on the engine's view of the stack.
- * Only previews: nothing is applied, so no emulator is involved.
+ * Those are previews only. The RAM cases apply: through the real alicloud plugin against the
+ * emulator, `pulumi up` with the shipped pack is stopped before a broad grant reaches IMS's role (at
+ * preview, and with --skip-preview at the attachment itself), while ImsQueueAuthorization's
+ * send-only policy passes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine, type Engine } from "../../scripts/engine";
+import {
+  E2E_ACCESS_KEY_ID,
+  E2E_ACCOUNT_ID,
+  E2E_SECRET_CANARY,
+  startE2E,
+  type E2E,
+} from "./support";
+import { installAlicloudPlugin } from "./queueSupport";
 import {
   createPackedProject,
   packCurrentSource,
@@ -30,6 +41,7 @@ const setting = (name) => new EventCallback(name, {
   callbackUrl: config.require("callbackUrl"),
   eventTypes: ["ProduceMediaComplete"],
   authKey: config.requireSecret("authKey"),
+  ...(config.getBoolean("recovery") ? { adoptExisting: true, deletionPolicy: "clear" } : {}),
 });
 setting("web");
 if (config.getBoolean("secondSetting")) setting("web-again");
@@ -114,6 +126,32 @@ test("a compliant stack passes the shipped pack with no violation", async () => 
   expect(run.output).not.toMatch(/\[(mandatory|advisory)\]/);
 }, 300_000);
 
+test("the recovery settings are refused with the config that allows them, and that config lets them through", async () => {
+  await setUrl("https://media.example.com/ims/events");
+  expect((await project.pulumi(["config", "set", "recovery", "true"])).code).toBe(0);
+  try {
+    const refused = await project.pulumi(["preview", "--policy-pack", project.policyPackDir]);
+    expect(refused.code).not.toBe(0);
+    const recoveryConfig =
+      '{"ims-callback-adopt-existing": {"allow": true}, "ims-callback-deletion-policy-clear": {"allow": true}}';
+    for (const policy of ["ims-callback-adopt-existing", "ims-callback-deletion-policy-clear"]) {
+      expect(refused.output).toContain(`[mandatory]  ${policy}`);
+    }
+    expect(refused.output).toContain(`needs both: ${recoveryConfig}.`);
+    const allowed = await project.pulumi([
+      "preview",
+      "--policy-pack",
+      project.policyPackDir,
+      "--policy-pack-config",
+      writeJson("recovery.json", JSON.parse(recoveryConfig)),
+    ]);
+    expect(allowed.output).not.toMatch(/\[(mandatory|advisory)\]/);
+    expect(allowed.code).toBe(0);
+  } finally {
+    await project.pulumi(["config", "rm", "recovery"]);
+  }
+}, 300_000);
+
 test("an organisation's pack composed from ./policy applies its config and the stack policies", async () => {
   const packDir = path.join(project.dir, "acme-pack");
   fs.mkdirSync(packDir);
@@ -155,3 +193,120 @@ test("an organisation's pack composed from ./policy applies its config and the s
     await project.pulumi(["config", "rm", "secondSetting"]);
   }
 }, 300_000);
+
+describe("IMS's role through the alicloud plugin and the emulator", () => {
+  const REGION = "cn-shanghai";
+  const RAM_PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const alicloud = require("@pulumi/alicloud");
+const { ImsQueueAuthorization } = require("pulumi-alicloud-ims-callback");
+const ramCase = new pulumi.Config().require("ramCase");
+if (ramCase === "statements") {
+  const broad = new alicloud.ram.Policy("broad", {
+    policyName: "e2e-broad-mns",
+    statements: [{ effect: "Allow", actions: ["mns:*"], resources: ["*"] }],
+  });
+  new alicloud.ram.RolePolicyAttachment("broad-attachment", {
+    roleName: "AliyunICEDefaultRole",
+    policyName: broad.policyName,
+    policyType: "Custom",
+  });
+}
+if (ramCase === "system") {
+  new alicloud.ram.RolePolicyAttachment("mns-full-access", {
+    roleName: "AliyunICEDefaultRole",
+    policyName: "AliyunMNSFullAccess",
+    policyType: "System",
+  });
+}
+if (ramCase === "send-only") {
+  new ImsQueueAuthorization("ims", { queues: [{ region: "${REGION}", queueName: "ice-callback-e2e-orders" }] });
+}
+`;
+  let e2e: E2E;
+  let ramProject: PackedProject;
+  let initialAttachments: unknown;
+
+  const imsRoleAttachments = async () =>
+    (await e2e.emulator.getRam(E2E_ACCOUNT_ID)).roles.find((r) => r.name === "AliyunICEDefaultRole")
+      ?.attachments;
+  const policyNames = async () =>
+    (await e2e.emulator.getRam(E2E_ACCOUNT_ID)).policies.map((p) => p.name);
+  const config = async (key: string, value: string, ...flags: string[]) =>
+    expect((await ramProject.pulumi(["config", "set", ...flags, key, value])).code).toBe(0);
+  const up = (...flags: string[]) =>
+    ramProject.pulumi(["up", "--yes", "--policy-pack", ramProject.policyPackDir, ...flags]);
+
+  beforeAll(async () => {
+    e2e = await startE2E({ credentialsIn: "stack-config" });
+    installAlicloudPlugin(e2e.engine);
+    const tarball = packCurrentSource(path.join(workDir, "ram-pack"));
+    ramProject = await createPackedProject(e2e.engine, {
+      dir: path.join(workDir, "ram"),
+      tarball,
+      program: RAM_PROGRAM,
+      stackName: "dev",
+    });
+    const host = new URL(e2e.emulator.endpoints[REGION]).host;
+    await config("alicloud:region", REGION);
+    await config("alicloud:protocol", "HTTP");
+    await config("alicloud:accountId", E2E_ACCOUNT_ID);
+    await config("alicloud:accountType", "Domestic");
+    await config("alicloud:accessKey", E2E_ACCESS_KEY_ID);
+    await config("alicloud:secretKey", E2E_SECRET_CANARY, "--secret");
+    for (const endpoint of ["mnsOpen", "ram", "sts"])
+      await config(`alicloud:endpoints[0].${endpoint}`, host, "--path");
+    initialAttachments = await imsRoleAttachments();
+    expect(initialAttachments).toEqual([
+      { policyName: "AliyunICEDefaultRolePolicy", policyType: "System" },
+    ]);
+  }, 1_800_000);
+
+  afterAll(async () => {
+    await e2e?.dispose();
+  });
+
+  test("a statements-form mns:* policy attached to IMS's role is stopped before anything is created", async () => {
+    await config("ramCase", "statements");
+    const run = await up();
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain("[mandatory]  ims-callback-ram-least-privilege");
+    expect(run.output).toContain(
+      'ram.RolePolicyAttachment "broad-attachment": attaches custom policy "e2e-broad-mns" to IMS\'s role "AliyunICEDefaultRole", and the policy grants more than sending to ice-callback- queues: ' +
+        'statements Statement[0] Action "mns:*" is a wildcard; statements Statement[0] Resource "*" is a wildcard.',
+    );
+    expect(await imsRoleAttachments()).toEqual(initialAttachments);
+    expect(await policyNames()).not.toContain("e2e-broad-mns");
+  }, 600_000);
+
+  test("with --skip-preview the attachment itself is refused before it is created", async () => {
+    const run = await up("--skip-preview");
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain("ims-callback-ram-least-privilege");
+    expect(await imsRoleAttachments()).toEqual(initialAttachments);
+  }, 600_000);
+
+  test("a system policy attached to IMS's role is stopped before it is attached", async () => {
+    await config("ramCase", "system");
+    const run = await up();
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(
+      'ram.RolePolicyAttachment "mns-full-access": attaches system policy "AliyunMNSFullAccess" to IMS\'s role "AliyunICEDefaultRole"',
+    );
+    expect(await imsRoleAttachments()).toEqual(initialAttachments);
+  }, 600_000);
+
+  test("ImsQueueAuthorization's send-only policy passes the pack, on up and on the next preview", async () => {
+    await config("ramCase", "send-only");
+    const run = await up();
+    expect(run.output).not.toMatch(/\[(mandatory|advisory)\]/);
+    expect(run.code).toBe(0);
+    expect(await imsRoleAttachments()).toEqual([
+      ...(initialAttachments as unknown[]),
+      { policyName: expect.stringMatching(/^ims-callback-/), policyType: "Custom" },
+    ]);
+    const again = await ramProject.pulumi(["preview", "--policy-pack", ramProject.policyPackDir]);
+    expect(again.output).not.toMatch(/\[(mandatory|advisory)\]/);
+    expect(again.code).toBe(0);
+  }, 600_000);
+});
