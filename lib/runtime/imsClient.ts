@@ -379,60 +379,89 @@ export class ImsClient {
     attempt: number,
     secrets: readonly string[],
   ): ImsApiError {
-    const err = (e ?? {}) as {
-      code?: unknown;
-      statusCode?: unknown;
-      message?: unknown;
-      requestId?: unknown;
-      data?: unknown;
-      name?: unknown;
-    };
-    const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<
-      string,
-      unknown
-    >;
-    const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
-    const rawMessage = asString(err.message) ?? "";
-    let code = asString(err.code) ?? asString(data.Code) ?? "";
-    const isSyntax = err.name === "SyntaxError" || code === "MalformedResponse";
-    const timedOut =
-      !status &&
-      (err.name === "RequestTimeoutError" ||
-        /^(RequestTimeout|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(code) ||
-        /ReadTimeout|ConnectTimeout/.test(rawMessage));
-    const answered = status !== undefined || asString(data.Code) !== undefined;
-    if (isSyntax) code = "MalformedResponse";
-    else if (timedOut) code = "Timeout";
-    else if (!code) code = status ? `HTTP${status}` : "NetworkError";
+    const failure = readFailure(e);
+    const { code, status, answered, malformed } = failure;
     const kind = imsErrorClass(code);
     // Only parts known to be safe reach the message: the service's own message when it answered,
     // else a description of the failure from its code. The transport's message is never used: it
     // carries the request URL, whose query holds the auth key, the signature and the AccessKey id.
     let message: string;
-    if (isSyntax) message = "the response is not a JSON object";
-    else if (answered)
-      message = serviceMessage(asString(data.Message) ?? stripCodePrefix(rawMessage));
+    if (malformed) message = "the response is not a JSON object";
+    else if (answered) message = serviceMessage(failure.serviceMessage);
     else
       message =
         kind.transport?.(this.host, this.timeoutMs) ??
         `the request to ${this.host} failed before IMS answered`;
-    const requestId = asString(err.requestId) ?? asString(data.RequestId);
     const retryable =
       kind.retry === "always" ||
       (kind.retry === "unanswered" && !answered) ||
       (status !== undefined && status >= 500) ||
-      (!answered && !isSyntax && /socket hang up/i.test(rawMessage));
+      (!answered && !malformed && failure.socketHangUp);
     return new ImsApiError({
       region: this.region,
       operation: action,
       code,
-      requestId,
+      requestId: failure.requestId,
       statusCode: status,
       serviceMessage: redact(message, secrets),
       retryable,
       attempts: attempt,
     });
   }
+}
+
+/** A failed call as the OpenAPI runtime reports it, with its code settled. */
+interface CallFailure {
+  /** The service's code, or `MalformedResponse`, `Timeout`, a network code, `HTTP<status>`, `NetworkError`. */
+  readonly code: string;
+  readonly status: number | undefined;
+  /** Whether the service answered (a status or an error body). */
+  readonly answered: boolean;
+  /** The response was not a JSON object. */
+  readonly malformed: boolean;
+  /** The service's own message, unredacted (only meaningful when it answered). */
+  readonly serviceMessage: string;
+  readonly requestId: string | undefined;
+  /** The transport closed the socket without a code. */
+  readonly socketHangUp: boolean;
+}
+
+function readFailure(e: unknown): CallFailure {
+  const err = (e ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    data?: unknown;
+    name?: unknown;
+  };
+  const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<
+    string,
+    unknown
+  >;
+  const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
+  const rawMessage = asString(err.message) ?? "";
+  const given = asString(err.code) ?? asString(data.Code) ?? "";
+  const malformed = err.name === "SyntaxError" || given === "MalformedResponse";
+  const timedOut =
+    !status &&
+    (err.name === "RequestTimeoutError" ||
+      /^(RequestTimeout|ETIMEDOUT|ESOCKETTIMEDOUT)$/.test(given) ||
+      /ReadTimeout|ConnectTimeout/.test(rawMessage));
+  const code = malformed
+    ? "MalformedResponse"
+    : timedOut
+      ? "Timeout"
+      : given || (status ? `HTTP${status}` : "NetworkError");
+  return {
+    code,
+    status,
+    answered: status !== undefined || asString(data.Code) !== undefined,
+    malformed,
+    serviceMessage: asString(data.Message) ?? stripCodePrefix(rawMessage),
+    requestId: asString(err.requestId) ?? asString(data.RequestId),
+    socketHangUp: /socket hang up/i.test(rawMessage),
+  };
 }
 
 /**
