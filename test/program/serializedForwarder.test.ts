@@ -82,4 +82,3 @@ describe("the serialized forwarder in each stack's state", () => {
     expect(Buffer.byteLength(stored, "utf8")).toBeLessThan(4096);
   });
 });
-
