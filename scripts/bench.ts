@@ -29,6 +29,8 @@ import {
   type EmulatorAccount,
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
+import { format } from "node:util";
+import { writeGeneratedText } from "./docs";
 import { emulatorEnv, openStack, REPO_ROOT, startEngine, type Engine } from "./engine";
 import { createPackedProject, packCurrentSource } from "./packedProject";
 
@@ -367,7 +369,34 @@ async function main(): Promise<void> {
   await pluginNumbers();
 }
 
-main().catch((e) => {
+/**
+ * Runs the bench; a full run (not --quick) also writes its report into docs/benchmarks.md, so the
+ * numbers in the docs are those of the last full run, never copied by hand.
+ */
+async function runAndRecord(): Promise<void> {
+  const report: string[] = [];
+  const print = console.log;
+  console.log = (...args: unknown[]) => {
+    report.push(format(...args));
+    print(...args);
+  };
+  const [load1] = os.loadavg();
+  await main();
+  console.log = print;
+  if (QUICK) return;
+  const when = new Date().toISOString().slice(0, 10);
+  await writeGeneratedText(
+    "docs/benchmarks.md",
+    "benchmarks",
+    `Last full run: ${when}, ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the start.\n\n` +
+      "```text\n" +
+      report.join("\n").trim() +
+      "\n```",
+  );
+  print("\nwrote docs/benchmarks.md");
+}
+
+runAndRecord().catch((e) => {
   console.error(e);
   process.exit(1);
 });

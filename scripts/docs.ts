@@ -153,6 +153,23 @@ export async function writeBlock(block: GeneratedBlock, root = ROOT): Promise<vo
   if (next !== fs.readFileSync(file, "utf8")) fs.writeFileSync(file, next);
 }
 
+/**
+ * Writes `text` as the block `name` of `file` (for numbers that come from a run, not from code:
+ * `npm run bench` writes its report into docs/benchmarks.md this way).
+ */
+export async function writeGeneratedText(file: string, name: string, text: string): Promise<void> {
+  await writeBlock({ name, file, render: () => text });
+}
+
+/** The bench report committed in docs/benchmarks.md (written by the last full `npm run bench`). */
+export const BENCHMARKS_BLOCK: GeneratedBlock = {
+  name: "benchmarks",
+  file: "docs/benchmarks.md",
+  render: () => {
+    throw new Error("docs/benchmarks.md is written by a full npm run bench, not rendered");
+  },
+};
+
 if (require.main === module) {
   void (async () => {
     if (process.argv.includes("--print")) {

@@ -4,7 +4,8 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { committedBlock, GENERATED_BLOCKS } from "../scripts/docs";
+import { BENCH_SECTIONS, sectionsIn } from "../scripts/benchSections";
+import { BENCHMARKS_BLOCK, committedBlock, GENERATED_BLOCKS } from "../scripts/docs";
 
 const ROOT = path.resolve(__dirname, "..");
 let rendered: Record<string, string>;
@@ -33,3 +34,11 @@ describe.each(GENERATED_BLOCKS.map((block) => [`${block.file}#${block.name}`, bl
     });
   },
 );
+
+describe("docs/benchmarks.md", () => {
+  it("holds the report of a full npm run bench with every section the bench prints", () => {
+    const report = committedBlock(BENCHMARKS_BLOCK) ?? "";
+    expect(report).not.toMatch(/\(quick:/);
+    expect(sectionsIn(report)).toEqual(BENCH_SECTIONS);
+  });
+});

@@ -7,21 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { BENCH_SECTIONS, sectionsIn } from "../../scripts/benchSections";
 import { REPO_ROOT } from "../../scripts/engine";
-
-/** Every section the bench prints, in order. */
-const SECTIONS = [
-  "IMS emulator throughput",
-  "Callback verification",
-  "Queue consumer throughput",
-  "Entry point load time (fresh process)",
-  "IMS API calls per operation",
-  "Serialized provider size per resource in the state",
-  "preview --refresh wall time",
-  "Policy pack: preview of a project stack with 6 settings",
-  "Provider plugin start-up",
-  "preview --refresh of 6 settings: plugin vs dynamic provider vs empty program",
-];
 
 function runQuickBench(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -42,11 +29,7 @@ test("the quick bench runs every section to the end, the 200 ms latency section 
   const { code, output } = await runQuickBench();
   expect({ code, tail: code === 0 ? "" : output.slice(-4000) }).toEqual({ code: 0, tail: "" });
 
-  const headings = output
-    .split("\n")
-    .filter((line) => line.startsWith("## "))
-    .map((line) => line.slice(3));
-  expect(headings.map((h) => SECTIONS.find((s) => h.startsWith(s)) ?? h)).toEqual(SECTIONS);
+  expect(sectionsIn(output)).toEqual(BENCH_SECTIONS);
 
   // Each section prints at least one number, and the one-region stack under latency came up.
   const sections = output.split(/^## /m).slice(1);
