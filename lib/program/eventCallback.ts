@@ -123,7 +123,7 @@ export interface EventCallbackArgs {
  *
  * Credentials come from stack config `alicloud:accessKey`/`alicloud:secretKey` (or
  * `alicloud:profile`), then the usual environment variables, then the configured sources of the
- * Alibaba Cloud default chain (never the ECS metadata service unless configured); see the README.
+ * Alibaba Cloud default chain (never the ECS metadata service unless configured); see docs/configuration.md.
  *
  * @example
  * ```ts

@@ -9,12 +9,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CallbackSetting, CallbackType } from "../shared/setting";
 import type { DeletionPolicy } from "../shared/validation";
 import { warnAboutSoftProblems, type EventCallbackArgs } from "./eventCallback";
+import type { QueueDeletionGuardArgs } from "./queueDeletionGuard";
 
 /** The plugin's package name: also the prefix of its type tokens. */
 export const PLUGIN_PACKAGE = "alicloud-ims-callback";
 
 /** The type token of the plugin's custom resource. */
 export const PLUGIN_EVENT_CALLBACK_TYPE = `${PLUGIN_PACKAGE}:index:EventCallback`;
+
+/**
+ * The type token of the plugin's queue guard: registered by the plugin's `ImsCallback` only, so it
+ * is not in the schema.
+ *
+ * @internal
+ */
+export const PLUGIN_QUEUE_GUARD_TYPE = `${PLUGIN_PACKAGE}:index:QueueDeletionGuard`;
 
 /**
  * The outputs of the setting that are secret in the state, whichever provider serves it: the key,
@@ -30,7 +39,7 @@ export const PLUGIN_VERSION: string = (require("../../package.json") as { versio
 
 /**
  * The IMS event callback setting of one region, like {@link EventCallback}, but served by the
- * provider plugin `alicloud-ims-callback` (install it first, see the README, "Languages"). Use it
+ * provider plugin `alicloud-ims-callback` (install it first, see docs/languages.md). Use it
  * from TypeScript only to share stacks with programs in other languages or to adopt a region with
  * `pulumi import alicloud-ims-callback:index:EventCallback <name> <region>`; otherwise
  * {@link EventCallback} needs no plugin. The two are different resource types: switching a
@@ -94,5 +103,33 @@ export class PluginEventCallback extends pulumi.CustomResource {
       pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
     );
     warnAboutSoftProblems(this, args);
+  }
+}
+
+/**
+ * {@link QueueDeletionGuard} served by the provider plugin: what the plugin's `ImsCallback`
+ * registers for a queue it creates.
+ *
+ * @internal
+ */
+export class PluginQueueDeletionGuard extends pulumi.CustomResource {
+  /** The queue's region. */
+  declare readonly region: pulumi.Output<string>;
+  /** The guarded queue. */
+  declare readonly queueName: pulumi.Output<string>;
+  /** Whether the queue may be deleted with messages. */
+  declare readonly deleteWithMessages: pulumi.Output<boolean>;
+
+  constructor(name: string, args: QueueDeletionGuardArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      PLUGIN_QUEUE_GUARD_TYPE,
+      name,
+      {
+        region: args.region,
+        queueName: args.queueName,
+        deleteWithMessages: args.deleteWithMessages ?? false,
+      },
+      pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
+    );
   }
 }

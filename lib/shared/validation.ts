@@ -308,7 +308,7 @@ const URL_WITH_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
  * URL from several, and a comma is the list separator of its sibling parameter `EventTypeList`: a URL
  * holding one might be split or refused at apply, and a mis-delivered callback is dropped silently.
  * So they are refused here with the exact fix (percent-encode them, which means the same to the
- * receiver), as is a second `http(s)://`. Unverified against the live service; see the README.
+ * receiver), as is a second `http(s)://`. Unverified against the live service; see docs/unverified.md.
  */
 function checkUrl(
   url: string,
