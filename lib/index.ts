@@ -16,7 +16,7 @@
  *   Pulumi or Alibaba Cloud SDK);
  * - `pulumi-alicloud-ims-callback/consumer`: a worker that consumes an `ice-callback-` queue (loads
  *   Alibaba's MNS client, no Pulumi);
- * - `pulumi-alicloud-ims-callback/emulator`: the local emulator of the Alibaba Cloud APIs;
+ * - `pulumi-alicloud-ims-callback/policy`: the guardrails, for a policy pack;
  * - `pulumi-alicloud-ims-callback/runtime`: internal, loaded by the dynamic-provider host.
  *
  * @packageDocumentation
