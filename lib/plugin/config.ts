@@ -50,6 +50,19 @@ export interface PluginConfig {
    */
   readonly maxAttempts?: number;
   /**
+   * The Mns-open endpoint (host, or URL with its scheme) through which a queue's messages are
+   * counted before the queue may be deleted; as the alicloud provider's `endpoints[].mnsOpen`.
+   *
+   * @default "mns-open.<region>.aliyuncs.com"
+   */
+  readonly mnsOpenEndpoint?: string;
+  /**
+   * The protocol of `mnsOpenEndpoint` when it has no scheme; as the alicloud provider's `protocol`.
+   *
+   * @default "HTTPS"
+   */
+  readonly protocol?: "HTTP" | "HTTPS";
+  /**
    * How long a create waits after its write before reading it back (to detect a racing writer), in milliseconds.
    *
    * @default 2000
@@ -58,23 +71,32 @@ export interface PluginConfig {
 }
 
 /**
- * Which namespace the runtime reads each key from: the credentials under `alicloud:` (as the
- * alicloud provider's), the settings under `ims-callback:`; the key itself is the same.
+ * The runtime's key for each plugin key, and how the value is written there. The credentials live
+ * under `alicloud:` (as the alicloud provider's), the settings under `ims-callback:`; the queue
+ * guard reads the Mns-open endpoint from the alicloud provider's `endpoints` list.
  */
-const RUNTIME_NAMESPACE: Readonly<Record<keyof PluginConfig, "alicloud" | "ims-callback">> = {
-  accessKey: "alicloud",
-  secretKey: "alicloud",
-  securityToken: "alicloud",
-  profile: "alicloud",
-  endpoints: "ims-callback",
-  endpointType: "ims-callback",
-  timeoutMs: "ims-callback",
-  maxAttempts: "ims-callback",
-  raceCheckDelayMs: "ims-callback",
+const RUNTIME_KEYS: Readonly<
+  Record<keyof PluginConfig, readonly [string, (value: string) => string]>
+> = {
+  accessKey: ["alicloud:accessKey", same],
+  secretKey: ["alicloud:secretKey", same],
+  securityToken: ["alicloud:securityToken", same],
+  profile: ["alicloud:profile", same],
+  endpoints: ["ims-callback:endpoints", same],
+  endpointType: ["ims-callback:endpointType", same],
+  timeoutMs: ["ims-callback:timeoutMs", same],
+  maxAttempts: ["ims-callback:maxAttempts", same],
+  mnsOpenEndpoint: ["alicloud:endpoints", (host) => JSON.stringify([{ mnsOpen: host }])],
+  protocol: ["alicloud:protocol", same],
+  raceCheckDelayMs: ["ims-callback:raceCheckDelayMs", same],
 };
 
+function same(value: string): string {
+  return value;
+}
+
 /** The plugin's config keys. */
-export const PLUGIN_CONFIG_KEYS = Object.keys(RUNTIME_NAMESPACE) as (keyof PluginConfig)[];
+export const PLUGIN_CONFIG_KEYS = Object.keys(RUNTIME_KEYS) as (keyof PluginConfig)[];
 
 /**
  * The configuration a `Configure` request carries, as the runtime reads it: from the `variables`
@@ -83,11 +105,12 @@ export const PLUGIN_CONFIG_KEYS = Object.keys(RUNTIME_NAMESPACE) as (keyof Plugi
 export function configFromRequest(request: ConfigureRequest): StackConfigReader {
   const values = new Map<string, string>();
   const put = (key: string, value: unknown) => {
-    const namespace = Object.hasOwn(RUNTIME_NAMESPACE, key)
-      ? RUNTIME_NAMESPACE[key as keyof PluginConfig]
+    const target = Object.hasOwn(RUNTIME_KEYS, key)
+      ? RUNTIME_KEYS[key as keyof PluginConfig]
       : undefined;
-    if (!namespace || value === undefined || value === null || value === "") return;
-    values.set(`${namespace}:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+    if (!target || value === undefined || value === null || value === "") return;
+    const [runtimeKey, write] = target;
+    values.set(runtimeKey, write(typeof value === "string" ? value : JSON.stringify(value)));
   };
   const args = request.getArgs()?.toJavaScript();
   if (args) {

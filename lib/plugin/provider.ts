@@ -17,8 +17,10 @@ import { ImsCallback, type ImsCallbackArgs } from "../program/imsCallback";
 import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_PACKAGE,
+  PLUGIN_QUEUE_GUARD_TYPE,
   PLUGIN_VERSION,
   PluginEventCallback,
+  PluginQueueDeletionGuard,
   SECRET_SETTING_OUTPUTS,
 } from "../program/pluginEventCallback";
 import {
@@ -26,7 +28,7 @@ import {
   type ImsQueueAuthorizationArgs,
 } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
-import { eventCallbackRuntime, importSetting } from "../runtime";
+import { eventCallbackRuntime, importSetting, queueGuardRuntime } from "../runtime";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
 
 /** The schema shipped with the package (`npm run schema` writes it from the TSDoc). */
@@ -41,9 +43,9 @@ export const COMPONENT_TYPES = {
 /** How the plugin serves one custom resource type from the runtime. */
 interface CustomResourceRuntime {
   /** The dynamic-provider-shaped runtime (the same functions the dynamic provider forwards to). */
-  readonly runtime: Required<dynamic.ResourceProvider>;
-  /** `read` without state: adopt the existing resource `id` (`pulumi import`). */
-  readonly importById: (id: string) => Promise<dynamic.ReadResult>;
+  readonly runtime: dynamic.ResourceProvider;
+  /** `read` without state: adopt the existing resource `id` (`pulumi import`); none: not importable. */
+  readonly importById?: (id: string) => Promise<dynamic.ReadResult>;
   /** Outputs always stored as secrets. */
   readonly secretOutputs: readonly string[];
 }
@@ -54,6 +56,13 @@ const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
     importById: importSetting,
     secretOutputs: SECRET_SETTING_OUTPUTS,
   },
+  [PLUGIN_QUEUE_GUARD_TYPE]: { runtime: queueGuardRuntime, secretOutputs: [] },
+};
+
+/** The plugin's custom resources, for the plugin's own components. */
+const PLUGIN_RESOURCE_CLASSES = {
+  EventCallback: PluginEventCallback,
+  QueueDeletionGuard: PluginQueueDeletionGuard,
 };
 
 /** The resource type in a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
@@ -90,7 +99,8 @@ export class ImsCallbackProvider implements provider.Provider {
 
   /** Hands the provider configuration to the runtime (called before any resource operation). */
   async configure(config: StackConfigReader): Promise<void> {
-    await eventCallbackRuntime.configure({ config } as unknown as dynamic.ConfigureRequest);
+    const request = { config } as unknown as dynamic.ConfigureRequest;
+    for (const served of Object.values(CUSTOM_RESOURCES)) await served.runtime.configure?.(request);
   }
 
   async check(
@@ -100,7 +110,9 @@ export class ImsCallbackProvider implements provider.Provider {
   ): Promise<provider.CheckResult> {
     const served = runtimeFor(urn);
     const declared = unwrapSecrets(news);
-    const result = await served.runtime.check(unwrapSecrets(olds).value, declared.value);
+    const result = served.runtime.check
+      ? await served.runtime.check(unwrapSecrets(olds).value, declared.value)
+      : { inputs: declared.value };
     return {
       inputs: wrapSecrets(result.inputs ?? declared.value, [
         ...declared.secretKeys,
@@ -116,7 +128,9 @@ export class ImsCallbackProvider implements provider.Provider {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<provider.DiffResult> {
-    return runtimeFor(urn).runtime.diff(id, unwrapSecrets(olds).value, unwrapSecrets(news).value);
+    const { runtime } = runtimeFor(urn);
+    if (!runtime.diff) return {};
+    return runtime.diff(id, unwrapSecrets(olds).value, unwrapSecrets(news).value);
   }
 
   async create(urn: pulumi.URN, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
@@ -124,7 +138,7 @@ export class ImsCallbackProvider implements provider.Provider {
     const declared = unwrapSecrets(inputs);
     const secretKeys = [...declared.secretKeys, ...served.secretOutputs];
     try {
-      const result = await served.runtime.create(declared.value);
+      const result = await served.runtime.create!(declared.value);
       return { id: result.id, outs: wrapSecrets(result.outs ?? {}, secretKeys) };
     } catch (error) {
       throw withSecretPartialState(error, secretKeys);
@@ -140,6 +154,7 @@ export class ImsCallbackProvider implements provider.Provider {
     const stored = unwrapSecrets(props);
     if (Object.keys(stored.value).length === 0) {
       // `pulumi import`: no state. The inputs hold no secret (the generated code shows them all).
+      if (!served.importById) throw new Error(`${typeOf(urn)} cannot be imported.`);
       const adopted = await served.importById(id);
       if (!adopted.id) return { id: "", props: {} };
       return {
@@ -149,6 +164,7 @@ export class ImsCallbackProvider implements provider.Provider {
       };
     }
     const secretKeys = [...stored.secretKeys, ...served.secretOutputs];
+    if (!served.runtime.read) return { id, props: wrapSecrets(stored.value, secretKeys) };
     const result = await served.runtime.read(id, stored.value);
     if (!result.id) return { id: "", props: {} };
     return {
@@ -169,6 +185,7 @@ export class ImsCallbackProvider implements provider.Provider {
     const declared = unwrapSecrets(news);
     const secretKeys = [...declared.secretKeys, ...previous.secretKeys, ...served.secretOutputs];
     try {
+      if (!served.runtime.update) return { outs: wrapSecrets(declared.value, secretKeys) };
       const result = await served.runtime.update(id, previous.value, declared.value);
       return { outs: wrapSecrets(result.outs ?? {}, secretKeys) };
     } catch (error) {
@@ -177,7 +194,7 @@ export class ImsCallbackProvider implements provider.Provider {
   }
 
   async delete(id: pulumi.ID, urn: pulumi.URN, props: Record<string, unknown>): Promise<void> {
-    await runtimeFor(urn).runtime.delete(id, unwrapSecrets(props).value);
+    await runtimeFor(urn).runtime.delete?.(id, unwrapSecrets(props).value);
   }
 
   async construct(
@@ -192,7 +209,7 @@ export class ImsCallbackProvider implements provider.Provider {
         name,
         inputs as unknown as ImsCallbackArgs,
         options,
-        PluginEventCallback,
+        PLUGIN_RESOURCE_CLASSES,
       );
     } else if (type === COMPONENT_TYPES.ImsQueueAuthorization) {
       component = new ImsQueueAuthorization(

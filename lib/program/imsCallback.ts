@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
 import type { CallbackType } from "../shared/setting";
-import type { PluginEventCallback } from "./pluginEventCallback";
+import type { PluginEventCallback, PluginQueueDeletionGuard } from "./pluginEventCallback";
 import { QueueDeletionGuard } from "./queueDeletionGuard";
 import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
 import { stackScopedName } from "../shared/names";
@@ -151,6 +151,19 @@ export interface AppliedCallbackSetting {
 }
 
 /**
+ * The custom resources an {@link ImsCallback} registers: the dynamic ones in a Node.js program, the
+ * provider plugin's when the plugin constructs the component.
+ *
+ * @internal
+ */
+export interface ImsCallbackResourceClasses {
+  readonly EventCallback: typeof EventCallback | typeof PluginEventCallback;
+  readonly QueueDeletionGuard: typeof QueueDeletionGuard | typeof PluginQueueDeletionGuard;
+}
+
+const DYNAMIC_RESOURCE_CLASSES: ImsCallbackResourceClasses = { EventCallback, QueueDeletionGuard };
+
+/**
  * The IMS event callback of one region, with everything it needs.
  *
  * - HTTP method: the setting only.
@@ -190,19 +203,19 @@ export class ImsCallback extends pulumi.ComponentResource {
    *
    * @internal
    */
-  readonly queueGuard?: QueueDeletionGuard;
+  readonly queueGuard?: QueueDeletionGuard | PluginQueueDeletionGuard;
   /** The authorization in use (created or shared), if any. */
   readonly authorization?: ImsQueueAuthorization;
 
   /**
-   * @param settingClass - internal: the provider plugin passes its own setting resource (a dynamic
-   *   resource cannot be registered from a component provider, pulumi/pulumi#5455).
+   * @param resourceClasses - internal: the provider plugin passes its own custom resources (a
+   *   dynamic resource cannot be registered from a component provider, pulumi/pulumi#5455).
    */
   constructor(
     name: string,
     args: ImsCallbackArgs,
     opts?: pulumi.ComponentResourceOptions,
-    settingClass: typeof EventCallback | typeof PluginEventCallback = EventCallback,
+    resourceClasses: ImsCallbackResourceClasses = DYNAMIC_RESOURCE_CLASSES,
   ) {
     super("alicloud-ims-callback:index:ImsCallback", name, {}, opts);
     validateComponentArgs(name, args);
@@ -262,7 +275,7 @@ export class ImsCallback extends pulumi.ComponentResource {
         // guard checks that the queue is empty before the engine reaches the queue's delete. It
         // takes the planned name, known at preview also while a rename replaces the queue, so that
         // the preview can count the old queue's messages.
-        this.queueGuard = new QueueDeletionGuard(
+        this.queueGuard = new resourceClasses.QueueDeletionGuard(
           `${name}-queue-guard`,
           {
             region,
@@ -278,7 +291,7 @@ export class ImsCallback extends pulumi.ComponentResource {
     }
 
     // The dynamic resource gets the region as an input and never an alicloud provider.
-    this.callback = new settingClass(
+    this.callback = new resourceClasses.EventCallback(
       `${name}-setting`,
       {
         region,
