@@ -5,12 +5,8 @@
  * credentials and messages; it does not prove that the real MNS service behaves like the emulator.
  */
 import { createHmac } from "node:crypto";
-import {
-  EmulatorHandle,
-  MNS_OPEN_VERSION,
-  startEmulator,
-  DEFAULT_TEST_ACCOUNT,
-} from "pulumi-alicloud-ims-emulator";
+import { EmulatorHandle, startEmulator, DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
 import {
   CallbackQueueConsumerError,
   consumeCallbackQueue,

@@ -4,12 +4,8 @@
  * example wires the consumer together; the consumer's own guarantees are tested in test/consumer.
  */
 import { readFileSync } from "node:fs";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  EmulatorHandle,
-  MNS_OPEN_VERSION,
-  startEmulator,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, EmulatorHandle, startEmulator } from "pulumi-alicloud-ims-emulator";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
 import { main } from "../../examples/mns-consumer";
 import { callRpc, removeTempDirs, sdkClient, tempDir } from "../../packages/emulator/test/helpers";
 

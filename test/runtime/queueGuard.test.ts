@@ -3,11 +3,8 @@
  * GetQueueAttributes): a delete that would lose messages is refused with the count and the fix,
  * unless the user said so; a replacement that will meet messages warns with the count.
  */
-import {
-  DEFAULT_TEST_ACCOUNT,
-  MNS_OPEN_VERSION,
-  startEmulator,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, startEmulator } from "pulumi-alicloud-ims-emulator";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
 import type { EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtimeEntry from "../../lib/runtime";
 import {

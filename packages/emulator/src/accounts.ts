@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
-import type { EmulatorCredential } from "./signature";
+import type { EmulatorCredential } from "./signatures/rpc";
 
 /** A long-term AccessKey pair. */
 export interface EmulatorAccessKey {
@@ -152,7 +152,7 @@ export function parseAccounts(config: unknown, where = ""): EmulatorAccount[] {
 }
 
 /**
- * Reads and checks an accounts file (JSON, see {@link parseAccounts}).
+ * Reads and checks an accounts file (JSON, see `parseAccounts`).
  *
  * @example
  * ```ts

@@ -8,7 +8,8 @@
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./behaviour";
-import { EmulatorHandle, EmulatorOptions, startEmulator } from "./server";
+import type { EmulatorHandle, EmulatorOptions } from "./options";
+import { startEmulator } from "./server";
 
 const DEFAULT_STATE_FILE = join(".ims-emulator", "state.json");
 

@@ -9,7 +9,9 @@
  *   the account taken from the AccessKey.
  * Emitted events are delivered as IMS does: to the HTTP URL, or into the queue when
  * `AliyunICEDefaultRole` may send to it.
- * The package `pulumi-alicloud-ims-emulator`; its `ims-emulator` command runs it.
+ * The package `pulumi-alicloud-ims-emulator`; its `ims-emulator` command runs it. This index is what
+ * a user's tests need: start and stop, the control operations and the admin client, accounts, and
+ * the alicloud provider's settings; the emulator's own tests import its module files.
  *
  * @example
  * ```ts
@@ -22,73 +24,16 @@
  *
  * @packageDocumentation
  */
-export { startEmulator, EMULATOR_HOST } from "./server";
-export { deliverEvent, iceSignatureHeaders, imsEventTime, IMS_DELIVERY_POLICY } from "./delivery";
-export type {
-  DeliveryAttempt,
-  DeliveryPolicy,
-  DeliveryReport,
-  EmitEventRequest,
-  QueueWriter,
-} from "./delivery";
-export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./server";
-export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./adminClient";
-export { DEFAULT_TEST_ACCOUNT, parseAccounts, loadAccountsFile } from "./accounts";
-export type { EmulatorAccount, EmulatorAccessKey, EmulatorStsToken } from "./accounts";
-export { DEFAULT_BEHAVIOUR, BEHAVIOUR_CHOICES, resolveBehaviour } from "./behaviour";
+export { startEmulator } from "./server";
+export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./options";
+export { EMULATOR_REGIONS } from "./ims/api";
+export type { EmulatorRegion } from "./ims/api";
+export type { StoredSetting } from "./ims/settings";
+export { countApiCalls, FAULT_KINDS } from "./control/state";
+export type { EmulatorControl, FaultKind, FaultInjection } from "./control/state";
+export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./control/adminClient";
+export { DEFAULT_TEST_ACCOUNT, loadAccountsFile } from "./accounts";
+export type { EmulatorAccount } from "./accounts";
 export type { EmulatorBehaviour } from "./behaviour";
-export { EMULATOR_REGIONS, API_VERSION, ACTIONS } from "./api";
-export type {
-  EmulatorRegion,
-  EmulatorAction,
-  SetEventCallbackResponse,
-  GetEventCallbackResponse,
-} from "./api";
-export {
-  countApiCalls,
-  FAULT_KINDS,
-  MAX_UNHANDLED_CALLS,
-  REDACTED,
-  UNSERVED_ACTION,
-} from "./control";
-export type {
-  EmulatorControl,
-  EmulatorInfo,
-  FaultKind,
-  FaultInjection,
-  ActiveFault,
-  RequestCounters,
-  RequestLogEntry,
-  QueueInfo,
-  RamInfo,
-  UnhandledCall,
-} from "./control";
-export { QUEUE_DEFAULTS, QUEUE_LIMITS, queueArn, queueNameProblem } from "./queues";
-export type { QueueAttributes } from "./queues";
-export {
-  RAM_VERSION,
-  IMS_SERVICE_ROLE,
-  IMS_SERVICE_ROLE_POLICY,
-  MAX_POLICY_VERSIONS,
-  SYSTEM_POLICY_NAMES,
-} from "./ram";
-export { MNS_OPEN_VERSION } from "./mnsOpen";
-export { STS_VERSION } from "./sts";
-export { MNS_VERSION, mnsStringToSign } from "./mnsData";
-export { alicloudEndpoints, alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
-export type {
-  AlicloudEndpointOverrides,
-  AlicloudProviderSettings,
-  EmulatorEndpoints,
-} from "./alicloudConfig";
-export { SettingStore, SETTING_FIELDS } from "./store";
-export type { StoredSetting } from "./store";
-export type { ApiErrorBody, EmulatorErrorCode } from "./errors";
-export { verifySignature, NonceStore, strictEncode, MAX_CLOCK_SKEW_MS } from "./signature";
-export type {
-  SignedRequest,
-  EmulatorCredential,
-  VerifyOptions,
-  SignatureVerification,
-  SignatureErrorCode,
-} from "./signature";
+export { alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
+export type { AlicloudProviderSettings } from "./alicloudConfig";

@@ -6,7 +6,7 @@
  */
 import { ApiError } from "./errors";
 import { keyMap } from "./records";
-import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "./queues";
+import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "./mns/queues";
 import {
   booleanParam,
   integerParam,
@@ -16,7 +16,7 @@ import {
   RpcCall,
   RpcProduct,
   tagsParam,
-} from "./rpc";
+} from "./rpc/product";
 
 /** The Mns-open API version served. */
 export const MNS_OPEN_VERSION = "2022-01-19";

@@ -5,13 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  EmulatorAccount,
-  loadAccountsFile,
-  parseAccounts,
-  startEmulator,
-} from "../src";
+import { DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, startEmulator } from "../src";
+import { parseAccounts } from "../src/accounts";
 import { credentialResolver } from "../src/accounts";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 

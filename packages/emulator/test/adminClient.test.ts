@@ -6,13 +6,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  DEFAULT_BEHAVIOUR,
   EmulatorAdminClient,
   EmulatorAdminError,
   EmulatorHandle,
   readDiscoveryFile,
   startEmulator,
 } from "../src";
+import { DEFAULT_BEHAVIOUR } from "../src/behaviour";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -3,10 +3,10 @@
  * functions (the HTTP path is covered in server.test.ts and behaviour.test.ts).
  * Does not prove: anything about signatures or transport.
  */
-import { applySet, getResponse, UNCONFIGURED_SETTING, validateSetParameters } from "../src/api";
+import { applySet, getResponse, UNCONFIGURED_SETTING, validateSetParameters } from "../src/ims/api";
 import { DEFAULT_BEHAVIOUR } from "../src/behaviour";
 import { ApiError, errorBody, statusOf } from "../src/errors";
-import { completeSetting } from "../src/store";
+import { completeSetting } from "../src/ims/settings";
 
 describe("validateSetParameters", () => {
   it("accepts empty strings (clearing a field) and absent parameters", () => {

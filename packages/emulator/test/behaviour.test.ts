@@ -3,7 +3,8 @@
  * and bad switch values are refused with every problem named.
  * Does not prove: which value the real IMS uses (unverified, see behaviour.ts).
  */
-import { DEFAULT_BEHAVIOUR, EmulatorHandle, resolveBehaviour, startEmulator } from "../src";
+import { EmulatorHandle, startEmulator } from "../src";
+import { DEFAULT_BEHAVIOUR, resolveBehaviour } from "../src/behaviour";
 import { callSdk, sdkClient, sdkError } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -5,8 +5,9 @@
  * to API readers; reset clears the control state but not settings.
  * Does not prove: the admin HTTP transport (see adminClient.test.ts).
  */
-import { EmulatorHandle, RequestLogEntry, startEmulator } from "../src";
-import { redactParams } from "../src/control";
+import { EmulatorHandle, startEmulator } from "../src";
+import { RequestLogEntry } from "../src/control/state";
+import { redactParams } from "../src/control/state";
 import { callSdk, KEY, sdkClient, sdkError, send, signedV3 } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -3,13 +3,10 @@
  * setting's region that AliyunICEDefaultRole may send to (its attached policies, evaluated), else
  * two retries and dropped with every attempt recorded; the message read back with @alicloud/mns.
  */
-import {
-  EmulatorHandle,
-  IMS_SERVICE_ROLE,
-  MNS_OPEN_VERSION,
-  RAM_VERSION,
-  startEmulator,
-} from "../src";
+import { EmulatorHandle, startEmulator } from "../src";
+import { IMS_SERVICE_ROLE } from "../src/ram/state";
+import { MNS_OPEN_VERSION } from "../src/mnsOpen";
+import { RAM_VERSION } from "../src/ram/actions";
 import { callRpc, sdkClient } from "./helpers";
 import { mnsClient } from "./mnsClient";
 

@@ -4,7 +4,8 @@
  * send, receive with long polling, batches, peek, delete, visibility timeout, MNS error codes.
  */
 import { createHash } from "node:crypto";
-import { EmulatorHandle, MNS_OPEN_VERSION, startEmulator } from "../src";
+import { EmulatorHandle, startEmulator } from "../src";
+import { MNS_OPEN_VERSION } from "../src/mnsOpen";
 import { callRpc, KEY, removeTempDirs, sdkClient, sdkError, STS, tempDir } from "./helpers";
 import { mnsClient, mnsErrorName } from "./mnsClient";
 

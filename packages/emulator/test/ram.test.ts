@@ -3,13 +3,10 @@
  * and the rotate strategy, roles, attachments, tags, RAM's parameter rules and error codes, IMS's
  * service role, and the policy evaluation behind delivery into a queue.
  */
-import {
-  EmulatorHandle,
-  IMS_SERVICE_ROLE,
-  IMS_SERVICE_ROLE_POLICY,
-  RAM_VERSION,
-  startEmulator,
-} from "../src";
+import { EmulatorHandle, startEmulator } from "../src";
+import { IMS_SERVICE_ROLE } from "../src/ram/state";
+import { IMS_SERVICE_ROLE_POLICY } from "../src/ram/policy";
+import { RAM_VERSION } from "../src/ram/actions";
 import { callRpc, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -15,7 +15,7 @@ import {
   signatureVersionOf,
   strictEncode,
   verifySignature,
-} from "../src/signature";
+} from "../src/signatures/rpc";
 import { credentialResolver, DEFAULT_TEST_ACCOUNT } from "../src/accounts";
 import { KEY, RawRequest, signedV2, signedV3, STS } from "./helpers";
 

@@ -6,7 +6,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { completeSetting, SettingStore, writeFileAtomic } from "../src/store";
+import { completeSetting, SettingStore } from "../src/ims/settings";
+import { writeFileAtomic } from "../src/stateFile";
 import { removeTempDirs, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);
@@ -121,14 +122,19 @@ describe("SettingStore", () => {
     const store = await SettingStore.open({ file: join(dir, "missing-dir", "state.json") });
     // Remove the directory so the write fails.
     rmSync(join(dir, "missing-dir"), { recursive: true });
-    await expect(store.set(ACCOUNT, "cn-shanghai", completeSetting({}))).rejects.toThrow(/ENOENT/);
+    const refused = completeSetting({
+      CallbackType: "HTTP",
+      CallbackURL: "https://example.com/refused-write",
+      AuthSwitch: "off",
+    });
+    await expect(store.set(ACCOUNT, "cn-shanghai", refused)).rejects.toThrow(/ENOENT/);
     mkdirSync(join(dir, "missing-dir"));
-    await store.flush();
+    const next = completeSetting({ CallbackType: "MNS", CallbackQueueName: "ice-callback-next" });
+    await store.set(ACCOUNT, "cn-hangzhou", next);
+    // The next write holds the change the failed one could not persist, and its own.
     expect(
-      JSON.parse(readFileSync(join(dir, "missing-dir", "state.json"), "utf8")).accounts[ACCOUNT][
-        "cn-shanghai"
-      ],
-    ).toBeDefined();
+      JSON.parse(readFileSync(join(dir, "missing-dir", "state.json"), "utf8")).accounts[ACCOUNT],
+    ).toEqual({ "cn-shanghai": refused, "cn-hangzhou": next });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
-import { mnsStringToSign } from "../src";
+import { mnsStringToSign } from "../src/signatures/mns";
 import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../src/xml";
 
 describe("parseXml", () => {

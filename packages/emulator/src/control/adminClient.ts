@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import type { DeliveryReport, EmitEventRequest } from "./delivery";
+import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
 import { readFileSync } from "node:fs";
-import type { EmulatorBehaviour } from "./behaviour";
+import type { EmulatorBehaviour } from "../behaviour";
 import type {
   ActiveFault,
   EmulatorControl,
@@ -17,10 +17,10 @@ import type {
   RequestCounters,
   RequestLogEntry,
   UnhandledCall,
-} from "./control";
-import type { QueueAttributes } from "./queues";
-import type { EmulatorDiscovery } from "./server";
-import type { StoredSetting } from "./store";
+} from "./state";
+import type { QueueAttributes } from "../mns/queues";
+import type { EmulatorDiscovery } from "../options";
+import type { StoredSetting } from "../ims/settings";
 
 /** An admin API call that failed. */
 export class EmulatorAdminError extends Error {

@@ -6,10 +6,10 @@
  * @packageDocumentation
  */
 import type { ServerResponse } from "node:http";
-import type { EmulatorBehaviour } from "./behaviour";
-import type { QueueAttributes } from "./queues";
-import type { StoredSetting } from "./store";
-import type { DeliveryReport, EmitEventRequest } from "./delivery";
+import type { EmulatorBehaviour } from "../behaviour";
+import type { QueueAttributes } from "../mns/queues";
+import type { StoredSetting } from "../ims/settings";
+import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
 
 /**
  * A fault the emulator can inject:
@@ -160,7 +160,7 @@ export interface RequestLogEntry {
 
 /**
  * Request counts: action → region → number of calls, e.g. `{ GetEventCallback: { "cn-shanghai": 2 } }`;
- * calls of actions the emulator does not serve count under {@link UNSERVED_ACTION}.
+ * calls of actions the emulator does not serve count under `UNSERVED_ACTION` (`"(unserved)"`).
  */
 export type RequestCounters = Record<string, Record<string, number>>;
 
@@ -230,7 +230,7 @@ export interface UnhandledCall {
   readonly version: string;
   /**
    * The action, or for the MNS data API `"<METHOD> <path>"`, cut after 128 characters;
-   * {@link UNSERVED_ACTION} for the entry counting calls beyond {@link MAX_UNHANDLED_CALLS}.
+   * `UNSERVED_ACTION` (`"(unserved)"`) for the entry counting calls beyond `MAX_UNHANDLED_CALLS` (100).
    */
   readonly action: string;
   readonly count: number;
@@ -330,7 +330,7 @@ export interface EmulatorControl {
    * if missing) or deactivates it (removes the role).
    */
   setImsActivated(activated: boolean, accountId?: string): Promise<void>;
-  /** Calls the emulator does not serve since the last reset, at most {@link MAX_UNHANDLED_CALLS} entries. */
+  /** Calls the emulator does not serve since the last reset, at most `MAX_UNHANDLED_CALLS` (100) entries. */
   getUnhandledCalls(): Promise<UnhandledCall[]>;
 }
 
@@ -339,7 +339,7 @@ const MAX_LATENCY_MS = 120_000;
 /**
  * The counter key of every call to an action the emulator does not serve (their names are in
  * {@link EmulatorControl.getUnhandledCalls}), so junk action names cannot grow the counters; in
- * the unhandled list, the action of the entry that counts calls beyond {@link MAX_UNHANDLED_CALLS}.
+ * the unhandled list, the action of the entry that counts calls beyond `MAX_UNHANDLED_CALLS` (100).
  */
 export const UNSERVED_ACTION = "(unserved)";
 
@@ -473,6 +473,21 @@ export class ControlState {
   record(entry: RequestLogEntry): void {
     this.log.push(entry);
     if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+  }
+
+  /**
+   * A function that logs an entry and passes it to `observer`; an observer that throws cannot break
+   * the API.
+   */
+  recorder(observer?: (entry: RequestLogEntry) => void): (entry: RequestLogEntry) => void {
+    return (entry) => {
+      this.record(entry);
+      try {
+        observer?.(entry);
+      } catch {
+        // A failing observer must not break the API.
+      }
+    };
   }
 
   /** The request log, oldest first. */

@@ -38,12 +38,12 @@
  *
  * @packageDocumentation
  */
-import type { EmitEventRequest } from "./delivery";
+import type { EmitEventRequest } from "../ims/delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
-import type { EmulatorBehaviour } from "./behaviour";
-import type { EmulatorControl, FaultInjection } from "./control";
-import type { QueueAttributes } from "./queues";
-import type { StoredSetting } from "./store";
+import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorControl, FaultInjection } from "./state";
+import type { QueueAttributes } from "../mns/queues";
+import type { StoredSetting } from "../ims/settings";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 

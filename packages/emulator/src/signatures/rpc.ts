@@ -8,8 +8,8 @@
  * @packageDocumentation
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { EmulatorErrorCode, ERROR_MESSAGES, missingParameterMessage, statusOf } from "./errors";
-import { keyMap } from "./records";
+import { EmulatorErrorCode, ERROR_MESSAGES, missingParameterMessage, statusOf } from "../errors";
+import { keyMap } from "../records";
 
 /** How far a request's timestamp may be from the emulator's clock: 15 minutes, as Alibaba documents. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;

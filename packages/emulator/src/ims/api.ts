@@ -7,9 +7,9 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorBehaviour } from "./behaviour";
-import { ApiError } from "./errors";
-import { StoredSetting, completeSetting, SETTING_FIELDS } from "./store";
+import type { EmulatorBehaviour } from "../behaviour";
+import { ApiError } from "../errors";
+import { StoredSetting, completeSetting, SETTING_FIELDS } from "./settings";
 
 /** The API version of IMS (product "ICE") the emulator serves. */
 export const API_VERSION = "2020-11-09";
@@ -50,9 +50,14 @@ export const UNCONFIGURED_SETTING: StoredSetting = Object.freeze(
   completeSetting({ AuthSwitch: "off" }),
 );
 
-const MAX_URL_BYTES = 256;
-const MAX_AUTH_KEY_LENGTH = 32;
-const QUEUE_PREFIX = "ice-callback-";
+/** Longest `CallbackURL` IMS accepts, in UTF-8 bytes. */
+export const MAX_URL_BYTES = 256;
+
+/** Longest `AuthKey` IMS accepts, characters. */
+export const MAX_AUTH_KEY_LENGTH = 32;
+
+/** The prefix IMS requires of a callback queue's name. */
+export const QUEUE_PREFIX = "ice-callback-";
 
 function invalid(name: string, reason: string): ApiError {
   return new ApiError("InvalidParameter", `Specified parameter ${name} is not valid: ${reason}`);

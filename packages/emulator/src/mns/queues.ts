@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 import { createHash, randomBytes } from "node:crypto";
-import { keyMap } from "./records";
+import { keyMap } from "../records";
+import type { StateFile } from "../stateFile";
 
 /** A queue's settable attributes, with MNS's names and units (seconds, bytes). */
 export interface QueueAttributes {
@@ -100,6 +101,9 @@ export const PRIORITY_RANGE = [1, 16] as const;
 /** Largest `numOfMessages` of a batch receive or peek, and largest batch send. */
 export const MAX_BATCH = 16;
 
+/** Longest queue name MNS accepts, characters. */
+export const MAX_QUEUE_NAME_LENGTH = 120;
+
 /**
  * Why a queue name is invalid (letters, digits and hyphens, at most 120, starting with a letter or
  * digit), or `undefined` when it is valid.
@@ -110,8 +114,8 @@ export const MAX_BATCH = 16;
  * ```
  */
 export function queueNameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.length > 120)
-    return "a queue name must be 1 to 120 characters long";
+  if (name.length === 0 || name.length > MAX_QUEUE_NAME_LENGTH)
+    return `a queue name must be 1 to ${MAX_QUEUE_NAME_LENGTH} characters long`;
   if (!/^[A-Za-z0-9]/.test(name)) return "a queue name must start with a letter or digit";
   if (!/^[A-Za-z0-9-]+$/.test(name))
     return "a queue name may contain only letters, digits and hyphens";
@@ -203,6 +207,13 @@ export class QueueStore {
     private readonly onChange: () => Promise<void>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** A queue store kept as the `queues` section of `stateFile` (loaded from it). */
+  static attach(stateFile: StateFile): QueueStore {
+    const queues = new QueueStore(() => stateFile.changed());
+    queues.load(stateFile.attachSection("queues", queues));
+    return queues;
+  }
 
   private static key(accountId: string, region: string, name: string): string {
     return `${accountId}\n${region}\n${name}`;

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { createHash } from "node:crypto";
-import type { StoredSetting } from "./store";
+import type { StoredSetting } from "./settings";
 
 /** Delivery timing, as IMS documents it. */
 export interface DeliveryPolicy {
