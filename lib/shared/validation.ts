@@ -113,145 +113,170 @@ export function validateCallbackInputs(
   inputs: CallbackInputsToValidate,
   isUnknown: (value: unknown) => boolean = () => false,
 ): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
-  const error = (property: string, reason: string, sensitiveValue?: true) =>
-    problems.push({
-      property,
-      reason: `${property}: ${reason}`,
-      severity: "error",
-      ...(sensitiveValue ? { sensitiveValue } : {}),
-    });
-  const warn = (property: string, reason: string) =>
-    problems.push({ property, reason: `${property}: ${reason}`, severity: "warning" });
-  const known = (v: unknown) => !isUnknown(v);
-
-  const { region, callbackType, callbackUrl, queueName, eventTypes, authKey } = inputs;
-
-  if (known(region)) {
-    if (typeof region !== "string" || region === "") {
-      error("region", 'required. Set it to the IMS region of this setting, e.g. "cn-shanghai".');
-    } else if (!isDocumentedRegion(region) && inputs.allowUndocumentedRegion !== true) {
-      error(
-        "region",
-        `"${region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). ` +
-          "Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since.",
-      );
-    }
-  }
-
-  const typeKnown = known(callbackType);
-  if (typeKnown && callbackType !== "HTTP" && callbackType !== "MNS") {
-    error("callbackType", `must be "HTTP" or "MNS", got ${JSON.stringify(callbackType)}.`);
-  }
-  const isHttp = typeKnown && callbackType === "HTTP";
-  const isMns = typeKnown && callbackType === "MNS";
-
-  if (known(callbackUrl)) {
-    if (callbackUrl === undefined || callbackUrl === "") {
-      if (isHttp) {
-        error(
-          "callbackUrl",
-          'required when callbackType is "HTTP". Set it to the http(s) URL that receives the events.',
-        );
-      }
-    } else if (isMns) {
-      error(
-        "callbackUrl",
-        'is only used with callbackType "HTTP". Remove it, or use callbackType "HTTP".',
-      );
-    } else if (typeof callbackUrl !== "string") {
-      error("callbackUrl", `must be a string, got ${typeof callbackUrl}.`);
-    } else {
-      checkUrl(callbackUrl, error, warn);
-    }
-  }
-
-  if (known(queueName)) {
-    if (queueName === undefined || queueName === "") {
-      if (isMns) {
-        error(
-          "queueName",
-          `required when callbackType is "MNS". Set it to a queue in the same region whose name starts with "${QUEUE_NAME_PREFIX}".`,
-        );
-      }
-    } else if (isHttp) {
-      error(
-        "queueName",
-        'is only used with callbackType "MNS". Remove it, or use callbackType "MNS".',
-      );
-    } else if (typeof queueName !== "string") {
-      error("queueName", `must be a string, got ${typeof queueName}.`);
-    } else {
-      for (const reason of queueNameProblems(queueName)) error("queueName", reason);
-    }
-  }
-
-  if (known(eventTypes)) {
-    checkEventTypes(eventTypes, isUnknown, error, warn);
-  }
-
-  if (known(authKey) && authKey !== undefined && authKey !== "") {
-    // The key is a secret even when it does not come from secret config (pulumi.secret, a generated password).
-    if (isMns) {
-      error(
-        "authKey",
-        'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".',
-        true,
-      );
-    } else if (typeof authKey !== "string") {
-      error("authKey", `must be a string, got ${typeof authKey}.`, true);
-    } else {
-      const reason = authKeyProblem(authKey);
-      if (reason) error("authKey", reason, true);
-    }
-  }
-
-  const { keepExistingAuthKey } = inputs;
-  if (known(keepExistingAuthKey) && keepExistingAuthKey !== undefined) {
-    if (typeof keepExistingAuthKey !== "boolean") {
-      error(
-        "keepExistingAuthKey",
-        `must be true or false, got ${JSON.stringify(keepExistingAuthKey)}.`,
-      );
-    } else if (keepExistingAuthKey && isMns) {
-      error(
-        "keepExistingAuthKey",
-        'callback authentication applies to the HTTP method only. Remove keepExistingAuthKey, or use callbackType "HTTP".',
-      );
-    } else if (keepExistingAuthKey && known(authKey) && authKey !== undefined && authKey !== "") {
-      error(
-        "keepExistingAuthKey",
-        "keeps the key the region has, so it cannot be combined with authKey, which sets one. Remove one of them.",
-      );
-    }
-  }
-
-  const { adoptExisting, deletionPolicy, allowUndocumentedRegion } = inputs;
-  if (known(adoptExisting) && adoptExisting !== undefined && typeof adoptExisting !== "boolean") {
-    error("adoptExisting", `must be true or false, got ${JSON.stringify(adoptExisting)}.`);
-  }
-  if (
-    known(allowUndocumentedRegion) &&
-    allowUndocumentedRegion !== undefined &&
-    typeof allowUndocumentedRegion !== "boolean"
-  ) {
-    error(
-      "allowUndocumentedRegion",
-      `must be true or false, got ${JSON.stringify(allowUndocumentedRegion)}.`,
+  const typeKnown = !isUnknown(inputs.callbackType);
+  const context: RuleContext = {
+    inputs,
+    isUnknown,
+    isHttp: typeKnown && inputs.callbackType === "HTTP",
+    isMns: typeKnown && inputs.callbackType === "MNS",
+  };
+  return (Object.keys(FIELD_RULES) as (keyof CallbackInputsToValidate)[]).flatMap((property) => {
+    const value = inputs[property];
+    if (isUnknown(value)) return [];
+    return FIELD_RULES[property](value, context).map(
+      ({ reason, severity, sensitiveValue }): ValidationProblem => ({
+        property,
+        reason: `${property}: ${reason}`,
+        severity,
+        ...(sensitiveValue ? { sensitiveValue } : {}),
+      }),
     );
-  }
-  if (
-    known(deletionPolicy) &&
-    deletionPolicy !== undefined &&
-    !(DELETION_POLICIES as readonly unknown[]).includes(deletionPolicy)
-  ) {
-    error(
-      "deletionPolicy",
-      `must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`,
-    );
-  }
-  return problems;
+  });
 }
+
+/** What a field rule found: a {@link ValidationProblem} before the validator names the property. */
+type Finding = Omit<ValidationProblem, "property">;
+
+/** What a field rule may read beside its own value. */
+interface RuleContext {
+  readonly inputs: CallbackInputsToValidate;
+  readonly isUnknown: (value: unknown) => boolean;
+  /** `callbackType` is known and `"HTTP"`. */
+  readonly isHttp: boolean;
+  /** `callbackType` is known and `"MNS"`. */
+  readonly isMns: boolean;
+}
+
+/** The rule of one field: gets the field's value (never an unknown one) and returns its findings. */
+type FieldRule = (value: unknown, context: RuleContext) => Finding[];
+
+const error = (reason: string, sensitiveValue?: true): Finding => ({
+  reason,
+  severity: "error",
+  ...(sensitiveValue ? { sensitiveValue } : {}),
+});
+const warning = (reason: string): Finding => ({ reason, severity: "warning" });
+
+/** Not set: `undefined` or the empty string. */
+const isUnset = (value: unknown) => value === undefined || value === "";
+
+const booleanRule: FieldRule = (value) =>
+  value === undefined || typeof value === "boolean"
+    ? []
+    : [error(`must be true or false, got ${JSON.stringify(value)}.`)];
+
+/** One rule per field, in the order problems are reported. */
+const FIELD_RULES: Readonly<Record<keyof CallbackInputsToValidate, FieldRule>> = {
+  region: (region, { inputs }) => {
+    if (typeof region !== "string" || region === "") {
+      return [error('required. Set it to the IMS region of this setting, e.g. "cn-shanghai".')];
+    }
+    if (!isDocumentedRegion(region) && inputs.allowUndocumentedRegion !== true) {
+      return [
+        error(
+          `"${region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). ` +
+            "Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since.",
+        ),
+      ];
+    }
+    return [];
+  },
+
+  callbackType: (callbackType) =>
+    callbackType === "HTTP" || callbackType === "MNS"
+      ? []
+      : [error(`must be "HTTP" or "MNS", got ${JSON.stringify(callbackType)}.`)],
+
+  callbackUrl: (callbackUrl, { isHttp, isMns }) => {
+    if (isUnset(callbackUrl)) {
+      return isHttp
+        ? [
+            error(
+              'required when callbackType is "HTTP". Set it to the http(s) URL that receives the events.',
+            ),
+          ]
+        : [];
+    }
+    if (isMns) {
+      return [
+        error('is only used with callbackType "HTTP". Remove it, or use callbackType "HTTP".'),
+      ];
+    }
+    if (typeof callbackUrl !== "string") {
+      return [error(`must be a string, got ${typeof callbackUrl}.`)];
+    }
+    return urlFindings(callbackUrl);
+  },
+
+  queueName: (queueName, { isHttp, isMns }) => {
+    if (isUnset(queueName)) {
+      return isMns
+        ? [
+            error(
+              `required when callbackType is "MNS". Set it to a queue in the same region whose name starts with "${QUEUE_NAME_PREFIX}".`,
+            ),
+          ]
+        : [];
+    }
+    if (isHttp) {
+      return [error('is only used with callbackType "MNS". Remove it, or use callbackType "MNS".')];
+    }
+    if (typeof queueName !== "string") {
+      return [error(`must be a string, got ${typeof queueName}.`)];
+    }
+    return queueNameProblems(queueName).map((reason) => error(reason));
+  },
+
+  eventTypes: (eventTypes, { isUnknown }) => eventTypeFindings(eventTypes, isUnknown),
+
+  // The key is a secret even when it does not come from secret config (pulumi.secret, a generated
+  // password): every finding is sensitive.
+  authKey: (authKey, { isMns }) => {
+    if (isUnset(authKey)) return [];
+    if (isMns) {
+      return [
+        error(
+          'callback authentication applies to the HTTP method only. Remove authKey, or use callbackType "HTTP".',
+          true,
+        ),
+      ];
+    }
+    if (typeof authKey !== "string")
+      return [error(`must be a string, got ${typeof authKey}.`, true)];
+    const reason = authKeyProblem(authKey);
+    return reason ? [error(reason, true)] : [];
+  },
+
+  keepExistingAuthKey: (keep, context) => {
+    if (keep !== true) return booleanRule(keep, context);
+    if (context.isMns) {
+      return [
+        error(
+          'callback authentication applies to the HTTP method only. Remove keepExistingAuthKey, or use callbackType "HTTP".',
+        ),
+      ];
+    }
+    const { authKey } = context.inputs;
+    if (!context.isUnknown(authKey) && !isUnset(authKey)) {
+      return [
+        error(
+          "keeps the key the region has, so it cannot be combined with authKey, which sets one. Remove one of them.",
+        ),
+      ];
+    }
+    return [];
+  },
+
+  adoptExisting: booleanRule,
+
+  allowUndocumentedRegion: booleanRule,
+
+  deletionPolicy: (deletionPolicy) =>
+    deletionPolicy === undefined ||
+    (DELETION_POLICIES as readonly unknown[]).includes(deletionPolicy)
+      ? []
+      : [error(`must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`)],
+};
 
 /**
  * Why a queue name cannot be used for IMS callbacks (empty when it can).
@@ -310,17 +335,14 @@ const URL_WITH_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
  * So they are refused here with the exact fix (percent-encode them, which means the same to the
  * receiver), as is a second `http(s)://`. Unverified against the live service; see docs/unverified.md.
  */
-function checkUrl(
-  url: string,
-  error: (p: string, r: string, sensitiveValue?: true) => void,
-  warn: (p: string, r: string) => void,
-): void {
+function urlFindings(url: string): Finding[] {
+  const findings: Finding[] = [];
   const hasCredentials = URL_WITH_USERINFO.test(url.trim());
   // Whatever the safe form hides (user info, query, fragment) may be a secret: keep the engine from
   // printing the value beside the message.
   const shown = describeUrl(url);
   const sensitive = hasCredentials || shown !== JSON.stringify(url);
-  const fail = (reason: string) => error("callbackUrl", reason, sensitive ? true : undefined);
+  const fail = (reason: string) => findings.push(error(reason, sensitive ? true : undefined));
   if (hasCredentials) {
     fail(
       'holds user credentials ("user:password@" before the host); they would be stored in plain text in the Pulumi state and in IMS. ' +
@@ -344,7 +366,7 @@ function checkUrl(
     fail(
       `holds more than one URL ("http://" or "https://" appears ${schemes} times); IMS accepts exactly one. Keep one URL; a URL inside a query value must be percent-encoded.`,
     );
-    return;
+    return findings;
   }
   const separators = [...new Set(core.match(/[,;]/g) ?? [])];
   if (separators.length > 0) {
@@ -356,71 +378,66 @@ function checkUrl(
   const parsed = parseHttpUrl(core);
   if (!parsed) {
     fail(`must be an http:// or https:// URL, got ${shown}.`);
-    return;
+    return findings;
   }
   const bytes = Buffer.byteLength(url, "utf8");
   if (bytes > MAX_CALLBACK_URL_BYTES) {
     fail(`is ${bytes} bytes; IMS accepts at most ${MAX_CALLBACK_URL_BYTES}. Use a shorter URL.`);
   }
   if (parsed.protocol === "http:") {
-    warn(
-      "callbackUrl",
-      "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.",
+    findings.push(
+      warning(
+        "uses plain http: events and their signature headers travel unencrypted. Use https:// where the receiver supports it.",
+      ),
     );
   }
+  return findings;
 }
 
-function checkEventTypes(
-  eventTypes: unknown,
-  isUnknown: (value: unknown) => boolean,
-  error: (p: string, r: string) => void,
-  warn: (p: string, r: string) => void,
-): void {
+function eventTypeFindings(eventTypes: unknown, isUnknown: (value: unknown) => boolean): Finding[] {
   if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
-    error(
-      "eventTypes",
-      'must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.',
+    return [
+      error(
+        'must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.',
+      ),
+    ];
+  }
+  return eventTypes.flatMap((name: unknown) => {
+    if (isUnknown(name)) return [];
+    const finding = eventTypeFinding(name);
+    return finding ? [finding] : [];
+  });
+}
+
+/** What is wrong with one entry of `eventTypes`, if anything. */
+function eventTypeFinding(name: unknown): Finding | undefined {
+  if (typeof name !== "string" || name.trim() === "") {
+    return error(
+      `each entry must be an event name such as "ProduceMediaComplete", got ${JSON.stringify(name)}.`,
     );
-    return;
+  }
+  if (name.includes(",")) {
+    return error(
+      `${JSON.stringify(name)} contains a comma, which IMS reads as the separator between names; list each event name as its own entry.`,
+    );
+  }
+  if (/\s/.test(name)) {
+    const close = closestEventType(name.replace(/\s/g, ""));
+    const fix = close ? `Did you mean "${close}"?` : "Remove it.";
+    return error(`${JSON.stringify(name)} contains whitespace; event names have none. ${fix}`);
   }
   const retired = RETIRED_EVENT_TYPES as Readonly<Record<string, string>>;
-  for (const name of eventTypes) {
-    if (isUnknown(name)) continue;
-    if (typeof name !== "string" || name.trim() === "") {
-      error(
-        "eventTypes",
-        `each entry must be an event name such as "ProduceMediaComplete", got ${JSON.stringify(name)}.`,
-      );
-      continue;
-    }
-    if (name.includes(",")) {
-      error(
-        "eventTypes",
-        `${JSON.stringify(name)} contains a comma, which IMS reads as the separator between names; list each event name as its own entry.`,
-      );
-      continue;
-    }
-    if (/\s/.test(name)) {
-      const close = closestEventType(name.replace(/\s/g, ""));
-      const fix = close ? `Did you mean "${close}"?` : "Remove it.";
-      error(
-        "eventTypes",
-        `${JSON.stringify(name)} contains whitespace; event names have none. ${fix}`,
-      );
-      continue;
-    }
-    if (Object.prototype.hasOwnProperty.call(retired, name)) {
-      warn(
-        "eventTypes",
-        `"${name}" is retired by IMS on ${retired[name]}; move to its successor in the IMS event list (e.g. MediaConvertComplete).`,
-      );
-    } else if (!isKnownEventType(name)) {
-      const close = closestEventType(name);
-      const hint = close ? `did you mean "${close}"? ` : "";
-      warn(
-        "eventTypes",
-        `"${name}" is not in the known event catalogue; ${hint}It is sent as given (IMS adds events over time), so check the spelling.`,
-      );
-    }
+  if (Object.prototype.hasOwnProperty.call(retired, name)) {
+    return warning(
+      `"${name}" is retired by IMS on ${retired[name]}; move to its successor in the IMS event list (e.g. MediaConvertComplete).`,
+    );
   }
+  if (!isKnownEventType(name)) {
+    const close = closestEventType(name);
+    const hint = close ? `did you mean "${close}"? ` : "";
+    return warning(
+      `"${name}" is not in the known event catalogue; ${hint}It is sent as given (IMS adds events over time), so check the spelling.`,
+    );
+  }
+  return undefined;
 }
