@@ -249,9 +249,13 @@ export async function consumeCallbackQueue(
   options: CallbackQueueConsumerOptions,
 ): Promise<CallbackQueueConsumerSummary> {
   const settings = checkOptions(options);
-  const { queueName, handler, signal } = settings;
   const client = await clientFor(settings);
-  const summary: CallbackQueueConsumerSummary = {
+  return new QueueConsumer(settings, client).run();
+}
+
+/** One run of {@link consumeCallbackQueue}: its receive loop, its handlers and its counts. */
+class QueueConsumer {
+  private readonly summary: CallbackQueueConsumerSummary = {
     received: 0,
     handled: 0,
     failed: 0,
@@ -259,161 +263,208 @@ export async function consumeCallbackQueue(
     released: 0,
     errors: 0,
   };
-  const report = (error: CallbackQueueConsumerError) => {
-    try {
-      settings.onError(error);
-    } catch {
-      // A failing error hook must not stop the consumer.
+  /** The messages in handling, each with its heartbeat. */
+  private readonly running = new Set<Promise<void>>();
+  /** Resolves once the stop is asked for. */
+  private readonly stopped: Promise<void>;
+  /** The pause after the last failed receive, in ms (0 after a receive that answered). */
+  private backoffMs = 0;
+  /** The pause after the last empty short poll, in ms (0 after one that brought messages). */
+  private idleMs = 0;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly client: MnsQueueClient,
+  ) {
+    const { signal } = settings;
+    this.stopped = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
+
+  /** Receives and hands out messages until the stop, then waits for the running handlers. */
+  async run(): Promise<CallbackQueueConsumerSummary> {
+    const { signal } = this.settings;
+    while (!signal.aborted) {
+      if (this.running.size >= this.settings.concurrency) {
+        await Promise.race([this.stopped, ...this.running]);
+        continue;
+      }
+      const batch = await this.receive();
+      if (!batch) continue;
+      if (signal.aborted) {
+        await Promise.all(batch.map((raw) => this.release(raw)));
+        break;
+      }
+      if (batch.length === 0 && this.settings.waitSeconds === 0) {
+        // A short poll answers at once: without a pause, an empty queue would be polled in a loop.
+        this.idleMs = doubled(this.idleMs, EMPTY_SHORT_POLL_PAUSE_MS);
+        await this.pause(this.idleMs);
+        continue;
+      }
+      this.idleMs = 0;
+      for (const raw of batch) this.start(raw);
     }
-  };
-  const failure = (
+    await Promise.all(this.running);
+    return this.summary;
+  }
+
+  /** One receive for the free handler slots; `undefined` when it failed (after the back-off). */
+  private async receive(): Promise<MnsReceivedMessage[] | undefined> {
+    const { queueName, batchSize, concurrency, waitSeconds } = this.settings;
+    let batch: MnsReceivedMessage[];
+    try {
+      batch = await this.client.receive(
+        queueName,
+        Math.min(batchSize, concurrency - this.running.size),
+        waitSeconds,
+      );
+    } catch (error) {
+      this.fail("receive", error);
+      this.backoffMs = doubled(this.backoffMs, RECEIVE_BACKOFF_MS);
+      await this.pause(this.backoffMs);
+      return undefined;
+    }
+    this.backoffMs = 0;
+    this.summary.received += batch.length;
+    return batch;
+  }
+
+  /** Waits `ms`, or less when the stop comes first. */
+  private pause(ms: number): Promise<unknown> {
+    return Promise.race([this.stopped, new Promise((r) => setTimeout(r, ms).unref())]);
+  }
+
+  /** Starts handling a message in a slot of its own, freed when the handling ends. */
+  private start(raw: MnsReceivedMessage): void {
+    const task: Promise<void> = this.handleWithHeartbeat(raw).finally(() =>
+      this.running.delete(task),
+    );
+    this.running.add(task);
+  }
+
+  /** Handles a message with a heartbeat running until it is deleted or left in the queue. */
+  private async handleWithHeartbeat(raw: MnsReceivedMessage): Promise<void> {
+    const { queueName, visibilityExtensionSeconds } = this.settings;
+    const lease = keepInvisible(raw, {
+      extend: (receiptHandle) =>
+        this.client.changeVisibility(queueName, receiptHandle, visibilityExtensionSeconds),
+      periodMs: (visibilityExtensionSeconds * 1000) / 3,
+      onError: (error) => this.fail("extend", error, raw.MessageId),
+    });
+    try {
+      await this.handle(raw, lease);
+    } finally {
+      await lease.end();
+    }
+  }
+
+  /** Parses the message, runs the handler and deletes it, or gives it up (see `maxReceiveCount`). */
+  private async handle(raw: MnsReceivedMessage, lease: Lease): Promise<void> {
+    const { maxReceiveCount, handler, signal } = this.settings;
+    const message = toMessage(raw);
+    let event: ImsCallbackEvent;
+    try {
+      event = parseCallbackEvent(raw.MessageBody);
+    } catch (error) {
+      return this.deadLetter(raw, lease, { reason: "unparseable", message, error });
+    }
+    if (message.dequeueCount > maxReceiveCount) {
+      return this.deadLetter(raw, lease, { reason: "max-receives", message, event });
+    }
+    try {
+      await handler(event, { message, signal });
+    } catch (error) {
+      this.summary.failed++;
+      this.report(this.failure("handle", error, raw.MessageId));
+      if (message.dequeueCount >= maxReceiveCount) {
+        return this.deadLetter(raw, lease, { reason: "max-receives", message, event, error });
+      }
+      return;
+    }
+    if (await this.remove(raw, lease)) this.summary.handled++;
+  }
+
+  /** Gives a message to `onDeadLetter`, then deletes it (kept in the queue when the hook throws). */
+  private async deadLetter(
+    raw: MnsReceivedMessage,
+    lease: Lease,
+    letter: DeadLetter,
+  ): Promise<void> {
+    try {
+      await this.settings.onDeadLetter(letter);
+    } catch (error) {
+      this.fail("dead-letter", error, raw.MessageId);
+      return;
+    }
+    if (await this.remove(raw, lease)) this.summary.deadLettered++;
+  }
+
+  /** Deletes a message once its heartbeat has stopped (with the receipt handle it left). */
+  private async remove(raw: MnsReceivedMessage, lease: Lease): Promise<boolean> {
+    const receiptHandle = await lease.end();
+    try {
+      await this.client.delete(this.settings.queueName, receiptHandle);
+      return true;
+    } catch (error) {
+      this.fail("delete", error, raw.MessageId);
+      return false;
+    }
+  }
+
+  /** Makes a message received after the stop visible again, unhandled. */
+  private async release(raw: MnsReceivedMessage): Promise<void> {
+    try {
+      await this.client.changeVisibility(
+        this.settings.queueName,
+        raw.ReceiptHandle,
+        RELEASE_VISIBILITY_SECONDS,
+      );
+      this.summary.released++;
+    } catch (error) {
+      this.fail("release", error, raw.MessageId);
+    }
+  }
+
+  /** Counts and reports a failure of the consumer's own calls (not the handler's). */
+  private fail(
     operation: CallbackQueueConsumerError["operation"],
     error: unknown,
     messageId?: string,
-  ) => {
+  ): void {
+    this.summary.errors++;
+    this.report(this.failure(operation, error, messageId));
+  }
+
+  /** The error reported for a failed call: what failed, on which message, MNS's code, no secret. */
+  private failure(
+    operation: CallbackQueueConsumerError["operation"],
+    error: unknown,
+    messageId?: string,
+  ): CallbackQueueConsumerError {
+    const { queueName, credentials } = this.settings;
     const code = mnsErrorCode(error);
     const what = messageId
       ? `${operation} of message ${messageId} of queue ${queueName}`
       : `${operation} on queue ${queueName}`;
     return new CallbackQueueConsumerError(
       operation,
-      `${what} failed: ${describe(error, code, settings.credentials.secrets())}`,
+      `${what} failed: ${describe(error, code, credentials.secrets())}`,
       code,
       messageId,
       error instanceof MnsUnconfirmedError ? error.status : undefined,
     );
-  };
-  /** Counts and reports a failure of the consumer's own calls (not the handler's). */
-  const fail = (
-    operation: CallbackQueueConsumerError["operation"],
-    error: unknown,
-    messageId?: string,
-  ) => {
-    summary.errors++;
-    report(failure(operation, error, messageId));
-  };
+  }
 
-  /** Deletes a message once its heartbeat has stopped (with the receipt handle it left). */
-  const remove = async (raw: MnsReceivedMessage, lease: Lease): Promise<boolean> => {
-    const receiptHandle = await lease.end();
+  /** Tells `onError`. */
+  private report(error: CallbackQueueConsumerError): void {
     try {
-      await client.delete(queueName, receiptHandle);
-      return true;
-    } catch (error) {
-      fail("delete", error, raw.MessageId);
-      return false;
-    }
-  };
-
-  const deadLetter = async (
-    raw: MnsReceivedMessage,
-    lease: Lease,
-    letter: DeadLetter,
-  ): Promise<void> => {
-    try {
-      await settings.onDeadLetter(letter);
-    } catch (error) {
-      fail("dead-letter", error, raw.MessageId);
-      return;
-    }
-    if (await remove(raw, lease)) summary.deadLettered++;
-  };
-
-  const handle = async (raw: MnsReceivedMessage, lease: Lease): Promise<void> => {
-    const message = toMessage(raw);
-    let event: ImsCallbackEvent;
-    try {
-      event = parseCallbackEvent(raw.MessageBody);
-    } catch (error) {
-      return deadLetter(raw, lease, { reason: "unparseable", message, error });
-    }
-    if (message.dequeueCount > settings.maxReceiveCount) {
-      return deadLetter(raw, lease, { reason: "max-receives", message, event });
-    }
-    try {
-      await handler(event, { message, signal });
-    } catch (error) {
-      summary.failed++;
-      report(failure("handle", error, raw.MessageId));
-      if (message.dequeueCount >= settings.maxReceiveCount) {
-        return deadLetter(raw, lease, { reason: "max-receives", message, event, error });
-      }
-      return;
-    }
-    if (await remove(raw, lease)) summary.handled++;
-  };
-
-  const release = async (raw: MnsReceivedMessage): Promise<void> => {
-    try {
-      await client.changeVisibility(queueName, raw.ReceiptHandle, RELEASE_VISIBILITY_SECONDS);
-      summary.released++;
-    } catch (error) {
-      fail("release", error, raw.MessageId);
-    }
-  };
-
-  /** Handles a message with a heartbeat running until it is deleted or left in the queue. */
-  const handleWithHeartbeat = async (raw: MnsReceivedMessage): Promise<void> => {
-    const lease = keepInvisible(raw, {
-      extend: (receiptHandle) =>
-        client.changeVisibility(queueName, receiptHandle, settings.visibilityExtensionSeconds),
-      periodMs: (settings.visibilityExtensionSeconds * 1000) / 3,
-      onError: (error) => fail("extend", error, raw.MessageId),
-    });
-    try {
-      await handle(raw, lease);
-    } finally {
-      await lease.end();
-    }
-  };
-
-  const running = new Set<Promise<void>>();
-  const stopped = new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  const pause = (ms: number) =>
-    Promise.race([stopped, new Promise((r) => setTimeout(r, ms).unref())]);
-  let backoffMs = 0;
-  let idleMs = 0;
-  while (!signal.aborted) {
-    if (running.size >= settings.concurrency) {
-      await Promise.race([stopped, ...running]);
-      continue;
-    }
-    let batch: MnsReceivedMessage[];
-    try {
-      batch = await client.receive(
-        queueName,
-        Math.min(settings.batchSize, settings.concurrency - running.size),
-        settings.waitSeconds,
-      );
-      backoffMs = 0;
-    } catch (error) {
-      fail("receive", error);
-      backoffMs = doubled(backoffMs, RECEIVE_BACKOFF_MS);
-      await pause(backoffMs);
-      continue;
-    }
-    summary.received += batch.length;
-    if (signal.aborted) {
-      await Promise.all(batch.map(release));
-      break;
-    }
-    if (batch.length === 0 && settings.waitSeconds === 0) {
-      // A short poll answers at once: without a pause, an empty queue would be polled in a loop.
-      idleMs = doubled(idleMs, EMPTY_SHORT_POLL_PAUSE_MS);
-      await pause(idleMs);
-      continue;
-    }
-    idleMs = 0;
-    for (const raw of batch) {
-      const task: Promise<void> = handleWithHeartbeat(raw).finally(() => running.delete(task));
-      running.add(task);
+      this.settings.onError(error);
+    } catch {
+      // A failing error hook must not stop the consumer.
     }
   }
-  await Promise.all(running);
-  return summary;
 }
 
 /** The options with defaults filled in and every value checked. */
