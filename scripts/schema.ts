@@ -334,6 +334,15 @@ export function buildSchema(): Record<string, unknown> {
     description: manifest.description,
     keywords: [...manifest.keywords, "kind/component"],
     license: manifest.license,
+    // Generated SDKs ask the engine for the plugin at this version (gen-sdk --version is ignored
+    // without respectSchemaVersion); the Go module path is what docs/languages.md's example imports.
+    language: {
+      go: {
+        importBasePath: "github.com/pulumi-alicloud-ims-callback/sdk/go/imscallback",
+        respectSchemaVersion: true,
+      },
+      python: { respectSchemaVersion: true },
+    },
     config: { variables: configProps },
     provider: {
       description: `The ${PACKAGE} provider: credentials and IMS client settings.`,

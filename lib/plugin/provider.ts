@@ -13,7 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ImsCallback, type ImsCallbackArgs } from "../program/imsCallback";
+import type { ImsCallbackArgs } from "../program/imsCallback";
 import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_PACKAGE,
@@ -23,10 +23,7 @@ import {
   PluginQueueDeletionGuard,
   SECRET_SETTING_OUTPUTS,
 } from "../program/pluginEventCallback";
-import {
-  ImsQueueAuthorization,
-  type ImsQueueAuthorizationArgs,
-} from "../program/queueAuthorization";
+import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
 import { eventCallbackRuntime, importSetting, queueGuardRuntime } from "../runtime";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
@@ -64,6 +61,38 @@ const PLUGIN_RESOURCE_CLASSES = {
   EventCallback: PluginEventCallback,
   QueueDeletionGuard: PluginQueueDeletionGuard,
 };
+
+/**
+ * A shared `ImsQueueAuthorization` passed to the plugin's `ImsCallback` (`authorization:
+ * ${auth}` in YAML): the engine sends a reference, which becomes this object, reading the
+ * component's registered outputs.
+ */
+class ImsQueueAuthorizationReference extends pulumi.ComponentResource {
+  declare readonly roleName: pulumi.Output<string>;
+  declare readonly policyName: pulumi.Output<string>;
+  /** Whether IMS's role was found: the component's role name is `""` when it was not. */
+  readonly serviceRoleFound: pulumi.Output<boolean>;
+
+  constructor(name: string, urn: string) {
+    super(
+      COMPONENT_TYPES.ImsQueueAuthorization,
+      name,
+      { roleName: undefined, policyName: undefined },
+      { urn },
+    );
+    this.serviceRoleFound = this.roleName.apply((role) => typeof role === "string" && role !== "");
+  }
+}
+
+pulumi.runtime.registerResourceModule(PLUGIN_PACKAGE, "index", {
+  version: PLUGIN_VERSION,
+  construct(name, type, urn) {
+    if (type !== COMPONENT_TYPES.ImsQueueAuthorization) {
+      throw new Error(`A reference to ${type} cannot be passed to the ${PLUGIN_PACKAGE} provider.`);
+    }
+    return new ImsQueueAuthorizationReference(name, urn);
+  },
+});
 
 /** The resource type in a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
 function typeOf(urn: string): string {
@@ -203,6 +232,10 @@ export class ImsCallbackProvider implements provider.Provider {
     inputs: pulumi.Inputs,
     options: pulumi.ComponentResourceOptions,
   ): Promise<provider.ConstructResult> {
+    // Loaded here, not at start-up: the components load @pulumi/alicloud, which the custom
+    // resources never need (it is most of the plugin's start-up time).
+    const { ImsCallback } = await import("../program/imsCallback");
+    const { ImsQueueAuthorization } = await import("../program/queueAuthorization");
     let component: pulumi.ComponentResource;
     if (type === COMPONENT_TYPES.ImsCallback) {
       component = new ImsCallback(

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { PluginEventCallback } from "../../lib/program/pluginEventCallback";
 import { REPO_ROOT, runPulumi } from "../../scripts/engine";
+import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
 import { E2E_ACCOUNT_ID, E2E_AUTH_KEY, E2E_SECRET_CANARY, startE2E, type E2E } from "./support";
 
 const VERSION = (require("../../package.json") as { version: string }).version;
@@ -61,6 +62,8 @@ const pluginDir = () =>
 
 beforeAll(async () => {
   e2e = await startE2E({ credentialsIn: "env" });
+  // The installed archive, not the launcher that npm links into node_modules/.bin (on jest's PATH).
+  e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-plugin-e2e-"));
   const pack = await run(
     "bash",
@@ -233,6 +236,59 @@ describe("a component through construct", () => {
     const destroyed = await stack.destroy();
     exposed.push(destroyed.stdout);
     expect(await e2e.live("cn-hangzhou")).toMatchObject({ CallbackType: "" });
+  });
+});
+
+describe("the queue method through construct", () => {
+  test("ImsCallback with a shared ImsQueueAuthorization (a resource reference) creates the queue, the grant, the plugin's queue guard and the setting; preview clean; destroy", async () => {
+    installAlicloudPlugin(e2e.engine);
+    const queueName = "ice-callback-plugin-shared";
+    const stack = await e2e.openStack({
+      projectDir,
+      stackName: "queue",
+      program: async () => {
+        const remote = (type: string, name: string, args: pulumi.Inputs) =>
+          new pulumi.ComponentResource(
+            `alicloud-ims-callback:index:${type}`,
+            name,
+            args,
+            { version: VERSION },
+            true,
+          ) as pulumi.ComponentResource & Record<string, pulumi.Output<unknown>>;
+        const auth = remote("ImsQueueAuthorization", "ims", {
+          queues: [{ region: "ap-southeast-1", queueName }],
+          roleName: undefined,
+          policyName: undefined,
+        });
+        const media = remote("ImsCallback", "media", {
+          region: "ap-southeast-1",
+          queue: { name: queueName },
+          authorization: auth,
+          eventTypes: ["ProduceMediaComplete"],
+          queueName: undefined,
+          policyName: undefined,
+        });
+        return { queueName: media.queueName, policyName: media.policyName, grant: auth.policyName };
+      },
+    });
+    await pointAlicloudAtEmulator(stack, e2e, "ap-southeast-1");
+    const host = new URL(e2e.emulator.endpoints["ap-southeast-1"]).host;
+    await stack.setConfig("alicloud-ims-callback:mnsOpenEndpoint", { value: host });
+    await stack.setConfig("alicloud-ims-callback:protocol", { value: "HTTP" });
+    const up = await stack.up();
+    exposed.push(up.stdout);
+    expect(up.outputs.queueName.value).toBe(queueName);
+    expect(up.outputs.policyName.value).toBe(up.outputs.grant.value);
+    expect(await e2e.live("ap-southeast-1")).toMatchObject({
+      CallbackType: "MNS",
+      CallbackQueueName: queueName,
+    });
+    const preview = await stack.preview({ expectNoChanges: true });
+    exposed.push(preview.stdout);
+    exposed.push((await stack.destroy()).stdout);
+    expect(
+      await e2e.emulator.getQueue("ap-southeast-1", queueName, E2E_ACCOUNT_ID),
+    ).toBeUndefined();
   });
 });
 
