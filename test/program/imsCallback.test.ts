@@ -14,11 +14,7 @@ interface Registration {
 }
 
 const registrations: Registration[] = [];
-/** Resource name -> names of the resources in its registration's dependency list, and its parent. */
-const dependencies = new Map<string, { deps: string[]; parent: string }>();
 const ACCOUNT = "1234567890123456";
-const parentTypes = new Map<string, string>();
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 /** The roles the mocked account has (getRoles answers from it). */
 let rolesInAccount = ["AliyunICEDefaultRole", "AliyunOSSDefaultRole"];
 const invokes: Array<{ token: string; args: Record<string, unknown>; provider?: string }> = [];
@@ -28,20 +24,6 @@ const timeline: string[] = [];
 let roleLookupDelay = 0;
 
 beforeAll(async () => {
-  // The mock monitor does not pass dependencies to newResource: record them from the request.
-  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-  const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (
-    req: { getName(): string; getDependenciesList(): string[]; getParent(): string },
-    callback: unknown,
-  ) {
-    dependencies.set(req.getName(), {
-      deps: req.getDependenciesList().map(nameOf).sort(),
-      parent: nameOf(req.getParent()),
-    });
-    parentTypes.set(req.getName(), req.getParent());
-    return original.call(this, req, callback);
-  };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -104,9 +86,73 @@ function output<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply((v) => resolve(v)));
 }
 
-async function settle(): Promise<void> {
-  // Let pending registrations reach the mock monitor.
-  await new Promise((r) => setTimeout(r, 50));
+/** What a component created, as far as its properties show it. */
+interface Created {
+  readonly callback?: pulumi.Resource;
+  readonly queue?: pulumi.Resource;
+  readonly queueGuard?: pulumi.Resource;
+  readonly authorization?: Created;
+  readonly policy?: pulumi.Resource;
+  readonly attachment?: pulumi.Resource;
+}
+
+/**
+ * Resolves once the mocks have answered the registration of every resource these components
+ * created (a derived provider is registered before the queue that uses it): unwraps their URNs, so
+ * that no registration of one test arrives during the next.
+ */
+async function registered(...components: Created[]): Promise<void> {
+  const created = (c: Created): pulumi.Resource[] => [
+    ...[c.callback, c.queue, c.queueGuard, c.policy, c.attachment].filter(
+      (r): r is pulumi.Resource => r !== undefined,
+    ),
+    ...(c.authorization ? created(c.authorization) : []),
+  ];
+  await Promise.all(components.flatMap(created).map((r) => output(r.urn)));
+}
+
+/** Resource name -> the resource, its parent and what its options make it depend on. */
+const graph = new Map<
+  string,
+  { resource: pulumi.Resource; parent?: pulumi.Resource; dependsOn: pulumi.Resource[] }
+>();
+
+/**
+ * Records a component's resource graph as its resources' options declare it (pass it in the
+ * component's `transformations`, which its children inherit).
+ */
+const recordGraph: pulumi.ResourceTransformation = ({ resource, name, opts }) => {
+  const dependsOn = opts.dependsOn ?? [];
+  if (!Array.isArray(dependsOn)) throw new Error(`${name}: dependsOn is not a plain list`);
+  graph.set(name, { resource, parent: opts.parent, dependsOn: dependsOn as pulumi.Resource[] });
+  return undefined;
+};
+
+const graphName = (resource: pulumi.Resource) =>
+  [...graph].find(([, node]) => node.resource === resource)?.[0];
+
+/**
+ * A recorded resource's parent and dependencies by name, a component standing for the custom
+ * resources under it, as the SDK sends them to the engine.
+ */
+function dependencies(name: string): { deps: string[]; parent?: string } | undefined {
+  const node = graph.get(name);
+  if (!node) return undefined;
+  const under = (component: pulumi.Resource): pulumi.Resource[] =>
+    [...graph.values()]
+      .filter((child) => child.parent === component)
+      .flatMap((child) =>
+        pulumi.ComponentResource.isInstance(child.resource)
+          ? under(child.resource)
+          : [child.resource],
+      );
+  const deps = node.dependsOn.flatMap((d) =>
+    pulumi.ComponentResource.isInstance(d) ? under(d) : [d],
+  );
+  return {
+    deps: deps.map((d) => graphName(d) ?? "(unrecorded)").sort(),
+    parent: node.parent && graphName(node.parent),
+  };
 }
 
 const byType = (t: string) => registrations.filter((r) => r.type === t);
@@ -120,13 +166,16 @@ const GUARD = "pulumi-nodejs:dynamic/ims:QueueDeletionGuard";
 describe("ImsCallback", () => {
   it("HTTP method: registers only the setting, as a dynamic resource with a secret key", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
-    const cb = new ImsCallback("web", {
-      region: "cn-shanghai",
-      http: { url: "https://media.example.com/ims", authKey: "Abc123def" },
-      eventTypes: ["ProduceMediaComplete"],
-    });
-    await output(cb.setting);
-    await settle();
+    const cb = new ImsCallback(
+      "web",
+      {
+        region: "cn-shanghai",
+        http: { url: "https://media.example.com/ims", authKey: "Abc123def" },
+        eventTypes: ["ProduceMediaComplete"],
+      },
+      { transformations: [recordGraph] },
+    );
+    await registered(cb);
     expect(registrations.map((r) => [r.type, r.name])).toEqual([
       ["alicloud-ims-callback:index:ImsCallback", "web"],
       [SETTING, "web-setting"],
@@ -139,7 +188,9 @@ describe("ImsCallback", () => {
       adoptExisting: false,
       deletionPolicy: "restore",
     });
-    expect(parentTypes.get("web-setting")).toMatch(/alicloud-ims-callback:index:ImsCallback::web$/);
+    expect(await output(graph.get("web-setting")!.parent!.urn)).toMatch(
+      /alicloud-ims-callback:index:ImsCallback::web$/,
+    );
     expect(await output(cb.setting)).toEqual({
       region: "cn-shanghai",
       callbackType: "HTTP",
@@ -157,9 +208,7 @@ describe("ImsCallback", () => {
       queue: { options: { pollingWaitSeconds: 20 } },
       eventTypes: ["ProduceMediaComplete", "MediaConvertComplete"],
     });
-    await output(cb.setting);
-    await output(cb.policyName);
-    await settle();
+    await registered(cb);
     expect(registrations.map((r) => r.type).sort()).toEqual(
       [
         "alicloud-ims-callback:index:ImsCallback",
@@ -252,7 +301,6 @@ describe("ImsCallback", () => {
       const alicloud = await import("@pulumi/alicloud");
       const provider = new alicloud.Provider("p", regionalProviderArgs("cn-shenzhen"));
       await output(provider.urn);
-      await settle();
       // The provider sends JSON-typed arguments as JSON text, exactly like default-provider config.
       expect(byType(PROVIDER)[0].inputs).toMatchObject({
         endpoints: JSON.stringify(endpoints),
@@ -292,13 +340,7 @@ describe("ImsCallback", () => {
       { region: "cn-shanghai", queue: {}, eventTypes: ["ProduceMediaComplete"] },
       { providers: [sh] },
     );
-    await Promise.all([
-      output(viaProvider.setting),
-      output(viaProviders.setting),
-      output(viaProvider.policyName),
-      output(viaProviders.policyName),
-    ]);
-    await settle();
+    await registered(viaProvider, viaProviders);
     expect(byType(PROVIDER).map((p) => p.name)).toEqual(["sh"]);
     for (const r of [...byType(QUEUE), ...byType(POLICY), ...byType(ATTACHMENT)]) {
       expect([r.name, r.provider]).toEqual([r.name, expect.stringMatching(/::sh::sh-id$/)]);
@@ -338,8 +380,7 @@ describe("ImsCallback", () => {
       },
       { provider: sh },
     );
-    await output(cb.setting);
-    await settle();
+    await registered(cb);
     // The registration waited for the provider's region: the check ran, and passed.
     expect(
       byType(QUEUE).map((q) => [q.inputs.queueName, q.provider?.replace(/^.*::/, "")]),
@@ -357,8 +398,7 @@ describe("ImsCallback", () => {
         { region: "cn-shanghai", queue: {}, skipAuthorization: true, eventTypes: ["A"] },
         { provider: bj },
       );
-      await output(cb.setting);
-      await settle();
+      await registered(cb);
       expect(logged.mock.calls).toEqual([
         [
           expect.stringContaining(
@@ -383,8 +423,7 @@ describe("ImsCallback", () => {
         queue: {},
         eventTypes: ["A"],
       });
-      await output(cb.setting);
-      await settle();
+      await registered(cb);
       expect(logged).toHaveBeenCalledTimes(1);
       expect(byType(QUEUE).map((q) => q.inputs.queueName)).toEqual([""]);
       expect(byType(POLICY).map((p) => p.inputs.policyName)).toEqual([""]);
@@ -411,15 +450,14 @@ describe("ImsCallback", () => {
 
   it("the setting depends on the queue and the authorization", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
-    const cb = new ImsCallback("dep", {
-      region: "cn-beijing",
-      queue: {},
-      eventTypes: ["ProduceMediaComplete"],
-    });
-    await output(cb.setting);
-    await settle();
+    const cb = new ImsCallback(
+      "dep",
+      { region: "cn-beijing", queue: {}, eventTypes: ["ProduceMediaComplete"] },
+      { transformations: [recordGraph] },
+    );
+    await registered(cb);
     // Depending on the authorization component means depending on its children.
-    expect(dependencies.get("dep-setting")).toEqual({
+    expect(dependencies("dep-setting")).toEqual({
       deps: [
         "dep-authorization-attachment",
         "dep-authorization-policy",
@@ -428,10 +466,10 @@ describe("ImsCallback", () => {
       ],
       parent: "dep",
     });
-    expect(dependencies.get("dep-queue-guard")).toEqual({ deps: ["dep-queue"], parent: "dep" });
-    expect(dependencies.get("dep-queue")?.parent).toBe("dep");
-    expect(dependencies.get("dep-provider")?.parent).toBe("dep");
-    expect(dependencies.get("dep-authorization-policy")?.parent).toBe("dep-authorization");
+    expect(dependencies("dep-queue-guard")).toEqual({ deps: ["dep-queue"], parent: "dep" });
+    expect(dependencies("dep-queue")?.parent).toBe("dep");
+    expect(dependencies("dep-provider")?.parent).toBe("dep");
+    expect(dependencies("dep-authorization-policy")?.parent).toBe("dep-authorization");
   });
 
   it("the queue guard watches the created queue, without the user's consent to lose messages unless given", async () => {
@@ -446,8 +484,7 @@ describe("ImsCallback", () => {
       queue: { deleteWithMessages: true },
       eventTypes: ["ProduceMediaComplete"],
     });
-    await Promise.all([output(plain.setting), output(consenting.setting)]);
-    await settle();
+    await registered(plain, consenting);
     const guards = byType(GUARD);
     expect(guards.map((g) => [g.name, g.inputs.deleteWithMessages])).toEqual([
       ["guarded-queue-guard", false],
@@ -472,8 +509,7 @@ describe("ImsCallback", () => {
       skipAuthorization: true,
       eventTypes: ["ProduceMediaComplete"],
     });
-    await output(cb.setting);
-    await settle();
+    await registered(cb);
     expect(byType(GUARD)).toEqual([]);
     expect(
       () =>
@@ -494,8 +530,7 @@ describe("ImsCallback", () => {
         queue: { name: queueName },
         eventTypes: ["ProduceMediaComplete"],
       });
-      await output(cb.policyName);
-      await settle();
+      await registered(cb);
       return byType(POLICY)[0].inputs.policyName as string;
     };
     const before = await policyNameFor("ice-callback-before");
@@ -509,26 +544,37 @@ describe("ImsCallback", () => {
   it("several regions share one authorization: one policy listing both queue ARNs, a provider per region", async () => {
     const { ImsCallback } = await import("../../lib/program/imsCallback");
     const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
-    const auth = new ImsQueueAuthorization("ims", {
-      queues: [
-        { region: "cn-shanghai", queueName: "ice-callback-sh" },
-        { region: "cn-beijing", queueName: "ice-callback-bj" },
-      ],
-    });
-    const sh = new ImsCallback("sh", {
-      region: "cn-shanghai",
-      queue: { name: "ice-callback-sh" },
-      authorization: auth,
-      eventTypes: ["ProduceMediaComplete"],
-    });
-    const bj = new ImsCallback("bj", {
-      region: "cn-beijing",
-      queue: { name: "ice-callback-bj" },
-      authorization: auth,
-      eventTypes: ["ProduceMediaComplete"],
-    });
-    await Promise.all([output(sh.setting), output(bj.setting), output(auth.policyName)]);
-    await settle();
+    const auth = new ImsQueueAuthorization(
+      "ims",
+      {
+        queues: [
+          { region: "cn-shanghai", queueName: "ice-callback-sh" },
+          { region: "cn-beijing", queueName: "ice-callback-bj" },
+        ],
+      },
+      { transformations: [recordGraph] },
+    );
+    const sh = new ImsCallback(
+      "sh",
+      {
+        region: "cn-shanghai",
+        queue: { name: "ice-callback-sh" },
+        authorization: auth,
+        eventTypes: ["ProduceMediaComplete"],
+      },
+      { transformations: [recordGraph] },
+    );
+    const bj = new ImsCallback(
+      "bj",
+      {
+        region: "cn-beijing",
+        queue: { name: "ice-callback-bj" },
+        authorization: auth,
+        eventTypes: ["ProduceMediaComplete"],
+      },
+      { transformations: [recordGraph] },
+    );
+    await registered(sh, bj, auth);
     expect(byType(POLICY)).toHaveLength(1);
     expect(byType(ATTACHMENT)).toHaveLength(1);
     expect(byType("alicloud:ram/role:Role")).toHaveLength(0);
@@ -555,13 +601,13 @@ describe("ImsCallback", () => {
       `acs:mns:cn-beijing:${ACCOUNT}:/queues/ice-callback-bj/messages`,
       `acs:mns:cn-shanghai:${ACCOUNT}:/queues/ice-callback-sh/messages`,
     ]);
-    expect(dependencies.get("sh-setting")?.deps).toEqual([
+    expect(dependencies("sh-setting")?.deps).toEqual([
       "ims-attachment",
       "ims-policy",
       "sh-queue",
       "sh-queue-guard",
     ]);
-    expect(dependencies.get("bj-setting")?.deps).toEqual([
+    expect(dependencies("bj-setting")?.deps).toEqual([
       "bj-queue",
       "bj-queue-guard",
       "ims-attachment",
@@ -577,8 +623,7 @@ describe("ImsCallback", () => {
       skipAuthorization: true,
       eventTypes: ["ProduceMediaComplete"],
     });
-    await output(cb.setting);
-    await settle();
+    await registered(cb);
     expect(registrations.map((r) => r.type)).toEqual([
       "alicloud-ims-callback:index:ImsCallback",
       SETTING,
@@ -676,6 +721,7 @@ describe("ImsCallback", () => {
       eventTypes: ["A"],
     });
     const [nameA, nameB] = await Promise.all([output(a.queueName), output(b.queueName)]);
+    await registered(a, b);
     const { queueNameProblems } = await import("../../lib/shared/validation");
     expect(queueNameProblems(nameA!)).toEqual([]);
     expect(queueNameProblems(nameB!)).toEqual([]);
@@ -692,7 +738,7 @@ describe("ImsQueueAuthorization", () => {
       accountId: "42",
     });
     expect(await output(auth.roleName)).toBe(IMS_SERVICE_ROLE_NAME);
-    await settle();
+    await registered(auth);
     expect(byType("alicloud:ram/role:Role")).toEqual([]);
     expect(await output(auth.queueArns)).toEqual([
       "acs:mns:cn-shanghai:42:/queues/ice-callback-x/messages",
@@ -738,7 +784,7 @@ describe("ImsQueueAuthorization", () => {
       queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
       accountId: "42",
     });
-    await output(auth.policyName);
+    await registered(auth);
     expect(timeline).toEqual([
       "registered ordered",
       "role looked up",
@@ -756,7 +802,7 @@ describe("ImsQueueAuthorization", () => {
         queues: [{ region: "cn-shanghai", queueName: "ice-callback-x" }],
         accountId: "42",
       });
-      await output(auth.policyName);
+      await registered(auth);
       expect(logged.mock.calls).toEqual([
         [
           expect.stringContaining(
