@@ -1,8 +1,8 @@
 /**
  * The `./policy` entry point and the shipped pack as packaging facts: the type tokens the policies
  * match are the ones the real classes register, only this entry point loads @pulumi/policy (an
- * optional peer), and the pack directory is wired into package.json. Running the pack through the
- * CLI is test/e2e/policyPack.test.ts.
+ * optional peer), and the pack directory follows the package's version and loads its policies.
+ * Running the pack through the CLI is test/e2e/policyPack.test.ts.
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
@@ -92,26 +92,6 @@ test("the ./policy entry point loads @pulumi/policy but not the alicloud SDK", (
   const loaded = modulesLoadedBy([path.join(ROOT, "lib/policy")]);
   expect(loaded.some((m) => POLICY_SDK.test(m))).toBe(true);
   expect(loaded.filter((m) => ALICLOUD_SDK.test(m))).toEqual([]);
-});
-
-describe("package.json", () => {
-  const pkg = readJson("package.json");
-
-  test("exports ./policy with types, also for typesVersions resolution", () => {
-    expect(pkg.exports["./policy"]).toEqual({
-      types: "./dist/policy/index.d.ts",
-      default: "./dist/policy/index.js",
-    });
-    expect(pkg.typesVersions["*"].policy).toEqual(["dist/policy/index.d.ts"]);
-  });
-
-  test("ships the pack directory and declares @pulumi/policy an optional peer, pinned for development", () => {
-    expect(pkg.files).toContain("policy-pack");
-    expect(pkg.peerDependencies["@pulumi/policy"]).toBeDefined();
-    expect(pkg.peerDependenciesMeta["@pulumi/policy"]).toEqual({ optional: true });
-    expect(pkg.devDependencies["@pulumi/policy"]).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(pkg.dependencies?.["@pulumi/policy"]).toBeUndefined();
-  });
 });
 
 describe("policy-pack/", () => {
