@@ -207,10 +207,19 @@ export class ImsCallback extends pulumi.ComponentResource {
   /** The authorization in use (created or shared), if any. */
   readonly authorization?: ImsQueueAuthorization;
 
+  constructor(name: string, args: ImsCallbackArgs, opts?: pulumi.ComponentResourceOptions);
   /**
-   * @param resourceClasses - internal: the provider plugin passes its own custom resources (a
-   *   dynamic resource cannot be registered from a component provider, pulumi/pulumi#5455).
+   * The provider plugin passes its own custom resources: a dynamic resource cannot be registered
+   * from a component provider (pulumi/pulumi#5455).
+   *
+   * @internal
    */
+  constructor(
+    name: string,
+    args: ImsCallbackArgs,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    resourceClasses: ImsCallbackResourceClasses,
+  );
   constructor(
     name: string,
     args: ImsCallbackArgs,
