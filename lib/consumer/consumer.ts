@@ -485,6 +485,33 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
       "consumeCallbackQueue: options are required: { queueName, region, accountId, handler }.",
     );
   }
+  const problems = queueProblems(options);
+  const numbers = readNumbers(options, problems);
+  problems.push(...hookProblems(options));
+  if (problems.length > 0) {
+    throw new RangeError(
+      `consumeCallbackQueue: invalid options:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+  return {
+    queueName: options.queueName,
+    region: options.region,
+    accountId: options.accountId,
+    handler: options.handler,
+    signal: options.signal ?? new AbortController().signal,
+    ...numbers,
+    onDeadLetter: options.onDeadLetter ?? warnAndDrop,
+    onError: options.onError ?? ((error) => console.error(error.message)),
+    credentialSource: options.credentials,
+    credentials: new RecentCredentials(),
+    endpoint: (
+      options.endpoint ?? `https://${options.accountId}.mns.${options.region}.aliyuncs.com`
+    ).replace(/\/$/, ""),
+  };
+}
+
+/** What is wrong with the queue's name, region and account, and the handler. */
+function queueProblems(options: CallbackQueueConsumerOptions): string[] {
   const problems: string[] = [];
   const text = (name: "queueName" | "region" | "accountId", example: string) => {
     if (typeof options[name] !== "string" || options[name] === "")
@@ -506,35 +533,39 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
   }
   if (typeof options.handler !== "function")
     problems.push("handler: required, a function (event, context) => Promise<void>.");
-  const integer = (
-    name:
-      | "concurrency"
-      | "batchSize"
-      | "waitSeconds"
-      | "maxReceiveCount"
-      | "visibilityExtensionSeconds",
-    min: number,
-    max: number,
-    fallback: number,
-  ) => {
+  return problems;
+}
+
+/** The whole-number options: smallest value, largest value, default. */
+const NUMBER_OPTIONS = {
+  concurrency: [1, 1000, 8],
+  batchSize: [1, MAX_RECEIVE_BATCH, MAX_RECEIVE_BATCH],
+  waitSeconds: [0, MAX_WAIT_SECONDS, 10],
+  maxReceiveCount: [1, 1000, 5],
+  visibilityExtensionSeconds: [1, MAX_VISIBILITY_SECONDS, 30],
+} as const;
+
+type NumberOptions = Record<keyof typeof NUMBER_OPTIONS, number>;
+
+/** The whole-number options with their defaults; a value out of its range adds to `problems`. */
+function readNumbers(options: CallbackQueueConsumerOptions, problems: string[]): NumberOptions {
+  const numbers = {} as NumberOptions;
+  for (const name of Object.keys(NUMBER_OPTIONS) as (keyof NumberOptions)[]) {
+    const [min, max, fallback] = NUMBER_OPTIONS[name];
     const value = options[name] ?? fallback;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
       problems.push(
         `${name}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`,
       );
     }
-    return value;
-  };
-  const concurrency = integer("concurrency", 1, 1000, 8);
-  const batchSize = integer("batchSize", 1, MAX_RECEIVE_BATCH, MAX_RECEIVE_BATCH);
-  const waitSeconds = integer("waitSeconds", 0, MAX_WAIT_SECONDS, 10);
-  const maxReceiveCount = integer("maxReceiveCount", 1, 1000, 5);
-  const visibilityExtensionSeconds = integer(
-    "visibilityExtensionSeconds",
-    1,
-    MAX_VISIBILITY_SECONDS,
-    30,
-  );
+    numbers[name] = value;
+  }
+  return numbers;
+}
+
+/** What is wrong with the hooks, the signal and the endpoint. */
+function hookProblems(options: CallbackQueueConsumerOptions): string[] {
+  const problems: string[] = [];
   for (const hook of ["onDeadLetter", "onError"] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== "function")
       problems.push(`${hook}: must be a function.`);
@@ -546,30 +577,7 @@ function checkOptions(options: CallbackQueueConsumerOptions): Settings {
       `endpoint: must be an http(s) URL without a path, e.g. "https://${options.accountId}.mns.${options.region}.aliyuncs.com".`,
     );
   }
-  if (problems.length > 0) {
-    throw new RangeError(
-      `consumeCallbackQueue: invalid options:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-    );
-  }
-  return {
-    queueName: options.queueName,
-    region: options.region,
-    accountId: options.accountId,
-    handler: options.handler,
-    signal: options.signal ?? new AbortController().signal,
-    concurrency,
-    batchSize,
-    waitSeconds,
-    maxReceiveCount,
-    visibilityExtensionSeconds,
-    onDeadLetter: options.onDeadLetter ?? warnAndDrop,
-    onError: options.onError ?? ((error) => console.error(error.message)),
-    credentialSource: options.credentials,
-    credentials: new RecentCredentials(),
-    endpoint: (
-      options.endpoint ?? `https://${options.accountId}.mns.${options.region}.aliyuncs.com`
-    ).replace(/\/$/, ""),
-  };
+  return problems;
 }
 
 function warnAndDrop(letter: DeadLetter): void {
