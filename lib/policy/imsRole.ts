@@ -195,122 +195,15 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
   const memory: RunMemory = { documents: new Map(), attachedToImsRole: new Set() };
 
   const validate = (args: ResourceValidationArgs, report: ReportViolation): void => {
-    const config = args.getConfig<ImsRoleConfig>();
-    const roles = (Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME])
-      .filter((r): r is string => typeof r === "string")
-      .map((r) => r.toLowerCase());
-    const allowed = (Array.isArray(config.allowedPolicyNames) ? config.allowedPolicyNames : [])
-      .filter((p): p is string => typeof p === "string")
-      .map((p) => p.toLowerCase());
-    const isImsRole = (name: string) => roles.includes(name.toLowerCase());
-    const roleList = quoteList(roles.length > 0 ? roles : [IMS_SERVICE_ROLE_NAME]);
-
+    const check: Check = { args, report, memory, ...readRoleConfig(args) };
     const documentKind = DOCUMENT_KINDS[args.type];
-    if (documentKind) {
-      const name = readFirst(args.props, documentKind.nameFields);
-      const judgement = judgeDocuments(documentKind, args.props);
-      if (typeof name !== "string") return; // an attachment cannot name it either: refused there
-      const key = name.toLowerCase();
-      const judged = memory.documents.get(key) ?? new Map<string, Judgement>();
-      judged.set(args.urn, judgement);
-      memory.documents.set(key, judged);
-      if (!memory.attachedToImsRole.has(key) || allowed.includes(key)) return;
-      const what = subject(documentKind.label, args.name);
-      if (judgement === UNKNOWN)
-        report(
-          `${what}: policy "${name}" is attached to IMS's role in this stack, and its document is not known at preview, so it cannot be judged. ` +
-            "Fix: give the document a value known at preview (a plain string or JSON.stringify of plain values).",
-        );
-      else if (judgement.length > 0)
-        report(
-          `${what}: policy "${name}" is attached to IMS's role in this stack and grants more than sending to ${QUEUE_NAME_PREFIX} queues: ${judgement.join("; ")}. ` +
-            `Fix: allow ${SEND_ONLY} (as ImsQueueAuthorization does).`,
-        );
-      return;
-    }
-
+    if (documentKind) return checkPolicyDocument(check, documentKind);
     const roleKind = ROLE_KINDS[args.type];
-    if (roleKind) {
-      const name = readFirst(args.props, roleKind.nameFields);
-      if (typeof name === "string" && isImsRole(name))
-        report(
-          `${subject(roleKind.label, args.name)}: manages IMS's role "${name}" itself; its trust policy decides who may act as IMS, and destroying the stack would delete the role IMS writes with. ` +
-            "Fix: leave the role to IMS (it creates it when the service is activated) and attach policies to it with ImsQueueAuthorization.",
-        );
-      return;
-    }
-
+    if (roleKind) return checkRole(check, roleKind);
     const rosLabel = ROS_TEMPLATE_KINDS[args.type];
-    if (rosLabel) {
-      const template = knownPlain(() => [args.props.templateBody, args.props.parameters]);
-      const text = template === UNKNOWN ? "" : JSON.stringify(template).toLowerCase();
-      const mentioned = roles.find((r) => text.includes(r));
-      if (mentioned)
-        report(
-          `${subject(rosLabel, args.name)}: its template or parameters name IMS's role ("${mentioned}"); a template can attach any policy to it, and the pack does not read templates. ` +
-            "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
-        );
-      return;
-    }
-
+    if (rosLabel) return checkRosTemplate(check, rosLabel);
     const attachmentKind = ATTACHMENT_KINDS[args.type];
-    if (!attachmentKind) return;
-    const what = subject(attachmentKind.label, args.name);
-    const principal = readString(args.props, attachmentKind.principalField);
-    if (principal === UNKNOWN) {
-      report(
-        `${what}: ${attachmentKind.principalField} is not known at preview, so it cannot be told whether this attaches a policy to IMS's role (${roleList}). ` +
-          `Fix: give ${attachmentKind.principalField} a value known at preview: a plain string, or a role's roleName output (not its id).`,
-      );
-      return;
-    }
-    if (principal === undefined || !isImsRole(attachmentKind.roleName(principal))) return;
-    const role = attachmentKind.roleName(principal);
-    const policyName = readString(args.props, "policyName");
-    const policyType = readString(args.props, "policyType");
-    if (typeof policyName === "string") memory.attachedToImsRole.add(policyName.toLowerCase());
-    if (policyName === UNKNOWN || policyType === UNKNOWN) {
-      const unknown = [
-        policyName === UNKNOWN ? "policyName" : "",
-        policyType === UNKNOWN ? "policyType" : "",
-      ]
-        .filter((f) => f !== "")
-        .join(" and ");
-      report(
-        `${what}: attaches to IMS's role "${role}" a policy whose ${unknown} ${unknown.includes(" and ") ? "are" : "is"} not known at preview, so what it grants cannot be judged. ` +
-          'Fix: give them values known at preview: policyType "Custom", and policyName from the policy resource of this stack (policyName: policy.policyName).',
-      );
-      return;
-    }
-    if (policyName === undefined || allowed.includes(policyName.toLowerCase())) return;
-    if (policyType?.toLowerCase() !== "custom") {
-      report(
-        `${what}: attaches ${policyKind(policyType)} "${policyName}" to IMS's role "${role}"; a system policy grants far more than sending to ${QUEUE_NAME_PREFIX} queues. ` +
-          `Fix: attach a custom policy that allows ${SEND_ONLY} (ImsQueueAuthorization creates one), or, after review, list "${policyName}" in allowedPolicyNames of ims-callback-ram-least-privilege.`,
-      );
-      return;
-    }
-    const judged = [...(memory.documents.get(policyName.toLowerCase())?.values() ?? [])];
-    if (judged.length === 0) {
-      report(
-        `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", but no document of that policy was seen before it in this stack, so what it grants cannot be judged. ` +
-          `Fix: manage the policy in this stack and pass its output (policyName: policy.policyName) so the pack reads its document first, or, after review, list "${policyName}" in allowedPolicyNames of ims-callback-ram-least-privilege.`,
-      );
-      return;
-    }
-    if (judged.includes(UNKNOWN)) {
-      report(
-        `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", whose document is not known at preview, so what it grants cannot be judged. ` +
-          "Fix: give the policy's document a value known at preview (a plain string or JSON.stringify of plain values).",
-      );
-      return;
-    }
-    const problems = judged.flatMap((j) => (j === UNKNOWN ? [] : j));
-    if (problems.length > 0)
-      report(
-        `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", and the policy grants more than sending to ${QUEUE_NAME_PREFIX} queues: ${[...new Set(problems)].join("; ")}. ` +
-          `Fix: allow ${SEND_ONLY} (as ImsQueueAuthorization does).`,
-      );
+    if (attachmentKind) return checkAttachment(check, attachmentKind);
   };
 
   return {
@@ -326,6 +219,153 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
     },
     validateResource: validate,
   };
+}
+
+/** One resource under judgement, with the pack's configuration and the run's memory. */
+interface Check {
+  readonly args: ResourceValidationArgs;
+  readonly report: ReportViolation;
+  readonly memory: RunMemory;
+  /** IMS's role names, lower case. */
+  readonly roles: readonly string[];
+  /** The policies allowed on IMS's role after review, lower case. */
+  readonly allowed: readonly string[];
+  readonly isImsRole: (name: string) => boolean;
+  /** The role names as messages quote them. */
+  readonly roleList: string;
+}
+
+/** The pack's configuration of this policy, names in lower case. */
+function readRoleConfig(
+  args: ResourceValidationArgs,
+): Pick<Check, "roles" | "allowed" | "isImsRole" | "roleList"> {
+  const config = args.getConfig<ImsRoleConfig>();
+  const roles = (Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME])
+    .filter((r): r is string => typeof r === "string")
+    .map((r) => r.toLowerCase());
+  const allowed = (Array.isArray(config.allowedPolicyNames) ? config.allowedPolicyNames : [])
+    .filter((p): p is string => typeof p === "string")
+    .map((p) => p.toLowerCase());
+  return {
+    roles,
+    allowed,
+    isImsRole: (name: string) => roles.includes(name.toLowerCase()),
+    roleList: quoteList(roles.length > 0 ? roles : [IMS_SERVICE_ROLE_NAME]),
+  };
+}
+
+/** A policy document: judged and remembered; refused here when its policy is already on IMS's role. */
+function checkPolicyDocument(
+  { args, report, memory, allowed }: Check,
+  documentKind: DocumentKind,
+): void {
+  const name = readFirst(args.props, documentKind.nameFields);
+  const judgement = judgeDocuments(documentKind, args.props);
+  if (typeof name !== "string") return; // an attachment cannot name it either: refused there
+  const key = name.toLowerCase();
+  const judged = memory.documents.get(key) ?? new Map<string, Judgement>();
+  judged.set(args.urn, judgement);
+  memory.documents.set(key, judged);
+  if (!memory.attachedToImsRole.has(key) || allowed.includes(key)) return;
+  const what = subject(documentKind.label, args.name);
+  if (judgement === UNKNOWN)
+    report(
+      `${what}: policy "${name}" is attached to IMS's role in this stack, and its document is not known at preview, so it cannot be judged. ` +
+        "Fix: give the document a value known at preview (a plain string or JSON.stringify of plain values).",
+    );
+  else if (judgement.length > 0)
+    report(
+      `${what}: policy "${name}" is attached to IMS's role in this stack and grants more than sending to ${QUEUE_NAME_PREFIX} queues: ${judgement.join("; ")}. ` +
+        `Fix: allow ${SEND_ONLY} (as ImsQueueAuthorization does).`,
+    );
+}
+
+/** A role resource: refused when it is IMS's role. */
+function checkRole(
+  { args, report, isImsRole }: Check,
+  roleKind: { label: string; nameFields: readonly string[] },
+): void {
+  const name = readFirst(args.props, roleKind.nameFields);
+  if (typeof name === "string" && isImsRole(name))
+    report(
+      `${subject(roleKind.label, args.name)}: manages IMS's role "${name}" itself; its trust policy decides who may act as IMS, and destroying the stack would delete the role IMS writes with. ` +
+        "Fix: leave the role to IMS (it creates it when the service is activated) and attach policies to it with ImsQueueAuthorization.",
+    );
+}
+
+/** A ROS stack, stack group or change set: refused when its template or parameters name IMS's role. */
+function checkRosTemplate({ args, report, roles }: Check, rosLabel: string): void {
+  const template = knownPlain(() => [args.props.templateBody, args.props.parameters]);
+  const text = template === UNKNOWN ? "" : JSON.stringify(template).toLowerCase();
+  const mentioned = roles.find((r) => text.includes(r));
+  if (mentioned)
+    report(
+      `${subject(rosLabel, args.name)}: its template or parameters name IMS's role ("${mentioned}"); a template can attach any policy to it, and the pack does not read templates. ` +
+        "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+    );
+}
+
+/** An attachment: refused when it puts on IMS's role a policy granting more than sending, or one that cannot be judged. */
+function checkAttachment(
+  { args, report, memory, allowed, isImsRole, roleList }: Check,
+  attachmentKind: AttachmentKind,
+): void {
+  const what = subject(attachmentKind.label, args.name);
+  const principal = readString(args.props, attachmentKind.principalField);
+  if (principal === UNKNOWN) {
+    report(
+      `${what}: ${attachmentKind.principalField} is not known at preview, so it cannot be told whether this attaches a policy to IMS's role (${roleList}). ` +
+        `Fix: give ${attachmentKind.principalField} a value known at preview: a plain string, or a role's roleName output (not its id).`,
+    );
+    return;
+  }
+  if (principal === undefined || !isImsRole(attachmentKind.roleName(principal))) return;
+  const role = attachmentKind.roleName(principal);
+  const policyName = readString(args.props, "policyName");
+  const policyType = readString(args.props, "policyType");
+  if (typeof policyName === "string") memory.attachedToImsRole.add(policyName.toLowerCase());
+  if (policyName === UNKNOWN || policyType === UNKNOWN) {
+    const unknown = [
+      policyName === UNKNOWN ? "policyName" : "",
+      policyType === UNKNOWN ? "policyType" : "",
+    ]
+      .filter((f) => f !== "")
+      .join(" and ");
+    report(
+      `${what}: attaches to IMS's role "${role}" a policy whose ${unknown} ${unknown.includes(" and ") ? "are" : "is"} not known at preview, so what it grants cannot be judged. ` +
+        'Fix: give them values known at preview: policyType "Custom", and policyName from the policy resource of this stack (policyName: policy.policyName).',
+    );
+    return;
+  }
+  if (policyName === undefined || allowed.includes(policyName.toLowerCase())) return;
+  if (policyType?.toLowerCase() !== "custom") {
+    report(
+      `${what}: attaches ${policyKind(policyType)} "${policyName}" to IMS's role "${role}"; a system policy grants far more than sending to ${QUEUE_NAME_PREFIX} queues. ` +
+        `Fix: attach a custom policy that allows ${SEND_ONLY} (ImsQueueAuthorization creates one), or, after review, list "${policyName}" in allowedPolicyNames of ims-callback-ram-least-privilege.`,
+    );
+    return;
+  }
+  const judged = [...(memory.documents.get(policyName.toLowerCase())?.values() ?? [])];
+  if (judged.length === 0) {
+    report(
+      `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", but no document of that policy was seen before it in this stack, so what it grants cannot be judged. ` +
+        `Fix: manage the policy in this stack and pass its output (policyName: policy.policyName) so the pack reads its document first, or, after review, list "${policyName}" in allowedPolicyNames of ims-callback-ram-least-privilege.`,
+    );
+    return;
+  }
+  if (judged.includes(UNKNOWN)) {
+    report(
+      `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", whose document is not known at preview, so what it grants cannot be judged. ` +
+        "Fix: give the policy's document a value known at preview (a plain string or JSON.stringify of plain values).",
+    );
+    return;
+  }
+  const problems = judged.flatMap((j) => (j === UNKNOWN ? [] : j));
+  if (problems.length > 0)
+    report(
+      `${what}: attaches custom policy "${policyName}" to IMS's role "${role}", and the policy grants more than sending to ${QUEUE_NAME_PREFIX} queues: ${[...new Set(problems)].join("; ")}. ` +
+        `Fix: allow ${SEND_ONLY} (as ImsQueueAuthorization does).`,
+    );
 }
 
 /**
