@@ -12,6 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { SECRET_CONFIG_KEYS } from "../lib/plugin/config";
+import { SECRET_SETTING_OUTPUTS } from "../lib/program/eventCallback";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Where the schema is written; the plugin reads it from the package root. */
@@ -46,8 +48,8 @@ const SOURCES = {
   ],
 } as const;
 
-/** Properties stored as secrets wherever they appear (see SECRET_SETTING_OUTPUTS and the config). */
-const SECRET_PROPERTIES = new Set(["authKey", "previousSetting", "secretKey", "securityToken"]);
+/** Properties marked secret wherever they appear: the setting's secret outputs and secret config. */
+const SECRET_PROPERTIES = new Set<string>([...SECRET_SETTING_OUTPUTS, ...SECRET_CONFIG_KEYS]);
 
 type SchemaType =
   | { type: "string" | "number" | "integer" | "boolean" }

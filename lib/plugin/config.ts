@@ -95,6 +95,9 @@ function same(value: string): string {
   return value;
 }
 
+/** The config keys whose values are secrets (marked so in the schema). */
+export const SECRET_CONFIG_KEYS: readonly (keyof PluginConfig)[] = ["secretKey", "securityToken"];
+
 /** The plugin's config keys. */
 export const PLUGIN_CONFIG_KEYS = Object.keys(RUNTIME_KEYS) as (keyof PluginConfig)[];
 

@@ -46,6 +46,15 @@ const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/**
+ * The outputs of the setting that are secret in the state, whichever provider serves it: every
+ * setting the state records may hold a key (the stack's, the previous owner's in
+ * `previousSetting`, the one an unconfirmed write replaced in `replacedSetting`).
+ *
+ * @internal
+ */
+export const SECRET_SETTING_OUTPUTS = ["authKey", "previousSetting", "replacedSetting"] as const;
+
 /** Arguments of {@link EventCallback}. */
 export interface EventCallbackArgs {
   /**
@@ -183,7 +192,7 @@ export class EventCallback extends pulumi.dynamic.Resource {
         stateVersion: undefined,
       },
       pulumi.mergeOptions(opts, {
-        additionalSecretOutputs: ["authKey", "previousSetting", "replacedSetting"],
+        additionalSecretOutputs: [...SECRET_SETTING_OUTPUTS],
       }),
       "ims",
       "EventCallback",

@@ -25,13 +25,7 @@ export const PLUGIN_EVENT_CALLBACK_TYPE = `${PLUGIN_PACKAGE}:index:EventCallback
  */
 export const PLUGIN_QUEUE_GUARD_TYPE = `${PLUGIN_PACKAGE}:index:QueueDeletionGuard`;
 
-/**
- * The outputs of the setting that are secret in the state, whichever provider serves it: the key,
- * and the setting found before the takeover (it may hold the previous owner's key).
- *
- * @internal
- */
-export const SECRET_SETTING_OUTPUTS = ["authKey", "previousSetting"] as const;
+export { SECRET_SETTING_OUTPUTS } from "./eventCallback";
 
 /** The version of this package, which is the plugin's version: resources ask the engine for it. */
 export const PLUGIN_VERSION: string = (require("../../package.json") as { version: string })
