@@ -14,7 +14,6 @@
  * `--out <file>` (default `ims-callback-import.json`), `--region <id>` (repeatable: only these
  * regions, documented or not).
  *
- * @internal
  * @packageDocumentation
  */
 import * as fs from "node:fs";

@@ -4,7 +4,6 @@
  * the runtime the whole stack configuration, where the credentials are `alicloud:*` and the
  * settings `ims-callback:*`; a plugin receives only its own package's configuration.
  *
- * @internal
  * @packageDocumentation
  */
 import type { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";

@@ -5,7 +5,6 @@
  * `IMS_CALLBACK_PLUGIN_STARTUP_LOG=<file>`: appends one line with the milliseconds from process
  * start to the gRPC server announcing its port (for `npm run bench`).
  *
- * @internal
  * @packageDocumentation
  */
 import * as fs from "node:fs";

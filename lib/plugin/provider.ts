@@ -5,7 +5,6 @@
  * provider protocol needs: secrets in and out, and `read` without state for `pulumi import`. The
  * components are the program's own classes, constructed here with the plugin's setting resource.
  *
- * @internal
  * @packageDocumentation
  */
 import * as fs from "node:fs";

@@ -11,7 +11,6 @@
  *    config (`alicloud-ims-callback:*` in the stack) would never arrive. The decoded
  *    `ConfigureRequest` is handed to `onConfigure` first.
  *
- * @internal
  * @packageDocumentation
  */
 import type * as grpcService from "@pulumi/pulumi/proto/provider_grpc_pb";

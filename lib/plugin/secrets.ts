@@ -4,7 +4,6 @@
  * The runtime works on plain values; these helpers take the wrapping off on the way in and put it
  * back on the way out.
  *
- * @internal
  * @packageDocumentation
  */
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";

@@ -5,7 +5,6 @@
  * functions exported here by name, so renaming one breaks existing stacks; the forwarder in
  * `program/eventCallback.ts` is type-checked against this module to catch that at compile time.
  *
- * @internal
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
