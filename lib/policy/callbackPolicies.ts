@@ -1,6 +1,6 @@
 /**
  * Resource policies on each IMS callback setting (`EventCallback`, also the setting inside every
- * `ImsCallback`): where events go, how they are authenticated, which regions and events, and which
+ * `ImsCallback`; served by the dynamic provider or by the provider plugin): where events go, how they are authenticated, which regions and events, and which
  * risky options need an explicit allow.
  *
  * @packageDocumentation
@@ -15,7 +15,7 @@ import { IMS_REGIONS } from "../shared/regions";
 import { describeUrl, parseHttpUrl } from "../shared/url";
 import { CALLBACK_INPUT_DEFAULTS, queueNameProblems } from "../shared/validation";
 import {
-  EVENT_CALLBACK_TYPE,
+  isCallbackSetting,
   known,
   quoteList,
   readString,
@@ -38,6 +38,8 @@ export interface CallbackUnderPolicy {
   readonly eventTypes: Maybe<Array<Maybe<string>> | undefined>;
   /** Whether an auth key is set (callback authentication on); only presence is read. */
   readonly hasAuthKey: Maybe<boolean>;
+  /** Whether the setting keeps the key the region has (`keepExistingAuthKey`) instead of declaring one. */
+  readonly keepsExistingAuthKey: Maybe<boolean>;
   readonly adoptExisting: Maybe<boolean>;
   /** The deletion policy; the resource's default `"restore"` when not set. */
   readonly deletionPolicy: Maybe<string>;
@@ -46,6 +48,7 @@ export interface CallbackUnderPolicy {
 /** Reads the inputs of a callback setting from resource properties (inputs or outputs). */
 export function readCallback(name: string, props: Record<string, unknown>): CallbackUnderPolicy {
   const authKey = known(() => props.authKey);
+  const keepExistingAuthKey = known(() => props.keepExistingAuthKey);
   const adoptExisting = known(() => props.adoptExisting);
   const deletionPolicy = readString(props, "deletionPolicy");
   return {
@@ -56,6 +59,7 @@ export function readCallback(name: string, props: Record<string, unknown>): Call
     queueName: readString(props, "queueName"),
     eventTypes: readStringList(props, "eventTypes"),
     hasAuthKey: authKey === UNKNOWN ? UNKNOWN : typeof authKey === "string" && authKey !== "",
+    keepsExistingAuthKey: keepExistingAuthKey === UNKNOWN ? UNKNOWN : keepExistingAuthKey === true,
     adoptExisting: adoptExisting === UNKNOWN ? UNKNOWN : adoptExisting === true,
     deletionPolicy: deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy,
   };
@@ -75,7 +79,7 @@ type CallbackCheck<Config> = (
 /** A resource validation that runs `check` on callback settings and ignores every other type. */
 function onCallbacks<Config extends object>(check: CallbackCheck<Config>) {
   return (args: ResourceValidationArgs, report: ReportViolation): void => {
-    if (args.type !== EVENT_CALLBACK_TYPE) return;
+    if (!isCallbackSetting(args.type)) return;
     check(readCallback(args.name, args.props), args.getConfig<Config>(), report);
   };
 }
@@ -123,26 +127,59 @@ export const callbackUrlHttps: ResourceValidationPolicy = {
   }),
 };
 
+/** Pack config of {@link callbackHttpAuthentication}. */
+export interface HttpAuthenticationConfig {
+  /**
+   * Accept HTTP settings that keep the region's key (`keepExistingAuthKey: true`, what
+   * `pulumi import` generates for a region with authentication on) instead of declaring one. The
+   * pack cannot see the region: allow it once the regions these stacks adopt are known to have a key.
+   *
+   * @default false
+   */
+  readonly allowKeepExistingAuthKey?: boolean;
+}
+
+/** The pack config that lets settings with a kept key through; the message prints it. */
+const KEPT_KEY_ALLOW = '{"ims-callback-http-authentication": {"allowKeepExistingAuthKey": true}}';
+
 /**
  * `ims-callback-http-authentication`: HTTP callbacks have callback authentication on (an `authKey`).
  *
  * Without it IMS sends no signature, and the receiver cannot tell IMS's events from forged ones
- * posted by anyone who learns the URL.
+ * posted by anyone who learns the URL. A setting that keeps the region's key
+ * (`keepExistingAuthKey`) declares none: the key is whatever the region has, possibly none (then
+ * authentication stays off), and the pack cannot see the region, so such a setting is refused
+ * unless the pack config sets `allowKeepExistingAuthKey`.
  */
 export const callbackHttpAuthentication: ResourceValidationPolicy = {
   name: "ims-callback-http-authentication",
   description:
-    "HTTP callbacks must turn on callback authentication (authKey): without it IMS sends no signature and a receiver cannot tell IMS's events from forged ones.",
+    "HTTP callbacks must turn on callback authentication (authKey; a key kept from the region with keepExistingAuthKey only with pack config allowKeepExistingAuthKey): without it IMS sends no signature and a receiver cannot tell IMS's events from forged ones.",
   enforcementLevel: "mandatory",
-  validateResource: onCallbacks((callback, _config, report) => {
+  configSchema: {
+    properties: { allowKeepExistingAuthKey: { type: "boolean", default: false } },
+  },
+  validateResource: onCallbacks<HttpAuthenticationConfig>((callback, config, report) => {
     if (callback.callbackType !== "HTTP" || callback.hasAuthKey !== false) return;
+    if (callback.keepsExistingAuthKey === UNKNOWN) return;
+    if (callback.keepsExistingAuthKey && config.allowKeepExistingAuthKey === true) return;
     const target =
       typeof callback.callbackUrl === "string"
         ? ` for callbackUrl ${describeUrl(callback.callbackUrl)}`
         : "";
+    const fromSecret =
+      "set authKey from a secret (stack config secret or @pulumi/random's RandomPassword)";
+    if (callback.keepsExistingAuthKey) {
+      report(
+        `${callbackSubject(callback)}: keepExistingAuthKey keeps the key the region has without declaring one, so this pack cannot tell whether callback authentication is on${target} (a region without a key keeps it off). ` +
+          `Fix: ${fromSecret}, or, once the region is known to have a key (pulumi import writes keepExistingAuthKey only then), allow kept keys with ${KEPT_KEY_ALLOW} ` +
+          "in the pack config (pulumi preview / up --policy-pack-config <file>).",
+      );
+      return;
+    }
     report(
       `${callbackSubject(callback)}: authKey is not set, so callback authentication is off${target} and forged events cannot be told apart. ` +
-        "Fix: set authKey from a secret (stack config secret or @pulumi/random's RandomPassword) and check X-ICE-SIGNATURE in the receiver " +
+        `Fix: ${fromSecret} and check X-ICE-SIGNATURE in the receiver ` +
         "(verifyCallback from pulumi-alicloud-ims-callback/receiver).",
     );
   }),

@@ -50,6 +50,7 @@ export {
   type AllowConfig,
   type AllowedHostsConfig,
   type AllowedRegionsConfig,
+  type HttpAuthenticationConfig,
   type KnownEventsConfig,
   type RequiredEventsConfig,
 } from "./callbackPolicies";
@@ -57,7 +58,9 @@ export { callbackOneSettingPerRegion, callbackQueueRegion } from "./stackPolicie
 export { imsRoleLeastPrivilege, type ImsRoleConfig } from "./imsRole";
 export { queueSendGrantProblems, statementsDocument } from "./ramGrants";
 export {
+  CALLBACK_SETTING_TYPES,
   EVENT_CALLBACK_TYPE,
+  PLUGIN_EVENT_CALLBACK_TYPE,
   RAM_POLICY_TYPE,
   RAM_ROLE_POLICY_ATTACHMENT_TYPE,
   RAM_ROLE_TYPE,

@@ -9,6 +9,26 @@ import { UnknownValueError } from "@pulumi/policy";
 /** The type token of the `EventCallback` resource (dynamic: `pulumi-nodejs:dynamic/<module>:<type>`). */
 export const EVENT_CALLBACK_TYPE = "pulumi-nodejs:dynamic/ims:EventCallback";
 
+/**
+ * The type token of the same setting served by the provider plugin: `PluginEventCallback` in
+ * TypeScript, and the setting the plugin's `ImsCallback` registers for YAML, Go and Python programs.
+ */
+export const PLUGIN_EVENT_CALLBACK_TYPE = "alicloud-ims-callback:index:EventCallback";
+
+/**
+ * Every type token of an IMS callback setting, whichever provider serves it. The callback policies
+ * judge a resource of any of these types (the properties have the same names in each).
+ */
+export const CALLBACK_SETTING_TYPES: readonly string[] = [
+  EVENT_CALLBACK_TYPE,
+  PLUGIN_EVENT_CALLBACK_TYPE,
+];
+
+/** Whether a resource of type `type` is an IMS callback setting (one of {@link CALLBACK_SETTING_TYPES}). */
+export function isCallbackSetting(type: string): boolean {
+  return CALLBACK_SETTING_TYPES.includes(type);
+}
+
 /** The type token of `alicloud.message.ServiceQueue`. */
 export const SERVICE_QUEUE_TYPE = "alicloud:message/serviceQueue:ServiceQueue";
 

@@ -7,7 +7,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { callbackSubject, readCallback, type CallbackUnderPolicy } from "./callbackPolicies";
 import {
-  EVENT_CALLBACK_TYPE,
+  isCallbackSetting,
   providerRegion,
   readString,
   SERVICE_QUEUE_TYPE,
@@ -21,7 +21,7 @@ interface CallbackResource {
 
 function callbacksOf(resources: readonly PolicyResource[]): CallbackResource[] {
   return resources
-    .filter((r) => r.type === EVENT_CALLBACK_TYPE)
+    .filter((r) => isCallbackSetting(r.type))
     .map((resource) => ({ resource, callback: readCallback(resource.name, resource.props) }));
 }
 

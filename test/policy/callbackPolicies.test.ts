@@ -20,10 +20,14 @@ import {
 } from "../../lib/policy";
 import { IMS_REGIONS } from "../../lib/shared/regions";
 import {
+  asTheEngineSends,
   compliantHttpCallback,
   compliantQueueCallback,
   runResourcePolicy,
+  secretOnTheWire,
+  servedByPlugin,
   UNKNOWN_AT_PREVIEW,
+  type FakeResource,
 } from "./helpers";
 
 const resourcePolicies = imsCallbackPolicies.filter(
@@ -484,5 +488,161 @@ describe("the recovery settings say how to allow them", () => {
     for (const policy of [callbackAdoptExisting, callbackDeletionPolicyClear]) {
       expect(await runResourcePolicy(policy, recovering, { allow: true })).toEqual([]);
     }
+  });
+});
+
+describe("a setting served by the provider plugin (PluginEventCallback, ImsCallback from YAML or Go)", () => {
+  /** For each callback policy: a setting it refuses, with the pack config that makes it apply. */
+  const refused: Array<[string, ResourceValidationPolicy, FakeResource, Record<string, unknown>]> =
+    [
+      [
+        "ims-callback-url-https",
+        callbackUrlHttps,
+        compliantHttpCallback({ callbackUrl: "http://media.example.com/ims/events" }),
+        {},
+      ],
+      [
+        "ims-callback-http-authentication",
+        callbackHttpAuthentication,
+        compliantHttpCallback({ authKey: undefined }),
+        {},
+      ],
+      [
+        "ims-callback-url-allowed-hosts",
+        callbackUrlAllowedHosts,
+        compliantHttpCallback({ callbackUrl: "https://attacker.example.net/ims" }),
+        { allowedHosts: ["media.example.com"] },
+      ],
+      [
+        "ims-callback-allowed-regions",
+        callbackAllowedRegions,
+        compliantHttpCallback({ region: "eu-central-1", allowUndocumentedRegion: true }),
+        {},
+      ],
+      [
+        "ims-callback-required-events",
+        callbackRequiredEvents,
+        compliantHttpCallback(),
+        { requiredEventTypes: ["SnapshotComplete"] },
+      ],
+      [
+        "ims-callback-known-events",
+        callbackKnownEvents,
+        compliantHttpCallback({ eventTypes: ["ProduceMediaCompleted"] }),
+        {},
+      ],
+      [
+        "ims-callback-queue-name",
+        callbackQueueName,
+        compliantQueueCallback({ queueName: "orders" }),
+        {},
+      ],
+      [
+        "ims-callback-adopt-existing",
+        callbackAdoptExisting,
+        compliantHttpCallback({ adoptExisting: true }),
+        {},
+      ],
+      [
+        "ims-callback-deletion-policy-clear",
+        callbackDeletionPolicyClear,
+        compliantHttpCallback({ deletionPolicy: "clear" }),
+        {},
+      ],
+    ];
+
+  test("the cases cover every resource policy on callback settings", () => {
+    // ims-callback-ram-least-privilege judges RAM resources, never a setting.
+    const onSettings = resourcePolicies
+      .map((p) => p.name)
+      .filter((n) => n !== "ims-callback-ram-least-privilege");
+    expect(refused.map(([name]) => name)).toEqual(onSettings);
+  });
+
+  test.each(refused)(
+    "%s refuses it as it refuses the dynamic EventCallback",
+    async (_name, policy, setting, config) => {
+      const dynamic = await runResourcePolicy(policy, setting, config);
+      expect(dynamic).toHaveLength(1);
+      expect(await runResourcePolicy(policy, servedByPlugin(setting), config)).toEqual(dynamic);
+    },
+  );
+
+  test.each(resourcePolicies.map((p) => [p.name, p] as const))(
+    "%s accepts compliant HTTP and MNS settings served by the plugin",
+    async (_name, policy) => {
+      expect(await runResourcePolicy(policy, servedByPlugin(compliantHttpCallback()))).toEqual([]);
+      expect(await runResourcePolicy(policy, servedByPlugin(compliantQueueCallback()))).toEqual([]);
+    },
+  );
+
+  test("ims-callback-http-authentication reads the key the engine sends as a secret, and an empty secret as no key", async () => {
+    const withKey = servedByPlugin(
+      compliantHttpCallback({ authKey: secretOnTheWire("Sup3rSecretKeyValue") }),
+    );
+    const emptyKey = servedByPlugin(compliantHttpCallback({ authKey: secretOnTheWire("") }));
+    const run = (setting: FakeResource) =>
+      runResourcePolicy(callbackHttpAuthentication, {
+        ...setting,
+        props: asTheEngineSends(setting.props),
+      });
+    expect(await run(withKey)).toEqual([]);
+    const messages = await run(emptyKey);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("authKey is not set");
+  });
+});
+
+describe("ims-callback-http-authentication and a kept key (keepExistingAuthKey)", () => {
+  const keeping = compliantHttpCallback({ authKey: undefined, keepExistingAuthKey: true });
+
+  test.each([
+    ["the dynamic EventCallback", keeping],
+    ["the plugin's EventCallback", servedByPlugin(keeping)],
+  ])(
+    "refuses %s by default: the pack cannot see whether the region has a key, and says how to allow it",
+    async (_kind, setting) => {
+      expect(await runResourcePolicy(callbackHttpAuthentication, setting)).toEqual([
+        'EventCallback "web-setting": keepExistingAuthKey keeps the key the region has without declaring one, so this pack cannot tell whether callback authentication is on ' +
+          'for callbackUrl "https://media.example.com/ims/events" (a region without a key keeps it off). ' +
+          "Fix: set authKey from a secret (stack config secret or @pulumi/random's RandomPassword), or, once the region is known to have a key " +
+          '(pulumi import writes keepExistingAuthKey only then), allow kept keys with {"ims-callback-http-authentication": {"allowKeepExistingAuthKey": true}} ' +
+          "in the pack config (pulumi preview / up --policy-pack-config <file>).",
+      ]);
+    },
+  );
+
+  test("accepts it with allowKeepExistingAuthKey: true, and only with true", async () => {
+    for (const setting of [keeping, servedByPlugin(keeping)]) {
+      expect(
+        await runResourcePolicy(callbackHttpAuthentication, setting, {
+          allowKeepExistingAuthKey: true,
+        }),
+      ).toEqual([]);
+      expect(
+        await runResourcePolicy(callbackHttpAuthentication, setting, {
+          allowKeepExistingAuthKey: "yes",
+        }),
+      ).toHaveLength(1);
+    }
+  });
+
+  test("the allow does not let a setting through that neither keeps nor declares a key", async () => {
+    expect(
+      await runResourcePolicy(
+        callbackHttpAuthentication,
+        compliantHttpCallback({ authKey: undefined, keepExistingAuthKey: false }),
+        { allowKeepExistingAuthKey: true },
+      ),
+    ).toEqual([expect.stringContaining("authKey is not set")]);
+  });
+
+  test("waits for the update when keepExistingAuthKey is unknown at preview", async () => {
+    expect(
+      await runResourcePolicy(
+        callbackHttpAuthentication,
+        compliantHttpCallback({ authKey: undefined, keepExistingAuthKey: UNKNOWN_AT_PREVIEW }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  CALLBACK_SETTING_TYPES,
   EVENT_CALLBACK_TYPE,
+  PLUGIN_EVENT_CALLBACK_TYPE,
   RAM_POLICY_TYPE,
   RAM_ROLE_POLICY_ATTACHMENT_TYPE,
   RAM_ROLE_TYPE,
@@ -20,6 +22,7 @@ import {
   RESOURCE_MANAGER_ROLE_TYPE,
   SERVICE_QUEUE_TYPE,
 } from "../../lib/policy";
+import type { EventCallbackArgs } from "../../lib/program/eventCallback";
 
 const ROOT = path.resolve(__dirname, "../..");
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
@@ -42,7 +45,7 @@ test("the alicloud type tokens are the ones @pulumi/alicloud registers", () => {
   expect(RESOURCE_MANAGER_ROLE_TYPE).toBe(pulumiType(alicloud.resourcemanager.Role));
 });
 
-test("the EventCallback type token is the one the dynamic resource registers", async () => {
+test("the setting's type tokens are the ones the dynamic resource and the plugin's resource register", async () => {
   const types: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -57,14 +60,22 @@ test("the EventCallback type token is the one the dynamic resource registers", a
     false,
   );
   const { EventCallback } = await import("../../lib/program/eventCallback");
-  const callback = new EventCallback("setting", {
+  const { PluginEventCallback } = await import("../../lib/program/pluginEventCallback");
+  const args: EventCallbackArgs = {
     region: "cn-shanghai",
     callbackType: "HTTP",
     callbackUrl: "https://a.example/x",
     eventTypes: ["ProduceMediaComplete"],
-  });
-  await new Promise<void>((resolve) => callback.urn.apply(() => resolve()));
-  expect(types).toEqual([EVENT_CALLBACK_TYPE]);
+  };
+  for (const callback of [
+    new EventCallback("setting", args),
+    new PluginEventCallback("plugin-setting", args),
+  ]) {
+    await new Promise<void>((resolve) => callback.urn.apply(() => resolve()));
+  }
+  // The dynamic resource registers after serializing its provider, so the order is not fixed.
+  expect(types.sort()).toEqual([PLUGIN_EVENT_CALLBACK_TYPE, EVENT_CALLBACK_TYPE].sort());
+  expect([...CALLBACK_SETTING_TYPES].sort()).toEqual(types);
 });
 
 function modulesLoadedBy(entries: string[]): string[] {

@@ -9,7 +9,9 @@ import {
   type ResourceValidationPolicy,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { EVENT_CALLBACK_TYPE } from "../../lib/policy";
+import { PLUGIN_EVENT_CALLBACK_TYPE } from "../../lib/program/pluginEventCallback";
 
 /**
  * A value the engine does not know yet (preview), as the framework represents it: the sentinel its
@@ -173,4 +175,35 @@ export function compliantQueueCallback(
       ...overrides,
     },
   };
+}
+
+/**
+ * `setting` as the provider plugin serves it (`PluginEventCallback`, or the setting the plugin's
+ * `ImsCallback` registers for a YAML or Go program): the type token the plugin registers, and
+ * without the dynamic provider's own input `__provider`.
+ */
+export function servedByPlugin(setting: FakeResource): FakeResource {
+  const { __provider: _dynamicProvider, ...props } = setting.props;
+  return { ...setting, type: PLUGIN_EVENT_CALLBACK_TYPE, props };
+}
+
+/**
+ * `props` as the engine sends them to a policy pack and @pulumi/policy decodes them: through a
+ * protobuf Struct, secrets as `{ <sig>: <secret sig>, value }` wrappers for the SDK to take off.
+ * Pass a secret with {@link secretOnTheWire}.
+ */
+export function asTheEngineSends(props: Record<string, unknown>): Record<string, unknown> {
+  const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { fromJavaScript(value: Record<string, unknown>): unknown };
+  };
+  const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(struct: unknown, proxySecrets: boolean): Record<string, unknown>;
+  };
+  const defined = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+  return deserializeProperties(Struct.fromJavaScript(defined), false);
+}
+
+/** A secret value as the engine puts it on the wire to a policy pack. */
+export function secretOnTheWire(value: unknown): Record<string, unknown> {
+  return { [specialSigKey]: specialSecretSig, value };
 }

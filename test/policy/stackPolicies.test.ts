@@ -14,6 +14,7 @@ import {
   compliantHttpCallback,
   compliantQueueCallback,
   runStackPolicy,
+  servedByPlugin,
   UNKNOWN_AT_PREVIEW,
   type FakeResource,
 } from "./helpers";
@@ -135,6 +136,38 @@ describe("ims-callback-queue-region", () => {
       queue("q", "ice-callback-orders", "cn-hangzhou"),
     ];
     expect(await runStackPolicy(callbackQueueRegion, stack)).toEqual([]);
+  });
+});
+
+describe("settings served by the provider plugin (PluginEventCallback, ImsCallback from YAML or Go)", () => {
+  test("ims-callback-one-setting-per-region reports two plugin settings of a region, and a plugin setting beside a dynamic one", async () => {
+    const pluginA = servedByPlugin(compliantHttpCallback({}, "a"));
+    const pluginB = servedByPlugin(compliantQueueCallback({}, "b"));
+    const dynamicC = compliantHttpCallback({}, "c");
+    expect(
+      (await runStackPolicy(callbackOneSettingPerRegion, [pluginA, pluginB])).map((v) => v.urn),
+    ).toEqual([urn(pluginA), urn(pluginB)]);
+    const mixed = await runStackPolicy(callbackOneSettingPerRegion, [pluginA, dynamicC]);
+    expect(mixed.map((v) => v.urn)).toEqual([urn(pluginA), urn(dynamicC)]);
+    expect(mixed[0].message).toContain(
+      'EventCallback "a": region "cn-shanghai" is also set by EventCallback "c"',
+    );
+  });
+
+  test("ims-callback-queue-region reports a plugin setting whose queue is created in another region", async () => {
+    const setting = servedByPlugin(compliantQueueCallback());
+    const violations = await runStackPolicy(callbackQueueRegion, [
+      setting,
+      queue("q", "ice-callback-orders", "cn-hangzhou"),
+    ]);
+    expect(violations).toEqual([
+      {
+        urn: urn(setting),
+        message: expect.stringContaining(
+          'EventCallback "queue-setting": region "cn-shanghai" delivers to queue "ice-callback-orders", but ServiceQueue "q" creates it in region "cn-hangzhou"',
+        ),
+      },
+    ]);
   });
 });
 
