@@ -5,6 +5,7 @@
  * to API readers; reset clears the control state but not settings.
  * Does not prove: the admin HTTP transport (see adminClient.test.ts).
  */
+import { stringify } from "node:querystring";
 import { EmulatorHandle, startEmulator } from "../src";
 import { RequestLogEntry } from "../src/control/state";
 import { redactParams } from "../src/control/state";
@@ -241,6 +242,60 @@ describe("counters and request log", () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe("request log size", () => {
+  const logged = async () => (await emulator.getRequestLog()).at(-1)!;
+
+  it("bounds an entry of a near-1 MB signed call, cutting values with a marker and keeping AuthKey redacted", async () => {
+    const authKey = `Secret${"k".repeat(200_000)}`;
+    const extra = Object.fromEntries(
+      Array.from({ length: 3_000 }, (_, i) => [`Extra${i}`, "v".repeat(40)]),
+    );
+    const request = signedV3({
+      endpoint: emulator.endpoints[SH],
+      action: "SetEventCallback",
+      body: {
+        CallbackType: "HTTP",
+        CallbackURL: `https://hooks.example.com/${"a".repeat(500_000)}`,
+        AuthSwitch: "on",
+        AuthKey: authKey,
+        ...extra,
+      },
+    });
+    expect(request.body.length).toBeGreaterThan(800_000);
+    await send(emulator.endpoints[SH], request);
+    const entry = await logged();
+    expect(entry.action).toBe("SetEventCallback");
+    expect(entry.params.AuthKey).toBe("[redacted]");
+    expect(entry.params.CallbackType).toBe("HTTP");
+    expect(entry.params.CallbackURL).toMatch(
+      /^https:\/\/hooks\.example\.com\/a+…\[\+\d+ characters\]$/,
+    );
+    expect(entry.params["(omitted)"]).toMatch(/^\d+ parameters$/);
+    const text = JSON.stringify(entry);
+    expect(text.length).toBeLessThan(12_000);
+    expect(text).not.toContain("Secretk");
+    expect(observed.at(-1)).toEqual(entry);
+  });
+
+  it("bounds the action and claimed AccessKey id of an unsigned call", async () => {
+    await send(emulator.endpoints[SH], {
+      method: "POST",
+      query: {},
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: stringify({
+        Action: "A".repeat(500_000),
+        Version: "2020-11-09",
+        AccessKeyId: "K".repeat(400_000),
+      }),
+    });
+    const entry = await logged();
+    expect(entry.code).toBe("InvalidAction.NotFound");
+    expect(entry.action).toMatch(/^A{100,200}…\[\+\d+ characters\]$/);
+    expect(entry.accessKeyId).toMatch(/^K{100,200}…\[\+\d+ characters\]$/);
+    expect(JSON.stringify(entry).length).toBeLessThan(2_000);
   });
 });
 

@@ -10,6 +10,8 @@ import type { EmulatorBehaviour } from "../behaviour";
 import type { QueueAttributes } from "../mns/queues";
 import type { StoredSetting } from "../ims/settings";
 import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
+import { cutText } from "../logText";
+import { keyMap } from "../records";
 
 /**
  * A fault the emulator can inject:
@@ -134,7 +136,13 @@ export interface ActiveFault {
   readonly status?: 500 | 503;
 }
 
-/** One API call as the request log records it. Never holds secrets, signatures, tokens or AuthKey values. */
+/**
+ * One API call as the request log records it. Never holds secrets, signatures, tokens or AuthKey
+ * values, and stays small whatever the call sent: the action and AccessKey id are cut after
+ * `MAX_LOGGED_NAME_LENGTH` (128) characters, each parameter value after `MAX_LOGGED_VALUE_LENGTH`
+ * (1024), both ending in `…[+N characters]`, and parameters beyond `MAX_LOGGED_PARAMS_LENGTH`
+ * (8192 characters of names and values) are left out and counted under `"(omitted)"`.
+ */
 export interface RequestLogEntry {
   /** When the call arrived, UTC ISO 8601. */
   readonly time: string;
@@ -154,7 +162,10 @@ export interface RequestLogEntry {
   readonly requestId: string;
   /** Time to answer, ms. */
   readonly durationMs: number;
-  /** The API parameters sent (signing parameters left out; `AuthKey` shown as `"[redacted]"`). */
+  /**
+   * The API parameters sent (signing parameters left out; `AuthKey` shown as `"[redacted]"`; long
+   * values cut, parameters beyond the entry's size left out: see {@link RequestLogEntry}).
+   */
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -346,11 +357,44 @@ export const UNSERVED_ACTION = "(unserved)";
 /** At most this many entries in the unhandled list; the last counts every further call. */
 export const MAX_UNHANDLED_CALLS = 100;
 
-/** Names longer than this are cut (with `…`) in the unhandled list. */
-const MAX_LISTED_NAME_LENGTH = 128;
+/** Names from requests (actions, AccessKey ids, parameter names) longer than this are cut in the log and the unhandled list. */
+export const MAX_LOGGED_NAME_LENGTH = 128;
 
-const shortName = (name: string): string =>
-  name.length > MAX_LISTED_NAME_LENGTH ? `${name.slice(0, MAX_LISTED_NAME_LENGTH)}…` : name;
+/** A parameter value longer than this is cut in the request log. */
+export const MAX_LOGGED_VALUE_LENGTH = 1024;
+
+/** The parameters of one request log entry hold at most this many characters of names and values. */
+export const MAX_LOGGED_PARAMS_LENGTH = 8192;
+
+/** The parameter that counts the parameters a request log entry left out, e.g. `"12 parameters"`. */
+export const OMITTED_PARAMS = "(omitted)";
+
+const shortName = (name: string): string => cutText(name, MAX_LOGGED_NAME_LENGTH);
+
+/**
+ * `entry` as the log keeps it: every text from the request cut and copied (see {@link cutText}),
+ * parameters beyond {@link MAX_LOGGED_PARAMS_LENGTH} left out and counted. The parameters are
+ * already redacted, so a cut never shows part of a secret.
+ */
+export function boundLogEntry(entry: RequestLogEntry): RequestLogEntry {
+  const params = keyMap<string>();
+  let length = 0;
+  let omitted = 0;
+  for (const [name, value] of Object.entries(entry.params)) {
+    const loggedName = shortName(name);
+    const loggedValue = cutText(value, MAX_LOGGED_VALUE_LENGTH);
+    length += loggedName.length + loggedValue.length;
+    if (length > MAX_LOGGED_PARAMS_LENGTH) omitted++;
+    else params[loggedName] = loggedValue;
+  }
+  if (omitted > 0) params[OMITTED_PARAMS] = `${omitted} parameters`;
+  return {
+    ...entry,
+    action: shortName(entry.action),
+    ...(entry.accessKeyId !== undefined ? { accessKeyId: shortName(entry.accessKeyId) } : {}),
+    params,
+  };
+}
 
 /** Checks a latency value from an untrusted source. */
 export function checkLatency(value: unknown, name = "latencyMs"): number {
@@ -457,8 +501,10 @@ export class ControlState {
 
   /** Counts one call. */
   count(action: string, region: string): void {
-    let byRegion = this.counters.get(action);
-    if (!byRegion) this.counters.set(action, (byRegion = new Map()));
+    // A counter outlives the request: its key must not be a view into the request's body.
+    const key = shortName(action);
+    let byRegion = this.counters.get(key);
+    if (!byRegion) this.counters.set(key, (byRegion = new Map()));
     byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
   }
 
@@ -469,10 +515,15 @@ export class ControlState {
     );
   }
 
-  /** Appends to the log, dropping the oldest entries beyond the limit. */
-  record(entry: RequestLogEntry): void {
-    this.log.push(entry);
+  /**
+   * Appends `entry`, bounded (see {@link boundLogEntry}), to the log, dropping the oldest entries
+   * beyond the limit; returns the entry as logged.
+   */
+  record(entry: RequestLogEntry): RequestLogEntry {
+    const logged = boundLogEntry(entry);
+    this.log.push(logged);
     if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    return logged;
   }
 
   /**
@@ -481,9 +532,9 @@ export class ControlState {
    */
   recorder(observer?: (entry: RequestLogEntry) => void): (entry: RequestLogEntry) => void {
     return (entry) => {
-      this.record(entry);
+      const logged = this.record(entry);
       try {
-        observer?.(entry);
+        observer?.(logged);
       } catch {
         // A failing observer must not break the API.
       }
