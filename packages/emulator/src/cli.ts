@@ -8,6 +8,8 @@
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./behaviour";
+import type { RequestLogEntry } from "./control/state";
+import { printableText } from "./logText";
 import type { EmulatorHandle, EmulatorOptions } from "./options";
 import { startEmulator } from "./server";
 
@@ -179,6 +181,31 @@ export function startupText(emulator: EmulatorHandle, discoveryFile: string | un
 }
 
 /**
+ * The `--verbose` line of an API call; every text from the request is escaped and cut short
+ * ({@link printableText}), so a request cannot write control sequences to the operator's terminal.
+ *
+ * @example
+ * ```ts
+ * requestLine(entry); // "2024-05-01T08:00:00.000Z cn-shanghai ICE GetEventCallback TESTAK… 200 OK 3.2ms\n"
+ * ```
+ */
+export function requestLine(entry: RequestLogEntry): string {
+  const text = (value: string | undefined): string => (value ? printableText(value) : "-");
+  return `${entry.time} ${entry.region} ${text(entry.product)} ${text(entry.action)} ${text(entry.accessKeyId)} ${entry.status} ${printableText(entry.code)} ${entry.durationMs}ms\n`;
+}
+
+/**
+ * The line printed for a call the emulator does not serve (or `undefined` for a served call), with
+ * the request's text escaped and cut short like {@link requestLine}.
+ */
+export function unservedLine(entry: RequestLogEntry): string | undefined {
+  if (!UNSERVED_CODES.has(entry.code)) return undefined;
+  const product = entry.product ? printableText(entry.product) : "unknown product";
+  const action = entry.action ? printableText(entry.action) : "(no action)";
+  return `ims-emulator: not emulated: ${product} ${action} (${printableText(entry.code)}); see GET /unhandled\n`;
+}
+
+/**
  * Runs the command with `argv` (without `node` and the script); resolves with the emulator once
  * it listens. SIGINT/SIGTERM close it and exit with code 0.
  */
@@ -197,17 +224,10 @@ export async function runCli(argv: readonly string[]): Promise<EmulatorHandle | 
   }
   const emulator = await startEmulator({
     ...options.emulator,
-    onRequest: (e) => {
-      if (options.verbose) {
-        process.stdout.write(
-          `${e.time} ${e.region} ${e.product || "-"} ${e.action || "-"} ${e.accessKeyId ?? "-"} ${e.status} ${e.code} ${e.durationMs}ms\n`,
-        );
-      }
-      if (UNSERVED_CODES.has(e.code)) {
-        process.stderr.write(
-          `ims-emulator: not emulated: ${e.product || "unknown product"} ${e.action || "(no action)"} (${e.code}); see GET /unhandled\n`,
-        );
-      }
+    onRequest: (entry) => {
+      if (options.verbose) process.stdout.write(requestLine(entry));
+      const unserved = unservedLine(entry);
+      if (unserved !== undefined) process.stderr.write(unserved);
     },
   });
   process.stdout.write(startupText(emulator, options.emulator.discoveryFile));

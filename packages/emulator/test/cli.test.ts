@@ -7,8 +7,9 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stringify } from "node:querystring";
 import { parseCliArgs } from "../src/cli";
-import { callSdk, removeTempDirs, sdkClient, tempDir } from "./helpers";
+import { callSdk, removeTempDirs, sdkClient, send, tempDir } from "./helpers";
 
 const CLI = resolve(__dirname, "../src/cli.ts");
 let register: string;
@@ -122,6 +123,52 @@ describe("ims-emulator command", () => {
         JSON.parse(readFileSync(stateFile, "utf8")).accounts["1234567890123456"]["cn-shanghai"]
           .CallbackQueueName,
       ).toBe("ice-callback-cli");
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
+    }
+  });
+
+  it("prints request-derived text escaped and cut short, one line per call", async () => {
+    const cli = run(["--in-memory", "--base-port", "0", "--verbose"]);
+    try {
+      await waitFor(
+        () => cli.stdout().includes("Press Ctrl+C to stop.") || cli.child.exitCode !== null,
+        () => cli.stdout() + cli.stderr(),
+      );
+      const endpoint = /^ {2}cn-shanghai +(\S+)$/m.exec(cli.stdout())![1];
+      const hostile = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202eEvil\r\nims-emulator: forged line";
+      await send(endpoint, {
+        method: "POST",
+        query: {},
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: stringify({
+          Action: hostile + "Z".repeat(5_000),
+          Version: "2020-11-09",
+          AccessKeyId: `\x1b[31m${"K".repeat(5_000)}`,
+        }),
+      });
+      await waitFor(
+        () => cli.stderr().includes("not emulated"),
+        () => cli.stdout() + cli.stderr(),
+      );
+      const notEmulated = cli
+        .stderr()
+        .split("\n")
+        .filter((line) => line !== "");
+      expect(notEmulated).toHaveLength(1);
+      expect(notEmulated[0]).toContain(
+        "ims-emulator: not emulated: ICE \\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\u202eEvil\\r\\nims-emulator: forged lineZZZ",
+      );
+      const callLine = cli
+        .stdout()
+        .split("\n")
+        .find((line) => line.includes("InvalidAction"))!;
+      expect(callLine).toContain(" \\x1b[31mKKK");
+      for (const line of [notEmulated[0], callLine]) {
+        // eslint-disable-next-line no-control-regex
+        expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+        expect(line.length).toBeLessThan(800);
+      }
     } finally {
       if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
     }
