@@ -5,16 +5,20 @@
  *   callback (non-zero exit, the policy's message), only warns when its config makes that policy
  *   advisory, and passes a compliant stack;
  * - an organisation's own pack composed from the `./policy` entry point applies its config and
- *   runs the stack policies on the engine's view of the stack.
+ *   runs the stack policies on the engine's view of the stack;
+ * - the shipped pack judges the settings the provider plugin serves too (installed from its release
+ *   archive): a plain-http `PluginEventCallback`, and the plugin's `ImsCallback` whose setting the
+ *   plugin's construct registers.
  * Those are previews only. The RAM cases apply: through the real alicloud plugin against the
  * emulator, `pulumi up` with the shipped pack is stopped before a broad grant reaches IMS's role (at
  * preview, and with --skip-preview at the attachment itself), while ImsQueueAuthorization's
  * send-only policy passes.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEngine, type Engine } from "../../scripts/engine";
+import { REPO_ROOT, runPulumi, startEngine, type Engine } from "../../scripts/engine";
 import {
   E2E_ACCESS_KEY_ID,
   E2E_ACCOUNT_ID,
@@ -43,8 +47,33 @@ const setting = (name) => new EventCallback(name, {
   authKey: config.requireSecret("authKey"),
   ...(config.getBoolean("recovery") ? { adoptExisting: true, deletionPolicy: "clear" } : {}),
 });
-setting("web");
-if (config.getBoolean("secondSetting")) setting("web-again");
+if (config.getBoolean("plugin")) {
+  const { PluginEventCallback } = require("pulumi-alicloud-ims-callback");
+  new PluginEventCallback("plugin-web", {
+    region: "cn-shanghai",
+    callbackType: "HTTP",
+    callbackUrl: config.require("callbackUrl"),
+    eventTypes: ["ProduceMediaComplete"],
+    authKey: config.requireSecret("authKey"),
+  });
+  // The plugin's component, as YAML and Go programs reach it: the plugin's construct registers its setting.
+  new pulumi.ComponentResource(
+    "alicloud-ims-callback:index:ImsCallback",
+    "plugin-media",
+    {
+      region: "cn-beijing",
+      http: { url: config.require("callbackUrl"), authKey: config.requireSecret("authKey") },
+      eventTypes: ["ProduceMediaComplete"],
+      setting: undefined,
+      authKey: undefined,
+    },
+    { version: require("./node_modules/pulumi-alicloud-ims-callback/package.json").version },
+    true,
+  );
+} else {
+  setting("web");
+  if (config.getBoolean("secondSetting")) setting("web-again");
+}
 `;
 
 const ACME_PACK = `
@@ -193,6 +222,48 @@ test("an organisation's pack composed from ./policy applies its config and the s
     await project.pulumi(["config", "rm", "secondSetting"]);
   }
 }, 300_000);
+
+test("the shipped pack refuses plain http on the settings the provider plugin serves: PluginEventCallback and the plugin's ImsCallback", async () => {
+  const archiveDir = path.join(workDir, "plugin-archive");
+  const artifact = spawnSync(
+    "bash",
+    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), archiveDir],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+  expect(artifact.status).toBe(0);
+  const archive = artifact.stdout.trim().split("\n").pop()!;
+  const version = (require("../../package.json") as { version: string }).version;
+  const install = await runPulumi(
+    workDir,
+    ["plugin", "install", "resource", "alicloud-ims-callback", version, "--file", archive],
+    engine.env,
+  );
+  expect(install.code).toBe(0);
+  await setUrl("http://media.example.com/ims/events");
+  expect((await project.pulumi(["config", "set", "plugin", "true"])).code).toBe(0);
+  try {
+    // The installed archive, not the launcher npm links into node_modules/.bin (on jest's PATH).
+    const run = await runPulumi(
+      project.dir,
+      ["preview", "--policy-pack", project.policyPackDir, "--non-interactive"],
+      { ...engine.env, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" },
+    );
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.code).not.toBe(0);
+    expect(output).toContain("[mandatory]  ims-callback-url-https");
+    for (const name of ["plugin-web", "plugin-media-setting"]) {
+      expect(output).toContain(
+        HTTPS_MESSAGE.replace('EventCallback "web"', `EventCallback "${name}"`),
+      );
+    }
+    expect(output).not.toContain(AUTH_KEY);
+  } finally {
+    await project.pulumi(["config", "rm", "plugin"]);
+  }
+}, 600_000);
 
 describe("IMS's role through the alicloud plugin and the emulator", () => {
   const REGION = "cn-shanghai";
