@@ -150,6 +150,7 @@ test("a takeover killed at each step never loses the previous owner's setting: d
   const theirs = {
     CallbackType: "HTTP",
     CallbackURL: "https://theirs.example.com/hook",
+    CallbackQueueName: "",
     EventTypeList: "FileUploadComplete",
     AuthSwitch: "on",
     AuthKey: "TheirKey9Abc",
