@@ -323,10 +323,10 @@ describe("consumeCallbackQueue", () => {
     let handled = 0;
     const run = consumeCallbackQueue({
       ...baseOptions(queueName, stop.signal),
-      waitSeconds: 3,
+      waitSeconds: 20,
       handler: () => void handled++,
     });
-    await new Promise((r) => setTimeout(r, 300)); // the consumer is waiting in its long poll
+    await new Promise((r) => setTimeout(r, 1000)); // the consumer is waiting in its long poll (20 s)
     stop.abort();
     await emit("late"); // arrives while the poll is still open
     const summary = await run;
@@ -380,21 +380,30 @@ describe("consumeCallbackQueue", () => {
       action: "ChangeMessageVisibility",
       region: REGION,
     });
+    // The first message is handled; the consumer then opens its next long poll (20 s), which is
+    // still open when the stop comes and the second message arrives: that one is released.
+    await emit("early");
+    let handledEarly!: () => void;
+    const earlyHandled = new Promise<void>((resolve) => (handledEarly = resolve));
     const run = consumeCallbackQueue({
       ...baseOptions(queueName, stop.signal),
-      waitSeconds: 3,
+      waitSeconds: 20,
       onError: (error) => void errors.push(error),
-      handler: () => undefined,
+      handler: (event) => {
+        if (jobOf(event) === "early") handledEarly();
+      },
     });
+    await earlyHandled;
     await until(async () =>
       (await emulator.getRequestLog()).some(
-        (e) => e.params.QueueName === queueName && e.action === "BatchReceiveMessage",
+        (e) => e.params.QueueName === queueName && e.action.endsWith("DeleteMessage"),
       ),
     );
+    await new Promise((r) => setTimeout(r, 1000)); // the next poll is open by now
     stop.abort();
     await emit("late"); // arrives while the poll is still open
     const summary = await run;
-    expect(summary).toMatchObject({ received: 1, released: 0, handled: 0, errors: 1 });
+    expect(summary).toMatchObject({ received: 2, released: 0, handled: 1, errors: 1 });
     expect(errors.map((e) => [e.operation, e.status])).toEqual([["release", 503]]);
     expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 1, delayed: 0 });
   });
