@@ -4,15 +4,9 @@
  * `new URL` can parse it. Proves it for the refusal of someone else's setting at create and for the
  * refusal at destroy of a setting changed outside Pulumi, against the emulator.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  startEmulator,
-  type EmulatorHandle,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/runtime";
+import { useRuntimeTestEmulator } from "../helpers/emulator";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
@@ -21,25 +15,13 @@ const FOUND_URL = "http://admin:PassW0rd@media.example.com:99999/ims?token=Tok";
 const SHOWN = 'URL "http://…@media.example.com:99999/ims?…"';
 const SECRETS = /admin|PassW0rd|token|Tok/;
 
+const harness = useRuntimeTestEmulator("ims-found-url-");
 let emulator: EmulatorHandle;
-let dir: string;
-const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-found-url-"));
-  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
-  delete process.env.ALICLOUD_ACCESS_KEY;
-  delete process.env.ALICLOUD_SECRET_KEY;
+beforeAll(() => {
+  emulator = harness.emulator;
   runtime.resetConfiguration();
-  process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await emulator.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const inputs = (region: string): EventCallbackInputs => ({

@@ -3,17 +3,10 @@
  * `keepExistingAuthKey`, the input that lets an imported setting keep its key without the key ever
  * appearing in the program, against the local emulator.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  startEmulator,
-  type EmulatorHandle,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
-import { countCalls } from "../helpers/emulator";
+import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
 const CONSOLE_KEY = "ConsoleKey7Tz4";
@@ -24,22 +17,12 @@ const CONSOLE_SETTING = {
   AuthSwitch: "on",
   AuthKey: CONSOLE_KEY,
 };
+const harness = useRuntimeTestEmulator("ims-import-");
 let emulator: EmulatorHandle;
-let dir: string;
-const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-import-"));
-  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
+beforeAll(() => {
+  emulator = harness.emulator;
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await emulator.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   runtime.resetConfiguration();

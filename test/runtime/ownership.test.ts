@@ -5,37 +5,19 @@
  * creates racing for one region do not both succeed. test/e2e/ownership.test.ts runs the same cases
  * through the real engine.
  */
-import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  startEmulator,
-  type EmulatorHandle,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
 import { ConcurrentWriteError, UNCONFIRMED_WRITE } from "../../lib/runtime/ownership";
-import { countCalls } from "../helpers/emulator";
+import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
+const harness = useRuntimeTestEmulator("ims-ownership-");
 let emulator: EmulatorHandle;
-let dir: string;
-const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-ownership-"));
-  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
-  delete process.env.ALICLOUD_ACCESS_KEY;
-  delete process.env.ALICLOUD_SECRET_KEY;
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await emulator.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  emulator = harness.emulator;
 });
 beforeEach(async () => {
   runtime.resetConfiguration();

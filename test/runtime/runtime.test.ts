@@ -2,37 +2,18 @@
  * The dynamic provider's methods called directly against the local emulator (real HTTP, real
  * signatures). The same code runs inside the engine in test/e2e; here each rule is pinned down.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import {
-  DEFAULT_TEST_ACCOUNT,
-  startEmulator,
-  type EmulatorHandle,
-} from "pulumi-alicloud-ims-emulator";
+import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
-import { countCalls } from "../helpers/emulator";
+import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
+const harness = useRuntimeTestEmulator("ims-runtime-");
 let emulator: EmulatorHandle;
-let dir: string;
-const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-runtime-"));
-  emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
-  process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEFAULT_TEST_ACCOUNT.accessKeys[0].id;
-  process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
-  delete process.env.ALICLOUD_ACCESS_KEY;
-  delete process.env.ALICLOUD_SECRET_KEY;
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await emulator.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  emulator = harness.emulator;
 });
 beforeEach(async () => {
   runtime.resetConfiguration();
