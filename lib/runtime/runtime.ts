@@ -11,12 +11,14 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as log from "@pulumi/pulumi/log";
 import {
   CREDENTIAL_SECRET_VARIABLES,
   resolveCredential,
   type StackConfigReader,
 } from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
+import { importRefusal, nothingToImportMessage } from "./importChecks";
 import { PROVIDER_SETTINGS, readSetting } from "./settings";
 import {
   partialStateError,
@@ -252,7 +254,11 @@ export async function read(id: string, props: EventCallbackOutputs): Promise<dyn
     // A kept key is never an input; the state holds the one the region has now.
     ...(props.keepExistingAuthKey ? { authKey: liveAuthKey(live) } : {}),
     authSwitch: live.authSwitch,
-    previousSetting: props.previousSetting ?? null,
+    // A stack that never wrote the region takes what it finds now as what it found: destroy leaves
+    // it, and a later takeover's write puts this setting back, not an older one.
+    previousSetting: someoneElsesSinceRecorded(props, live)
+      ? foundSetting(live)
+      : (props.previousSetting ?? null),
     stateVersion: STATE_VERSION,
   });
   // The host encodes read results with Struct.fromJavaScript, which rejects undefined values.
@@ -307,9 +313,12 @@ export async function update(
 
 /**
  * Applies the deletion policy. `retain` makes no call. Otherwise the live setting is read first:
- * when it already is the target (the setting from before the takeover for `restore`, nothing for
- * `clear`) no write is made; when someone changed it since this stack last wrote it, it is left
- * alone with an error; else the target is written with one call and read back.
+ * when this stack never wrote the region (a takeover recorded before its write, a create whose write
+ * went unconfirmed) and the region does not hold that write, nothing is written under any policy and
+ * a warning says so: the stack leaves the region as it finds it. When the region already is the
+ * target (the setting from before the takeover for `restore`, nothing for `clear`) no write is made;
+ * when someone changed it since this stack last wrote it, it is left alone with an error; else the
+ * target is written with one call and read back.
  */
 export async function remove(_id: string, props: EventCallbackOutputs): Promise<void> {
   const policy: DeletionPolicy = props.deletionPolicy ?? CALLBACK_INPUT_DEFAULTS.deletionPolicy;
@@ -318,20 +327,22 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
   }
   const client = clientFor(props.region);
   const live = await client.getEventCallback();
+  if (
+    neverWrote(props) &&
+    // The write never landed, or someone wrote over it: the region holds what the stack found, or
+    // what someone else wrote since (which a refresh records as found, and as the stack's setting).
+    (!sameSetting(live, storedSetting(props)) ||
+      sameSetting(live, replacedByUnconfirmedWrite(props)))
+  ) {
+    void log.warn(lettingGoMessage(props.region, live));
+    return;
+  }
   const target =
     policy === "restore" && props.previousSetting ? props.previousSetting : EMPTY_SETTING;
   if (sameSetting(live, target)) {
     return;
   }
   const unconfirmed = props[UNCONFIRMED_WRITE] === true;
-  if (
-    unconfirmed &&
-    !props[REPLACED_SETTING] &&
-    sameSetting(live, replacedByUnconfirmedWrite(props))
-  ) {
-    // A create's or takeover's write that never landed: the region is as the stack found it.
-    return;
-  }
   const ours = [
     storedSetting(props),
     ...(unconfirmed && props[REPLACED_SETTING] ? [props[REPLACED_SETTING]] : []),
@@ -345,6 +356,42 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
     );
   }
   await writeAndConfirm(client, props.region, target, 0);
+}
+
+/**
+ * Whether no write of this stack in the region was ever confirmed: a takeover recorded before its
+ * write, or a create whose only write went unconfirmed. (An unconfirmed update keeps the stack's own
+ * earlier setting in {@link REPLACED_SETTING}: that stack did write the region.)
+ */
+function neverWrote(outs: EventCallbackOutputs): boolean {
+  return outs[UNCONFIRMED_WRITE] === true && !outs[REPLACED_SETTING];
+}
+
+/**
+ * Whether the region now holds a setting someone else wrote after a stack that never wrote the
+ * region recorded it: neither the one that stack's write would have left (what it recorded, as it
+ * was before any refresh) nor the one it found.
+ */
+function someoneElsesSinceRecorded(outs: EventCallbackOutputs, live: CallbackSetting): boolean {
+  return (
+    neverWrote(outs) &&
+    !sameSetting(live, storedSetting(outs)) &&
+    !sameSetting(live, replacedByUnconfirmedWrite(outs))
+  );
+}
+
+/** A setting as recorded for `previousSetting`: `null` when nothing is configured. */
+function foundSetting(live: CallbackSetting): CallbackSetting | null {
+  return isConfigured(live) ? live : null;
+}
+
+/** What destroy says when it lets go of a region this stack never wrote (no key in it). */
+export function lettingGoMessage(region: string, live: CallbackSetting): string {
+  return (
+    `This stack never wrote the IMS event callback setting in ${region} (its takeover or create recorded the region, ` +
+    `but no write of it was confirmed), and the region holds a setting this stack did not write (now: ${describeSetting(live)}). ` +
+    "It was left as it is: destroy lets go of the region without restoring or clearing anything, whatever the deletionPolicy."
+  );
 }
 
 /** The setting the region holds if an unconfirmed write recorded in `outs` did not land. */
@@ -361,11 +408,13 @@ function configuredRaceCheckDelay(): number {
  * state): the outputs record it, as found, as the setting to restore on destroy; the inputs declare
  * it without the key (the code `pulumi import` generates shows every input), keeping the region's
  * key through `keepExistingAuthKey` instead. Defaults are left out of the inputs, so the generated
- * code shows only what the setting needs. An id of `""` means there is no setting to import.
+ * code shows only what the setting needs. Throws, saying why and what to do instead, for a region
+ * with nothing configured and for a setting whose generated code would fail validation or show a
+ * URL that may hold a secret (see ./importChecks).
  */
 export async function importSetting(region: string): Promise<dynamic.ReadResult> {
   const live = await clientFor(region).getEventCallback();
-  if (!isConfigured(live)) return { id: "" };
+  if (!isConfigured(live)) throw new Error(nothingToImportMessage(region));
   const http = live.callbackType === "HTTP";
   const inputs: EventCallbackInputs = {
     region,
@@ -375,6 +424,8 @@ export async function importSetting(region: string): Promise<dynamic.ReadResult>
     ...(http && live.authSwitch === "on" ? { keepExistingAuthKey: true } : {}),
     ...(isDocumentedRegion(region) ? {} : { allowUndocumentedRegion: true }),
   };
+  const refusal = importRefusal(region, live, inputs);
+  if (refusal) throw new Error(refusal);
   const outs = withExplicitNulls({
     ...withCallbackDefaults(inputs),
     authKey: liveAuthKey(live),

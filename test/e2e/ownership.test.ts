@@ -209,6 +209,53 @@ test("a takeover killed at each step never loses the previous owner's setting: d
   expect(await e2e.live(region)).toEqual(theirs);
 }, 300_000);
 
+test("a takeover that never wrote leaves the previous owner's newer setting as it finds it: refresh then destroy writes nothing and says so", async () => {
+  const region = "ap-southeast-1";
+  const theirs = {
+    CallbackType: "HTTP",
+    CallbackURL: "https://theirs.example.com/first",
+    CallbackQueueName: "",
+    EventTypeList: "FileUploadComplete",
+    AuthSwitch: "on",
+    AuthKey: "TheirFirstKey7Ab",
+  };
+  const theirsNewer = {
+    ...theirs,
+    CallbackURL: "https://theirs.example.com/newer",
+    AuthKey: "TheirNewerKey4Cd",
+  };
+  await e2e.editInConsole(region, theirs);
+  const stack = await stackOf("takeover-newer", {
+    region,
+    url: "https://own.example.com/takeover-newer",
+    adoptExisting: true,
+  });
+
+  // Run 1 records what it found and writes nothing.
+  await expect(stack.up()).rejects.toThrow(/Took over the IMS event callback setting in/);
+  expect(await e2e.live(region)).toEqual(theirs);
+
+  // The previous owner changes the region in the console: run 2 refuses to write over it.
+  await e2e.editInConsole(region, theirsNewer);
+  await expect(stack.up()).rejects.toThrow(/someone else wrote the region\. It was left as it is/);
+  expect(await e2e.live(region)).toEqual(theirsNewer);
+
+  // What the refusal advised: refresh, then destroy. This stack never wrote the region.
+  await e2e.resetCounters();
+  await stack.refresh();
+  let output = "";
+  await stack.destroy({ onOutput: (text) => (output += text) });
+  expect(await e2e.live(region)).toEqual(theirsNewer);
+  expect(await e2e.apiCalls()).toMatchObject({ set: 0 });
+  expect(output).toMatch(
+    /This stack never wrote the IMS event callback setting in ap-southeast-1 .*left as it is/s,
+  );
+  expect(output).toContain("https://theirs.example.com/newer");
+  for (const key of [theirs.AuthKey, theirsNewer.AuthKey, E2E_AUTH_KEY]) {
+    expect(output).not.toContain(key);
+  }
+}, 300_000);
+
 test("a second stack declaring the identical setting is refused; the owner's destroy clears the region; then the second may create", async () => {
   const declared: Declared = { region: "cn-shenzhen", url: "https://shared.example.com/ims" };
   const owner = await stackOf("owner", declared);

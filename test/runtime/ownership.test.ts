@@ -272,6 +272,69 @@ describe("a takeover (adoptExisting) interrupted at any step", () => {
     expect(await emulator.getSetting("cn-hangzhou", ACCOUNT)).toMatchObject(NOTHING);
   });
 
+  describe("when the previous owner changes the region after the takeover was recorded", () => {
+    const NEWER = {
+      CallbackType: "HTTP",
+      CallbackURL: "https://theirs.example.com/newer",
+      CallbackQueueName: "",
+      EventTypeList: "FileUploadComplete",
+      AuthSwitch: "on",
+      AuthKey: "TheirNewerKey4Cd",
+    };
+    let warnings: string[];
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      warnings = [];
+      spy = jest
+        .spyOn(console, "warn")
+        .mockImplementation((m: string) => void warnings.push(String(m)));
+    });
+    afterEach(() => spy.mockRestore());
+
+    async function recordedThenChanged(region: string): Promise<EventCallbackOutputs> {
+      await emulator.putSetting(region, THEIRS, ACCOUNT);
+      const recorded = await failure(runtime.create(adopting(region)));
+      await emulator.putSetting(region, NEWER, ACCOUNT);
+      return recorded.properties as unknown as EventCallbackOutputs;
+    }
+
+    it("destroy, with or without a refresh first, writes nothing over the newer setting under every policy and says it lets go", async () => {
+      for (const deletionPolicy of ["restore", "clear"] as const) {
+        const partial = { ...(await recordedThenChanged("cn-beijing")), deletionPolicy };
+        const refreshed = (await runtime.read("cn-beijing", partial)).props as EventCallbackOutputs;
+        await emulator.reset();
+        await runtime.remove("cn-beijing", partial);
+        await runtime.remove("cn-beijing", refreshed);
+        expect(await calls()).toEqual({ get: 2, set: 0 });
+        expect(await emulator.getSetting("cn-beijing", ACCOUNT)).toEqual(NEWER);
+      }
+      expect(warnings).toHaveLength(4);
+      for (const warning of warnings) {
+        expect(warning).toContain(
+          'This stack never wrote the IMS event callback setting in cn-beijing (its takeover or create recorded the region, but no write of it was confirmed), and the region holds a setting this stack did not write (now: HTTP to URL "https://theirs.example.com/newer", events FileUploadComplete, authentication on). It was left as it is',
+        );
+        expect(warning).not.toContain(NEWER.AuthKey);
+      }
+    });
+
+    it("a refresh records the newer setting as the one found, so a later takeover's destroy puts that one back", async () => {
+      const partial = await recordedThenChanged("cn-shanghai");
+      const refreshed = (await runtime.read("cn-shanghai", partial)).props as EventCallbackOutputs;
+      expect(refreshed.previousSetting).toMatchObject({
+        callbackUrl: "https://theirs.example.com/newer",
+      });
+      expect(refreshed).toMatchObject({ [UNCONFIRMED_WRITE]: true });
+      // "pulumi up --refresh": the takeover's write now replaces the newer setting.
+      const { outs } = await runtime.update("cn-shanghai", refreshed, adopting("cn-shanghai"));
+      expect((await emulator.getSetting("cn-shanghai", ACCOUNT))?.CallbackURL).toBe(
+        "https://media.example.com/ims",
+      );
+      await runtime.remove("cn-shanghai", outs as EventCallbackOutputs);
+      expect(await emulator.getSetting("cn-shanghai", ACCOUNT)).toEqual(NEWER);
+      expect(warnings).toEqual([]);
+    });
+  });
+
   it("takes over a setting identical to the declared one in one step, with no write", async () => {
     await runtime.create(inputs("cn-shenzhen"));
     await emulator.reset();
