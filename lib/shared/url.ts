@@ -60,14 +60,33 @@ const MAX_SHOWN_LENGTH = 256;
  * ```
  */
 export function describeUrl(text: string): string {
+  const whole = safeUrlText(text);
+  return JSON.stringify(
+    whole.length > MAX_SHOWN_LENGTH ? `${whole.slice(0, MAX_SHOWN_LENGTH)}…` : whole,
+  );
+}
+
+/**
+ * Whether a URL holds a part that {@link describeUrl} hides (user info, a query or a fragment),
+ * that is, a part that may carry a password or a token and must not be shown or stored in clear.
+ *
+ * @example
+ * ```ts
+ * urlHasHiddenParts("https://media.example.com/ims"); // false
+ * urlHasHiddenParts("https://media.example.com/ims?token=abc"); // true
+ * ```
+ */
+export function urlHasHiddenParts(text: string): boolean {
+  return safeUrlText(text) !== text;
+}
+
+/** The text of {@link describeUrl}, unquoted and uncut. */
+function safeUrlText(text: string): string {
   const scheme = /^(?:https?:|[A-Za-z][A-Za-z0-9+.-]*:(?=[/\\]))[/\\]*/i.exec(text);
   const start = scheme ? scheme[0].length : 0;
   const at = text.lastIndexOf("@");
   const head = at < start ? text.slice(0, start) : `${text.slice(0, start)}…`;
   const rest = text.slice(Math.max(at, start));
   const end = rest.search(/[?#]/);
-  const whole = end === -1 ? `${head}${rest}` : `${head}${rest.slice(0, end)}${rest[end]}…`;
-  return JSON.stringify(
-    whole.length > MAX_SHOWN_LENGTH ? `${whole.slice(0, MAX_SHOWN_LENGTH)}…` : whole,
-  );
+  return end === -1 ? `${head}${rest}` : `${head}${rest.slice(0, end)}${rest[end]}…`;
 }

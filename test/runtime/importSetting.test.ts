@@ -6,6 +6,7 @@
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
+import { describeUrl } from "../../lib/shared/url";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
@@ -29,6 +30,13 @@ beforeEach(async () => {
   await emulator.reset();
 });
 
+const failure = (promise: Promise<unknown>): Promise<Error> =>
+  promise.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: unknown) => e as Error,
+  );
 const live = async (region: string) => emulator.getSetting(region, ACCOUNT);
 const calls = async () => countCalls(await emulator.getCounters());
 
@@ -88,8 +96,65 @@ describe("importSetting", () => {
     expect(diff.changes).toBe(false);
   });
 
-  it("finds nothing to import in a region without a setting", async () => {
-    expect(await runtime.importSetting("cn-hangzhou")).toEqual({ id: "" });
+  it("says that a region with nothing configured has no callback setting to import", async () => {
+    await expect(runtime.importSetting("cn-hangzhou")).rejects.toThrow(
+      /no IMS event callback setting to import in cn-hangzhou: nothing is configured there/,
+    );
+  });
+
+  it("refuses a URL with user credentials without showing them, with the fix", async () => {
+    const url = "https://admin:Pa55word@console.example.com/ims";
+    await emulator.putSetting("cn-shanghai", { ...CONSOLE_SETTING, CallbackURL: url }, ACCOUNT);
+    const error = await failure(runtime.importSetting("cn-shanghai"));
+    expect(error.message).toMatch(
+      /^The IMS event callback setting in cn-shanghai .*cannot be imported/,
+    );
+    expect(error.message).toContain(describeUrl(url));
+    expect(error.message).toMatch(/callbackUrl: holds user credentials/);
+    expect(`${error.message}\n${String(error.stack)}`).not.toMatch(/Pa55word|admin/);
+    expect(error.message).not.toContain(CONSOLE_KEY);
+  });
+
+  it.each([
+    ["the query", "https://console.example.com/ims?token=Tok3nValue"],
+    ["the fragment", "https://console.example.com/ims#Tok3nValue"],
+  ])(
+    "refuses a URL with a token in %s without showing it, and says how to adopt it with the URL kept secret",
+    async (_where, url) => {
+      await emulator.putSetting("cn-shanghai", { ...CONSOLE_SETTING, CallbackURL: url }, ACCOUNT);
+      const error = await failure(runtime.importSetting("cn-shanghai"));
+      expect(error.message).toMatch(
+        /^The IMS event callback setting in cn-shanghai .*cannot be imported/,
+      );
+      expect(error.message).toContain(describeUrl(url));
+      expect(`${error.message}\n${String(error.stack)}`).not.toContain("Tok3nValue");
+      expect(error.message).not.toContain(CONSOLE_KEY);
+      expect(error.message).toMatch(/pulumi config set --secret/);
+      expect(error.message).toMatch(/adoptExisting: true/);
+      expect(error.message).toMatch(/keepExistingAuthKey: true/);
+    },
+  );
+
+  it("refuses a setting whose generated code would fail validation at preview, naming the problem", async () => {
+    await emulator.putSetting(
+      "cn-shanghai",
+      { ...CONSOLE_SETTING, CallbackURL: "https://console.example.com/ims/a,b" },
+      ACCOUNT,
+    );
+    await expect(runtime.importSetting("cn-shanghai")).rejects.toThrow(
+      /cannot be imported: .*fail validation at preview[\s\S]*callbackUrl: contains ","[\s\S]*%2C/,
+    );
+  });
+
+  it("every setting it imports passes check (the generated code previews)", async () => {
+    await emulator.putSetting(
+      "cn-shanghai",
+      { ...CONSOLE_SETTING, CallbackURL: "http://console.example.com/ims" },
+      ACCOUNT,
+    );
+    const { checked, diff } = await importRegion("cn-shanghai");
+    expect(checked.failures).toEqual([]);
+    expect(diff.changes).toBe(false);
   });
 
   it("destroy with the default policy leaves the imported setting as it was found", async () => {
