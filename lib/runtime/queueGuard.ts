@@ -102,7 +102,9 @@ export async function queueGuardUpdate(
 /**
  * Succeeds (and so lets the engine delete the queue next) when the queue is empty or gone, when
  * `deleteWithMessages` was set, or when {@link DELETE_QUEUES_WITH_MESSAGES_VARIABLE} is `true`;
- * otherwise fails with the count and the ways out. A count that cannot be read fails too.
+ * otherwise fails with the count and the ways out. A count that cannot be read (no answer, an answer
+ * that is not Mns-open's JSON, one without the three counts or with `Success: false`, an error) fails
+ * too, with its cause and the advice that fits it.
  */
 export async function queueGuardDelete(_id: string, props: QueueGuardState): Promise<void> {
   if (props.deleteWithMessages === true || deletionAllowedByEnvironment()) return;
@@ -110,10 +112,14 @@ export async function queueGuardDelete(_id: string, props: QueueGuardState): Pro
   try {
     counts = await queueMessageCounts(props.region, props.queueName);
   } catch (error) {
+    const where = { region: props.region, queueName: props.queueName };
+    const advice =
+      error instanceof QueueCountError
+        ? ADVICE[error.reason]({ ...where, endpoint: error.endpoint })
+        : ADVICE.service(where);
     throw new Error(
       `Could not count the messages in queue "${props.queueName}" in ${props.region} before deleting it, so it was left in place: ` +
-        `${error instanceof Error ? error.message : String(error)}. Grant the deploying credentials mns:GetQueueAttributes (or ` +
-        `consume the messages yourself), or ${ALLOW_ADVICE}.`,
+        `${error instanceof Error ? error.message : String(error)}. ${advice} (or consume the messages yourself), or ${ALLOW_ADVICE}.`,
     );
   }
   if (counts === undefined || total(counts) === 0) return;
@@ -123,6 +129,40 @@ export async function queueGuardDelete(_id: string, props: QueueGuardState): Pro
       `and run the command again, or ${ALLOW_ADVICE}.`,
   );
 }
+
+/**
+ * Why a count could not be read: a permission error (only then is the RAM grant the fix), rejected
+ * credentials, an endpoint that does not resolve, cannot be reached or does not answer Mns-open's
+ * JSON, an answer without the counts, or another failure of the service (throttling, an outage).
+ */
+type CountFailureCause = "permission" | "credentials" | "endpoint" | "answer" | "service";
+
+/** A count that could not be read; the message is safe to show (no request, no credential). */
+class QueueCountError extends Error {
+  constructor(
+    message: string,
+    readonly reason: CountFailureCause,
+    readonly endpoint: string,
+  ) {
+    super(message);
+    this.name = "QueueCountError";
+  }
+}
+
+/** The first advice of a refusal, by cause. */
+const ADVICE: Record<
+  CountFailureCause,
+  (where: { region: string; queueName: string; endpoint?: string }) => string
+> = {
+  permission: ({ region, queueName }) =>
+    `Grant the deploying credentials mns:GetQueueAttributes on acs:mns:${region}:*:/queues/${queueName}`,
+  credentials: () =>
+    "Check the deploying credentials (the AccessKey pair or the security token the stack deploys with)",
+  endpoint: ({ endpoint }) =>
+    `Check the Mns-open endpoint (${endpoint}): it must resolve, be reachable from here and be Mns-open's`,
+  answer: () => "Run the command again later",
+  service: () => "Run the command again later",
+};
 
 const ALLOW_ADVICE =
   'to delete them unread, set queue: { deleteWithMessages: true } on the ImsCallback and run "pulumi up" before destroying, ' +
@@ -210,32 +250,106 @@ export async function queueMessageCounts(
     bodyType: "json",
   });
   const secrets = await credentialValues(credential);
+  const shownEndpoint = endpoint.replace(/^.*@/, "");
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
+    let failure: CountFailure;
     try {
       const response = (await api.callApi(
         params,
         new $OpenApiUtil.OpenApiRequest({ query: { QueueName: queueName } }),
         new RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs, autoretry: false }),
-      )) as { body?: { Data?: Record<string, unknown> } };
-      const data = response.body?.Data ?? {};
-      return {
-        visible: Number(data.ActiveMessages ?? 0),
-        invisible: Number(data.InactiveMessages ?? 0),
-        delayed: Number(data.DelayMessages ?? 0),
-      };
+      )) as { body?: unknown };
+      const read = countsIn(response.body, secrets);
+      if ("counts" in read) return read.counts;
+      failure = { detail: read.problem, cause: "answer", retryable: true, queueGone: false };
     } catch (e) {
-      const failure = describeFailure(e, secrets);
-      if (/QueueNotExist/i.test(failure.code)) return undefined;
-      if (!failure.retryable || attempt >= attempts) {
-        throw new Error(
-          `Mns-open GetQueueAttributes in ${region} failed: ${failure.code}${failure.message ? `: ${failure.message}` : ""}` +
-            (attempt > 1 ? ` (after ${attempt} attempts)` : ""),
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+      failure = describeFailure(e, secrets, shownEndpoint);
+    }
+    if (failure.queueGone) return undefined;
+    if (!failure.retryable || attempt >= attempts) {
+      throw new QueueCountError(
+        `Mns-open GetQueueAttributes in ${region} failed: ${failure.detail}` +
+          (attempt > 1 ? ` (after ${attempt} attempts)` : ""),
+        failure.cause,
+        shownEndpoint,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+  }
+}
+
+/** The three counters of GetQueueAttributes, by the names of {@link QueueMessageCounts}. */
+const COUNTERS = [
+  ["visible", "ActiveMessages"],
+  ["invisible", "InactiveMessages"],
+  ["delayed", "DelayMessages"],
+] as const;
+
+/**
+ * The counts of a GetQueueAttributes answer, or what keeps them from being read. A count is a
+ * number that was read: the answer says `Success: true` and its `Data` holds each counter as a
+ * whole number of 0 or more (the API documents them as integers); anything else is no count, never 0.
+ */
+function countsIn(
+  body: unknown,
+  secrets: readonly string[],
+): { counts: QueueMessageCounts } | { problem: string } {
+  if (!isRecord(body)) return { problem: `the answer is ${shown(body, secrets)}, not an object` };
+  if (body.Success !== true) {
+    if (body.Success !== false) return { problem: "the answer does not say Success: true" };
+    const code = typeof body.Code === "string" || typeof body.Code === "number" ? body.Code : "";
+    const message = typeof body.Message === "string" ? serviceText(body.Message, secrets) : "";
+    const details = [code !== "" ? `Code ${String(code).slice(0, 64)}` : "", message].filter(
+      (part) => part !== "",
+    );
+    return {
+      problem: `the answer says Success: false${details.length > 0 ? ` (${details.join(", ")})` : ""}`,
+    };
+  }
+  if (body.Data === undefined) return { problem: "the answer carries no Data (no message count)" };
+  const data = body.Data;
+  if (!isRecord(data))
+    return { problem: `the answer's Data is ${shown(data, secrets)}, not an object` };
+  const problems: string[] = [];
+  const counts: Record<string, number> = {};
+  for (const [name, field] of COUNTERS) {
+    const value = data[field];
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
+      counts[name] = value;
+    } else if (value === undefined) {
+      problems.push(`Data.${field} is missing`);
+    } else if (value === null) {
+      problems.push(`Data.${field} is null`);
+    } else {
+      problems.push(`Data.${field} is ${shown(value, secrets)}, not a whole number of 0 or more`);
     }
   }
+  if (problems.length > 0) return { problem: problems.join("; ") };
+  return {
+    counts: { visible: counts.visible, invisible: counts.invisible, delayed: counts.delayed },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A value of an answer as JSON, redacted and cut short. */
+function shown(value: unknown, secrets: readonly string[]): string {
+  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
+  const cut = redact(text, secrets);
+  return cut.length > 40 ? `${cut.slice(0, 40)}…` : cut;
+}
+
+/** A service message without anything that can echo the request (a string to sign), redacted. */
+function serviceText(message: string, secrets: readonly string[]): string {
+  return redact(
+    message.replace(/\s*(?:server )?string ?to ?sign(?: is)?\s*:.*$/is, "").trim(),
+    secrets,
+  )
+    .slice(0, 300)
+    .replace(/[.\s]+$/, "");
 }
 
 /**
@@ -279,29 +393,73 @@ async function credentialValues(credential: {
   }
 }
 
+/** Why one call did not give a count. */
+interface CountFailure {
+  /** What went wrong, safe to show. */
+  readonly detail: string;
+  readonly cause: CountFailureCause;
+  readonly retryable: boolean;
+  /** The service said the queue does not exist. */
+  readonly queueGone: boolean;
+}
+
+/** Error codes of rejected credentials (RPC signature checks, STS tokens). */
+const CREDENTIAL_CODE =
+  /^(?:InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSignature|SignatureNonceUsed|InvalidSecurityToken|InvalidTimeStamp)/i;
+/** Error codes of a missing permission. */
+const PERMISSION_CODE = /^(?:Forbidden|NoPermission|AccessDenied|NotAuthorized|Unauthorized)/i;
+/** Transport codes of a name that does not resolve. */
+const UNRESOLVED = /^(?:ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/;
+/** Transport codes of a connection that could not be made. */
+const NOT_CONNECTED = /^(?:ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EADDRNOTAVAIL)$/;
+
 /**
- * The code and, when the service answered, its message (redacted). The transport's own message is
- * never used: it carries the signed request URL.
+ * The cause of a failed call, with the service's code and message (redacted) when it answered in
+ * its format. The transport's own message is never used: it carries the signed request URL.
  */
-function describeFailure(
-  e: unknown,
-  secrets: readonly string[],
-): { code: string; message: string; retryable: boolean } {
+function describeFailure(e: unknown, secrets: readonly string[], endpoint: string): CountFailure {
+  if (e instanceof SyntaxError) {
+    // The runtime parses every answer as JSON: a gateway's or proxy's page, an empty body.
+    return {
+      detail: `the answer of ${endpoint} is not JSON, so it does not come from Mns-open (a gateway's or proxy's page?)`,
+      cause: "endpoint",
+      retryable: true,
+      queueGone: false,
+    };
+  }
   const err = (e ?? {}) as { code?: unknown; statusCode?: unknown; data?: unknown };
   const data = (err.data && typeof err.data === "object" ? err.data : {}) as Record<
     string,
     unknown
   >;
   const status = typeof err.statusCode === "number" ? err.statusCode : undefined;
-  const serviceCode = typeof data.Code === "string" ? data.Code : undefined;
-  const code =
-    serviceCode ??
-    (typeof err.code === "string" && err.code !== "" ? err.code : undefined) ??
-    (status ? `HTTP${status}` : "NetworkError");
-  const message =
-    status !== undefined && typeof data.Message === "string"
-      ? redact(data.Message, secrets).slice(0, 300)
-      : "";
-  const retryable = status === undefined || status >= 500 || /^Throttling/.test(code);
-  return { code, message, retryable };
+  const errCode = typeof err.code === "string" && err.code !== "" ? err.code.slice(0, 64) : "";
+  if (status === undefined) {
+    const unresolved = UNRESOLVED.test(errCode);
+    return {
+      detail: unresolved
+        ? `the endpoint ${endpoint} could not be resolved (${errCode})`
+        : NOT_CONNECTED.test(errCode)
+          ? `could not connect to the endpoint ${endpoint} (${errCode})`
+          : `no answer from the endpoint ${endpoint} (${errCode || "NetworkError"})`,
+      cause: "endpoint",
+      // A name that does not exist will not exist in a second; a temporary DNS failure may pass.
+      retryable: errCode !== "ENOTFOUND",
+      queueGone: false,
+    };
+  }
+  const serviceCode = typeof data.Code === "string" ? data.Code.slice(0, 64) : undefined;
+  const code = serviceCode ?? (errCode || `HTTP${status}`);
+  const message = typeof data.Message === "string" ? serviceText(data.Message, secrets) : "";
+  const cause: CountFailureCause = CREDENTIAL_CODE.test(code)
+    ? "credentials"
+    : PERMISSION_CODE.test(code) || status === 403
+      ? "permission"
+      : "service";
+  return {
+    detail: `${code}${message ? `: ${message}` : ""}`,
+    cause,
+    retryable: status >= 500 || /^Throttling/.test(code),
+    queueGone: /QueueNotExist/i.test(code),
+  };
 }
