@@ -6,7 +6,11 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultPolicyName, ImsQueueAuthorization } from "./queueAuthorization";
+import {
+  defaultPolicyName,
+  IMS_SERVICE_ROLE_NAME,
+  ImsQueueAuthorization,
+} from "./queueAuthorization";
 import { EventCallback } from "./eventCallback";
 import type { CallbackType } from "../shared/setting";
 import type { PluginEventCallback, PluginQueueDeletionGuard } from "./pluginEventCallback";
@@ -245,9 +249,17 @@ export class ImsCallback extends pulumi.ComponentResource {
         ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue")
         : undefined;
       if (inherited) checks.push(providerRegionMatches(name, this, inherited, region));
+      const createsAuthorization = !args.authorization && args.skipAuthorization !== true;
+      // A setting kept after the stack needs the queue and IMS's grant kept too: deleted, every
+      // later event would be dropped (AccessDenied, then QueueNotExist).
+      const retained = args.deletionPolicy === "retain";
+      const retainOpts = retained ? { retainOnDelete: true } : {};
+      if ((creating || createsAuthorization) && isDeferred(args.deletionPolicy)) {
+        checks.push(deletionPolicyIsPlain(name, this, args.deletionPolicy));
+      }
       if (args.authorization) {
         this.authorization = args.authorization;
-      } else if (args.skipAuthorization !== true) {
+      } else if (createsAuthorization) {
         this.authorization = new ImsQueueAuthorization(
           `${name}-authorization`,
           {
@@ -262,12 +274,21 @@ export class ImsCallback extends pulumi.ComponentResource {
                 .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }])),
             ),
           },
-          { parent: this },
+          { parent: this, ...retainOpts },
         );
       }
       if (this.authorization) {
         checks.push(this.authorization.serviceRoleFound);
         dependsOn.push(this.authorization);
+      }
+      if (retained) {
+        warnWhatIsRetained(name, this, {
+          region,
+          queueName: plannedName,
+          createdQueue: creating,
+          authorization: this.authorization,
+          sharedAuthorization: args.authorization,
+        });
       }
       if (creating) {
         const provider =
@@ -277,7 +298,7 @@ export class ImsCallback extends pulumi.ComponentResource {
         this.queue = new alicloud.message.ServiceQueue(
           `${name}-queue`,
           { ...(args.queue.options ?? {}), queueName: checkedName },
-          { parent: this, provider },
+          { parent: this, provider, ...retainOpts },
         );
         queueName = this.queue.queueName;
         // The setting depends on the guard: a destroy moves the setting away first, then the
@@ -291,7 +312,7 @@ export class ImsCallback extends pulumi.ComponentResource {
             queueName: checkedName,
             deleteWithMessages: args.queue.deleteWithMessages,
           },
-          { parent: this, dependsOn: [this.queue] },
+          { parent: this, dependsOn: [this.queue], ...retainOpts },
         );
         dependsOn.push(this.queue, this.queueGuard);
       } else {
@@ -416,6 +437,88 @@ export function validateComponentArgs(name: string, args: ImsCallbackArgs): void
       `Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
   }
+}
+
+/** Whether a deletion policy is given as an Output or a promise (its value not known at construction). */
+function isDeferred(
+  policy: pulumi.Input<DeletionPolicy> | undefined,
+): policy is pulumi.Output<DeletionPolicy> | Promise<DeletionPolicy> {
+  return policy !== undefined && typeof policy !== "string";
+}
+
+/**
+ * Which resources a destroy keeps is decided when the component is constructed (`retainOnDelete`),
+ * so `"retain"` must be a plain value when the component creates a queue or an authorization. An
+ * Output that turns out to be `"retain"` is refused: logged against the component, `false`.
+ *
+ * @internal
+ */
+export function deletionPolicyIsPlain(
+  name: string,
+  parent: pulumi.Resource,
+  policy: pulumi.Input<DeletionPolicy>,
+): pulumi.Output<boolean> {
+  return pulumi.output(policy).apply((value) => {
+    if (value !== "retain") return true;
+    void pulumi.log.error(
+      `ImsCallback "${name}": deletionPolicy: "retain" must be given as a plain value, not an Output, with the queue method: ` +
+        "the component decides when it is constructed that the queue and IMS's permission to write to it are kept with " +
+        'the setting. Write deletionPolicy: "retain" (e.g. from config.require), or use "restore" or "clear".',
+      parent,
+    );
+    return false;
+  });
+}
+
+/** What a kept queue-method setting needs, for {@link warnWhatIsRetained}. */
+interface RetainedParts {
+  readonly region: pulumi.Input<string>;
+  readonly queueName: pulumi.Input<string>;
+  readonly createdQueue: boolean;
+  /** The authorization in use, created or shared. */
+  readonly authorization?: ImsQueueAuthorization;
+  /** The shared authorization given in `authorization`, if any. */
+  readonly sharedAuthorization?: ImsQueueAuthorization;
+}
+
+/**
+ * Warns at preview that `deletionPolicy: "retain"` keeps the queue and IMS's grant with the setting
+ * (so that the region keeps delivering after the stack lets go), and, for a shared authorization not
+ * created with `retainOnDelete: true`, that a destroy deletes the grant the kept setting needs.
+ */
+function warnWhatIsRetained(name: string, parent: pulumi.Resource, parts: RetainedParts): void {
+  const shared = parts.sharedAuthorization;
+  const sharedRetained = shared instanceof ImsQueueAuthorization && shared.retainsOnDelete;
+  const policyName: pulumi.Input<string | null> =
+    parts.authorization && !shared ? parts.authorization.policyName : null;
+  void pulumi.all([parts.region, parts.queueName, policyName]).apply(([region, queue, policy]) => {
+    const kept = [
+      ...(parts.createdQueue ? [`the queue "${queue}"`] : []),
+      ...(policy
+        ? [
+            `IMS's permission to write to it (RAM policy "${policy}" and its attachment to ${IMS_SERVICE_ROLE_NAME})`,
+          ]
+        : []),
+    ];
+    const head =
+      `ImsCallback "${name}": deletionPolicy "retain" leaves the setting in ${region} pointing at queue "${queue}" ` +
+      "when the stack is destroyed or this component removed";
+    const lines: string[] = [];
+    if (kept.length > 0) {
+      lines.push(
+        `${head}, so ${kept.join(" and ")} ${kept.length > 1 ? "are" : "is"} kept too (retainOnDelete) and events keep ` +
+          "arriving. Pulumi no longer manages them then: delete them yourself once the region's setting points elsewhere.",
+      );
+    }
+    if (shared && !sharedRetained) {
+      lines.push(
+        `${head}, but the ImsQueueAuthorization given in authorization is deleted with its stack unless it was created with ` +
+          "retainOnDelete: true; IMS's events to the queue would then be refused and dropped. Create it with " +
+          '{ retainOnDelete: true } (its policy and attachment are kept), or use deletionPolicy "restore" or "clear".',
+      );
+    }
+    for (const line of lines) void pulumi.log.warn(line, parent);
+  });
 }
 
 /** `value`, or `""` (an empty name, which the service refuses) when any check failed. */

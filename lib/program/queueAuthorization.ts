@@ -95,7 +95,20 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
    * @internal
    */
   readonly serviceRoleFound: pulumi.Output<boolean>;
+  /**
+   * Whether the component was given `retainOnDelete: true`, which it passes to its policy and
+   * attachment: the grant then outlives the stack (a callback setting kept with deletionPolicy
+   * "retain" needs it).
+   *
+   * @internal
+   */
+  readonly retainsOnDelete: boolean;
 
+  /**
+   * @param opts - as for any component; `retainOnDelete: true` also keeps the policy and the
+   * attachment when the stack is destroyed or the component removed (IMS may then still write to the
+   * queues, e.g. for an {@link ImsCallback} with `deletionPolicy: "retain"` that shares it).
+   */
   constructor(
     name: string,
     args: ImsQueueAuthorizationArgs,
@@ -103,7 +116,12 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
   ) {
     super("alicloud-ims-callback:index:ImsQueueAuthorization", name, {}, opts);
     validateAuthorizationArgs(name, args);
-    const childOpts: pulumi.CustomResourceOptions = { parent: this };
+    // A component's retainOnDelete is not inherited by its children: it is passed on here.
+    this.retainsOnDelete = opts?.retainOnDelete === true;
+    const childOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(this.retainsOnDelete ? { retainOnDelete: true } : {}),
+    };
     const accountId: pulumi.Input<string> =
       args.accountId ?? alicloud.getCallerIdentityOutput({ parent: this }).accountId;
 

@@ -114,7 +114,12 @@ async function registered(...components: Created[]): Promise<void> {
 /** Resource name -> the resource, its parent and what its options make it depend on. */
 const graph = new Map<
   string,
-  { resource: pulumi.Resource; parent?: pulumi.Resource; dependsOn: pulumi.Resource[] }
+  {
+    resource: pulumi.Resource;
+    parent?: pulumi.Resource;
+    dependsOn: pulumi.Resource[];
+    retainOnDelete?: boolean;
+  }
 >();
 
 /**
@@ -124,7 +129,12 @@ const graph = new Map<
 const recordGraph: pulumi.ResourceTransformation = ({ resource, name, opts }) => {
   const dependsOn = opts.dependsOn ?? [];
   if (!Array.isArray(dependsOn)) throw new Error(`${name}: dependsOn is not a plain list`);
-  graph.set(name, { resource, parent: opts.parent, dependsOn: dependsOn as pulumi.Resource[] });
+  graph.set(name, {
+    resource,
+    parent: opts.parent,
+    dependsOn: dependsOn as pulumi.Resource[],
+    retainOnDelete: opts.retainOnDelete,
+  });
   return undefined;
 };
 
@@ -629,6 +639,194 @@ describe("ImsCallback", () => {
       SETTING,
     ]);
     expect(await output(cb.policyName)).toBeNull();
+  });
+
+  describe('deletionPolicy "retain" with the queue method', () => {
+    /** The recorded resources whose names start with `prefix` that a destroy would keep. */
+    const retainedUnder = (prefix: string) =>
+      [...graph]
+        .filter(([name, node]) => name.startsWith(prefix) && node.retainOnDelete === true)
+        .map(([name]) => name)
+        .sort();
+    let warned: jest.SpyInstance;
+    let errors: jest.SpyInstance;
+    beforeEach(() => {
+      graph.clear();
+      warned = jest.spyOn(pulumi.log, "warn").mockResolvedValue();
+      errors = jest.spyOn(pulumi.log, "error").mockResolvedValue();
+    });
+    afterEach(() => {
+      warned.mockRestore();
+      errors.mockRestore();
+    });
+    /** The messages logged so far, once pending applies have run. */
+    async function logged(spy: jest.SpyInstance): Promise<string[]> {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return spy.mock.calls.map((call) => String(call[0]));
+    }
+
+    it("keeps the created queue, its guard and IMS's grant with the setting, and warns that they stay", async () => {
+      const { ImsCallback } = await import("../../lib/program/imsCallback");
+      const kept = new ImsCallback(
+        "kept",
+        {
+          region: "cn-hangzhou",
+          queue: { name: "ice-callback-kept" },
+          eventTypes: ["ProduceMediaComplete"],
+          deletionPolicy: "retain",
+        },
+        { transformations: [recordGraph] },
+      );
+      const restored = new ImsCallback(
+        "restored",
+        { region: "cn-hangzhou", queue: {}, eventTypes: ["ProduceMediaComplete"] },
+        { transformations: [recordGraph] },
+      );
+      await registered(kept, restored);
+      expect(retainedUnder("kept")).toEqual([
+        "kept-authorization",
+        "kept-authorization-attachment",
+        "kept-authorization-policy",
+        "kept-queue",
+        "kept-queue-guard",
+      ]);
+      expect(retainedUnder("restored")).toEqual([]);
+      // The grant outlives the setting either way: the setting is deleted (moved) first.
+      expect(dependencies("kept-setting")?.deps).toEqual([
+        "kept-authorization-attachment",
+        "kept-authorization-policy",
+        "kept-queue",
+        "kept-queue-guard",
+      ]);
+      const policyName = await output(kept.policyName);
+      expect(await logged(warned)).toEqual([
+        `ImsCallback "kept": deletionPolicy "retain" leaves the setting in cn-hangzhou pointing at queue "ice-callback-kept" ` +
+          `when the stack is destroyed or this component removed, so the queue "ice-callback-kept" and IMS's permission to ` +
+          `write to it (RAM policy "${policyName}" and its attachment to AliyunICEDefaultRole) are kept too (retainOnDelete) ` +
+          "and events keep arriving. Pulumi no longer manages them then: delete them yourself once the region's setting points elsewhere.",
+      ]);
+      expect(warned.mock.calls[0][1]).toBe(kept);
+    });
+
+    it("the provider plugin's ImsCallback keeps the same resources", async () => {
+      const { ImsCallback } = await import("../../lib/program/imsCallback");
+      const { PluginEventCallback, PluginQueueDeletionGuard } =
+        await import("../../lib/program/pluginEventCallback");
+      const kept = new ImsCallback(
+        "plugin-kept",
+        {
+          region: "cn-hangzhou",
+          queue: {},
+          eventTypes: ["ProduceMediaComplete"],
+          deletionPolicy: "retain",
+        },
+        { transformations: [recordGraph] },
+        { EventCallback: PluginEventCallback, QueueDeletionGuard: PluginQueueDeletionGuard },
+      );
+      await registered(kept);
+      expect(retainedUnder("plugin-kept")).toEqual([
+        "plugin-kept-authorization",
+        "plugin-kept-authorization-attachment",
+        "plugin-kept-authorization-policy",
+        "plugin-kept-queue",
+        "plugin-kept-queue-guard",
+      ]);
+      expect(await logged(warned)).toEqual([
+        expect.stringContaining('ImsCallback "plugin-kept": deletionPolicy "retain" leaves'),
+      ]);
+    });
+
+    it("an existing queue is never the component's: only the grant it created is kept", async () => {
+      const { ImsCallback } = await import("../../lib/program/imsCallback");
+      const kept = new ImsCallback(
+        "existing-kept",
+        {
+          region: "cn-hangzhou",
+          queue: { existingQueueName: "ice-callback-theirs" },
+          eventTypes: ["ProduceMediaComplete"],
+          deletionPolicy: "retain",
+        },
+        { transformations: [recordGraph] },
+      );
+      await registered(kept);
+      expect(retainedUnder("existing-kept")).toEqual([
+        "existing-kept-authorization",
+        "existing-kept-authorization-attachment",
+        "existing-kept-authorization-policy",
+      ]);
+      expect(await logged(warned)).toEqual([
+        expect.stringMatching(
+          /pointing at queue "ice-callback-theirs" .*, so IMS's permission to write to it \(RAM policy .*\) is kept too/,
+        ),
+      ]);
+    });
+
+    it("a shared authorization is kept only when created with retainOnDelete: true; otherwise the preview warns with the fix", async () => {
+      const { ImsCallback } = await import("../../lib/program/imsCallback");
+      const { ImsQueueAuthorization } = await import("../../lib/program/queueAuthorization");
+      const queues = [{ region: "cn-hangzhou", queueName: "ice-callback-shared" }];
+      const plain = new ImsQueueAuthorization(
+        "shared-plain",
+        { queues },
+        { transformations: [recordGraph] },
+      );
+      const retaining = new ImsQueueAuthorization(
+        "shared-retained",
+        { queues },
+        { retainOnDelete: true, transformations: [recordGraph] },
+      );
+      const declare = (name: string, authorization: typeof plain) =>
+        new ImsCallback(name, {
+          region: "cn-hangzhou",
+          queue: { existingQueueName: "ice-callback-shared" },
+          authorization,
+          eventTypes: ["ProduceMediaComplete"],
+          deletionPolicy: "retain",
+        });
+      const a = declare("uses-plain", plain);
+      const b = declare("uses-retained", retaining);
+      await registered(a, b, plain, retaining);
+      expect(retainedUnder("shared-")).toEqual([
+        "shared-retained",
+        "shared-retained-attachment",
+        "shared-retained-policy",
+      ]);
+      expect(await logged(warned)).toEqual([
+        'ImsCallback "uses-plain": deletionPolicy "retain" leaves the setting in cn-hangzhou pointing at queue "ice-callback-shared" ' +
+          "when the stack is destroyed or this component removed, but the ImsQueueAuthorization given in authorization is deleted " +
+          "with its stack unless it was created with retainOnDelete: true; IMS's events to the queue would then be refused and dropped. " +
+          'Create it with { retainOnDelete: true } (its policy and attachment are kept), or use deletionPolicy "restore" or "clear".',
+      ]);
+    });
+
+    it('"retain" given as an Output is refused: the queue, the policy and the attachment get empty names', async () => {
+      const { ImsCallback } = await import("../../lib/program/imsCallback");
+      const cb = new ImsCallback("deferred", {
+        region: "cn-hangzhou",
+        queue: {},
+        eventTypes: ["ProduceMediaComplete"],
+        deletionPolicy: pulumi.output("retain" as const),
+      });
+      await registered(cb);
+      expect(await logged(errors)).toEqual([
+        expect.stringContaining(
+          'ImsCallback "deferred": deletionPolicy: "retain" must be given as a plain value, not an Output, with the queue method',
+        ),
+      ]);
+      expect(byType(QUEUE).map((q) => q.inputs.queueName)).toEqual([""]);
+      expect(byType(POLICY).map((p) => p.inputs.policyName)).toEqual([""]);
+      expect(byType(ATTACHMENT).map((p) => p.inputs.policyName)).toEqual([""]);
+      // Other policies may come from an Output.
+      const restoring = new ImsCallback("deferred-restore", {
+        region: "cn-hangzhou",
+        queue: {},
+        eventTypes: ["ProduceMediaComplete"],
+        deletionPolicy: pulumi.output("restore" as const),
+      });
+      await registered(restoring);
+      expect(byType(QUEUE).map((q) => q.inputs.queueName)[1]).toMatch(/^ice-callback-/);
+      expect(await logged(errors)).toHaveLength(1);
+    });
   });
 
   it("rejects bad plain arguments with every problem at once", async () => {
