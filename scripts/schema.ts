@@ -12,7 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { SECRET_CONFIG_KEYS } from "../lib/plugin/config";
+import { pluginConfigKey, SECRET_CONFIG_KEYS } from "../lib/plugin/config";
+import { credentialSourcesText } from "../lib/shared/credentials";
 import { SECRET_SETTING_OUTPUTS } from "../lib/program/eventCallback";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -30,6 +31,9 @@ const SOURCES = {
       args: "EventCallbackArgs",
       outputsOf: "EventCallback",
       isComponent: false,
+      // The class's `@remarks` say where the dynamic provider finds credentials; the plugin's
+      // resource says where the plugin does.
+      credentials: true,
     },
     {
       token: `${PACKAGE}:index:ImsCallback`,
@@ -47,6 +51,9 @@ const SOURCES = {
     },
   ],
 } as const;
+
+/** Where the plugin's resources find credentials, in the plugin's own config keys. */
+const PLUGIN_CREDENTIALS = credentialSourcesText(pluginConfigKey);
 
 /** Properties marked secret wherever they appear: the setting's secret outputs and secret config. */
 const SECRET_PROPERTIES = new Set<string>([...SECRET_SETTING_OUTPUTS, ...SECRET_CONFIG_KEYS]);
@@ -320,7 +327,10 @@ export function buildSchema(): Record<string, unknown> {
       (declaration(r.file, r.outputsOf) as ts.ClassDeclaration).name!,
     )!;
     resources[r.token] = {
-      description: describe(classSymbol),
+      description: [
+        describe(classSymbol),
+        ...("credentials" in r ? [PLUGIN_CREDENTIALS] : []),
+      ].join("\n\n"),
       ...(r.isComponent ? { isComponent: true } : {}),
       inputProperties: inputs.properties,
       ...(inputs.required.length > 0 ? { requiredInputs: inputs.required } : {}),

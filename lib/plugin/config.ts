@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
+import { PLUGIN_PACKAGE } from "../program/pluginEventCallback";
 import type { StackConfigReader } from "../shared/credentials";
 import { unwrapSecrets } from "./secrets";
 
@@ -121,5 +122,14 @@ export function configFromRequest(request: ConfigureRequest): StackConfigReader 
   for (const [key, value] of request.getVariablesMap().entries()) {
     put(key.slice(key.lastIndexOf(":") + 1), value);
   }
-  return { get: (key) => values.get(key) };
+  return { get: (key) => values.get(key), userKey: pluginConfigKey };
+}
+
+/**
+ * The plugin's stack config key (`alicloud-ims-callback:<key>`) that sets the runtime's key
+ * `runtimeKey`, or `undefined` when the plugin has none: what messages name on the plugin's path.
+ */
+export function pluginConfigKey(runtimeKey: string): string | undefined {
+  const key = PLUGIN_CONFIG_KEYS.find((k) => RUNTIME_KEYS[k][0] === runtimeKey);
+  return key === undefined ? undefined : `${PLUGIN_PACKAGE}:${key}`;
 }

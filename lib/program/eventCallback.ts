@@ -130,6 +130,7 @@ export interface EventCallbackArgs {
  * SetEventCallback and read back through GetEventCallback, so `pulumi preview --refresh` shows
  * changes made in the console.
  *
+ * @remarks
  * Credentials come from stack config `alicloud:accessKey`/`alicloud:secretKey` (or
  * `alicloud:profile`), then the usual environment variables, then the configured sources of the
  * Alibaba Cloud default chain (never the ECS metadata service unless configured); see docs/configuration.md.

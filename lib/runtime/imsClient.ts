@@ -7,10 +7,10 @@
 import type Credential from "@alicloud/credentials";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
-import { CredentialsError } from "../shared/credentials";
+import { CREDENTIAL_SETTINGS, CredentialsError } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
-import { MAX_ATTEMPTS_SETTING, TIMEOUT_SETTING } from "./settings";
+import { MAX_ATTEMPTS_SETTING, PROVIDER_SETTINGS, TIMEOUT_SETTING } from "./settings";
 import {
   settingFromWire,
   settingToWire,
@@ -49,6 +49,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   baseDelayMs: 200,
   maxDelayMs: 3000,
 });
+
+/**
+ * The stack config key that sets the runtime's key `runtimeKey` on the caller's path, for messages,
+ * or `undefined` when the path has none (see `StackConfigReader.userKey`).
+ */
+export type ConfigKeyNamer = (runtimeKey: string) => string | undefined;
+
+/** The dynamic provider's naming: the runtime's keys are the user's. */
+const RUNTIME_KEY_NAMES: ConfigKeyNamer = (key) => key;
 
 /** Options of {@link ImsClient}. */
 export interface ImsClientOptions {
@@ -92,6 +101,12 @@ export interface ImsClientOptions {
    * @default a timer.
    */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How messages name the stack config keys (the provider plugin's own keys on its path).
+   *
+   * @default the runtime's keys (`alicloud:*`, `ims-callback:*`), as the dynamic provider reads them
+   */
+  readonly configKeys?: ConfigKeyNamer;
 }
 
 /** What {@link ImsApiError} records about a failed IMS call. */
@@ -118,6 +133,12 @@ export interface ImsApiErrorOptions {
    * @default the hint of the code's {@link imsErrorClass}
    */
   readonly advice?: string;
+  /**
+   * How the hint names stack config keys.
+   *
+   * @default the runtime's keys, as the dynamic provider reads them
+   */
+  readonly configKeys?: ConfigKeyNamer;
 }
 
 /** An IMS call that failed, with everything needed to act on it. The message never holds secrets. */
@@ -156,9 +177,9 @@ export class ImsApiError extends Error {
     this.advice = options.advice;
   }
 
-  /** A hint for the common failures, or `undefined`. */
-  static hint(code: string): string | undefined {
-    return imsErrorClass(code).hint;
+  /** A hint for the common failures, or `undefined`; `configKeys` names the stack config keys. */
+  static hint(code: string, configKeys: ConfigKeyNamer = RUNTIME_KEY_NAMES): string | undefined {
+    return imsErrorClass(code).hint?.(configKeys);
   }
 }
 
@@ -172,7 +193,7 @@ function formatImsApiError(options: ImsApiErrorOptions): string {
     attempts > 1 ? `after ${attempts} attempts` : undefined,
   ].filter(Boolean);
   if (meta.length > 0) parts.push(` (${meta.join(", ")})`);
-  const hint = options.advice ?? ImsApiError.hint(code);
+  const hint = options.advice ?? ImsApiError.hint(code, options.configKeys);
   if (hint) parts.push(`. Hint: ${hint}`);
   return parts.join("");
 }
@@ -186,14 +207,33 @@ export interface ImsErrorClass {
    * (a transport failure: only when the service did not answer).
    */
   readonly retry: "always" | "never" | "unanswered";
-  /** What to do about it, when the code tells. */
-  readonly hint?: string;
+  /** What to do about it, when the code tells, naming stack config keys with the given namer. */
+  readonly hint?: (configKeys: ConfigKeyNamer) => string;
   /** A transport failure of this class in words (there is no answer to quote). */
   readonly transport?: (host: string, timeoutMs: number) => string;
 }
 
-const UNREACHABLE_HINT =
-  "the endpoint is unreachable; check the region and any ims-callback:endpoints override.";
+/**
+ * `stack config <key>[/<key>], or <variables>` as the caller's path names the keys, or the
+ * variables alone when the path has none of them.
+ */
+function configOrVariables(
+  configKeys: ConfigKeyNamer,
+  runtimeKeys: readonly string[],
+  variables: string,
+): string {
+  const keys = runtimeKeys.map(configKeys);
+  return keys.every((k) => k !== undefined)
+    ? `stack config ${keys.join("/")}, or ${variables}`
+    : variables;
+}
+
+const UNREACHABLE_HINT = (configKeys: ConfigKeyNamer) =>
+  `the endpoint is unreachable; check the region and any endpoint override (${configOrVariables(
+    configKeys,
+    [PROVIDER_SETTINGS.endpoints.configKey],
+    PROVIDER_SETTINGS.endpoints.envVar,
+  )}).`;
 const UNRESOLVED = (host: string) => `the host of ${host} could not be resolved`;
 
 /** Error codes by class, first match wins; a code not listed is never retried and has no hint. */
@@ -201,22 +241,26 @@ const IMS_ERROR_CLASSES: readonly ImsErrorClass[] = [
   {
     code: /^(Forbidden|NoPermission)/i,
     retry: "never",
-    hint: "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).",
+    hint: () =>
+      "the credentials lack the RAM permission: grant ice:SetEventCallback and ice:GetEventCallback (e.g. the system policy AliyunICEFullAccess).",
   },
   {
     code: /^(InvalidAccessKeyId(\.NotFound)?|SignatureDoesNotMatch|InvalidSecurityToken\.(Expired|Malformed))$/,
     retry: "never",
-    hint: "check the AccessKey pair (stack config alicloud:accessKey/alicloud:secretKey, or ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET) and, for STS, that the token is current.",
+    hint: (configKeys) =>
+      `check the AccessKey pair (${accessKeyPairSources(configKeys)}) and, for STS, that the token is current.`,
   },
   {
     code: /^InvalidTimeStamp(\.Expired)?$/,
     retry: "never",
-    hint: "this machine's clock is off by more than 15 minutes; synchronise it (NTP) and retry.",
+    hint: () =>
+      "this machine's clock is off by more than 15 minutes; synchronise it (NTP) and retry.",
   },
   {
     code: /^Throttling/,
     retry: "always",
-    hint: "IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).",
+    hint: () =>
+      "IMS throttled the calls; retry later or deploy fewer regions at once (pulumi up --parallel).",
   },
   { code: /^(ServiceUnavailable|InternalError|MalformedResponse)$/, retry: "always" },
   {
@@ -243,6 +287,16 @@ const IMS_ERROR_CLASSES: readonly ImsErrorClass[] = [
 
 const UNCLASSIFIED: ImsErrorClass = { code: /(?:)/, retry: "never" };
 
+/** Where the AccessKey pair is set on the caller's path: its stack config keys, and the variables. */
+function accessKeyPairSources(configKeys: ConfigKeyNamer): string {
+  const { accessKey: id, secretKey: secret } = CREDENTIAL_SETTINGS;
+  return configOrVariables(
+    configKeys,
+    [id.configKey, secret.configKey],
+    `${id.envVars[1]}/${secret.envVars[1]}`,
+  );
+}
+
 /** The class of an error code, see {@link ImsErrorClass}. */
 export function imsErrorClass(code: string): ImsErrorClass {
   return IMS_ERROR_CLASSES.find((c) => c.code.test(code)) ?? UNCLASSIFIED;
@@ -258,6 +312,7 @@ export class ImsClient {
   /** `host[:port]` as messages show it (no user info, no path). */
   private readonly host: string;
   private readonly api: OpenApi;
+  private readonly configKeys: ConfigKeyNamer;
 
   constructor(options: ImsClientOptions) {
     this.region = options.region;
@@ -265,6 +320,7 @@ export class ImsClient {
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_SETTING.default;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.credential = options.credential;
+    this.configKeys = options.configKeys ?? RUNTIME_KEY_NAMES;
     const { endpoint, protocol } = parseEndpoint(
       options.endpoint ?? imsEndpointHost(options.region, options.endpointType),
     );
@@ -307,6 +363,7 @@ export class ImsClient {
         serviceMessage: "the service answered Success=false",
         retryable: false,
         attempts: 1,
+        configKeys: this.configKeys,
       });
     }
   }
@@ -368,7 +425,7 @@ export class ImsClient {
       if (e instanceof CredentialsError) throw e;
       const reason = e instanceof Error ? firstClause(e.message) : String(e);
       throw new Error(
-        `IMS ${action} in ${this.region}: could not obtain Alibaba Cloud credentials (${redact(reason)}). Check the credential source in use (stack config alicloud:*, the environment, or the Alibaba Cloud CLI / credentials file profile).`,
+        `IMS ${action} in ${this.region}: could not obtain Alibaba Cloud credentials (${redact(reason)}). Check the credential source in use (${accessKeyPairSources(this.configKeys)}, the other variables, or the Alibaba Cloud CLI / credentials file profile).`,
       );
     }
   }
@@ -406,6 +463,7 @@ export class ImsClient {
       serviceMessage: redact(message, secrets),
       retryable,
       attempts: attempt,
+      configKeys: this.configKeys,
     });
   }
 }

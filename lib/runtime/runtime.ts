@@ -15,6 +15,7 @@ import * as log from "@pulumi/pulumi/log";
 import {
   CREDENTIAL_SECRET_VARIABLES,
   resolveCredential,
+  userConfigKey,
   type StackConfigReader,
 } from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
@@ -531,6 +532,7 @@ async function writeOwned(
 export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env): ImsClient {
   const { credential } = resolveCredential(stackConfig, env);
   return new ImsClient({
+    configKeys: (key) => userConfigKey(stackConfig, key),
     region,
     credential,
     endpoint: readSetting(PROVIDER_SETTINGS.endpoints, stackConfig, env).get(region),

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { StackConfigReader } from "../shared/credentials";
+import { userConfigKey, type StackConfigReader } from "../shared/credentials";
 import { IMS_ENDPOINT_TYPES } from "../shared/regions";
 
 /** How a setting's text is parsed, and what messages say it accepts. */
@@ -153,16 +153,18 @@ export const RACE_CHECK_DELAY_SETTING = PROVIDER_SETTINGS.raceCheckDelayMs;
 /**
  * The setting's value from `configValue` (stack config) or else `envValue`, or `undefined` when
  * neither sets it (an empty text sets nothing). Throws, naming the source and what the setting
- * accepts, when the text is not a value of its kind.
+ * accepts, when the text is not a value of its kind; `configKeyName` is the key the message names
+ * for the stack config (the provider plugin's own key on its path).
  */
 export function parseSetting<T>(
   setting: ProviderSetting<T>,
   configValue: string | undefined,
   envValue: string | undefined,
+  configKeyName: string | undefined = setting.configKey,
 ): T | undefined {
   const [source, text] =
     setting.configKey !== undefined && configValue !== undefined && configValue !== ""
-      ? [`stack config ${setting.configKey}`, configValue]
+      ? [`stack config ${configKeyName ?? setting.configKey}`, configValue]
       : [setting.envVar, envValue];
   if (text === undefined || text === "") return undefined;
   const value = setting.kind.parse(text);
@@ -179,6 +181,9 @@ export function readSetting<T>(
   config: StackConfigReader | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): T {
-  const configValue = setting.configKey === undefined ? undefined : config?.get(setting.configKey);
-  return parseSetting(setting, configValue, env[setting.envVar]) ?? setting.default;
+  if (setting.configKey === undefined)
+    return parseSetting(setting, undefined, env[setting.envVar]) ?? setting.default;
+  const configValue = config?.get(setting.configKey);
+  const keyName = userConfigKey(config, setting.configKey);
+  return parseSetting(setting, configValue, env[setting.envVar], keyName) ?? setting.default;
 }

@@ -22,6 +22,25 @@ import Credential, {
 export interface StackConfigReader {
   /** The value of a fully qualified key such as `"alicloud:accessKey"`, or `undefined`. */
   get(key: string): string | undefined;
+  /**
+   * The stack config key through which the user sets the runtime's key `key` on this reader's path,
+   * for messages: the provider plugin reads `alicloud-ims-callback:secretKey` where the runtime
+   * reads `alicloud:secretKey`; `undefined` when the path has no key for it (only the environment
+   * sets it there). Absent: the runtime's keys are the user's (the dynamic provider reads the
+   * whole stack config).
+   */
+  readonly userKey?: (key: string) => string | undefined;
+}
+
+/**
+ * The stack config key a message names for the runtime's key `key` on the path of `config` (see
+ * {@link StackConfigReader.userKey}); `undefined` when that path has none.
+ */
+export function userConfigKey(
+  config: StackConfigReader | undefined,
+  key: string,
+): string | undefined {
+  return config?.userKey ? config.userKey(key) : key;
 }
 
 /** Where the credentials in use came from (for messages; never the values). */
@@ -61,6 +80,8 @@ interface KeyPairSource {
   readonly secret: string;
   readonly token: string;
   readonly read: (name: string) => string | undefined;
+  /** The name messages give `name` (the user's key on the config's path). */
+  readonly display: (name: string) => string;
 }
 
 /** Where one credential setting is read from, for the resolution below and the reference. */
@@ -127,6 +148,24 @@ export const CREDENTIAL_SETTINGS = {
 } as const satisfies Record<string, CredentialSetting>;
 
 const { accessKey, secretKey, securityToken } = CREDENTIAL_SETTINGS;
+
+/**
+ * Where credentials come from, one paragraph for a resource's documentation, naming the stack config
+ * keys as the reader's path does (`configKey` maps the runtime's key to it): the dynamic provider's
+ * `EventCallback` says it with `alicloud:*` (its `@remarks`), the plugin's schema with its own keys.
+ */
+export function credentialSourcesText(
+  configKey: (runtimeKey: string) => string | undefined = (key) => key,
+): string {
+  const [id, secret, profile] = [accessKey, secretKey, CREDENTIAL_SETTINGS.profile].map(
+    (setting) => `\`${configKey(setting.configKey) ?? setting.configKey}\``,
+  );
+  return (
+    `Credentials come from stack config ${id}/${secret} (or ${profile}), then the usual environment variables, ` +
+    "then the configured sources of the Alibaba Cloud default chain (never the ECS metadata service unless configured); " +
+    "see docs/configuration.md."
+  );
+}
 const ENV_PAIRS = accessKey.envVars.map(
   (id, i) => [id, secretKey.envVars[i], securityToken.envVars[i]] as const,
 );
@@ -177,6 +216,7 @@ export function resolveCredential(
     secret: secretKey.configKey,
     token: securityToken.configKey,
     read: readConfig,
+    display: (name) => userConfigKey(config, name) ?? name,
   });
   if (fromConfig) return { credential: fromConfig, source: "stack-config" };
   const profile = readConfig(CREDENTIAL_SETTINGS.profile.configKey);
@@ -185,7 +225,14 @@ export function resolveCredential(
     return { credential: new Credential(null, provider), source: "stack-config-profile" };
   }
   for (const [id, secret, token] of ENV_PAIRS) {
-    const fromEnv = keyPair({ label: "environment", id, secret, token, read: readEnv });
+    const fromEnv = keyPair({
+      label: "environment",
+      id,
+      secret,
+      token,
+      read: readEnv,
+      display: (name) => name,
+    });
     if (fromEnv) return { credential: fromEnv, source: "environment" };
   }
   return {
@@ -200,11 +247,16 @@ function keyPair(source: KeyPairSource): Credential | undefined {
   const token = source.read(source.token);
   if (!id && !secret && !token) return undefined;
   if (!id || !secret) {
-    const set = [source.id, source.secret, source.token].filter((name) => source.read(name));
-    const missing = [source.id, source.secret].filter((name) => !source.read(name));
+    const set = [source.id, source.secret, source.token]
+      .filter((name) => source.read(name))
+      .map(source.display);
+    const missingSecret = !secret;
+    const missing = [source.id, source.secret]
+      .filter((name) => !source.read(name))
+      .map(source.display);
     const how =
       source.label === "stack config"
-        ? `pulumi config set${missing.includes(source.secret) ? " --secret" : ""} ${missing[0]} ...`
+        ? `pulumi config set${missingSecret && missing.length === 1 ? " --secret" : ""} ${missing[0]} ...`
         : `export ${missing[0]}=...`;
     throw new IncompleteCredentialsError(
       `Incomplete Alibaba Cloud credentials in the ${source.label}: ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not. ` +
@@ -241,8 +293,11 @@ class ConfiguredSourcesChain {
 
   async getCredentials(): Promise<Credentials> {
     if (this.chosen) return this.chosen.getCredentials();
+    const [id, secret, profile] = [accessKey, secretKey, CREDENTIAL_SETTINGS.profile].map(
+      (setting) => userConfigKey(this.config, setting.configKey) ?? setting.configKey,
+    );
     const looked: string[] = [
-      "stack config alicloud:accessKey/alicloud:secretKey and alicloud:profile",
+      `stack config ${id}/${secret} and ${profile}`,
       `environment ${ENV_PAIRS.map(([id, secret]) => `${id}/${secret}`).join(", ")}`,
     ];
     const failures: string[] = [];
@@ -262,7 +317,7 @@ class ConfiguredSourcesChain {
     }
     throw new CredentialsNotFoundError(
       `No Alibaba Cloud credentials found. Looked at: ${looked.join("; ")}. ` +
-        'Set them with "pulumi config set alicloud:accessKey <id>" and "pulumi config set --secret alicloud:secretKey <secret>", ' +
+        `Set them with "pulumi config set ${id} <id>" and "pulumi config set --secret ${secret} <secret>", ` +
         "or the ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET variables, or configure one of the sources above.",
     );
   }
@@ -275,7 +330,9 @@ class ConfiguredSourcesChain {
     const [roleArn, oidcProviderArn, oidcTokenFile] = OIDC_VARIABLES;
     const [cliProfileDisabled] = CREDENTIAL_SETTINGS.cliProfileDisabled.envVars;
     const [credentialsFileVariable] = CREDENTIAL_SETTINGS.credentialsFile.envVars;
-    const { configKey: ecsRoleKey, envVars: ecsRoleVariables } = CREDENTIAL_SETTINGS.ecsRoleName;
+    const { configKey, envVars: ecsRoleVariables } = CREDENTIAL_SETTINGS.ecsRoleName;
+    // The key the path reads, if any (the provider plugin has none: only the variable).
+    const ecsRoleKey = userConfigKey(this.config, configKey);
     const [ecsMetadataDisabled] = CREDENTIAL_SETTINGS.ecsMetadataDisabled.envVars;
     const [credentialsUri] = CREDENTIAL_SETTINGS.credentialsUri.envVars;
 
@@ -320,7 +377,7 @@ class ConfiguredSourcesChain {
       looked.push(`credentials file ${credentialsFile} (absent)`);
     }
 
-    const roleName = this.config?.get(ecsRoleKey) || env[ecsRoleVariables[0]];
+    const roleName = this.config?.get(configKey) || env[ecsRoleVariables[0]];
     if (roleName && env[ecsMetadataDisabled]?.toLowerCase() !== "true") {
       out.push({
         label: `ECS RAM role ${roleName}`,
@@ -328,7 +385,7 @@ class ConfiguredSourcesChain {
       });
     } else {
       looked.push(
-        `ECS RAM role (${ecsRoleKey} / ${ecsRoleVariables[0]}: not set; the metadata service is not asked otherwise)`,
+        `ECS RAM role (${[ecsRoleKey, ecsRoleVariables[0]].filter(Boolean).join(" / ")}: not set; the metadata service is not asked otherwise)`,
       );
     }
 
