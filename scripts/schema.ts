@@ -82,14 +82,28 @@ interface EnumType {
   enum: { value: string; name: string }[];
 }
 
+/** The package's logo, a file of this repository (the schema's `logoUrl` serves it from GitHub). */
+const LOGO_FILE = "docs/logo.svg";
+
+/** Owner and name of the GitHub repository package.json `repository` names. */
+function githubRepository(url: string): { owner: string; repo: string } {
+  const match = /github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?$/.exec(url);
+  if (!match) throw new Error(`package.json repository.url is not a GitHub repository: ${url}`);
+  return { owner: match[1], repo: match[2] };
+}
+
 /** The schema of the package, built from the declarations in {@link SOURCES}. */
 export function buildSchema(): Record<string, unknown> {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    name: string;
     version: string;
     description: string;
     license: string;
     keywords: string[];
+    homepage: string;
+    repository: { url: string };
   };
+  const github = githubRepository(manifest.repository.url);
   const files = [SOURCES.config.file, ...SOURCES.resources.map((r) => r.file)].map((f) =>
     path.join(ROOT, f),
   );
@@ -344,16 +358,28 @@ export function buildSchema(): Record<string, unknown> {
     displayName: "Alibaba Cloud IMS event callbacks",
     version: manifest.version,
     description: manifest.description,
-    keywords: [...manifest.keywords, "kind/component"],
+    keywords: [...manifest.keywords, "category/cloud", "kind/component"],
     license: manifest.license,
+    // Where the CLI downloads the plugin when a program needs it (generated SDKs carry it in
+    // pulumi-plugin.json `server` and in every resource's options): this repository's GitHub
+    // releases, which hold pulumi-resource-alicloud-ims-callback-v<version>-<os>-<arch>.tar.gz.
+    pluginDownloadURL: `github://api.github.com/${github.owner}/${github.repo}`,
+    repository: `https://github.com/${github.owner}/${github.repo}`,
+    homepage: manifest.homepage,
+    publisher: github.owner,
+    logoUrl: `https://raw.githubusercontent.com/${github.owner}/${github.repo}/main/${LOGO_FILE}`,
     // Generated SDKs ask the engine for the plugin at this version (gen-sdk --version is ignored
     // without respectSchemaVersion); the Go module path is what docs/languages.md's example imports.
+    // The Node.js name is this npm package: TypeScript programs use its classes (no SDK generated).
     language: {
+      nodejs: { packageName: manifest.name, respectSchemaVersion: true },
+      python: { packageName: "pulumi_alicloud_ims_callback", respectSchemaVersion: true },
       go: {
-        importBasePath: "github.com/pulumi-alicloud-ims-callback/sdk/go/imscallback",
+        importBasePath: `github.com/${github.owner}/${github.repo}/sdk/go/imscallback`,
         respectSchemaVersion: true,
       },
-      python: { respectSchemaVersion: true },
+      java: { basePackage: `io.github.${github.owner.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}` },
+      csharp: { rootNamespace: "ImsCallback", respectSchemaVersion: true },
     },
     config: { variables: configProps },
     provider: {

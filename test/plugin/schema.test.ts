@@ -4,7 +4,10 @@
  * about secrets and closed value sets.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { renderSchema, SCHEMA_FILE } from "../../scripts/schema";
+
+const REPO_ROOT = path.join(__dirname, "..", "..");
 
 interface Property {
   description?: string;
@@ -60,4 +63,34 @@ it("describes every property", () => {
     expect(described(resource.properties)).toEqual([]);
   }
   for (const type of Object.values(schema.types)) expect(described(type.properties)).toEqual([]);
+});
+
+it("tells the CLI where to download the plugin (this repository's GitHub releases) and names the package in every language", () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    name: string;
+    repository?: { url: string };
+    homepage?: string;
+  };
+  const [, owner, repo] =
+    /github\.com\/([^/]+)\/([^/.]+)/.exec(manifest.repository?.url ?? "") ?? [];
+  expect(owner && repo).toBeTruthy();
+  const meta = schema as unknown as Record<string, unknown> & {
+    keywords: string[];
+    language: Record<string, Record<string, unknown>>;
+  };
+  expect(meta.pluginDownloadURL).toBe(`github://api.github.com/${owner}/${repo}`);
+  expect(meta.repository).toBe(`https://github.com/${owner}/${repo}`);
+  expect(meta.homepage).toBe(manifest.homepage);
+  expect(meta.publisher).toEqual(expect.any(String));
+  // The logo is a file of this repository, served from its default branch.
+  const logo = `https://raw.githubusercontent.com/${owner}/${repo}/main/`;
+  expect(String(meta.logoUrl).startsWith(logo)).toBe(true);
+  expect(fs.existsSync(path.join(REPO_ROOT, String(meta.logoUrl).slice(logo.length)))).toBe(true);
+  expect(meta.keywords.filter((k) => k.startsWith("category/"))).toHaveLength(1);
+  expect(meta.keywords.filter((k) => k.startsWith("kind/"))).toHaveLength(1);
+  expect(meta.language.nodejs.packageName).toBe(manifest.name);
+  expect(meta.language.python.packageName).toBe("pulumi_alicloud_ims_callback");
+  expect(meta.language.go.importBasePath).toBe(`github.com/${owner}/${repo}/sdk/go/imscallback`);
+  expect(meta.language.java.basePackage).toMatch(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9]*)+$/);
+  expect(meta.language.csharp.rootNamespace).toMatch(/^[A-Z][A-Za-z0-9]*$/);
 });
