@@ -2,7 +2,8 @@
 /**
  * `ims-callback-adopt` (also `pulumi-resource-alicloud-ims-callback adopt`): adoption of a whole
  * account in one step. Reads every IMS region's callback setting, prints them as a table (the key
- * never shown), and writes a `pulumi import --file` document for the regions that have one:
+ * never shown), and writes a `pulumi import --file` document for the regions that have one that
+ * `pulumi import` takes (the others are listed with the reason and what to do instead):
  *
  * ```bash
  * ims-callback-adopt --out ims-callback-import.json
@@ -17,6 +18,7 @@
  * @packageDocumentation
  */
 import * as fs from "node:fs";
+import { importProblem } from "../runtime/importChecks";
 import { clientFor, credentialSecrets } from "../runtime/runtime";
 import { redact } from "../shared/redaction";
 import { IMS_REGIONS } from "../shared/regions";
@@ -77,11 +79,26 @@ export function settingsTable(rows: readonly RegionSetting[]): string {
     .join("\n");
 }
 
-/** The import document for the configured regions (each resource named after its region). */
+/**
+ * The configured regions that `pulumi import` would refuse, each with the reason and what to do
+ * instead (never a secret): the import document leaves them out.
+ */
+export function unimportable(rows: readonly RegionSetting[]): { region: string; reason: string }[] {
+  return rows.flatMap(({ region, setting }) => {
+    const reason = setting && isConfigured(setting) ? importProblem(region, setting) : undefined;
+    return reason ? [{ region, reason }] : [];
+  });
+}
+
+/**
+ * The import document for the configured regions that `pulumi import` takes (each resource named
+ * after its region); see {@link unimportable} for the others.
+ */
 export function importDocument(rows: readonly RegionSetting[]): ImportDocument {
+  const refused = new Set(unimportable(rows).map((row) => row.region));
   return {
     resources: rows
-      .filter((row) => row.setting && isConfigured(row.setting))
+      .filter((row) => row.setting && isConfigured(row.setting) && !refused.has(row.region))
       .map((row) => ({ type: PLUGIN_EVENT_CALLBACK_TYPE, name: row.region, id: row.region })),
   };
 }
@@ -103,6 +120,9 @@ export async function adopt(args: readonly string[]): Promise<number> {
   const rows = await readRegions(regions.length > 0 ? regions : IMS_REGIONS);
   process.stdout.write(`${settingsTable(rows)}\n\n`);
   const document = importDocument(rows);
+  for (const { region, reason } of unimportable(rows)) {
+    process.stdout.write(`Left out of ${out}: ${region}. ${reason}\n\n`);
+  }
   fs.writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
   process.stdout.write(
     document.resources.length > 0

@@ -7,12 +7,41 @@
  *
  * @packageDocumentation
  */
-import { describeSetting, type CallbackSetting } from "../shared/setting";
+import { isDocumentedRegion } from "../shared/regions";
+import { describeSetting, isConfigured, type CallbackSetting } from "../shared/setting";
 import { urlHasHiddenParts } from "../shared/url";
-import { validateCallbackInputs, type CallbackInputsToValidate } from "../shared/validation";
+import { validateCallbackInputs } from "../shared/validation";
+import type { EventCallbackInputs } from "./runtime";
+
+/**
+ * The inputs an import of the setting `live` returns, which the generated code declares: the
+ * setting without the key (a region with authentication on gets `keepExistingAuthKey: true`), and
+ * no input left at its default.
+ */
+export function importedInputs(region: string, live: CallbackSetting): EventCallbackInputs {
+  const http = live.callbackType === "HTTP";
+  return {
+    region,
+    callbackType: live.callbackType as "HTTP" | "MNS",
+    ...(http ? { callbackUrl: live.callbackUrl } : { queueName: live.queueName }),
+    eventTypes: [...live.eventTypes],
+    ...(http && live.authSwitch === "on" ? { keepExistingAuthKey: true } : {}),
+    ...(isDocumentedRegion(region) ? {} : { allowUndocumentedRegion: true }),
+  };
+}
+
+/**
+ * Why the setting `live` of `region` cannot be imported (nothing configured, code that would fail
+ * validation, a URL that may hold a secret), with what to do instead; `undefined` when it can.
+ * Never shows a secret: the URL appears only in its safe form, the key never.
+ */
+export function importProblem(region: string, live: CallbackSetting): string | undefined {
+  if (!isConfigured(live)) return nothingToImportMessage(region);
+  return importRefusal(region, live, importedInputs(region, live));
+}
 
 /** The error for a region with nothing configured: there is nothing to import. */
-export function nothingToImportMessage(region: string): string {
+function nothingToImportMessage(region: string): string {
   return (
     `There is no IMS event callback setting to import in ${region}: nothing is configured there ` +
     "(no callback URL or queue, no event types). To set one from Pulumi, declare an EventCallback " +
@@ -20,15 +49,11 @@ export function nothingToImportMessage(region: string): string {
   );
 }
 
-/**
- * Why the setting `live` of `region` cannot be imported with the inputs `inputs` (what the
- * generated code would declare), or `undefined` when it can. Never shows a secret: the URL appears
- * only in its safe form, the key never.
- */
-export function importRefusal(
+/** Why the configured setting `live` cannot be imported with `inputs`, or `undefined`. */
+function importRefusal(
   region: string,
   live: CallbackSetting,
-  inputs: CallbackInputsToValidate,
+  inputs: EventCallbackInputs,
 ): string | undefined {
   const found = `The IMS event callback setting in ${region} (${describeSetting(live)}) cannot be imported`;
   const errors = validateCallbackInputs(inputs).filter((p) => p.severity === "error");

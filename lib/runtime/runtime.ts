@@ -19,7 +19,7 @@ import {
   type StackConfigReader,
 } from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
-import { importRefusal, nothingToImportMessage } from "./importChecks";
+import { importedInputs, importProblem } from "./importChecks";
 import { PROVIDER_SETTINGS, readSetting } from "./settings";
 import {
   partialStateError,
@@ -31,7 +31,6 @@ import {
   unownedSettingError,
   writeAndConfirm,
 } from "./ownership";
-import { isDocumentedRegion } from "../shared/regions";
 import {
   describeSetting,
   EMPTY_SETTING,
@@ -415,18 +414,9 @@ function configuredRaceCheckDelay(): number {
  */
 export async function importSetting(region: string): Promise<dynamic.ReadResult> {
   const live = await clientFor(region).getEventCallback();
-  if (!isConfigured(live)) throw new Error(nothingToImportMessage(region));
-  const http = live.callbackType === "HTTP";
-  const inputs: EventCallbackInputs = {
-    region,
-    callbackType: live.callbackType as "HTTP" | "MNS",
-    ...(http ? { callbackUrl: live.callbackUrl } : { queueName: live.queueName }),
-    eventTypes: [...live.eventTypes],
-    ...(http && live.authSwitch === "on" ? { keepExistingAuthKey: true } : {}),
-    ...(isDocumentedRegion(region) ? {} : { allowUndocumentedRegion: true }),
-  };
-  const refusal = importRefusal(region, live, inputs);
-  if (refusal) throw new Error(refusal);
+  const problem = importProblem(region, live);
+  if (problem) throw new Error(problem);
+  const inputs: EventCallbackInputs = importedInputs(region, live);
   const outs = withExplicitNulls({
     ...withCallbackDefaults(inputs),
     authKey: liveAuthKey(live),
