@@ -51,7 +51,9 @@ export interface PluginConfig {
   readonly maxAttempts?: number;
   /**
    * The Mns-open endpoint (host, or URL with its scheme) through which a queue's messages are
-   * counted before the queue may be deleted; as the alicloud provider's `endpoints[].mnsOpen`.
+   * counted before the queue may be deleted; as the alicloud provider's `endpoints[].mnsOpen`. A
+   * destroy configures the plugin from the inputs recorded at the last `pulumi up`: to change it
+   * for a destroy, set `IMS_CALLBACK_MNS_OPEN_ENDPOINT` in the environment (it wins over this).
    *
    * @default "mns-open.<region>.aliyuncs.com"
    */

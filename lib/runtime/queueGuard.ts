@@ -32,6 +32,12 @@ export const MNS_OPEN_API_VERSION = "2022-01-19";
 export const DELETE_QUEUES_WITH_MESSAGES_VARIABLE =
   PROVIDER_SETTINGS.deleteQueuesWithMessages.envVar;
 
+/**
+ * The environment variable that sets the Mns-open endpoint the guard counts at, over the stack
+ * config: the repair that works at destroy (which configures the provider from the last up).
+ */
+export const MNS_OPEN_ENDPOINT_VARIABLE = PROVIDER_SETTINGS.mnsOpenEndpoint.envVar;
+
 /** Inputs and outputs of one guard. */
 export interface QueueGuardState {
   /** The queue's region. */
@@ -159,7 +165,9 @@ const ADVICE: Record<
   credentials: () =>
     "Check the deploying credentials (the AccessKey pair or the security token the stack deploys with)",
   endpoint: ({ endpoint }) =>
-    `Check the Mns-open endpoint (${endpoint}): it must resolve, be reachable from here and be Mns-open's`,
+    `Check the Mns-open endpoint (${endpoint}): it must resolve, be reachable from here and be Mns-open's; ` +
+    `if the queue is served at another one, run the command again with ${MNS_OPEN_ENDPOINT_VARIABLE}=<host[:port] or http(s) URL> ` +
+    "(it wins over the Mns-open endpoint the stack recorded at its last up)",
   answer: () => "Run the command again later",
   service: () => "Run the command again later",
 };
@@ -225,7 +233,7 @@ export async function queueMessageCounts(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<QueueMessageCounts | undefined> {
   const { credential } = resolveCredential(stackConfig, env);
-  const { endpoint, protocol } = mnsOpenEndpoint(region);
+  const { endpoint, protocol } = mnsOpenEndpoint(region, env);
   const timeoutMs = readSetting(PROVIDER_SETTINGS.timeoutMs, stackConfig, env);
   const api = new OpenApi(
     new $OpenApiUtil.Config({
@@ -353,12 +361,19 @@ function serviceText(message: string, secrets: readonly string[]): string {
 }
 
 /**
- * The Mns-open endpoint of `region`: `alicloud:endpoints[0].mnsOpen` and `alicloud:protocol` of the
- * stack config when set (as for the alicloud provider), else `mns-open.<region>.aliyuncs.com` over HTTPS.
+ * The Mns-open endpoint of `region`: {@link MNS_OPEN_ENDPOINT_VARIABLE} when set (a repair for one
+ * run, e.g. a destroy, which configures the provider from the inputs recorded at the last up), else
+ * `alicloud:endpoints[0].mnsOpen` of the stack config (as for the alicloud provider; the plugin's
+ * `mnsOpenEndpoint`), else `mns-open.<region>.aliyuncs.com`; a host without scheme uses
+ * `alicloud:protocol`, else HTTPS.
  */
-export function mnsOpenEndpoint(region: string): { endpoint: string; protocol: "http" | "https" } {
-  let configured: string | undefined;
-  const text = stackConfig?.get("alicloud:endpoints");
+export function mnsOpenEndpoint(
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { endpoint: string; protocol: "http" | "https" } {
+  let configured: string | undefined =
+    readSetting(PROVIDER_SETTINGS.mnsOpenEndpoint, stackConfig, env) || undefined;
+  const text = configured === undefined ? stackConfig?.get("alicloud:endpoints") : undefined;
   if (text) {
     try {
       const list: unknown = JSON.parse(text);

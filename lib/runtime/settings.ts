@@ -81,6 +81,22 @@ export const REGION_ENDPOINT_MAP: SettingKind<ReadonlyMap<string, string>> = {
   quotesRefusedText: false,
 };
 
+/**
+ * An endpoint: `host[:port]`, or an `http://` / `https://` URL of a host (never quoted back: it may
+ * hold user info).
+ */
+export const ENDPOINT: SettingKind<string> = {
+  accepts: "a host[:port] or an http(s) URL of one, e.g. http://127.0.0.1:4101",
+  parse: (text) => {
+    const value = text.trim();
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+    if (scheme === undefined) return /^[^\s/@?#]+$/.test(value) ? value : undefined;
+    if (!/^https?$/i.test(scheme)) return undefined;
+    return /^https?:\/\/[^\s/@?#]+\/?$/i.test(value) ? value : undefined;
+  },
+  quotesRefusedText: false,
+};
+
 function defineSetting<T, const K extends string | undefined>(
   setting: ProviderSetting<T, K>,
 ): ProviderSetting<T, K> {
@@ -129,6 +145,19 @@ export const PROVIDER_SETTINGS = {
     default: 2000,
     description:
       "How long a create waits after its write before reading it back to detect a racing writer; `0` reads back at once.",
+  }),
+  mnsOpenEndpoint: defineSetting({
+    // Environment only: a destroy configures the provider from the inputs recorded at the last
+    // `pulumi up`, so a stack config set afterwards never reaches the guard; the environment does.
+    configKey: undefined,
+    envVar: "IMS_CALLBACK_MNS_OPEN_ENDPOINT",
+    kind: ENDPOINT,
+    default: "",
+    defaultText: "the stack config's, else `mns-open.<region>.aliyuncs.com`",
+    description:
+      "The Mns-open endpoint at which the queue guard counts a queue's messages before its delete, for this run; " +
+      "it wins over the stack config's (`alicloud:endpoints` `mnsOpen`, the plugin's `alicloud-ims-callback:mnsOpenEndpoint`), " +
+      "which a destroy takes from the last `pulumi up`. A host without scheme uses the configured protocol, else HTTPS.",
   }),
   deleteQueuesWithMessages: defineSetting({
     // Environment only: a switch for one run. In stack config it would stay on and turn the
