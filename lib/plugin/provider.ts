@@ -25,6 +25,8 @@ import {
 import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
 import { eventCallbackRuntime, importSetting, queueGuardRuntime } from "../runtime";
+import { CALLBACK_INPUT_DEFAULTS } from "../shared/validation";
+import { takeReadInputs } from "./sdkWorkarounds";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
 
 /** The schema shipped with the package (`npm run schema` writes it from the TSDoc). */
@@ -44,6 +46,12 @@ interface CustomResourceRuntime {
   readonly importById?: (id: string) => Promise<dynamic.ReadResult>;
   /** Outputs always stored as secrets. */
   readonly secretOutputs: readonly string[];
+  /**
+   * Inputs that `check` fills with these values when unset: a refresh leaves out those the stored
+   * inputs do not have while they hold that value, so the inputs stay as stored (an import stores
+   * none of them) and the refresh shows no change.
+   */
+  readonly defaultedInputs?: Readonly<Record<string, unknown>>;
 }
 
 const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
@@ -51,6 +59,7 @@ const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
     runtime: eventCallbackRuntime,
     importById: importSetting,
     secretOutputs: SECRET_SETTING_OUTPUTS,
+    defaultedInputs: CALLBACK_INPUT_DEFAULTS,
   },
   [PLUGIN_QUEUE_GUARD_TYPE]: { runtime: queueGuardRuntime, secretOutputs: [] },
 };
@@ -179,9 +188,11 @@ export class ImsCallbackProvider implements provider.Provider {
     props?: Record<string, unknown>,
   ): Promise<provider.ReadResult> {
     const served = runtimeFor(urn);
+    const storedInputs = takeReadInputs(urn);
     const stored = unwrapSecrets(props);
     if (Object.keys(stored.value).length === 0) {
       // `pulumi import`: no state. The inputs hold no secret (the generated code shows them all).
+      // importById throws, saying why, when there is nothing to import or it cannot be imported.
       if (!served.importById) throw new Error(`${typeOf(urn)} cannot be imported.`);
       const adopted = await served.importById(id);
       if (!adopted.id) return { id: "", props: {} };
@@ -198,7 +209,10 @@ export class ImsCallbackProvider implements provider.Provider {
     return {
       id: result.id,
       props: wrapSecrets(result.props ?? {}, secretKeys),
-      inputs: result.inputs === undefined ? undefined : wrapSecrets(result.inputs, secretKeys),
+      inputs:
+        result.inputs === undefined
+          ? undefined
+          : wrapSecrets(asStored(result.inputs, storedInputs, served.defaultedInputs), secretKeys),
     };
   }
 
@@ -254,6 +268,23 @@ export class ImsCallbackProvider implements provider.Provider {
     }
     return { urn: component.urn, state: await componentState(type, component) };
   }
+}
+
+/**
+ * `inputs` (a refresh's) without the defaulted inputs that the stored inputs do not have and that
+ * hold their default: the stored form, so a refresh of an imported resource shows no change.
+ */
+function asStored(
+  inputs: Record<string, unknown>,
+  storedInputs: Record<string, unknown> | undefined,
+  defaults: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
+  if (!storedInputs || !defaults) return inputs;
+  return Object.fromEntries(
+    Object.entries(inputs).filter(
+      ([key, value]) => key in storedInputs || !(key in defaults) || defaults[key] !== value,
+    ),
+  );
 }
 
 /** The component's outputs as the schema declares them (the schema is the one list). */

@@ -10,12 +10,29 @@
  * 2. The SDK's `configure` answers without passing the configuration to the provider, so provider
  *    config (`alicloud-ims-callback:*` in the stack) would never arrive. The decoded
  *    `ConfigureRequest` is handed to `onConfigure` first.
+ * 3. The SDK's `read` passes the provider the stored outputs but not the stored inputs the engine
+ *    sends with a refresh, so the provider cannot return inputs shaped as they were stored (an
+ *    imported resource's inputs lack the defaults a program's `check` adds, and a refresh that adds
+ *    them shows as a diff). The decoded inputs are kept for {@link takeReadInputs}.
  *
  * @packageDocumentation
  */
 import type * as grpcService from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type { ConfigureRequest, ReadRequest } from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
+
+/** The stored inputs of each `Read` being served, by URN, until the provider takes them. */
+const pendingReadInputs = new Map<string, Record<string, unknown>>();
+
+/**
+ * The stored inputs the engine sent with the `Read` of `urn` now being served (a refresh), as plain
+ * values with secret wrappers; `undefined` when it sent none (an import). Taken once.
+ */
+export function takeReadInputs(urn: string): Record<string, unknown> | undefined {
+  const inputs = pendingReadInputs.get(urn);
+  pendingReadInputs.delete(urn);
+  return inputs;
+}
 
 /** A method of a gRPC service definition: only the decoder is replaced. */
 interface MethodDefinition<Request> {
@@ -46,6 +63,9 @@ export function installSdkWorkarounds(onConfigure: (request: ConfigureRequest) =
   definitions.read.requestDeserialize = (bytes) => {
     const request = decodeRead(bytes);
     if (!request.hasProperties()) request.setProperties(new Struct());
+    const inputs = request.getInputs();
+    if (inputs) pendingReadInputs.set(request.getUrn(), inputs.toJavaScript());
+    else pendingReadInputs.delete(request.getUrn());
     return request;
   };
   const decodeConfigure = definitions.configure.requestDeserialize;
