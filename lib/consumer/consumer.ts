@@ -31,6 +31,8 @@ const EMPTY_SHORT_POLL_PAUSE_MS = [250, 5_000] as const;
 const MAX_VISIBILITY_SECONDS = 43_200;
 /** The soonest a heartbeat follows the previous one, in ms. */
 const MIN_HEARTBEAT_DELAY_MS = 100;
+/** The default of `handlerTimeoutSeconds`: 10 minutes. */
+const DEFAULT_HANDLER_TIMEOUT_SECONDS = 600;
 /** MNS errors after which a message's receipt handle is of no more use: the heartbeat stops. */
 const HANDLE_GONE = new Set(["ReceiptHandleError", "MessageNotExist", "QueueNotExist"]);
 
@@ -59,7 +61,13 @@ export interface CallbackQueueMessage {
 export interface CallbackMessageContext {
   /** The queue message the event came in. */
   readonly message: CallbackQueueMessage;
-  /** Aborted when the consumer is asked to stop: finish or give up quickly (a thrown error leaves the message in the queue). */
+  /**
+   * Aborted when the consumer is asked to stop (finish or give up quickly: a thrown error leaves
+   * the message in the queue), and when the handler runs out of time (see
+   * {@link CallbackQueueConsumerOptions.handlerTimeoutSeconds}; the `reason` is then the
+   * {@link CallbackQueueConsumerError} told to `onError`). The consumer cannot stop a handler: one
+   * that goes on after its time is up runs beside the message's redelivery.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -84,7 +92,10 @@ export class CallbackQueueConsumerError extends Error {
   override readonly name = "CallbackQueueConsumerError";
   constructor(
     /**
-     * What failed: `extend` is a heartbeat that keeps a message in handling invisible (see
+     * What failed: `handle` is a handler that threw, ran out of time (see
+     * {@link CallbackQueueConsumerOptions.handlerTimeoutSeconds}) or was still running when the
+     * stop's time ran out (see {@link CallbackQueueConsumerOptions.stopTimeoutSeconds}); `extend`
+     * is a heartbeat that keeps a message in handling invisible (see
      * {@link CallbackQueueConsumerOptions.visibilityExtensionSeconds}).
      */
     readonly operation: "receive" | "handle" | "delete" | "dead-letter" | "release" | "extend",
@@ -122,7 +133,10 @@ export interface CallbackQueueConsumerOptions {
     event: ImsCallbackEvent,
     context: CallbackMessageContext,
   ) => void | Promise<void>;
-  /** Stops the consumer: no new receive starts, running handlers finish, then the promise resolves. */
+  /**
+   * Stops the consumer: no new receive starts, running handlers finish (for at most
+   * `stopTimeoutSeconds`), then the promise resolves.
+   */
   readonly signal?: AbortSignal;
   /**
    * Handlers running at once.
@@ -155,6 +169,27 @@ export interface CallbackQueueConsumerOptions {
    * @default 30
    */
   readonly visibilityExtensionSeconds?: number;
+  /**
+   * How long a handler may run, in seconds (1 to 43200). When it has not settled by then, the
+   * consumer gives up on it: the handler's `signal` is aborted, `onError` is told (a `handle`
+   * error naming this option), the run counts as `failed`, the message's heartbeat stops and the
+   * message is received again once its last extension runs out, at most
+   * `visibilityExtensionSeconds` later (or it goes to `onDeadLetter` when this was its
+   * `maxReceiveCount`-th receive). The handler itself cannot be stopped: its slot is freed, and
+   * whatever it does later is ignored.
+   *
+   * @default 600 (10 minutes)
+   */
+  readonly handlerTimeoutSeconds?: number;
+  /**
+   * After the stop (`signal` aborted), how long running handlers and `onDeadLetter` calls may
+   * still take, in seconds (0 to 43200), counted from the abort. The messages of those still
+   * running then are released (visible again after 1 s, counted as `released`, each reported to
+   * `onError`), and the promise resolves without waiting for them.
+   *
+   * @default `handlerTimeoutSeconds`
+   */
+  readonly stopTimeoutSeconds?: number;
   /**
    * The receive at which a failing message is given up: when the handler fails on its
    * `maxReceiveCount`-th receive (or the message arrives with a higher count), it goes to
@@ -203,11 +238,14 @@ export interface CallbackQueueConsumerSummary {
   received: number;
   /** Messages handled and deleted. */
   handled: number;
-  /** Handler failures (the message was left for redelivery or given up). */
+  /** Handler failures, time-outs included (the message was left for redelivery or given up). */
   failed: number;
   /** Messages given to `onDeadLetter` and deleted. */
   deadLettered: number;
-  /** Messages received after the stop was asked for, made visible again unhandled. */
+  /**
+   * Messages made visible again: received after the stop was asked for (unhandled), or still in
+   * a handler or `onDeadLetter` when `stopTimeoutSeconds` ran out.
+   */
   released: number;
   /**
    * Receives, deletes, releases, heartbeats and `onDeadLetter` calls that failed or that MNS did
@@ -223,10 +261,12 @@ export interface CallbackQueueConsumerSummary {
  * deletes the message only after the handler succeeded, keeping it invisible meanwhile (a
  * heartbeat, see `visibilityExtensionSeconds`). A failed message returns once visible again; one
  * that keeps failing (see `maxReceiveCount`) or never parses goes to `onDeadLetter`. At most
- * `concurrency` handlers run at once. A call counts only when MNS confirmed it. On abort, no new
- * receive starts, messages of a receive still in flight are released unhandled, running handlers
- * finish, and the promise resolves with the counts: no message is lost, every one is either deleted
- * after success or left in the queue. Delivery is at least once: handlers must be idempotent.
+ * `concurrency` handlers run at once, each for at most `handlerTimeoutSeconds`. A call counts only
+ * when MNS confirmed it. On abort, no new receive starts, messages of a receive still in flight are
+ * released unhandled, running handlers finish (those still running `stopTimeoutSeconds` after the
+ * abort are released), and the promise resolves with the counts: no message is lost, every one is
+ * either deleted after success or left in the queue. Delivery is at least once: handlers must be
+ * idempotent.
  *
  * Rejects only for bad options (`TypeError`/`RangeError`) or credentials that cannot be found.
  *
@@ -271,6 +311,14 @@ class QueueConsumer {
   private backoffMs = 0;
   /** The pause after the last empty short poll, in ms (0 after one that brought messages). */
   private idleMs = 0;
+  /** Set once `stopTimeoutSeconds` have passed since the stop: user code is waited for no more. */
+  private drainOver = false;
+  /** Called when `stopTimeoutSeconds` have passed since the stop: one per handler or hook running. */
+  private readonly cutOffs = new Set<() => void>();
+  /** The timer of `stopTimeoutSeconds`, from the stop. */
+  private drainTimer?: NodeJS.Timeout;
+  /** Set once the run has resolved. */
+  private finished = false;
 
   constructor(
     private readonly settings: Settings,
@@ -281,7 +329,18 @@ class QueueConsumer {
       if (signal.aborted) resolve();
       else signal.addEventListener("abort", () => resolve(), { once: true });
     });
+    if (signal.aborted) this.startDrainClock();
+    else signal.addEventListener("abort", this.startDrainClock, { once: true });
   }
+
+  /** Starts counting `stopTimeoutSeconds` (at the stop). */
+  private readonly startDrainClock = (): void => {
+    if (this.finished) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainOver = true;
+      for (const cutOff of [...this.cutOffs]) cutOff();
+    }, this.settings.stopTimeoutSeconds * 1000);
+  };
 
   /** Receives and hands out messages until the stop, then waits for the running handlers. */
   async run(): Promise<CallbackQueueConsumerSummary> {
@@ -306,7 +365,11 @@ class QueueConsumer {
       this.idleMs = 0;
       for (const raw of batch) this.start(raw);
     }
+    // Handlers still running when stopTimeoutSeconds run out are released (see runUserCode).
     await Promise.all(this.running);
+    this.finished = true;
+    clearTimeout(this.drainTimer);
+    signal.removeEventListener("abort", this.startDrainClock);
     return this.summary;
   }
 
@@ -344,25 +407,31 @@ class QueueConsumer {
     this.running.add(task);
   }
 
-  /** Handles a message with a heartbeat running until it is deleted or left in the queue. */
+  /** Handles a message with a heartbeat running until it is deleted, released or left in the queue. */
   private async handleWithHeartbeat(raw: MnsReceivedMessage): Promise<void> {
-    const { queueName, visibilityExtensionSeconds } = this.settings;
+    const { queueName, visibilityExtensionSeconds, signal: stop } = this.settings;
     const lease = keepInvisible(raw, {
       extend: (receiptHandle) =>
         this.client.changeVisibility(queueName, receiptHandle, visibilityExtensionSeconds),
       periodMs: (visibilityExtensionSeconds * 1000) / 3,
       onError: (error) => this.fail("extend", error, raw.MessageId),
     });
+    // The handler's signal: aborted by the stop, or when the handler runs out of time.
+    const own = new AbortController();
+    const onStop = () => own.abort(stop.reason);
+    if (stop.aborted) onStop();
+    else stop.addEventListener("abort", onStop, { once: true });
     try {
-      await this.handle(raw, lease);
+      await this.handle(raw, lease, own);
     } finally {
-      await lease.end();
+      stop.removeEventListener("abort", onStop);
+      lease.stop();
     }
   }
 
   /** Parses the message, runs the handler and deletes it, or gives it up (see `maxReceiveCount`). */
-  private async handle(raw: MnsReceivedMessage, lease: Lease): Promise<void> {
-    const { maxReceiveCount, handler, signal } = this.settings;
+  private async handle(raw: MnsReceivedMessage, lease: Lease, own: AbortController): Promise<void> {
+    const { maxReceiveCount, handler, handlerTimeoutSeconds } = this.settings;
     const message = toMessage(raw);
     let event: ImsCallbackEvent;
     try {
@@ -373,17 +442,105 @@ class QueueConsumer {
     if (message.dequeueCount > maxReceiveCount) {
       return this.deadLetter(raw, lease, { reason: "max-receives", message, event });
     }
-    try {
-      await handler(event, { message, signal });
-    } catch (error) {
-      this.summary.failed++;
-      this.report(this.failure("handle", error, raw.MessageId));
-      if (message.dequeueCount >= maxReceiveCount) {
-        return this.deadLetter(raw, lease, { reason: "max-receives", message, event, error });
+    const outcome = await this.runUserCode(
+      raw,
+      "handle",
+      () => handler(event, { message, signal: own.signal }),
+      {
+        seconds: handlerTimeoutSeconds,
+        then:
+          message.dequeueCount >= maxReceiveCount
+            ? `the message goes to onDeadLetter (receive ${message.dequeueCount} of maxReceiveCount ${maxReceiveCount})`
+            : "the message's heartbeat stops and the message is received again once visible " +
+              `(at most visibilityExtensionSeconds, ${this.settings.visibilityExtensionSeconds} s, later)`,
+        abort: (error) => own.abort(error),
+      },
+    );
+    switch (outcome.kind) {
+      case "done":
+        if (await this.remove(raw, lease)) this.summary.handled++;
+        return;
+      case "cut-off":
+        this.report(outcome.error);
+        return this.releaseHeld(raw, lease);
+      default: {
+        const error = outcome.error;
+        this.summary.failed++;
+        this.report(
+          outcome.kind === "timed-out"
+            ? outcome.error
+            : this.failure("handle", error, raw.MessageId),
+        );
+        if (message.dequeueCount >= maxReceiveCount) {
+          return this.deadLetter(raw, lease, { reason: "max-receives", message, event, error });
+        }
+        // Left in the queue: visible again when the last extension runs out.
+        lease.stop();
       }
-      return;
     }
-    if (await this.remove(raw, lease)) this.summary.handled++;
+  }
+
+  /**
+   * Runs a handler or hook until it settles, its time limit (if any) passes, or
+   * `stopTimeoutSeconds` have passed since the stop, whichever comes first. A call not started
+   * before the stop's time ran out is not started at all.
+   */
+  private async runUserCode(
+    raw: MnsReceivedMessage,
+    operation: "handle" | "dead-letter",
+    work: () => void | Promise<void>,
+    limit?: {
+      seconds: number;
+      /** What becomes of the message when the time is up. */
+      then: string;
+      abort(error: CallbackQueueConsumerError): void;
+    },
+  ): Promise<UserCodeOutcome> {
+    const { stopTimeoutSeconds } = this.settings;
+    const who = operation === "handle" ? "the handler" : "onDeadLetter";
+    const cutOffError = () =>
+      this.failure(
+        operation,
+        new Error(
+          `${who} was still running stopTimeoutSeconds (${stopTimeoutSeconds} s) after the stop: ` +
+            "the message is released for redelivery and the consumer stops without waiting for it.",
+        ),
+        raw.MessageId,
+      );
+    if (this.drainOver) return { kind: "cut-off", error: cutOffError() };
+    let timer: NodeJS.Timeout | undefined;
+    let cutOff: (() => void) | undefined;
+    const settled = Promise.resolve()
+      .then(work)
+      .then(
+        (): UserCodeOutcome => ({ kind: "done" }),
+        (error: unknown): UserCodeOutcome => ({ kind: "threw", error }),
+      );
+    const givenUp = new Promise<UserCodeOutcome>((resolve) => {
+      cutOff = () => resolve({ kind: "cut-off", error: cutOffError() });
+      this.cutOffs.add(cutOff);
+      if (limit) {
+        timer = setTimeout(() => {
+          const error = this.failure(
+            operation,
+            new Error(
+              `${who} did not settle within handlerTimeoutSeconds (${limit.seconds} s): its ` +
+                `signal is aborted and ${limit.then}. Raise handlerTimeoutSeconds if handlers ` +
+                "need longer.",
+            ),
+            raw.MessageId,
+          );
+          limit.abort(error);
+          resolve({ kind: "timed-out", error });
+        }, limit.seconds * 1000);
+      }
+    });
+    try {
+      return await Promise.race([settled, givenUp]);
+    } finally {
+      clearTimeout(timer);
+      if (cutOff) this.cutOffs.delete(cutOff);
+    }
   }
 
   /** Gives a message to `onDeadLetter`, then deletes it (kept in the queue when the hook throws). */
@@ -392,24 +549,66 @@ class QueueConsumer {
     lease: Lease,
     letter: DeadLetter,
   ): Promise<void> {
-    try {
-      await this.settings.onDeadLetter(letter);
-    } catch (error) {
-      this.fail("dead-letter", error, raw.MessageId);
-      return;
+    const outcome = await this.runUserCode(raw, "dead-letter", () =>
+      this.settings.onDeadLetter(letter),
+    );
+    switch (outcome.kind) {
+      case "done":
+        if (await this.remove(raw, lease)) this.summary.deadLettered++;
+        return;
+      case "cut-off":
+        this.report(outcome.error);
+        return this.releaseHeld(raw, lease);
+      default:
+        this.fail("dead-letter", outcome.error, raw.MessageId);
     }
-    if (await this.remove(raw, lease)) this.summary.deadLettered++;
   }
 
-  /** Deletes a message once its heartbeat has stopped (with the receipt handle it left). */
-  private async remove(raw: MnsReceivedMessage, lease: Lease): Promise<boolean> {
-    const receiptHandle = await lease.end();
+  /**
+   * Stops the heartbeat and calls MNS with the message's receipt handle at once, without waiting
+   * for an extension in flight. MNS gives the message a new handle with each extension: when the
+   * call fails and the extension that was in flight brings a newer handle (it was applied first),
+   * the call is made again with that one.
+   */
+  private async withReceiptHandle(
+    lease: Lease,
+    call: (receiptHandle: string) => Promise<unknown>,
+  ): Promise<void> {
     try {
-      await this.client.delete(this.settings.queueName, receiptHandle);
+      await call(lease.stop());
+    } catch (error) {
+      const newer = await lease.newerHandle();
+      if (newer === undefined) throw error;
+      await call(newer);
+    }
+  }
+
+  /** Deletes a message at once, whatever heartbeat is in flight (see withReceiptHandle). */
+  private async remove(raw: MnsReceivedMessage, lease: Lease): Promise<boolean> {
+    try {
+      await this.withReceiptHandle(lease, (receiptHandle) =>
+        this.client.delete(this.settings.queueName, receiptHandle),
+      );
       return true;
     } catch (error) {
       this.fail("delete", error, raw.MessageId);
       return false;
+    }
+  }
+
+  /** Makes a message whose handling was cut off by the stop visible again. */
+  private async releaseHeld(raw: MnsReceivedMessage, lease: Lease): Promise<void> {
+    try {
+      await this.withReceiptHandle(lease, (receiptHandle) =>
+        this.client.changeVisibility(
+          this.settings.queueName,
+          receiptHandle,
+          RELEASE_VISIBILITY_SECONDS,
+        ),
+      );
+      this.summary.released++;
+    } catch (error) {
+      this.fail("release", error, raw.MessageId);
     }
   }
 
@@ -466,6 +665,12 @@ class QueueConsumer {
     }
   }
 }
+
+/** How a handler or hook ended: settled, or given up (its time ran out, or the stop's). */
+type UserCodeOutcome =
+  | { readonly kind: "done" }
+  | { readonly kind: "threw"; readonly error: unknown }
+  | { readonly kind: "timed-out" | "cut-off"; readonly error: CallbackQueueConsumerError };
 
 /** The options with defaults filled in and every value checked. */
 interface Settings extends Required<
@@ -536,13 +741,18 @@ function queueProblems(options: CallbackQueueConsumerOptions): string[] {
   return problems;
 }
 
-/** The whole-number options: smallest value, largest value, default. */
+/**
+ * The whole-number options: smallest value, largest value, default (a number, or the name of an
+ * option read before whose value is the default).
+ */
 const NUMBER_OPTIONS = {
   concurrency: [1, 1000, 8],
   batchSize: [1, MAX_RECEIVE_BATCH, MAX_RECEIVE_BATCH],
   waitSeconds: [0, MAX_WAIT_SECONDS, 10],
   maxReceiveCount: [1, 1000, 5],
   visibilityExtensionSeconds: [1, MAX_VISIBILITY_SECONDS, 30],
+  handlerTimeoutSeconds: [1, MAX_VISIBILITY_SECONDS, DEFAULT_HANDLER_TIMEOUT_SECONDS],
+  stopTimeoutSeconds: [0, MAX_VISIBILITY_SECONDS, "handlerTimeoutSeconds"],
 } as const;
 
 type NumberOptions = Record<keyof typeof NUMBER_OPTIONS, number>;
@@ -552,8 +762,11 @@ function readNumbers(options: CallbackQueueConsumerOptions, problems: string[]):
   const numbers = {} as NumberOptions;
   for (const name of Object.keys(NUMBER_OPTIONS) as (keyof NumberOptions)[]) {
     const [min, max, fallback] = NUMBER_OPTIONS[name];
-    const value = options[name] ?? fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const inherited = options[name] === undefined && typeof fallback === "string";
+    const value = options[name] ?? (typeof fallback === "string" ? numbers[fallback] : fallback);
+    // An inherited default is the other option's value, checked (and reported) under its name.
+    const bad = typeof value !== "number" || !Number.isInteger(value) || value < min || value > max;
+    if (bad && !inherited) {
       problems.push(
         `${name}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`,
       );
@@ -659,16 +872,25 @@ function doubled(previousMs: number, [first, last]: readonly [number, number]): 
 
 /** A message's heartbeat. */
 interface Lease {
-  /** Stops the heartbeat, waits for an extension in flight, and gives the current receipt handle. */
-  end(): Promise<string>;
+  /**
+   * Stops the heartbeat (an extension in flight is not waited for, and its failure is no longer
+   * reported) and gives the current receipt handle. Can be called again.
+   */
+  stop(): string;
+  /**
+   * After {@link Lease.stop}: waits for the extension in flight at the stop, if any, and gives the
+   * newer receipt handle it brought, or `undefined`.
+   */
+  newerHandle(): Promise<string | undefined>;
 }
 
 /**
  * Starts a heartbeat that keeps a received message invisible: it extends the message's visibility
  * halfway to the moment it would turn visible, at most `periodMs` after the previous extension.
- * MNS gives the message a new receipt handle with each extension; {@link Lease.end} returns the
- * last one. A failed extension is reported and retried sooner (the moment is unchanged); once MNS
- * says the handle is gone (the message was received again, or deleted), the heartbeat stops.
+ * MNS gives the message a new receipt handle with each extension; {@link Lease.stop} returns the
+ * last one confirmed, {@link Lease.newerHandle} the one an extension in flight then brings. A failed
+ * extension is reported and retried sooner (the moment is unchanged); once MNS says the handle is
+ * gone (the message was received again, or deleted), the heartbeat stops.
  */
 function keepInvisible(
   raw: MnsReceivedMessage,
@@ -703,7 +925,8 @@ function keepInvisible(
         },
         (error: unknown) => {
           gone = HANDLE_GONE.has(mnsErrorCode(error) ?? "");
-          calls.onError(error);
+          // After the stop the message is being deleted or released: the extension no longer matters.
+          if (!ended) calls.onError(error);
         },
       )
       .finally(() => {
@@ -712,12 +935,21 @@ function keepInvisible(
       });
   };
   schedule();
+  let handleAtStop: string | undefined;
+  let inFlightAtStop: Promise<void> | undefined;
   return {
-    async end() {
-      ended = true;
-      clearTimeout(timer);
-      await inFlight;
-      return receiptHandle;
+    stop() {
+      if (!ended) {
+        ended = true;
+        clearTimeout(timer);
+        handleAtStop = receiptHandle;
+        inFlightAtStop = inFlight;
+      }
+      return handleAtStop ?? receiptHandle;
+    },
+    async newerHandle() {
+      await inFlightAtStop;
+      return receiptHandle !== handleAtStop ? receiptHandle : undefined;
     },
   };
 }

@@ -19,7 +19,11 @@ import { createMnsClient } from "../../lib/consumer/mnsClient";
 import { redact } from "../../lib/shared/redaction";
 import { callRpc, removeTempDirs, sdkClient, tempDir } from "../../packages/emulator/test/helpers";
 
-const REGION = "cn-shanghai";
+/** A region of the emulator. */
+type Region = keyof EmulatorHandle["endpoints"];
+const REGION: Region = "cn-shanghai";
+/** The region of the slow-heartbeat test: its latency fault applies to that region's calls only. */
+const SLOW_HEARTBEAT_REGION: Region = "cn-hangzhou";
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
 const KEY = DEFAULT_TEST_ACCOUNT.accessKeys[0];
 const STS = DEFAULT_TEST_ACCOUNT.stsTokens![0];
@@ -40,15 +44,15 @@ afterAll(async () => {
 });
 
 /** A fresh queue, subscribed by the region's setting, with the given visibility timeout. */
-async function freshQueue(visibilityTimeout = 30): Promise<string> {
+async function freshQueue(visibilityTimeout = 30, region: Region = REGION): Promise<string> {
   const name = `ice-callback-consumer-${++queueCounter}`;
   await callRpc(
-    sdkClient(emulator.endpoints[REGION], { v2: true }),
+    sdkClient(emulator.endpoints[region], { v2: true }),
     "CreateQueue",
     MNS_OPEN_VERSION,
     { QueueName: name, VisibilityTimeout: visibilityTimeout },
   );
-  await emulator.putSetting(REGION, {
+  await emulator.putSetting(region, {
     CallbackType: "MNS",
     CallbackQueueName: name,
     EventTypeList: "ProduceMediaComplete,MediaConvertComplete",
@@ -57,9 +61,13 @@ async function freshQueue(visibilityTimeout = 30): Promise<string> {
 }
 
 /** Emits an event as IMS would, and checks that it went into the queue. */
-async function emit(jobId: string, eventType = "ProduceMediaComplete"): Promise<void> {
+async function emit(
+  jobId: string,
+  eventType = "ProduceMediaComplete",
+  region: Region = REGION,
+): Promise<void> {
   const report = await emulator.emitEvent({
-    region: REGION,
+    region,
     eventType,
     messageBody: { Status: "Success", JobId: jobId },
   });
@@ -68,19 +76,21 @@ async function emit(jobId: string, eventType = "ProduceMediaComplete"): Promise<
 
 async function messagesIn(
   queueName: string,
+  region: Region = REGION,
 ): Promise<{ visible: number; invisible: number; delayed: number }> {
-  return (await emulator.getQueue(REGION, queueName))!.messages;
+  return (await emulator.getQueue(region, queueName))!.messages;
 }
 
 function baseOptions(
   queueName: string,
   signal: AbortSignal,
+  region: Region = REGION,
 ): Omit<CallbackQueueConsumerOptions, "handler"> {
   return {
     queueName,
-    region: REGION,
+    region,
     accountId: ACCOUNT,
-    endpoint: emulator.endpoints[REGION],
+    endpoint: emulator.endpoints[region],
     credentials: CREDENTIALS,
     signal,
     waitSeconds: 1,
@@ -300,12 +310,14 @@ describe("consumeCallbackQueue", () => {
     const stop = new AbortController();
     let started = false;
     let finished = false;
+    const aborted: boolean[] = [];
     const run = consumeCallbackQueue({
       ...baseOptions(queueName, stop.signal),
       handler: async (_event, { signal }) => {
         started = true;
-        expect(signal).toBe(stop.signal);
+        aborted.push(signal.aborted);
         await new Promise((r) => setTimeout(r, 300));
+        aborted.push(signal.aborted);
         finished = true;
       },
     });
@@ -313,6 +325,7 @@ describe("consumeCallbackQueue", () => {
     stop.abort();
     const summary = await run;
     expect(finished).toBe(true);
+    expect(aborted).toEqual([false, true]);
     expect(summary).toMatchObject({ received: 1, handled: 1 });
     expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
   });
@@ -529,6 +542,187 @@ describe("consumeCallbackQueue", () => {
     expect(summary).toMatchObject({ received: 1, handled: 1, errors: 1 });
   });
 
+  it("gives up on a handler that never settles after handlerTimeoutSeconds: its heartbeat stops, onError is told, the message comes back; a stop then waits at most stopTimeoutSeconds and releases what still runs", async () => {
+    const queueName = await freshQueue(1);
+    await emit("hangs-forever");
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    const seen: Array<{ count: number; signal: AbortSignal }> = [];
+    const order: string[] = [];
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      handlerTimeoutSeconds: 2,
+      // Heartbeats every second, each for 3 s more: the message stays invisible while the handler
+      // runs, however late a heartbeat comes on a loaded machine, and is back 3 s after the last.
+      visibilityExtensionSeconds: 3,
+      stopTimeoutSeconds: 1,
+      onError: (error) => {
+        errors.push(error);
+        order.push(`error:${error.operation}`);
+      },
+      handler: (_event, { message, signal }) => {
+        seen.push({ count: message.dequeueCount, signal });
+        order.push(`handler:${message.dequeueCount}`);
+        return new Promise<void>(() => undefined); // never settles
+      },
+    });
+    await until(() => seen.length === 2, 45_000);
+    expect(order.slice(0, 3)).toEqual(["handler:1", "error:handle", "handler:2"]);
+    expect(seen.map((s) => s.count)).toEqual([1, 2]);
+    expect(seen[0].signal.aborted).toBe(true);
+    expect(seen[1].signal.aborted).toBe(false);
+    expect(errors[0].messageId).toBeDefined();
+    expect(errors[0].message).toMatch(
+      new RegExp(
+        `^handle of message \\S+ of queue ${queueName} failed: the handler did not settle within ` +
+          "handlerTimeoutSeconds \\(2 s\\)",
+      ),
+    );
+    expect(errors[0].message).not.toContain("hangs-forever");
+    expect(seen[0].signal.reason).toBe(errors[0]);
+    // The second run never settles either: the stop gives it stopTimeoutSeconds (1 s), then
+    // releases the message and resolves. The bound checked here is generous, not a speed target.
+    stop.abort();
+    const outcome = await Promise.race([
+      run,
+      new Promise<"still running">((r) => setTimeout(() => r("still running"), 30_000).unref()),
+    ]);
+    expect(outcome).toMatchObject({ received: 2, handled: 0, failed: 1, released: 1, errors: 0 });
+    expect(seen[1].signal.aborted).toBe(true);
+    expect(errors.map((e) => e.operation)).toEqual(["handle", "handle"]);
+    expect(errors[1].message).toMatch(
+      new RegExp(
+        `^handle of message \\S+ of queue ${queueName} failed: the handler was still running ` +
+          "stopTimeoutSeconds \\(1 s\\) after the stop",
+      ),
+    );
+    await until(async () => (await messagesIn(queueName)).visible === 1, 15_000);
+  });
+
+  it("gives a message whose handler ran out of time on its maxReceiveCount-th receive to onDeadLetter, then deletes it", async () => {
+    const queueName = await freshQueue(30);
+    await emit("hangs-at-last");
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    const letters: DeadLetter[] = [];
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal),
+      handlerTimeoutSeconds: 1,
+      maxReceiveCount: 1,
+      onError: (error) => void errors.push(error),
+      onDeadLetter: (letter) => void letters.push(letter),
+      handler: () => new Promise<void>(() => undefined),
+    });
+    await until(() => letters.length === 1, 30_000);
+    await until(async () => (await messagesIn(queueName)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(summary).toMatchObject({ received: 1, failed: 1, deadLettered: 1, errors: 0 });
+    expect(letters[0]).toMatchObject({ reason: "max-receives", error: errors[0] });
+    expect(errors[0].message).toContain(
+      "did not settle within handlerTimeoutSeconds (1 s): its signal is aborted and the message " +
+        "goes to onDeadLetter (receive 1 of maxReceiveCount 1)",
+    );
+    expect(await messagesIn(queueName)).toEqual({ visible: 0, invisible: 0, delayed: 0 });
+  });
+
+  it("deletes a message whose handler finished while a heartbeat was in flight at once, without waiting for the heartbeat, so it is not run again", async () => {
+    const queueName = await freshQueue(4, SLOW_HEARTBEAT_REGION);
+    await emit("finish-during-heartbeat", undefined, SLOW_HEARTBEAT_REGION);
+    // The first heartbeat (about 2 s after the receive, halfway to visibility) is held by the
+    // emulator for 8 s before it is applied; the message would turn visible again meanwhile. In a
+    // region of its own, so that no other consumer's heartbeat meets the fault.
+    await emulator.injectFault({
+      kind: "latency",
+      latencyMs: 8_000,
+      action: "ChangeMessageVisibility",
+      region: SLOW_HEARTBEAT_REGION,
+    });
+    const stop = new AbortController();
+    const errors: CallbackQueueConsumerError[] = [];
+    let calls = 0;
+    const run = consumeCallbackQueue({
+      ...baseOptions(queueName, stop.signal, SLOW_HEARTBEAT_REGION),
+      onError: (error) => void errors.push(error),
+      handler: async () => {
+        calls++;
+        // Finish once the heartbeat has reached the emulator (the fault is used up).
+        await until(async () => (await emulator.listFaults()).length === 0, 30_000);
+      },
+    });
+    // Wait until the held heartbeat has been answered, well after the message would have
+    // turned visible (4 s) had it not been deleted.
+    await until(
+      async () =>
+        (await emulator.getRequestLog()).some(
+          (e) => e.params.QueueName === queueName && e.action === "ChangeMessageVisibility",
+        ),
+      45_000,
+    );
+    await until(async () => (await messagesIn(queueName, SLOW_HEARTBEAT_REGION)).invisible === 0);
+    stop.abort();
+    const summary = await run;
+    expect(calls).toBe(1);
+    expect(errors).toEqual([]);
+    expect(summary).toMatchObject({ received: 1, handled: 1, failed: 0, errors: 0 });
+    expect(await messagesIn(queueName, SLOW_HEARTBEAT_REGION)).toEqual({
+      visible: 0,
+      invisible: 0,
+      delayed: 0,
+    });
+  });
+
+  it("deletes with the receipt handle a heartbeat brings when MNS applied the heartbeat before the delete", async () => {
+    const queueName = await freshQueue(4);
+    await emit("heartbeat-applied-first");
+    // As on MNS when the heartbeat is applied but its answer is slow: the emulator changes the
+    // receipt handle at once, the answer with the new handle comes 3 s later.
+    const Library = require("@alicloud/mns");
+    const original = Library.prototype.request;
+    let heartbeatApplied = false;
+    const request = jest.spyOn(Library.prototype, "request").mockImplementation(async function (
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      const answer = await original.apply(this, args);
+      const ours = String(args[1]).startsWith(`/queues/${queueName}/`);
+      if (ours && args[2] === "ChangeVisibility" && !heartbeatApplied) {
+        heartbeatApplied = true;
+        await new Promise((r) => setTimeout(r, 3_000));
+      }
+      return answer;
+    });
+    try {
+      const stop = new AbortController();
+      const errors: CallbackQueueConsumerError[] = [];
+      let calls = 0;
+      const run = consumeCallbackQueue({
+        ...baseOptions(queueName, stop.signal),
+        visibilityExtensionSeconds: 60,
+        onError: (error) => void errors.push(error),
+        handler: async () => {
+          calls++;
+          await until(() => heartbeatApplied, 30_000);
+        },
+      });
+      await until(async () => {
+        const { visible, invisible } = await messagesIn(queueName);
+        return calls === 1 && visible + invisible === 0;
+      }, 30_000);
+      stop.abort();
+      const summary = await run;
+      expect(calls).toBe(1);
+      expect(errors).toEqual([]);
+      expect(summary).toMatchObject({ received: 1, handled: 1, errors: 0 });
+      const deletes = (await emulator.getRequestLog()).filter(
+        (e) => e.params.QueueName === queueName && e.action === "DeleteMessage",
+      );
+      expect(deletes.map((e) => e.code)).toEqual(["MessageNotExist", "OK"]);
+    } finally {
+      request.mockRestore();
+    }
+  });
+
   it("reports failed receives without any credential in the message, and keeps trying", async () => {
     const queueName = await freshQueue();
     const stop = new AbortController();
@@ -596,6 +790,23 @@ describe("consumeCallbackQueue", () => {
     expect(new Set(keys)).toEqual(new Set([KEY.id, STS.accessKeyId]));
   });
 
+  it("reports a bad handlerTimeoutSeconds once, not again under stopTimeoutSeconds whose default it is", async () => {
+    await expect(
+      consumeCallbackQueue({
+        queueName: "ice-callback-orders",
+        region: REGION,
+        accountId: ACCOUNT,
+        handler: () => undefined,
+        handlerTimeoutSeconds: 43201,
+      }),
+    ).rejects.toThrow(
+      new RangeError(
+        "consumeCallbackQueue: invalid options:\n" +
+          "  - handlerTimeoutSeconds: must be a whole number from 1 to 43200, got 43201.",
+      ),
+    );
+  });
+
   it("rejects bad options at once, naming each and the fix", async () => {
     await expect(
       consumeCallbackQueue({
@@ -607,6 +818,8 @@ describe("consumeCallbackQueue", () => {
         waitSeconds: 31,
         concurrency: 0,
         visibilityExtensionSeconds: 43201,
+        handlerTimeoutSeconds: 0,
+        stopTimeoutSeconds: 1.5,
       }),
     ).rejects.toThrow(
       [
@@ -619,6 +832,8 @@ describe("consumeCallbackQueue", () => {
         "  - batchSize: must be a whole number from 1 to 16, got 17.",
         "  - waitSeconds: must be a whole number from 0 to 30, got 31.",
         "  - visibilityExtensionSeconds: must be a whole number from 1 to 43200, got 43201.",
+        "  - handlerTimeoutSeconds: must be a whole number from 1 to 43200, got 0.",
+        "  - stopTimeoutSeconds: must be a whole number from 0 to 43200, got 1.5.",
       ].join("\n"),
     );
   });
