@@ -62,8 +62,11 @@ describe("unconfiguredRead", () => {
   it('"omitted": only RequestId', async () => {
     await emulator.setBehaviour({ unconfiguredRead: "omitted" });
     expect(await get()).toEqual({ RequestId: expect.any(String) });
-    await set({ CallbackType: "MNS" });
+    await set({ CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/x" });
     expect(Object.keys(await get())).toHaveLength(7);
+    // A queue setting has no AuthSwitch or AuthKey (HTTP callbacks only).
+    await set({ CallbackType: "MNS", CallbackQueueName: "ice-callback-q" });
+    expect(Object.keys(await get())).toHaveLength(5);
   });
   it("can be chosen at start", async () => {
     const other = await startEmulator({
@@ -101,12 +104,12 @@ describe("setSemantics", () => {
   it('"replace": parameters not sent become ""', async () => {
     await set(initial);
     await emulator.setBehaviour({ setSemantics: "replace" });
-    await set({ CallbackType: "MNS", CallbackQueueName: "ice-callback-q" });
+    await set({ CallbackType: "HTTP", CallbackURL: "https://hooks.example.com/y" });
     expect(await get()).toEqual({
       RequestId: expect.any(String),
-      CallbackType: "MNS",
-      CallbackQueueName: "ice-callback-q",
-      CallbackURL: "",
+      CallbackType: "HTTP",
+      CallbackQueueName: "",
+      CallbackURL: "https://hooks.example.com/y",
       EventTypeList: "",
       AuthSwitch: "",
       AuthKey: "",

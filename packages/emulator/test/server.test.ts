@@ -478,6 +478,8 @@ describe("region isolation and concurrency", () => {
         calls.push(
           callSdk(clients[region], "SetEventCallback", {
             [field]: `${value}${field === "CallbackType" || field === "AuthSwitch" ? "" : `-${region}`}`,
+            // CallbackType=HTTP needs its CallbackURL (the same value as the URL's own call).
+            ...(field === "CallbackType" ? { CallbackURL: `${fields[1][1]}-${region}` } : {}),
           }),
         );
     }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { EmulatorBehaviour } from "../behaviour";
-import { ApiError } from "../errors";
+import { ApiError, missingParameterMessage } from "../errors";
 import { StoredSetting, completeSetting, SETTING_FIELDS } from "./settings";
 
 /** The API version of IMS (product "ICE") the emulator serves. */
@@ -66,7 +66,8 @@ function invalid(name: string, reason: string): ApiError {
 /**
  * The first problem with the SetEventCallback parameters, as IMS reports it (`InvalidParameter`
  * naming the parameter), or `undefined` when they are valid. Empty strings clear a field and are
- * always accepted, except `EventTypeList` under `emptyEventList: "rejected"`.
+ * always accepted, except `EventTypeList` under `emptyEventList: "rejected"` and `CallbackURL` with
+ * `CallbackType=HTTP` (`MissingParameter`: the URL is required for HTTP callbacks).
  *
  * @example
  * ```ts
@@ -88,6 +89,9 @@ export function validateSetParameters(
   } = params;
   if (type && type !== "HTTP" && type !== "MNS")
     return invalid("CallbackType", "it must be HTTP or MNS.");
+  // The SDK model (SetEventCallbackRequest.callbackURL): required if CallbackType is HTTP.
+  if (type === "HTTP" && !url)
+    return new ApiError("MissingParameter", missingParameterMessage("CallbackURL"));
   if (url) {
     if (Buffer.byteLength(url, "utf8") > MAX_URL_BYTES)
       return invalid("CallbackURL", `it must be at most ${MAX_URL_BYTES} bytes.`);
@@ -127,6 +131,8 @@ export function validateSetParameters(
 
 /**
  * The setting after a valid SetEventCallback with `params`, per `behaviour.setSemantics`.
+ * `AuthSwitch` and `AuthKey` are stored as sent whatever the type; they take effect (delivery signs
+ * requests) and are returned (see {@link getResponse}) for HTTP callbacks only.
  *
  * @example
  * ```ts
@@ -156,7 +162,9 @@ export interface SetEventCallbackResponse {
 export type GetEventCallbackResponse = { readonly RequestId: string } & Partial<StoredSetting>;
 
 /**
- * The GetEventCallback response for `setting` (`undefined` when never configured).
+ * The GetEventCallback response for `setting` (`undefined` when never configured). `AuthSwitch` and
+ * `AuthKey` are returned for HTTP callbacks only, not for an MNS setting (the SDK model
+ * GetEventCallbackResponseBody); a never-configured region answers per `unconfiguredRead`.
  *
  * @example
  * ```ts
@@ -176,7 +184,6 @@ export function getResponse(
     CallbackQueueName: s.CallbackQueueName,
     CallbackURL: s.CallbackURL,
     EventTypeList: s.EventTypeList,
-    AuthSwitch: s.AuthSwitch,
-    AuthKey: s.AuthKey,
+    ...(s.CallbackType === "MNS" ? {} : { AuthSwitch: s.AuthSwitch, AuthKey: s.AuthKey }),
   };
 }
