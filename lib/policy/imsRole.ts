@@ -16,7 +16,11 @@
  * - a document registered after an attachment of its name (a new `PolicyVersion`) is judged against
  *   the same rule;
  * - whatever is unknown at preview (the role, the policy's type, name or document) is refused: the
- *   rule cannot tell whether it would reach IMS's role.
+ *   rule cannot tell whether it would reach IMS's role;
+ * - a ROS template (stack, stack group, change set) is parsed and each role name in it resolved
+ *   with the parameters given (`rosTemplates.ts`); a stack group's template is kept under its name,
+ *   so its stack instances are judged with their parameter overrides. What cannot be read or
+ *   resolved is refused unless the stack is allowed by name (`allowedRosStacks`).
  *
  * @packageDocumentation
  */
@@ -29,6 +33,7 @@ import { IMS_SERVICE_ROLE_NAME, QUEUE_SEND_ACTIONS } from "../shared/ram";
 import { QUEUE_NAME_PREFIX } from "../shared/validation";
 import { queueSendGrantProblems, statementsDocument } from "./ramGrants";
 import {
+  known,
   knownPlain,
   quoteList,
   RAM_POLICY_TYPE,
@@ -42,6 +47,17 @@ import {
   UNKNOWN,
   type Maybe,
 } from "./resources";
+import {
+  EVALUATED_FUNCTIONS,
+  judgeTemplate,
+  literal,
+  oneOf,
+  parseTemplate,
+  unknownValue,
+  type Given,
+  type ParsedTemplate,
+  type Value,
+} from "./rosTemplates";
 
 /** Pack config of {@link imsRoleLeastPrivilege}. */
 export interface ImsRoleConfig {
@@ -58,6 +74,16 @@ export interface ImsRoleConfig {
    * @default []
    */
   readonly allowedPolicyNames?: string[];
+  /**
+   * ROS stacks and stack groups (by `stackName`, `stackGroupName`, or a change set's
+   * `changeSetName`, any case) the organisation has reviewed, whose templates may be deployed
+   * although the pack cannot judge them: a template given by URL or template id, or unknown at
+   * preview; a role name the pack cannot resolve; a stack instance whose stack group is managed
+   * elsewhere. A template resource whose role name resolves to IMS's role is refused all the same.
+   *
+   * @default []
+   */
+  readonly allowedRosStacks?: string[];
 }
 
 const SEND_ONLY = `only ${QUEUE_SEND_ACTIONS.join(" / ")} on acs:mns:<region>:<account>:/queues/${QUEUE_NAME_PREFIX}<name>/messages, without wildcards`;
@@ -121,15 +147,45 @@ const ROLE_KINDS: Readonly<Record<string, { label: string; nameFields: readonly 
   [RESOURCE_MANAGER_ROLE_TYPE]: { label: "resourcemanager.Role", nameFields: ["roleName"] },
 };
 
+/** A ROS resource that deploys a template: its label, and the names it is allow-listed by. */
+interface RosTemplateKind {
+  readonly label: string;
+  /** `allowedRosStacks` matches any of these properties. */
+  readonly nameFields: readonly string[];
+  /** Whether its template is remembered for the stack instances of the run. */
+  readonly group: boolean;
+}
+
 /**
  * ROS resources that deploy a template, which can attach any policy to any role
- * (`ALIYUN::RAM::AttachPolicyToRole`); the pack does not interpret templates.
+ * (`ALIYUN::RAM::AttachPolicyToRole`, `ALIYUN::RAM::ManagedPolicy` with `Roles`, ...): the template
+ * is parsed and each role name in it resolved.
  */
-const ROS_TEMPLATE_KINDS: Readonly<Record<string, string>> = {
-  "alicloud:ros/stack:Stack": "ros.Stack",
-  "alicloud:ros/stackGroup:StackGroup": "ros.StackGroup",
-  "alicloud:ros/changeSet:ChangeSet": "ros.ChangeSet",
+const ROS_TEMPLATE_KINDS: Readonly<Record<string, RosTemplateKind>> = {
+  "alicloud:ros/stack:Stack": { label: "ros.Stack", nameFields: ["stackName"], group: false },
+  "alicloud:ros/stackGroup:StackGroup": {
+    label: "ros.StackGroup",
+    nameFields: ["stackGroupName"],
+    group: true,
+  },
+  "alicloud:ros/changeSet:ChangeSet": {
+    label: "ros.ChangeSet",
+    nameFields: ["stackName", "changeSetName"],
+    group: false,
+  },
 };
+
+/** ROS resources that deploy a stack group's template with their own parameter overrides. */
+const ROS_INSTANCE_KINDS: Readonly<Record<string, string>> = {
+  "alicloud:ros/stackInstance:StackInstance": "ros.StackInstance",
+  "alicloud:ros/stackInstances:StackInstances": "ros.StackInstances",
+};
+
+/** A stack group seen in this run: its template and the parameter values it gives. */
+interface StackGroupMemory {
+  readonly template: ParsedTemplate;
+  readonly given: Given;
+}
 
 /** The judgement of one document resource: its problems (empty: sends only), or unknown. */
 type Judgement = Maybe<string[]>;
@@ -140,6 +196,8 @@ interface RunMemory {
   readonly documents: Map<string, Map<string, Judgement>>;
   /** Policy names (lower case) attached to IMS's role so far in this run. */
   readonly attachedToImsRole: Set<string>;
+  /** Per stack group name (lower case): each stack group resource of that name seen in this run. */
+  readonly stackGroups: Map<string, StackGroupMemory[]>;
 }
 
 /** The first of `fields` that is set (a string), unknown, or `undefined` when none is. */
@@ -192,7 +250,11 @@ function subject(label: string, name: string): string {
  * @internal
  */
 export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
-  const memory: RunMemory = { documents: new Map(), attachedToImsRole: new Set() };
+  const memory: RunMemory = {
+    documents: new Map(),
+    attachedToImsRole: new Set(),
+    stackGroups: new Map(),
+  };
 
   const validate = (args: ResourceValidationArgs, report: ReportViolation): void => {
     const check: Check = { args, report, memory, ...readRoleConfig(args) };
@@ -200,8 +262,10 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
     if (documentKind) return checkPolicyDocument(check, documentKind);
     const roleKind = ROLE_KINDS[args.type];
     if (roleKind) return checkRole(check, roleKind);
-    const rosLabel = ROS_TEMPLATE_KINDS[args.type];
-    if (rosLabel) return checkRosTemplate(check, rosLabel);
+    const rosKind = ROS_TEMPLATE_KINDS[args.type];
+    if (rosKind) return checkRosTemplate(check, rosKind);
+    const instanceLabel = ROS_INSTANCE_KINDS[args.type];
+    if (instanceLabel) return checkRosInstance(check, instanceLabel);
     const attachmentKind = ATTACHMENT_KINDS[args.type];
     if (attachmentKind) return checkAttachment(check, attachmentKind);
   };
@@ -215,6 +279,7 @@ export function createImsRoleLeastPrivilege(): ResourceValidationPolicy {
       properties: {
         roleNames: { type: "array", items: { type: "string" }, default: [IMS_SERVICE_ROLE_NAME] },
         allowedPolicyNames: { type: "array", items: { type: "string" }, default: [] },
+        allowedRosStacks: { type: "array", items: { type: "string" }, default: [] },
       },
     },
     validateResource: validate,
@@ -230,6 +295,8 @@ interface Check {
   readonly roles: readonly string[];
   /** The policies allowed on IMS's role after review, lower case. */
   readonly allowed: readonly string[];
+  /** The ROS stacks and stack groups allowed without judgement after review, lower case. */
+  readonly allowedRos: readonly string[];
   readonly isImsRole: (name: string) => boolean;
   /** The role names as messages quote them. */
   readonly roleList: string;
@@ -238,17 +305,19 @@ interface Check {
 /** The pack's configuration of this policy, names in lower case. */
 function readRoleConfig(
   args: ResourceValidationArgs,
-): Pick<Check, "roles" | "allowed" | "isImsRole" | "roleList"> {
+): Pick<Check, "roles" | "allowed" | "allowedRos" | "isImsRole" | "roleList"> {
   const config = args.getConfig<ImsRoleConfig>();
   const roles = (Array.isArray(config.roleNames) ? config.roleNames : [IMS_SERVICE_ROLE_NAME])
     .filter((r): r is string => typeof r === "string")
     .map((r) => r.toLowerCase());
-  const allowed = (Array.isArray(config.allowedPolicyNames) ? config.allowedPolicyNames : [])
-    .filter((p): p is string => typeof p === "string")
-    .map((p) => p.toLowerCase());
+  const lowerStrings = (list: unknown) =>
+    (Array.isArray(list) ? (list as unknown[]) : [])
+      .filter((p): p is string => typeof p === "string")
+      .map((p) => p.toLowerCase());
   return {
     roles,
-    allowed,
+    allowed: lowerStrings(config.allowedPolicyNames),
+    allowedRos: lowerStrings(config.allowedRosStacks),
     isImsRole: (name: string) => roles.includes(name.toLowerCase()),
     roleList: quoteList(roles.length > 0 ? roles : [IMS_SERVICE_ROLE_NAME]),
   };
@@ -293,16 +362,204 @@ function checkRole(
     );
 }
 
-/** A ROS stack, stack group or change set: refused when its template or parameters name IMS's role. */
-function checkRosTemplate({ args, report, roles }: Check, rosLabel: string): void {
-  const template = knownPlain(() => [args.props.templateBody, args.props.parameters]);
-  const text = template === UNKNOWN ? "" : JSON.stringify(template).toLowerCase();
-  const mentioned = roles.find((r) => text.includes(r));
-  if (mentioned)
-    report(
-      `${subject(rosLabel, args.name)}: its template or parameters name IMS's role ("${mentioned}"); a template can attach any policy to it, and the pack does not read templates. ` +
-        "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+/** A Pulumi property of a ROS resource as a template parameter value. */
+function parameterValue(value: Maybe<unknown>, key: string): Value | undefined {
+  if (value === UNKNOWN) return unknownValue(`parameter "${key}" is not known at preview`);
+  if (typeof value === "string") return literal(value);
+  if (typeof value === "number" || typeof value === "boolean") return literal(String(value));
+  return undefined;
+}
+
+/** The parameter values a ROS resource gives (`parameters` or `parameterOverrides`). */
+function readGiven(
+  props: Record<string, unknown>,
+  field: "parameters" | "parameterOverrides",
+): { values: Map<string, Value>; allUnknown?: string } {
+  const values = new Map<string, Value>();
+  const list = known(() => props[field]);
+  if (list === UNKNOWN) return { values, allUnknown: `${field} is not known at preview` };
+  if (!Array.isArray(list)) return { values };
+  const all = new Map<string, Value[]>();
+  for (let i = 0; i < list.length; i++) {
+    const entry = known(() => list[i] as unknown);
+    if (entry === UNKNOWN) return { values, allUnknown: `${field} is not known at preview` };
+    if (typeof entry !== "object" || entry === null) continue;
+    const record = entry as Record<string, unknown>;
+    const key = readString(record, "parameterKey");
+    if (key === UNKNOWN)
+      return { values, allUnknown: `a parameterKey in ${field} is not known at preview` };
+    if (key === undefined) continue;
+    const value = parameterValue(
+      known(() => record.parameterValue),
+      key,
     );
+    if (value !== undefined) all.set(key, [...(all.get(key) ?? []), value]);
+  }
+  for (const [key, options] of all) values.set(key, oneOf(options));
+  return { values };
+}
+
+/** A ROS resource's template: parsed from `templateBody`, or why it cannot be read at preview. */
+function readTemplate(props: Record<string, unknown>): ParsedTemplate {
+  const body = readString(props, "templateBody");
+  if (body === UNKNOWN) return { ok: false, why: "templateBody is not known at preview" };
+  if (body !== undefined) return parseTemplate(body);
+  for (const field of ["templateUrl", "templateId"]) {
+    const value = known(() => props[field]);
+    if (value !== undefined && value !== null && value !== "")
+      return { ok: false, why: `given by ${field}` };
+  }
+  return { ok: false, why: "no templateBody" };
+}
+
+/** The known names (stackName, ...) a ROS resource can be allow-listed by. */
+function rosNames(props: Record<string, unknown>, fields: readonly string[]): string[] {
+  return fields
+    .map((field) => readString(props, field))
+    .filter((name): name is string => typeof name === "string");
+}
+
+/** How one deployment of a template is described in messages, and whether it is allow-listed. */
+interface Deployment {
+  /** `ros.Stack "name"`. */
+  readonly what: string;
+  /** Before `template resource "X"`: empty, or `with its parameterOverrides, stack group "g"'s `. */
+  readonly prefix: string;
+  /** `its template`, or `stack group "g"'s template`. */
+  readonly templateSubject: string;
+  /** The fix for a template that cannot be read. */
+  readonly templateFix: string;
+  /** The clause naming the allow-list. */
+  readonly allowFix: string;
+  readonly allowed: boolean;
+}
+
+/** The allow-list clause of a fix: `or, after review, list "name" in allowedRosStacks of ...`. */
+function allowRosFix(names: readonly string[], field: string): string {
+  return names.length > 0
+    ? `or, after review, list "${names[0]}" in allowedRosStacks of ims-callback-ram-least-privilege.`
+    : `or, after review, give ${field} a value known at preview and list it in allowedRosStacks of ims-callback-ram-least-privilege.`;
+}
+
+/** Judges one deployment of a template; returns the messages (IMS's role is never allow-listed). */
+function judgeDeployment(
+  { roles, roleList }: Check,
+  deployment: Deployment,
+  template: ParsedTemplate,
+  given: Given,
+): string[] {
+  const { what, prefix, allowed, allowFix } = deployment;
+  const cannotTell = `so it cannot be told whether it reaches IMS's role (${roleList})`;
+  if (!template.ok)
+    return allowed
+      ? []
+      : [
+          `${what}: ${deployment.templateSubject} cannot be read at preview (${template.why}), ${cannotTell}. ` +
+            `Fix: ${deployment.templateFix}, ${allowFix}`,
+        ];
+  const messages: string[] = [];
+  for (const finding of judgeTemplate(template.template, given, roles)) {
+    if (finding.kind === "ims")
+      messages.push(
+        `${what}: ${prefix}template resource "${finding.path}" (${finding.type}) ${finding.property} resolves to IMS's role "${finding.value}"; a template can attach any policy to it, out of the pack's sight. ` +
+          "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+      );
+    else if (allowed) continue;
+    else if (finding.kind === "unresolved")
+      messages.push(
+        `${what}: ${prefix}template resource "${finding.path}" (${finding.type}) ${finding.property} cannot be resolved at preview (${finding.why}), ${cannotTell}. ` +
+          `Fix: build the role name from literals and parameters known at preview (${EVALUATED_FUNCTIONS} are evaluated), ${allowFix}`,
+      );
+    else
+      messages.push(
+        `${what}: ${deployment.templateSubject} cannot be read at preview (${finding.why}), ${cannotTell}. ` +
+          `Fix: ${deployment.templateFix}, ${allowFix}`,
+      );
+  }
+  return messages;
+}
+
+/**
+ * A ROS stack, stack group or change set: its template parsed and each role name in it resolved
+ * with the parameters it gives; a stack group is remembered for its stack instances.
+ */
+function checkRosTemplate(check: Check, kind: RosTemplateKind): void {
+  const { args, report, memory, allowedRos } = check;
+  const names = rosNames(args.props, kind.nameFields);
+  const template = readTemplate(args.props);
+  const parameters = readGiven(args.props, "parameters");
+  const previous = known(() => args.props.usePreviousParameters) === true;
+  const given: Given = {
+    values: parameters.values,
+    allUnknown:
+      parameters.allUnknown ??
+      (previous ? "usePreviousParameters reuses values the pack cannot see" : undefined),
+    missing: "never",
+  };
+  if (kind.group && names.length > 0) {
+    const key = names[0].toLowerCase();
+    memory.stackGroups.set(key, [...(memory.stackGroups.get(key) ?? []), { template, given }]);
+  }
+  const deployment: Deployment = {
+    what: subject(kind.label, args.name),
+    prefix: "",
+    templateSubject: "its template",
+    templateFix: "give the template as templateBody (JSON or YAML, known at preview)",
+    allowFix: allowRosFix(names, kind.nameFields[0]),
+    allowed: names.some((name) => allowedRos.includes(name.toLowerCase())),
+  };
+  for (const message of judgeDeployment(check, deployment, template, given)) report(message);
+}
+
+/**
+ * A stack instance (or instances): its stack group's template, remembered from earlier in the run,
+ * judged with the group's parameters overridden by the instance's.
+ */
+function checkRosInstance(check: Check, label: string): void {
+  const { args, report, memory, allowedRos } = check;
+  const what = subject(label, args.name);
+  const group = readString(args.props, "stackGroupName");
+  if (group === UNKNOWN) {
+    report(
+      `${what}: stackGroupName is not known at preview, so its stack group's template cannot be judged with this instance's parameterOverrides. ` +
+        "Fix: give stackGroupName a value known at preview (a plain string, or the stack group's stackGroupName output).",
+    );
+    return;
+  }
+  if (group === undefined) return;
+  const allowed = allowedRos.includes(group.toLowerCase());
+  const allowFix = allowRosFix([group], "stackGroupName");
+  const remembered = memory.stackGroups.get(group.toLowerCase()) ?? [];
+  if (remembered.length === 0) {
+    if (!allowed)
+      report(
+        `${what}: stack group "${group}" was not seen before it in this stack, so its template cannot be judged with this instance's parameterOverrides. ` +
+          `Fix: manage the stack group in this stack and pass its output (stackGroupName: group.stackGroupName) so the pack reads its template first, ${allowFix}`,
+      );
+    return;
+  }
+  const overrides = readGiven(args.props, "parameterOverrides");
+  const deployment: Deployment = {
+    what,
+    prefix: `with its parameterOverrides, stack group "${group}"'s `,
+    templateSubject: `stack group "${group}"'s template`,
+    templateFix: "give the stack group's template as templateBody (JSON or YAML, known at preview)",
+    allowFix,
+    allowed,
+  };
+  const messages = new Set<string>();
+  for (const entry of remembered) {
+    const values = new Map(entry.given.values);
+    for (const [key, value] of overrides.values) values.set(key, value);
+    const given: Given = {
+      values,
+      allUnknown: overrides.allUnknown ?? entry.given.allUnknown,
+      missing: entry.given.missing,
+    };
+    for (const message of judgeDeployment(check, deployment, entry.template, given))
+      messages.add(message);
+  }
+  for (const message of messages) report(message);
 }
 
 /** An attachment: refused when it puts on IMS's role a policy granting more than sending, or one that cannot be judged. */
@@ -379,11 +636,15 @@ function checkAttachment(
  * earlier in the same run; anything unknown at preview is refused. `allowedPolicyNames` lets
  * reviewed policies through by name.
  *
- * ROS stacks, stack groups and change sets whose template or parameters name IMS's role are
- * refused (a template can attach anything; the pack does not interpret templates).
+ * ROS templates (`ros.Stack`, `ros.StackGroup`, `ros.ChangeSet`, and `ros.StackInstance` /
+ * `ros.StackInstances` with their stack group's template and their parameter overrides) are parsed,
+ * JSON or YAML, and each template resource's role name is resolved through parameters and the
+ * intrinsic functions that can be evaluated at preview: one that resolves to IMS's role is refused;
+ * one that cannot be resolved, or a template that cannot be read (by URL, unknown at preview), is
+ * refused unless the ROS stack or stack group is listed in `allowedRosStacks` after review.
  *
  * Limits: a policy's document changed outside the stack (the console, another stack without the
- * pack) after it was judged; ROS templates given by URL or unknown at preview, and OOS executions,
- * are not read.
+ * pack) after it was judged; OOS executions, and template resources that call the RAM API their own
+ * way (functions, custom resources), are not judged.
  */
 export const imsRoleLeastPrivilege: ResourceValidationPolicy = createImsRoleLeastPrivilege();

@@ -20,7 +20,13 @@ import {
 } from "../../lib/policy";
 import { createImsRoleLeastPrivilege } from "../../lib/policy/imsRole";
 import { queueMessagesArn } from "../../lib/shared/ram";
-import { runResourcePolicy, UNKNOWN_AT_PREVIEW, type FakeResource } from "./helpers";
+import {
+  asTheEngineSends,
+  runResourcePolicy,
+  secretOnTheWire,
+  UNKNOWN_AT_PREVIEW,
+  type FakeResource,
+} from "./helpers";
 
 /** The type token a resource class registers (so the tokens the policy matches are checked too). */
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType: string }).__pulumiType;
@@ -297,41 +303,416 @@ test("refuses a stack that manages IMS's role itself", async () => {
   expect(Object.keys(out)).toEqual(["ims", "rm-ims"]);
 });
 
-test("refuses a ROS template (stack, stack group, change set) that names IMS's role, in any case", async () => {
-  const template = JSON.stringify({
-    ROSTemplateFormatVersion: "2015-09-01",
-    Resources: {
-      Attach: {
-        Type: "ALIYUN::RAM::AttachPolicyToRole",
-        Properties: {
-          PolicyType: "System",
-          PolicyName: "AliyunMNSFullAccess",
-          RoleName: "aliyunicedefaultrole",
+describe("ROS: templates are parsed and each role a template resource names is resolved", () => {
+  const STACK = typeOf(alicloud.ros.Stack);
+  const GROUP = typeOf(alicloud.ros.StackGroup);
+  const CHANGE_SET = typeOf(alicloud.ros.ChangeSet);
+  const INSTANCE = typeOf(alicloud.ros.StackInstance);
+  const INSTANCES = typeOf(alicloud.ros.StackInstances);
+  const ALLOW_FIX = (name: string) =>
+    `or, after review, list "${name}" in allowedRosStacks of ims-callback-ram-least-privilege.`;
+
+  /** A ROS template (JSON text) attaching a system policy to the role `roleName` evaluates to. */
+  const attachTemplate = (
+    roleName: unknown,
+    parameters: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ) =>
+    JSON.stringify({
+      ROSTemplateFormatVersion: "2015-09-01",
+      Parameters: parameters,
+      Resources: {
+        Attach: {
+          Type: "ALIYUN::RAM::AttachPolicyToRole",
+          Properties: {
+            PolicyType: "System",
+            PolicyName: "AliyunMNSFullAccess",
+            RoleName: roleName,
+          },
         },
       },
-    },
+      ...extra,
+    });
+  const stack = (name: string, props: Record<string, unknown>): FakeResource => ({
+    type: STACK,
+    name,
+    props: { stackName: `${name}-stack`, ...props },
   });
-  const out = await run([
-    {
-      type: typeOf(alicloud.ros.Stack),
-      name: "ros",
-      props: { stackName: "s", templateBody: template },
+  /** A stack group whose template looks harmless: the role is a parameter defaulting to another role. */
+  const harmlessGroup: FakeResource = {
+    type: GROUP,
+    name: "group",
+    props: {
+      stackGroupName: "baseline",
+      templateBody: attachTemplate(
+        { Ref: "RoleName" },
+        { RoleName: { Type: "String", Default: "Deployers" } },
+      ),
+      parameters: [{ parameterKey: "RoleName", parameterValue: "Deployers" }],
     },
-    {
-      type: typeOf(alicloud.ros.StackGroup),
-      name: "group",
-      props: {
-        templateBody: "{}",
-        parameters: [{ parameterKey: "Role", parameterValue: "AliyunICEDefaultRole" }],
+  };
+
+  test("the resource types are the ones @pulumi/alicloud registers", () => {
+    expect([STACK, GROUP, CHANGE_SET, INSTANCE, INSTANCES]).toEqual([
+      "alicloud:ros/stack:Stack",
+      "alicloud:ros/stackGroup:StackGroup",
+      "alicloud:ros/changeSet:ChangeSet",
+      "alicloud:ros/stackInstance:StackInstance",
+      "alicloud:ros/stackInstances:StackInstances",
+    ]);
+  });
+
+  test("a stack instance (and stack instances) overriding a harmless stack group's RoleName with IMS's role", async () => {
+    for (const type of [INSTANCE, INSTANCES]) {
+      const out = await run([
+        harmlessGroup,
+        {
+          type,
+          name: "instance",
+          props: {
+            stackGroupName: "baseline",
+            parameterOverrides: [
+              { parameterKey: "RoleName", parameterValue: "AliyunICEDefaultRole" },
+            ],
+          },
+        },
+        { type, name: "harmless-instance", props: { stackGroupName: "baseline" } },
+      ]);
+      const label = type === INSTANCE ? "ros.StackInstance" : "ros.StackInstances";
+      expect(out).toEqual({
+        instance: [
+          `${label} "instance": with its parameterOverrides, stack group "baseline"'s template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName resolves to IMS's role "AliyunICEDefaultRole"; a template can attach any policy to it, out of the pack's sight. ` +
+            "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+        ],
+      });
+    }
+  });
+
+  test("a secret parameter override, as the engine sends it, is resolved too, and no parameter value is shown", async () => {
+    const out = await run([
+      harmlessGroup,
+      {
+        type: INSTANCES,
+        name: "instances",
+        props: asTheEngineSends({
+          stackGroupName: "baseline",
+          regionIds: ["cn-shanghai"],
+          parameterOverrides: [
+            { parameterKey: "RoleName", parameterValue: secretOnTheWire("AliyunICEDefaultRole") },
+            { parameterKey: "Password", parameterValue: secretOnTheWire("Canary9Pw") },
+          ],
+        }),
       },
-    },
-    { type: typeOf(alicloud.ros.ChangeSet), name: "other", props: { templateBody: "{}" } },
-  ]);
-  expect(Object.keys(out)).toEqual(["ros", "group"]);
-  expect(out.ros[0]).toBe(
-    'ros.Stack "ros": its template or parameters name IMS\'s role ("aliyunicedefaultrole"); a template can attach any policy to it, and the pack does not read templates. ' +
-      "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
-  );
+    ]);
+    expect(out.instances).toEqual([
+      expect.stringContaining('resolves to IMS\'s role "AliyunICEDefaultRole"'),
+    ]);
+    expect(JSON.stringify(out)).not.toContain("Canary9Pw");
+  });
+
+  test("a stack instance whose stack group was not seen before it in the run, unless allowed after review", async () => {
+    const instance: FakeResource = {
+      type: INSTANCE,
+      name: "instance",
+      props: { stackGroupName: "managed-elsewhere", stackInstanceRegionId: "cn-shanghai" },
+    };
+    expect(await run([instance, harmlessGroup])).toEqual({
+      instance: [
+        'ros.StackInstance "instance": stack group "managed-elsewhere" was not seen before it in this stack, so its template cannot be judged with this instance\'s parameterOverrides. ' +
+          "Fix: manage the stack group in this stack and pass its output (stackGroupName: group.stackGroupName) so the pack reads its template first, " +
+          ALLOW_FIX("managed-elsewhere"),
+      ],
+    });
+    expect(await run([instance], { allowedRosStacks: ["Managed-Elsewhere"] })).toEqual({});
+    const unknownGroup = { ...instance, props: { stackGroupName: UNKNOWN_AT_PREVIEW } };
+    expect((await run([harmlessGroup, unknownGroup])).instance).toEqual([
+      expect.stringContaining("stackGroupName is not known at preview"),
+    ]);
+  });
+
+  test("a JSON escape in the template (\\u0041liyunICEDefaultRole) is read as the role it spells", async () => {
+    const body = attachTemplate("AliyunICEDefaultRole").replace(
+      "AliyunICEDefaultRole",
+      "\\u0041liyunICEDefaultRole",
+    );
+    expect(body).not.toContain("AliyunICEDefaultRole");
+    const out = await run([stack("ros", { templateBody: body })]);
+    expect(out.ros).toEqual([
+      'ros.Stack "ros": template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName resolves to IMS\'s role "AliyunICEDefaultRole"; a template can attach any policy to it, out of the pack\'s sight. ' +
+        "Fix: attach policies to IMS's role in the Pulumi program (ImsQueueAuthorization), where the pack judges them.",
+    ]);
+  });
+
+  test.each([
+    ["Fn::Join", { "Fn::Join": ["", ["Aliyun", "ICE", "DefaultRole"]] }, {}],
+    [
+      "Fn::Sub with a parameter default",
+      { "Fn::Sub": "Aliyun${Part}" },
+      { Part: { Type: "String", Default: "ICEDefaultRole" } },
+    ],
+    [
+      "Fn::Sub with a variable map",
+      { "Fn::Sub": ["${A}${B}", { A: "AliyunICE", B: { Ref: "Part" } }] },
+      { Part: { Type: "String", Default: "DefaultRole" } },
+    ],
+    [
+      "Ref to a parameter default",
+      { Ref: "Role" },
+      { Role: { Type: "String", Default: "aliyunicedefaultrole" } },
+    ],
+    [
+      "Fn::Select from a CommaDelimitedList",
+      { "Fn::Select": ["1", { Ref: "Roles" }] },
+      { Roles: { Type: "CommaDelimitedList", Default: "Deployers,AliyunICEDefaultRole" } },
+    ],
+    [
+      "Fn::Select over Fn::Split",
+      { "Fn::Select": [0, { "Fn::Split": [",", "AliyunICEDefaultRole,x"] }] },
+      {},
+    ],
+    ["Fn::Replace", { "Fn::Replace": [{ $who: "ICE" }, "Aliyun$whoDefaultRole"] }, {}],
+    ["either branch of Fn::If", { "Fn::If": ["Prod", "Deployers", "AliyunICEDefaultRole"] }, {}],
+    ["Fn::FindInMap", { "Fn::FindInMap": ["Roles", "cn-shanghai", "Media"] }, {}],
+    [
+      "Fn::Base64Decode",
+      { "Fn::Base64Decode": Buffer.from("AliyunICEDefaultRole").toString("base64") },
+      {},
+    ],
+  ])("a role name built with %s", async (_label, roleName, parameters) => {
+    const body = attachTemplate(roleName, parameters, {
+      Mappings: { Roles: { "cn-shanghai": { Media: "AliyunICEDefaultRole" } } },
+    });
+    const out = await run([stack("ros", { templateBody: body })]);
+    expect(out.ros).toEqual([expect.stringContaining("RoleName resolves to IMS's role")]);
+  });
+
+  test("a parameter given by the stack, stack group or change set overrides the template's default", async () => {
+    const body = attachTemplate(
+      { Ref: "Role" },
+      { Role: { Type: "String", Default: "Deployers" } },
+    );
+    const parameters = [{ parameterKey: "Role", parameterValue: "AliyunICEDefaultRole" }];
+    const out = await run([
+      stack("ros", { templateBody: body, parameters }),
+      {
+        type: GROUP,
+        name: "group",
+        props: { stackGroupName: "g", templateBody: body, parameters },
+      },
+      {
+        type: CHANGE_SET,
+        name: "change",
+        props: { changeSetName: "c", stackName: "s", templateBody: body, parameters },
+      },
+      stack("default-only", { templateBody: body }),
+    ]);
+    expect(Object.keys(out)).toEqual(["ros", "group", "change"]);
+    expect(out.group[0]).toMatch(/^ros\.StackGroup "group": template resource "Attach"/);
+  });
+
+  test("a YAML template, short-form tags and merge keys included", async () => {
+    const yaml = [
+      "ROSTemplateFormatVersion: '2015-09-01'",
+      "Parameters:",
+      "  Part: {Type: String, Default: DefaultRole}",
+      "Common: &common",
+      "  PolicyType: System",
+      '  RoleName: !Join ["", [AliyunICE, !Ref Part]]',
+      "Resources:",
+      "  Attach:",
+      "    Type: ALIYUN::RAM::AttachPolicyToRole",
+      "    Properties:",
+      "      <<: *common",
+      "      PolicyName: AliyunMNSFullAccess",
+      "  Policy:",
+      "    Type: ALIYUN::RAM::ManagedPolicy",
+      "    Properties:",
+      "      PolicyName: broad",
+      '      PolicyDocument: {Version: "1", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}',
+      "      Roles: [Deployers, !Sub 'Aliyun${!Literal}', \"\\x41liyunICEDefaultRole\"]",
+      "  Ims:",
+      "    Type: ALIYUN::RAM::Role",
+      "    Properties: {RoleName: AliyunICEDefaultRole}",
+    ].join("\n");
+    const out = await run([stack("ros", { templateBody: yaml })]);
+    expect(out.ros).toEqual([
+      expect.stringContaining(
+        'template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName resolves to IMS\'s role "AliyunICEDefaultRole"',
+      ),
+      expect.stringContaining(
+        'template resource "Policy" (ALIYUN::RAM::ManagedPolicy) Roles resolves to IMS\'s role "AliyunICEDefaultRole"',
+      ),
+      expect.stringContaining(
+        'template resource "Ims" (ALIYUN::RAM::Role) RoleName resolves to IMS\'s role "AliyunICEDefaultRole"',
+      ),
+    ]);
+  });
+
+  test("a nested stack's template body is judged with the parameters passed to it", async () => {
+    const nested = JSON.parse(
+      attachTemplate({ Ref: "Inner" }, { Inner: { Type: "String" } }),
+    ) as unknown;
+    const body = JSON.stringify({
+      ROSTemplateFormatVersion: "2015-09-01",
+      Resources: {
+        Child: {
+          Type: "ALIYUN::ROS::Stack",
+          Properties: { TemplateBody: nested, Parameters: { Inner: "AliyunICEDefaultRole" } },
+        },
+      },
+    });
+    const out = await run([stack("ros", { templateBody: body })]);
+    expect(out.ros).toEqual([
+      expect.stringContaining(
+        'template resource "Child/Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName resolves to IMS\'s role',
+      ),
+    ]);
+  });
+
+  test("a principal name <role>@role.<account>.onaliyunservice.com with an unknown account", async () => {
+    const principal = (name: string) =>
+      JSON.stringify({
+        Resources: {
+          A: {
+            Type: "ALIYUN::ResourceManager::PolicyAttachment",
+            Properties: {
+              PrincipalType: "ServiceRole",
+              PrincipalName: {
+                "Fn::Sub": `${name}@role.\${ALIYUN::AccountId}.onaliyunservice.com`,
+              },
+            },
+          },
+        },
+      });
+    const out = await run([
+      stack("ims", { templateBody: principal("AliyunICEDefaultRole") }),
+      stack("other", { templateBody: principal("Deployers") }),
+    ]);
+    expect(out).toEqual({
+      ims: [
+        expect.stringContaining('PrincipalName resolves to IMS\'s role "AliyunICEDefaultRole"'),
+      ],
+    });
+  });
+
+  test("passes role names that resolve to other roles, or that cannot be IMS's role whatever the unknown part", async () => {
+    const out = await run([
+      stack("literal", { templateBody: attachTemplate("Deployers") }),
+      stack("suffix", {
+        templateBody: attachTemplate({
+          "Fn::Join": ["-", [{ Ref: "ALIYUN::StackName" }, "workers"]],
+        }),
+      }),
+      stack("no-value", {
+        templateBody: attachTemplate({ Ref: "Role" }, { Role: { Type: "String" } }),
+      }),
+      stack("empty", { templateBody: "{}" }),
+      stack("unrelated", {
+        templateBody: JSON.stringify({
+          Resources: {
+            Vpc: {
+              Type: "ALIYUN::ECS::VPC",
+              Properties: { VpcName: { Ref: "ALIYUN::StackName" } },
+            },
+          },
+        }),
+      }),
+      harmlessGroup,
+    ]);
+    expect(out).toEqual({});
+  });
+
+  test("a role name that cannot be resolved at preview is refused, naming the allow-list", async () => {
+    const out = await run([
+      stack("pseudo", { templateBody: attachTemplate({ Ref: "ALIYUN::StackName" }) }),
+      stack("unknown-parameter", {
+        templateBody: attachTemplate({ Ref: "Role" }, { Role: { Type: "String" } }),
+        parameters: [{ parameterKey: "Role", parameterValue: UNKNOWN_AT_PREVIEW }],
+      }),
+      stack("function", { templateBody: attachTemplate({ "Fn::GetJsonValue": ["r", "{}"] }) }),
+      stack("prefix", {
+        templateBody: attachTemplate({
+          "Fn::Join": ["", ["Aliyun", { Ref: "ALIYUN::StackName" }]],
+        }),
+      }),
+    ]);
+    expect(Object.keys(out)).toEqual(["pseudo", "unknown-parameter", "function", "prefix"]);
+    expect(out.pseudo).toEqual([
+      'ros.Stack "pseudo": template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName cannot be resolved at preview (Ref "ALIYUN::StackName"), so it cannot be told whether it reaches IMS\'s role ("aliyunicedefaultrole"). ' +
+        "Fix: build the role name from literals and parameters known at preview (Ref, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::Replace, Fn::If, Fn::FindInMap, Fn::Base64Decode are evaluated), " +
+        ALLOW_FIX("pseudo-stack"),
+    ]);
+    expect(out["unknown-parameter"][0]).toContain('(parameter "Role" is not known at preview)');
+    expect(out.function[0]).toContain("(Fn::GetJsonValue is not evaluated by the pack)");
+    expect(
+      await run([stack("pseudo", { templateBody: attachTemplate({ Ref: "ALIYUN::StackName" }) })], {
+        allowedRosStacks: ["pseudo-stack"],
+      }),
+    ).toEqual({});
+  });
+
+  test("a template that cannot be read at preview is refused, naming the allow-list", async () => {
+    const out = await run([
+      stack("url", { templateUrl: "oss://bucket/template.json" }),
+      stack("unknown", { templateBody: UNKNOWN_AT_PREVIEW }),
+      stack("garbage", { templateBody: '{"Resources": ["AliyunICEDefault' }),
+      stack("tag", {
+        templateBody:
+          "Resources:\n  A:\n    Type: ALIYUN::RAM::AttachPolicyToRole\n    Properties: {RoleName: !Lower X}\n",
+      }),
+      stack("duplicate", {
+        templateBody:
+          '{"Resources": {"A": {"Type": "ALIYUN::RAM::AttachPolicyToRole", "Properties": ' +
+          '{"RoleName": "AliyunICEDefaultRole", "RoleName": "Deployers"}}}}',
+      }),
+      stack("transform", {
+        templateBody: JSON.stringify({ Transform: "Aliyun::Terraform-v1.2", Workspace: {} }),
+      }),
+      {
+        type: GROUP,
+        name: "by-id",
+        props: { stackGroupName: "by-id", templateId: "t-1" },
+      },
+      stack("nested-url", {
+        templateBody: JSON.stringify({
+          Resources: {
+            Child: { Type: "ALIYUN::ROS::Stack", Properties: { TemplateURL: "oss://b/c.json" } },
+          },
+        }),
+      }),
+    ]);
+    expect(Object.keys(out)).toEqual([
+      "url",
+      "unknown",
+      "garbage",
+      "tag",
+      "duplicate",
+      "transform",
+      "by-id",
+      "nested-url",
+    ]);
+    expect(out.url).toEqual([
+      'ros.Stack "url": its template cannot be read at preview (given by templateUrl), so it cannot be told whether it reaches IMS\'s role ("aliyunicedefaultrole"). ' +
+        "Fix: give the template as templateBody (JSON or YAML, known at preview), " +
+        ALLOW_FIX("url-stack"),
+    ]);
+    expect(out.garbage[0]).not.toContain("AliyunICEDefault");
+    expect(
+      await run([stack("url", { templateUrl: "oss://bucket/template.json" })], {
+        allowedRosStacks: ["URL-stack"],
+      }),
+    ).toEqual({});
+  });
+
+  test("the allow-list lets through what cannot be judged, never a role resolved to IMS's", async () => {
+    const out = await run(
+      [stack("ros", { templateBody: attachTemplate("AliyunICEDefaultRole") })],
+      {
+        allowedRosStacks: ["ros-stack"],
+      },
+    );
+    expect(out.ros).toEqual([expect.stringContaining("resolves to IMS's role")]);
+  });
 });
 
 test("leaves other roles alone, unless the pack config names them", async () => {
