@@ -60,6 +60,10 @@ const MAX_NESTING = 5;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** A map's own entry (never one inherited from Object.prototype, such as `toString`). */
+const own = (map: Readonly<Record<string, unknown>>, key: string): unknown =>
+  Object.hasOwn(map, key) ? map[key] : undefined;
+
 /**
  * Parses a template body: JSON first (as ROS does for a body starting with `{`), else YAML with the
  * short-form function tags (`!Ref X` is `{ Ref: X }`, `!Join [...]` is `{ "Fn::Join": [...] }`) and
@@ -148,14 +152,14 @@ const isRamRoleType = (type: string | undefined) => type?.toUpperCase() === "ALI
 
 /** A map's value under `key` in any case (ROS names are case-sensitive; any case fails closed). */
 function property(map: Readonly<Record<string, unknown>>, key: string): unknown {
-  if (key in map) return map[key];
+  if (Object.hasOwn(map, key)) return map[key];
   const found = Object.keys(map).find((k) => k.toLowerCase() === key.toLowerCase());
   return found === undefined ? undefined : map[found];
 }
 
 /** The value of a parameter, a pseudo parameter or a role resource's name (`Ref`). */
 function ref(scope: Scope, name: string, depth: number): Value {
-  const declaration = scope.parameters[name];
+  const declaration = own(scope.parameters, name);
   if (declaration !== undefined) {
     const type = isPlainObject(declaration) ? String(declaration.Type ?? "") : "";
     const given = scope.given.values.get(name);
@@ -172,7 +176,7 @@ function ref(scope: Scope, name: string, depth: number): Value {
   }
   if (name === "ALIYUN::NoValue") return NEVER;
   if (name.startsWith("ALIYUN::")) return unknownValue(`Ref "${name}"`);
-  const resource = scope.resources[name];
+  const resource = own(scope.resources, name);
   if (isRamRoleType(resourceType(resource)) && isPlainObject(resource)) {
     const properties = resource.Properties;
     if (isPlainObject(properties))
@@ -205,7 +209,7 @@ function typedParameter(type: string, value: Value): Value {
 
 /** A role resource's `RoleName` for `Fn::GetAtt [role, RoleName]`; anything else is unknown. */
 function getAtt(scope: Scope, resourceName: string, attribute: string, depth: number): Value {
-  const resource = scope.resources[resourceName];
+  const resource = own(scope.resources, resourceName);
   if (
     isRamRoleType(resourceType(resource)) &&
     isPlainObject(resource) &&
@@ -381,9 +385,9 @@ function evaluate(scope: Scope, node: unknown, depth: number): Value {
       const keys = args.map((a) => singleLiteral(sub(a)));
       if (keys.some((k) => k === undefined)) return unknownValue("Fn::FindInMap with unknown keys");
       const [map, first, second] = keys as string[];
-      const level1 = scope.mappings[map];
-      const level2 = isPlainObject(level1) ? level1[first] : undefined;
-      return isPlainObject(level2) && second in level2 ? sub(level2[second]) : NEVER;
+      const level1 = own(scope.mappings, map);
+      const level2 = isPlainObject(level1) ? own(level1, first) : undefined;
+      return isPlainObject(level2) && Object.hasOwn(level2, second) ? sub(level2[second]) : NEVER;
     }
     case "Fn::Base64Decode":
       return mapLiterals(
@@ -429,8 +433,8 @@ function substitute(scope: Scope, arg: unknown, depth: number): Value {
       continue;
     }
     let value: Value;
-    if (name in vars) value = evaluate(scope, vars[name], depth + 1);
-    else if (name.includes(".") && !(name in scope.parameters)) {
+    if (Object.hasOwn(vars, name)) value = evaluate(scope, vars[name], depth + 1);
+    else if (name.includes(".") && !Object.hasOwn(scope.parameters, name)) {
       const [resourceName, attribute] = name.split(/\.(.*)/s);
       value = getAtt(scope, resourceName, attribute, depth);
     } else value = ref(scope, name, depth);
@@ -570,7 +574,8 @@ export function judgeTemplate(
       continue;
     }
     for (const key of keys) {
-      const form = ROLE_PROPERTIES[key.toLowerCase()];
+      const form = own(ROLE_PROPERTIES, key.toLowerCase()) as
+        (typeof ROLE_PROPERTIES)[string] | undefined;
       if (!form) continue;
       const result = judgeRoleProperty(evaluate(scope, properties[key], 0), form, roles);
       if (result && "ims" in result)
