@@ -704,6 +704,46 @@ describe("ROS: templates are parsed and each role a template resource names is r
     ).toEqual({});
   });
 
+  test("parameters the pack cannot see: usePreviousParameters, a parameter list unknown at preview", async () => {
+    const body = attachTemplate(
+      { Ref: "Role" },
+      { Role: { Type: "String", Default: "Deployers" } },
+    );
+    const out = await run([
+      stack("previous", { templateBody: body, usePreviousParameters: true }),
+      stack("unknown-list", { templateBody: body, parameters: UNKNOWN_AT_PREVIEW }),
+      stack("given", {
+        templateBody: body,
+        usePreviousParameters: true,
+        parameters: [{ parameterKey: "Role", parameterValue: "Deployers" }],
+      }),
+    ]);
+    expect(Object.keys(out)).toEqual(["previous", "unknown-list"]);
+    expect(out.previous[0]).toContain(
+      "cannot be resolved at preview (usePreviousParameters reuses values the pack cannot see)",
+    );
+  });
+
+  test("a stack instance of a stack group whose template cannot be read, unless the group is allowed", async () => {
+    const group: FakeResource = {
+      type: GROUP,
+      name: "group",
+      props: { stackGroupName: "by-url", templateUrl: "oss://bucket/t.json" },
+    };
+    const instance: FakeResource = {
+      type: INSTANCE,
+      name: "instance",
+      props: { stackGroupName: "by-url" },
+    };
+    const out = await run([group, instance]);
+    expect(out.instance).toEqual([
+      'ros.StackInstance "instance": stack group "by-url"\'s template cannot be read at preview (given by templateUrl), so it cannot be told whether it reaches IMS\'s role ("aliyunicedefaultrole"). ' +
+        "Fix: give the stack group's template as templateBody (JSON or YAML, known at preview), " +
+        ALLOW_FIX("by-url"),
+    ]);
+    expect(await run([group, instance], { allowedRosStacks: ["by-url"] })).toEqual({});
+  });
+
   test("the allow-list lets through what cannot be judged, never a role resolved to IMS's", async () => {
     const out = await run(
       [stack("ros", { templateBody: attachTemplate("AliyunICEDefaultRole") })],
