@@ -11,8 +11,9 @@
  *   plugin's construct registers.
  * Those are previews only. The RAM cases apply: through the real alicloud plugin against the
  * emulator, `pulumi up` with the shipped pack is stopped before a broad grant reaches IMS's role (at
- * preview, and with --skip-preview at the attachment itself), while ImsQueueAuthorization's
- * send-only policy passes.
+ * preview, and with --skip-preview at the attachment itself), a ROS stack instance whose parameter
+ * override points its stack group's template at IMS's role is refused at preview, while
+ * ImsQueueAuthorization's send-only policy passes.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -290,6 +291,29 @@ if (ramCase === "system") {
     policyType: "System",
   });
 }
+if (ramCase === "ros-instance") {
+  // A harmless-looking stack group (the role is a parameter defaulting to another role) and an
+  // instance of it whose parameter override names IMS's role.
+  const group = new alicloud.ros.StackGroup("baseline", {
+    stackGroupName: "e2e-baseline",
+    templateBody: JSON.stringify({
+      ROSTemplateFormatVersion: "2015-09-01",
+      Parameters: { RoleName: { Type: "String", Default: "Deployers" } },
+      Resources: {
+        Attach: {
+          Type: "ALIYUN::RAM::AttachPolicyToRole",
+          Properties: { PolicyType: "System", PolicyName: "AliyunMNSFullAccess", RoleName: { Ref: "RoleName" } },
+        },
+      },
+    }),
+  });
+  new alicloud.ros.StackInstance("media-account", {
+    stackGroupName: group.stackGroupName,
+    stackInstanceAccountId: "${E2E_ACCOUNT_ID}",
+    stackInstanceRegionId: "${REGION}",
+    parameterOverrides: [{ parameterKey: "RoleName", parameterValue: "AliyunICEDefaultRole" }],
+  });
+}
 if (ramCase === "send-only") {
   new ImsQueueAuthorization("ims", { queues: [{ region: "${REGION}", queueName: "ice-callback-e2e-orders" }] });
 }
@@ -364,6 +388,17 @@ if (ramCase === "send-only") {
     expect(run.output).toContain(
       'ram.RolePolicyAttachment "mns-full-access": attaches system policy "AliyunMNSFullAccess" to IMS\'s role "AliyunICEDefaultRole"',
     );
+    expect(await imsRoleAttachments()).toEqual(initialAttachments);
+  }, 600_000);
+
+  test("a ROS stack instance overriding its stack group's role parameter with IMS's role is refused at preview", async () => {
+    await config("ramCase", "ros-instance");
+    const run = await ramProject.pulumi(["preview", "--policy-pack", ramProject.policyPackDir]);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain(
+      'ros.StackInstance "media-account": with its parameterOverrides, stack group "e2e-baseline"\'s template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName resolves to IMS\'s role "AliyunICEDefaultRole"',
+    );
+    expect(run.output).not.toContain('ros.StackGroup "baseline"');
     expect(await imsRoleAttachments()).toEqual(initialAttachments);
   }, 600_000);
 
