@@ -40,4 +40,4 @@ export { PluginEventCallback } from "./program/pluginEventCallback";
 export type { CallbackSetting, CallbackType } from "./shared/setting";
 export type { DeletionPolicy } from "./shared/validation";
 export { IMS_REGIONS, type ImsRegion } from "./shared/regions";
-export type { ImsEventType } from "./shared/events";
+export { IMS_EVENT_TYPES, type ImsEventType } from "./shared/events";

@@ -38,8 +38,11 @@ const HANDLE_GONE = new Set(["ReceiptHandleError", "MessageNotExist", "QueueNotE
 
 /** An AccessKey pair, with the STS token when it is temporary. */
 export interface QueueCredentials {
+  /** The AccessKey ID. */
   readonly accessKeyId: string;
+  /** The AccessKey secret. */
   readonly accessKeySecret: string;
+  /** The STS security token, when the pair is temporary. */
   readonly securityToken?: string;
 }
 
@@ -79,6 +82,7 @@ export interface DeadLetter {
    * - `max-receives`: the handler failed on the message `maxReceiveCount` times.
    */
   readonly reason: "unparseable" | "max-receives";
+  /** The queue message given up on (then deleted from the queue). */
   readonly message: CallbackQueueMessage;
   /** The parsed event, for `max-receives`. */
   readonly event?: ImsCallbackEvent;

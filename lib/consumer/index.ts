@@ -21,7 +21,17 @@ export {
 export {
   CallbackEventParseError,
   parseCallbackEvent,
+  type CallbackEventBase,
+  type CallbackEventEncoding,
+  type CallbackEventParseFailureReason,
+  type CallbackMessageBody,
   type ImsCallbackEvent,
   type KnownCallbackEvent,
   type UnknownCallbackEvent,
 } from "../receiver/envelope";
+export {
+  IMS_EVENT_CATEGORIES,
+  IMS_EVENT_TYPES,
+  type ImsEventCategory,
+  type ImsEventType,
+} from "../shared/events";

@@ -54,7 +54,7 @@ export interface CallbackMessageBody {
 export type CallbackEventEncoding = "json" | "base64" | "object";
 
 /** Fields every parsed event has, known or not. */
-interface CallbackEventBase {
+export interface CallbackEventBase {
   /**
    * The account ID (`UserId`), as its exact decimal digits.
    *

@@ -30,6 +30,7 @@ export {
 export {
   CallbackEventParseError,
   parseCallbackEvent,
+  type CallbackEventBase,
   type CallbackEventEncoding,
   type CallbackEventParseFailureReason,
   type CallbackMessageBody,
@@ -37,4 +38,9 @@ export {
   type KnownCallbackEvent,
   type UnknownCallbackEvent,
 } from "./envelope";
-export type { ImsEventType } from "../shared/events";
+export {
+  IMS_EVENT_CATEGORIES,
+  IMS_EVENT_TYPES,
+  type ImsEventCategory,
+  type ImsEventType,
+} from "../shared/events";

@@ -154,6 +154,7 @@ export type CallbackVerificationFailureReason =
  * ```
  */
 export interface CallbackVerificationSuccess {
+  /** `true`: the request is genuine and fresh. */
   readonly ok: true;
   /** The verified `X-ICE-TIMESTAMP`, Unix seconds. */
   readonly timestamp: number;
@@ -174,6 +175,7 @@ export interface CallbackVerificationSuccess {
  * ```
  */
 export interface CallbackVerificationFailure {
+  /** `false`: reject the request (see {@link CallbackVerificationFailure.reason}). */
   readonly ok: false;
   /** Why it failed. */
   readonly reason: CallbackVerificationFailureReason;

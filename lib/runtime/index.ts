@@ -4,6 +4,7 @@
  * its exports may change in any release. The serialized provider in each stack's state calls the
  * functions exported here by name, so renaming one breaks existing stacks; the forwarder in
  * `program/eventCallback.ts` is type-checked against this module to catch that at compile time.
+ * Every export is `@internal`: its API report pins the names the stored forwarders call, nothing more.
  *
  * @packageDocumentation
  */
@@ -11,9 +12,31 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { StackConfigReader } from "../shared/credentials";
 import { authKeysIn, redact, redactError } from "../shared/redaction";
 import * as queueGuard from "./queueGuard";
+import type { QueueGuardState } from "./queueGuard";
 import * as runtime from "./runtime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "./runtime";
 
-export { configure } from "./runtime";
+export type { StackConfigReader } from "../shared/credentials";
+export type { CallbackSetting, CallbackType } from "../shared/setting";
+export type { DeletionPolicy } from "../shared/validation";
+export type { QueueGuardState } from "./queueGuard";
+export type {
+  EventCallbackInputs,
+  EventCallbackOutputs,
+  OPTIONAL_OUTPUTS,
+  OptionalOutput,
+  STATE_VERSION,
+} from "./runtime";
+export type { REPLACED_SETTING, UNCONFIRMED_WRITE } from "./ownership";
+
+/**
+ * Keeps the stack configuration for credential and endpoint lookup; values are never logged.
+ *
+ * @internal
+ */
+export function configure(config: StackConfigReader): void {
+  runtime.configure(config);
+}
 
 /**
  * The last line of defence: whatever a runtime function throws reaches the engine only after every
@@ -32,8 +55,15 @@ function redacting<A extends unknown[], R>(
   };
 }
 
-/** {@link runtime.check}, with secrets removed from failures and errors. */
-export const check = redacting(
+/**
+ * The runtime's `check`, with secrets removed from failures and errors.
+ *
+ * @internal
+ */
+export const check: (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+) => Promise<dynamic.CheckResult> = redacting(
   async (
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
@@ -46,37 +76,112 @@ export const check = redacting(
     };
   },
 );
-/** {@link runtime.diff}, with secrets removed from errors. */
-export const diff = redacting(runtime.diff);
-/** {@link runtime.create}, with secrets removed from errors. */
-export const create = redacting(runtime.create);
-/** {@link runtime.read}, with secrets removed from errors. */
-export const read = redacting(runtime.read);
-/** {@link runtime.update}, with secrets removed from errors. */
-export const update = redacting(runtime.update);
-/** {@link runtime.remove}, with secrets removed from errors. */
-export const remove = redacting(runtime.remove);
-/** {@link runtime.importSetting} (the provider plugin's `pulumi import`), with secrets removed from errors. */
-export const importSetting = redacting(runtime.importSetting);
+/**
+ * The runtime's `diff`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const diff: (
+  id: string,
+  olds: EventCallbackOutputs,
+  declared: EventCallbackInputs,
+) => Promise<dynamic.DiffResult> = redacting(runtime.diff);
+/**
+ * The runtime's `create`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const create: (declared: EventCallbackInputs) => Promise<dynamic.CreateResult> = redacting(
+  runtime.create,
+);
+/**
+ * The runtime's `read`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const read: (id: string, props: EventCallbackOutputs) => Promise<dynamic.ReadResult> =
+  redacting(runtime.read);
+/**
+ * The runtime's `update`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const update: (
+  id: string,
+  olds: EventCallbackOutputs,
+  declared: EventCallbackInputs,
+) => Promise<dynamic.UpdateResult> = redacting(runtime.update);
+/**
+ * The runtime's `remove`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const remove: (id: string, props: EventCallbackOutputs) => Promise<void> = redacting(
+  runtime.remove,
+);
+/**
+ * The runtime's `importSetting` (the provider plugin's `pulumi import`), with secrets removed from errors.
+ *
+ * @internal
+ */
+export const importSetting: (region: string) => Promise<dynamic.ReadResult> = redacting(
+  runtime.importSetting,
+);
 
 /**
  * Keeps the stack configuration for the queue guard (credential chain, Mns-open endpoint) and for
  * the redaction of configured credential secrets from its errors.
+ *
+ * @internal
  */
 export function configureQueueGuard(config: StackConfigReader): void {
   runtime.configure(config);
   queueGuard.configureQueueGuard(config);
 }
-/** {@link queueGuard.queueGuardCheck}, with secrets removed from errors. */
-export const queueGuardCheck = redacting(queueGuard.queueGuardCheck);
-/** {@link queueGuard.queueGuardDiff}, with secrets removed from errors. */
-export const queueGuardDiff = redacting(queueGuard.queueGuardDiff);
-/** {@link queueGuard.queueGuardCreate}, with secrets removed from errors. */
-export const queueGuardCreate = redacting(queueGuard.queueGuardCreate);
-/** {@link queueGuard.queueGuardUpdate}, with secrets removed from errors. */
-export const queueGuardUpdate = redacting(queueGuard.queueGuardUpdate);
-/** {@link queueGuard.queueGuardDelete}, with secrets removed from errors. */
-export const queueGuardDelete = redacting(queueGuard.queueGuardDelete);
+/**
+ * The queue guard's `queueGuardCheck`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const queueGuardCheck: (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+) => Promise<dynamic.CheckResult> = redacting(queueGuard.queueGuardCheck);
+/**
+ * The queue guard's `queueGuardDiff`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const queueGuardDiff: (
+  id: string,
+  olds: QueueGuardState,
+  news: QueueGuardState,
+) => Promise<dynamic.DiffResult> = redacting(queueGuard.queueGuardDiff);
+/**
+ * The queue guard's `queueGuardCreate`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const queueGuardCreate: (inputs: QueueGuardState) => Promise<dynamic.CreateResult> =
+  redacting(queueGuard.queueGuardCreate);
+/**
+ * The queue guard's `queueGuardUpdate`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const queueGuardUpdate: (
+  id: string,
+  olds: QueueGuardState,
+  news: QueueGuardState,
+) => Promise<dynamic.UpdateResult> = redacting(queueGuard.queueGuardUpdate);
+/**
+ * The queue guard's `queueGuardDelete`, with secrets removed from errors.
+ *
+ * @internal
+ */
+export const queueGuardDelete: (id: string, props: QueueGuardState) => Promise<void> = redacting(
+  queueGuard.queueGuardDelete,
+);
 
 /**
  * The runtime as a `ResourceProvider`: fails to compile when a runtime function no longer fits the

@@ -54,16 +54,27 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The inputs of one EventCallback after `check`. */
 export interface EventCallbackInputs {
+  /** The region whose setting this is. */
   region: string;
+  /** How IMS delivers: to a URL or into a queue. */
   callbackType: "HTTP" | "MNS";
+  /** The URL, for `HTTP`. */
   callbackUrl?: string;
+  /** The `ice-callback-` queue, for `MNS`. */
   queueName?: string;
+  /** The event types delivered. */
   eventTypes: string[];
+  /** The key IMS signs HTTP callbacks with (secret). */
   authKey?: string;
+  /** Keep the key found in the region when it was taken over, instead of choosing one. */
   keepExistingAuthKey?: boolean;
+  /** Whether an existing setting may be taken over. */
   adoptExisting?: boolean;
+  /** What delete leaves in the region. */
   deletionPolicy?: DeletionPolicy;
+  /** Accept a region IMS does not document. */
   allowUndocumentedRegion?: boolean;
+  /** The engine's serialized provider (dynamic provider only). */
   __provider?: string;
 }
 
@@ -73,11 +84,17 @@ export interface EventCallbackInputs {
  * derived from it would show as changed on every preview).
  */
 export interface EventCallbackOutputs extends Omit<EventCallbackInputs, OptionalOutput> {
+  /** The URL, `null` for a queue. */
   callbackUrl?: string | null;
+  /** The queue, `null` for a URL. */
   queueName?: string | null;
+  /** The key, `null` when none is set (secret). */
   authKey?: string | null;
+  /** Whether IMS signs the callbacks (`on` when a key is set). */
   authSwitch: "on" | "off";
+  /** The setting found when this stack took over the region, if any (secret: it may hold a key). */
   previousSetting: CallbackSetting | null;
+  /** The output layout, {@link STATE_VERSION}. */
   stateVersion: number;
   /** Present (`true`) while a write of this stack is unconfirmed, see {@link UNCONFIRMED_WRITE}. */
   [UNCONFIRMED_WRITE]?: boolean;
@@ -86,8 +103,9 @@ export interface EventCallbackOutputs extends Omit<EventCallbackInputs, Optional
 }
 
 /** The outputs that do not apply to every setting: `null` in the outputs when they do not. */
-const OPTIONAL_OUTPUTS = ["callbackUrl", "queueName", "authKey"] as const;
-type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
+export const OPTIONAL_OUTPUTS = ["callbackUrl", "queueName", "authKey"] as const;
+/** The names of the outputs that do not apply to every setting. */
+export type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
 
 let stackConfig: StackConfigReader | undefined;
 

@@ -10,8 +10,9 @@
  */
 
 /**
- * Every documented IMS callback event type, grouped by category in documentation order
- * (see {@link IMS_EVENT_CATEGORY}). Names are case-sensitive. No wildcard is documented for IMS.
+ * Every documented IMS callback event type, grouped by category in documentation order (see
+ * `IMS_EVENT_CATEGORY` in `pulumi-alicloud-ims-callback/events`). Names are case-sensitive. No
+ * wildcard is documented for IMS.
  *
  * Not listed: the docs mention one more "intelligent task complete" event under intelligent editing
  * whose name no public copy shows; it is treated like any other unknown name.

@@ -8,7 +8,7 @@ import { closestEventType, isKnownEventType, RETIRED_EVENT_TYPES } from "./event
 import { IMS_REGIONS, isDocumentedRegion } from "./regions";
 import { describeUrl, parseHttpUrl } from "./url";
 
-/** How a deleted {@link EventCallback} leaves the region's setting. */
+/** How a deleted `EventCallback` leaves the region's setting. */
 export type DeletionPolicy = "restore" | "clear" | "retain";
 
 /** The deletion policies, in documentation order. */

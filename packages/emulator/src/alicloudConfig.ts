@@ -31,14 +31,19 @@ export interface AlicloudEndpointOverrides {
 
 /** Arguments of `new alicloud.Provider(name, args)` for the emulator. */
 export interface AlicloudProviderSettings {
+  /** The provider's region, one of the emulator's. */
   readonly region: string;
+  /** The account's first AccessKey ID. */
   readonly accessKey: string;
+  /** That AccessKey's secret. */
   readonly secretKey: string;
+  /** The account's ID, so the plugin does not call STS to find out. */
   readonly accountId: string;
   /** `"Domestic"`: set so the plugin does not call BssOpenApi to find out. */
   readonly accountType: string;
   /** `"HTTP"`: the emulator speaks plain HTTP. */
   readonly protocol: string;
+  /** The emulator's endpoints for RAM, STS and Mns-open (one entry). */
   readonly endpoints: readonly AlicloudEndpointOverrides[];
 }
 

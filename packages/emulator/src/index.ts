@@ -28,12 +28,35 @@ export { startEmulator } from "./server";
 export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./options";
 export { EMULATOR_REGIONS } from "./ims/api";
 export type { EmulatorRegion } from "./ims/api";
-export type { StoredSetting } from "./ims/settings";
+export type { SettingStore, StoredSetting } from "./ims/settings";
+export type {
+  DeliveryAttempt,
+  DeliveryPolicy,
+  DeliveryReport,
+  EmitEventRequest,
+} from "./ims/delivery";
+export type { StateFile, StateSection } from "./stateFile";
+export type { QueueAttributes } from "./mns/queues";
 export { countApiCalls, FAULT_KINDS } from "./control/state";
-export type { EmulatorControl, FaultKind, FaultInjection } from "./control/state";
+export type {
+  ActiveFault,
+  EmulatorControl,
+  EmulatorInfo,
+  FaultKind,
+  FaultInjection,
+  QueueInfo,
+  RamInfo,
+  RequestCounters,
+  RequestLogEntry,
+  UnhandledCall,
+} from "./control/state";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./control/adminClient";
 export { DEFAULT_TEST_ACCOUNT, loadAccountsFile } from "./accounts";
-export type { EmulatorAccount } from "./accounts";
+export type { EmulatorAccessKey, EmulatorAccount, EmulatorStsToken } from "./accounts";
 export type { EmulatorBehaviour } from "./behaviour";
 export { alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
-export type { AlicloudProviderSettings } from "./alicloudConfig";
+export type {
+  AlicloudEndpointOverrides,
+  AlicloudProviderSettings,
+  EmulatorEndpoints,
+} from "./alicloudConfig";

@@ -190,8 +190,11 @@ export function countApiCalls(counters: RequestCounters): { get: number; set: nu
 
 /** A queue as the control surface shows it. */
 export interface QueueInfo {
+  /** The owning account. */
   readonly accountId: string;
+  /** The queue's region. */
   readonly region: string;
+  /** The queue's name. */
   readonly name: string;
   /** e.g. `acs:mns:cn-shanghai:1234567890123456:/queues/ice-callback-a` */
   readonly arn: string;
@@ -199,7 +202,9 @@ export interface QueueInfo {
   readonly createTime: number;
   /** Epoch ms. */
   readonly lastModifyTime: number;
+  /** The queue's attributes, as SetQueueAttributes and CreateQueue set them. */
   readonly attributes: QueueAttributes;
+  /** The queue's tags. */
   readonly tags: Readonly<Record<string, string>>;
   /** Message counts: visible now, received and invisible, delayed (never received, not yet visible). */
   readonly messages: {
@@ -211,6 +216,7 @@ export interface QueueInfo {
 
 /** An account's RAM policies and roles as the control surface shows them. */
 export interface RamInfo {
+  /** The account's custom policies. */
   readonly policies: readonly {
     readonly name: string;
     readonly description: string;
@@ -221,6 +227,7 @@ export interface RamInfo {
     readonly versions: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
   }[];
+  /** The account's roles, with the policies attached to each. */
   readonly roles: readonly {
     readonly name: string;
     readonly arn: string;
@@ -244,6 +251,7 @@ export interface UnhandledCall {
    * `UNSERVED_ACTION` (`"(unserved)"`) for the entry counting calls beyond `MAX_UNHANDLED_CALLS` (100).
    */
   readonly action: string;
+  /** How many such calls arrived. */
   readonly count: number;
   /** UTC ISO 8601. */
   readonly lastSeen: string;

@@ -71,7 +71,9 @@ export interface EmitEventRequest {
 export interface DeliveryAttempt {
   /** 1-based. */
   readonly attempt: number;
+  /** When the attempt started, UTC ISO 8601. */
   readonly startedAt: string;
+  /** How long it took, ms. */
   readonly durationMs: number;
   /** HTTP status, when the receiver answered. */
   readonly status?: number;
@@ -88,8 +90,11 @@ export type QueueWriter = (queueName: string, body: string) => Promise<string>;
 
 /** What happened to one emitted event. */
 export interface DeliveryReport {
+  /** The event's region. */
   readonly region: string;
+  /** The account the event belongs to (its `UserId`). */
   readonly accountId: string;
+  /** The event's type, e.g. `"ProduceMediaComplete"`. */
   readonly eventType: string;
   /** `delivered`, `dropped` (every attempt failed), `not-subscribed` (event not in the list), or `not-configured`. */
   readonly outcome: "delivered" | "dropped" | "not-subscribed" | "not-configured";
@@ -101,6 +106,7 @@ export interface DeliveryReport {
   readonly messageId?: string;
   /** Whether signature headers were sent. */
   readonly signed: boolean;
+  /** Each attempt, in order (none when nothing was sent). */
   readonly attempts: readonly DeliveryAttempt[];
   /** The JSON body sent (for a queue: before any Base64 encoding of the message body). */
   readonly body?: string;
