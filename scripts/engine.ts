@@ -57,15 +57,15 @@ export function ensurePulumiCli(): string {
 }
 
 /** A language host that scripts/language-hosts.sh provides beside the CLI. */
-export type LanguageHost = "go" | "python" | "yaml";
+export type LanguageHost = "go" | "python" | "yaml" | "java" | "dotnet";
 
 /**
- * Provides the Go, Python and YAML language hosts beside the pinned CLI (PATH, cache, or built with
- * progress on stderr: minutes the first time, see scripts/language-hosts.sh) and returns the CLI's
- * root directory.
+ * Provides language hosts beside the pinned CLI (PATH, cache, or built with progress on stderr:
+ * minutes the first time, see scripts/language-hosts.sh) and returns the CLI's root directory. By
+ * default the hosts of the languages the e2e suites run: Go, Python, YAML and Java.
  */
 export function ensureLanguageHosts(
-  languages: readonly LanguageHost[] = ["go", "python", "yaml"],
+  languages: readonly LanguageHost[] = ["go", "python", "yaml", "java"],
 ): string {
   const run = spawnSync(
     "bash",

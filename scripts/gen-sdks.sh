@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# Generates the Go and Python SDKs of the provider plugin from schema.json into OUT_DIR/{go,python}
-# with `pulumi package gen-sdk --version <package.json version>`, using the pinned CLI and the language
-# hosts from scripts/language-hosts.sh (built into the cache the first time).
+# Generates the SDKs of the provider plugin from schema.json into OUT_DIR/<language> with
+# `pulumi package gen-sdk --language <language> --version <package.json version>`, using the pinned CLI
+# and the language hosts from scripts/language-hosts.sh (built into the cache the first time). Each SDK
+# carries the package version, the schema's names, license and plugin download URL (`pluginDownloadURL`).
 #
 #   OUT_DIR/go       a Go module (go.mod written here, `go mod tidy` against the Go module proxy) whose
 #                    package sits at the schema's `language.go.importBasePath`; a program uses it with a
 #                    `replace <module> => <OUT_DIR/go>` line in its go.mod
-#   OUT_DIR/python   a Python package (pyproject.toml); byte-compiles, but installing it needs the
-#                    `pulumi` Python package, which no registry reachable from the build machines serves
+#   OUT_DIR/python   a Python package (pyproject.toml); scripts/package-sdks.sh builds its wheel
+#   OUT_DIR/java     Java sources with the generator's build.gradle, and a pom.xml plus the jar's
+#                    resources (version.txt, plugin.json) written by scripts/javaSdkBuild.ts;
+#                    scripts/package-sdks.sh builds the jar with Maven
+#   OUT_DIR/dotnet   C# sources and a .csproj (SDK_LANGUAGES=dotnet, not in the default list): generated
+#                    only, since compiling it needs the .NET SDK and NuGet, which the build machines lack
 #
-# No .NET or Java SDK: their language hosts are served by the Go module proxy only at releases built on
-# Pulumi v3.254+ (a second full compile of the engine's packages, about 10 minutes each on 2 cores), and
-# neither SDK could be compiled here (no .NET SDK; NuGet and Maven are unreachable).
-#
-# The SDKs are build output, not sources: nothing generated is committed (test/sdk/generatedSdks.test.ts
-# generates them and checks that they compile).
+# The SDKs are build output, not sources: nothing generated is committed (test/e2e/languagesSdk.test.ts
+# generates them; languagesPython.test.ts and languagesJava.test.ts build and install the packages).
 #
 # Usage: scripts/gen-sdks.sh OUT_DIR     (npm run sdk: OUT_DIR=sdk, ignored by git)
 #   IMS_CALLBACK_SCHEMA  another schema file (default: schema.json at the repository root)
-#   SDK_LANGUAGES        space-separated languages (default: "go python")
+#   SDK_LANGUAGES        space-separated languages (default: "go python java")
 # Progress goes to stderr; stdout carries OUT_DIR's absolute path on its last line.
 set -euo pipefail
 
@@ -27,7 +28,7 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=scripts/toolchain-paths.sh
 source "$here/toolchain-paths.sh"
 schema="${IMS_CALLBACK_SCHEMA:-$PROJECT_DIR/schema.json}"
-read -r -a languages <<<"${SDK_LANGUAGES:-go python}"
+read -r -a languages <<<"${SDK_LANGUAGES:-go python java}"
 # The Go SDK's own dependency: the Pulumi Go SDK at the CLI's version.
 PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
 
@@ -43,7 +44,9 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 home="$(mktemp -d)"
-trap 'rm -rf "$home"' EXIT
+logo_server=""
+stop_logo_server() { if [[ -n "$logo_server" ]]; then kill "$logo_server" 2>/dev/null || true; fi; }
+trap 'stop_logo_server; rm -rf "$home"' EXIT
 export PATH="$root/bin:$PATH" PULUMI_HOME="$home" PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
@@ -68,12 +71,48 @@ check_plugin_version() {
   fi
 }
 
+# The C# generator downloads the schema's logoUrl (or Pulumi's logo when it has none) into the package,
+# which the build machines cannot reach: it gets a copy of the schema whose logoUrl is the repository's
+# own logo (docs/logo.svg, IMS_CALLBACK_LOGO), served on loopback for the generation only.
+schema_with_local_logo() {
+  local logo="${IMS_CALLBACK_LOGO:-$PROJECT_DIR/docs/logo.svg}" port_file="$home/logo-port"
+  node -e '
+    const fs = require("node:fs");
+    const server = require("node:http").createServer((request, response) => {
+      response.setHeader("content-type", "image/svg+xml");
+      response.end(fs.readFileSync(process.argv[1]));
+    });
+    server.listen(0, "127.0.0.1", () => fs.writeFileSync(process.argv[2], String(server.address().port)));' \
+    "$logo" "$port_file" >/dev/null 2>&1 &
+  logo_server=$!
+  for _ in $(seq 1 100); do [[ -s "$port_file" ]] && break; sleep 0.1; done
+  node -e '
+    const fs = require("node:fs");
+    const schema = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    schema.logoUrl = `http://127.0.0.1:${fs.readFileSync(process.argv[2], "utf8")}/logo.svg`;
+    fs.writeFileSync(process.argv[3], JSON.stringify(schema));' "$schema" "$port_file" "$home/schema.json"
+  source_schema="$home/schema.json"
+}
+
 for language in "${languages[@]}"; do
   rm -rf "${out:?}/$language"
+  source_schema="$schema"
+  [[ "$language" != dotnet ]] || schema_with_local_logo
   log "pulumi package gen-sdk $(basename "$schema") --language $language --version $version"
-  pulumi package gen-sdk "$schema" --language "$language" --version "$version" --out "$out" >&2
-  check_plugin_version "$language"
+  pulumi package gen-sdk "$source_schema" --language "$language" --version "$version" --out "$out" >&2
+  # The Java SDK's version is written with its pom (scripts/javaSdkBuild.ts).
+  [[ "$language" == java ]] || check_plugin_version "$language"
   case "$language" in
+    python)
+      # setup.py reads the long description (the PyPI page) from README.md beside it; the generator
+      # writes the package's README into the package folder only.
+      cp "$(find "$out/python" -mindepth 2 -maxdepth 2 -name README.md -print -quit)" "$out/python/README.md"
+      ;;
+    java)
+      # Maven build and the jar's resources (the generator leaves both to its Gradle build).
+      (cd "$PROJECT_DIR" && node -r ts-node/register/transpile-only scripts/javaSdkBuild.ts \
+        "$schema" "$out/java" "$version")
+      ;;
     go)
       import_base="$(schema_field language.go.importBasePath)"
       if [[ -z "$import_base" ]]; then
