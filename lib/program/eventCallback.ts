@@ -11,6 +11,7 @@ import {
   withCallbackDefaults,
   type DeletionPolicy,
 } from "../shared/validation";
+import { SECRET_SETTING_OUTPUTS } from "./pluginTokens";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
 type Runtime = typeof import("../runtime");
@@ -46,14 +47,7 @@ const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-/**
- * The outputs of the setting that are secret in the state, whichever provider serves it: every
- * setting the state records may hold a key (the stack's, the previous owner's in
- * `previousSetting`, the one an unconfirmed write replaced in `replacedSetting`).
- *
- * @internal
- */
-export const SECRET_SETTING_OUTPUTS = ["authKey", "previousSetting", "replacedSetting"] as const;
+export { SECRET_SETTING_OUTPUTS } from "./pluginTokens";
 
 /** Arguments of {@link EventCallback}. */
 export interface EventCallbackArgs {

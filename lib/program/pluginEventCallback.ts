@@ -9,27 +9,20 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CallbackSetting, CallbackType } from "../shared/setting";
 import type { DeletionPolicy } from "../shared/validation";
 import { warnAboutSoftProblems, type EventCallbackArgs } from "./eventCallback";
+import {
+  PLUGIN_EVENT_CALLBACK_TYPE,
+  PLUGIN_QUEUE_GUARD_TYPE,
+  PLUGIN_VERSION,
+} from "./pluginTokens";
 import type { QueueDeletionGuardArgs } from "./queueDeletionGuard";
 
-/** The plugin's package name: also the prefix of its type tokens. */
-export const PLUGIN_PACKAGE = "alicloud-ims-callback";
-
-/** The type token of the plugin's custom resource. */
-export const PLUGIN_EVENT_CALLBACK_TYPE = `${PLUGIN_PACKAGE}:index:EventCallback`;
-
-/**
- * The type token of the plugin's queue guard: registered by the plugin's `ImsCallback` only, so it
- * is not in the schema.
- *
- * @internal
- */
-export const PLUGIN_QUEUE_GUARD_TYPE = `${PLUGIN_PACKAGE}:index:QueueDeletionGuard`;
-
-export { SECRET_SETTING_OUTPUTS } from "./eventCallback";
-
-/** The version of this package, which is the plugin's version: resources ask the engine for it. */
-export const PLUGIN_VERSION: string = (require("../../package.json") as { version: string })
-  .version;
+export {
+  PLUGIN_EVENT_CALLBACK_TYPE,
+  PLUGIN_PACKAGE,
+  PLUGIN_QUEUE_GUARD_TYPE,
+  PLUGIN_VERSION,
+  SECRET_SETTING_OUTPUTS,
+} from "./pluginTokens";
 
 /**
  * The IMS event callback setting of one region, like {@link EventCallback}, but served by the
