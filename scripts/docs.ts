@@ -10,9 +10,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Policy } from "@pulumi/policy";
+import { pluginConfigKey } from "../lib/plugin/config";
 import { imsCallbackPolicies } from "../lib/policy";
 import { PROVIDER_SETTINGS, type ProviderSetting } from "../lib/runtime/settings";
 import { CREDENTIAL_SETTINGS, type CredentialSetting } from "../lib/shared/credentials";
+import { javaSdkCoordinates } from "./javaSdkBuild";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -100,10 +102,211 @@ export function renderConfiguration(
   ].join("\n");
 }
 
+/** What the Registry pages read from schema.json (the plugin's schema). */
+export interface RegistrySchema {
+  readonly name: string;
+  readonly version: string;
+  readonly pluginDownloadURL: string;
+  readonly language: {
+    readonly nodejs: { readonly packageName: string };
+    readonly python: { readonly packageName: string };
+    readonly go: { readonly importBasePath: string };
+    readonly java: { readonly basePackage: string };
+    readonly csharp: { readonly rootNamespace: string };
+  };
+  readonly config: {
+    readonly variables: Readonly<
+      Record<string, { type?: string; $ref?: string; description?: string; secret?: boolean }>
+    >;
+  };
+  readonly types: Readonly<Record<string, { enum?: readonly { value: unknown }[] }>>;
+}
+
+/** What the Registry pages read from package.json: the npm name and the peers to install with it. */
+export interface RegistryPackageJson {
+  readonly name: string;
+  readonly peerDependencies: Readonly<Record<string, string>>;
+  readonly peerDependenciesMeta?: Readonly<Record<string, { optional?: boolean }>>;
+}
+
+const readJson = <T>(file: string): T =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as T;
+
+/** `alicloud-ims-callback` as the C# generator names the package's project: `AlicloudImsCallback`. */
+const pascal = (name: string) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+
+/**
+ * The Registry page's install section: each language's package under the names schema.json
+ * declares (`language.*`), at the schema's version; the npm package with its required peers.
+ */
+export function renderRegistryInstall(
+  schema: RegistrySchema = readJson("schema.json"),
+  pkg: RegistryPackageJson = readJson("package.json"),
+): string {
+  const { version, language } = schema;
+  const npmName = language.nodejs.packageName;
+  const peers = Object.keys(pkg.peerDependencies).filter(
+    (peer) => !pkg.peerDependenciesMeta?.[peer]?.optional,
+  );
+  const python = language.python.packageName;
+  const goPackage = language.go.importBasePath;
+  const dotnet = `${language.csharp.rootNamespace}.${pascal(schema.name)}`;
+  const java = javaSdkCoordinates(schema, version);
+  return [
+    `The packages of \`${schema.name}\`, under the names its schema declares:`,
+    "",
+    `- JavaScript/TypeScript: [\`${npmName}\`](https://www.npmjs.com/package/${npmName})`,
+    `- Python: [\`${python}\`](https://pypi.org/project/${python}/)`,
+    `- Go: [\`${goPackage}\`](https://pkg.go.dev/${goPackage})`,
+    `- .NET: \`${dotnet}\` (generated only: not built or published, see below)`,
+    `- Java: \`${java.groupId}:${java.artifactId}\` (the jar is attached to the GitHub release)`,
+    "- YAML: no package; the engine reads the schema from the provider plugin",
+    "",
+    "### Node.js (JavaScript/TypeScript)",
+    "",
+    "```bash",
+    `npm install ${[npmName, ...peers].join(" ")}`,
+    "```",
+    "",
+    "### Python",
+    "",
+    "```bash",
+    `pip install ${python}==${version}`,
+    "```",
+    "",
+    "### Go",
+    "",
+    "```bash",
+    `go get ${goPackage}@v${version}`,
+    "```",
+    "",
+    "### .NET",
+    "",
+    "```bash",
+    `dotnet add package ${dotnet} --version ${version}`,
+    "```",
+    "",
+    "### Java",
+    "",
+    "```xml",
+    "<dependency>",
+    `  <groupId>${java.groupId}</groupId>`,
+    `  <artifactId>${java.artifactId}</artifactId>`,
+    `  <version>${version}</version>`,
+    "</dependency>",
+    "```",
+    "",
+    "### YAML",
+    "",
+    "```yaml",
+    "resources:",
+    "  media-events:",
+    `    type: ${schema.name}:index:ImsCallback`,
+    "    properties:",
+    "      region: cn-shanghai",
+    "      http:",
+    "        url: https://media.example.com/ims",
+    "      eventTypes: [ProduceMediaComplete]",
+    "    options:",
+    `      version: ${version}`,
+    `      pluginDownloadURL: ${schema.pluginDownloadURL}`,
+    "```",
+  ].join("\n");
+}
+
+/** The `Default: ...` paragraph of a schema description, and the description without it. */
+function splitDefault(description = ""): { text: string; defaultText?: string } {
+  const match = /\n*\s*Default: (.+)$/.exec(description);
+  if (!match) return { text: description };
+  return { text: description.slice(0, match.index), defaultText: `\`${match[1]}\`` };
+}
+
+/** What a schema config variable accepts, for a key the settings table does not have. */
+function schemaAccepts(
+  schema: RegistrySchema,
+  variable: RegistrySchema["config"]["variables"][string],
+): string {
+  const ref = variable.$ref?.replace("#/types/", "");
+  const values = ref ? schema.types[ref]?.enum?.map((e) => JSON.stringify(e.value)) : undefined;
+  if (values) return `one of ${values.join(", ")}`;
+  return variable.type === "number" ? "a number" : "a string";
+}
+
+/**
+ * The Registry page's configuration reference: the plugin's config keys (schema.json, from
+ * `PluginConfig`) with what the settings table (lib/runtime/settings.ts) and the credential table
+ * (lib/shared/credentials.ts) say of the runtime key each one sets, then the settings that only the
+ * environment sets.
+ */
+export function renderRegistryConfiguration(
+  schema: RegistrySchema = readJson("schema.json"),
+  settings: readonly ProviderSetting<unknown>[] = Object.values(PROVIDER_SETTINGS),
+  credentials: readonly CredentialSetting[] = Object.values(CREDENTIAL_SETTINGS),
+): string {
+  const pluginKey = (runtimeKey: string | undefined) =>
+    runtimeKey === undefined ? undefined : pluginConfigKey(runtimeKey);
+  const variables = Object.entries(schema.config.variables);
+  const keyCell = (key: string | undefined) => {
+    if (key === undefined) return "—";
+    const variable = schema.config.variables[key.slice(key.lastIndexOf(":") + 1)];
+    return `${code(key)}${variable?.secret ? " (secret)" : ""}`;
+  };
+  const credentialKeys = new Set(credentials.map((c) => pluginKey(c.configKey)));
+
+  const settingRows: string[] = [];
+  for (const [name, variable] of variables) {
+    const key = `${schema.name}:${name}`;
+    if (credentialKeys.has(key)) continue;
+    const setting = settings.find((s) => pluginKey(s.configKey) === key);
+    const fromSchema = splitDefault(variable.description);
+    settingRows.push(
+      setting
+        ? `| ${keyCell(key)} | ${code(setting.envVar)} | ${cell(setting.kind.accepts)} | ${cell(defaultCell(setting))} | ${cell(setting.description)} |`
+        : `| ${keyCell(key)} | — | ${cell(schemaAccepts(schema, variable))} | ${cell(fromSchema.defaultText ?? "—")} | ${cell(fromSchema.text)} |`,
+    );
+  }
+  for (const setting of settings.filter((s) => s.configKey === undefined)) {
+    settingRows.push(
+      `| — | ${code(setting.envVar)} | ${cell(setting.kind.accepts)} | ${cell(defaultCell(setting))} | ${cell(setting.description)} |`,
+    );
+  }
+  const credentialRows = credentials.map(
+    (c) =>
+      `| ${keyCell(pluginKey(c.configKey))} | ${c.envVars.length > 0 ? c.envVars.map(code).join("<br>") : "—"} | ${cell(c.description)} |`,
+  );
+  return [
+    "### Provider settings",
+    "",
+    "| Stack config | Environment variable | Accepts | Default | What it does |",
+    "| --- | --- | --- | --- | --- |",
+    ...settingRows,
+    "",
+    "### Credentials",
+    "",
+    "| Stack config | Environment variables | What it gives |",
+    "| --- | --- | --- |",
+    ...credentialRows,
+  ].join("\n");
+}
+
 /** Every generated block of docs/. */
 export const GENERATED_BLOCKS: readonly GeneratedBlock[] = [
   { name: "policies", file: "docs/policy-pack.md", render: renderPolicyTable },
   { name: "configuration", file: "docs/configuration.md", render: () => renderConfiguration() },
+  {
+    name: "registry-install",
+    file: "docs/installation-configuration.md",
+    render: () => renderRegistryInstall(),
+  },
+  {
+    name: "registry-configuration",
+    file: "docs/installation-configuration.md",
+    render: () => renderRegistryConfiguration(),
+  },
 ];
 
 const START = (name: string) => `<!-- generated:${name} (npm run docs:generate) -->`;
