@@ -1,6 +1,7 @@
 /**
  * The consumer entry point runs in a worker process: it may load Alibaba's MNS client and the
- * credentials library, but never Pulumi. Proves it for the current source in a fresh Node process.
+ * credentials library, but never Pulumi, the code of the other places (program, runtime, plugin,
+ * policy) or the emulator. Proves it for the current source in a fresh Node process.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -17,9 +18,15 @@ function modulesLoadedBy(entry: string): string[] {
   return JSON.parse(out) as string[];
 }
 
-test("loading the consumer entry point loads no Pulumi module", () => {
+test("loading the consumer entry point loads no Pulumi module, no other place's code and no emulator", () => {
   const loaded = modulesLoadedBy(path.join(ROOT, "lib/consumer"));
   expect(loaded.some((m) => m.endsWith(path.join("lib", "consumer", "index.ts")))).toBe(true);
   expect(loaded.filter((m) => /[\\/]node_modules[\\/]@pulumi[\\/]/.test(m))).toEqual([]);
-  expect(loaded.filter((m) => /[\\/]lib[\\/](program|emulator)[\\/]/.test(m))).toEqual([]);
+  // Nor the code of the other places code runs (as ESLint's import rules say), nor the emulator.
+  expect(loaded.filter((m) => /[\\/]lib[\\/](program|runtime|plugin|policy)[\\/]/.test(m))).toEqual(
+    [],
+  );
+  expect(
+    loaded.filter((m) => /[\\/](packages[\\/]emulator|pulumi-alicloud-ims-emulator)[\\/]/.test(m)),
+  ).toEqual([]);
 });

@@ -85,7 +85,7 @@ describe("every resource policy", () => {
     for (const policy of imsCallbackPolicies) {
       expect(policy.name).toMatch(/^ims-callback-[a-z]+(-[a-z]+)*$/);
       expect(policy.description).toMatch(/: |without|because|so /);
-      expect(policy.enforcementLevel).toBeDefined();
+      expect(["advisory", "mandatory", "remediate", "disabled"]).toContain(policy.enforcementLevel);
     }
   });
 

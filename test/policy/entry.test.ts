@@ -1,8 +1,8 @@
 /**
- * The `./policy` entry point and the shipped pack as packaging facts: the type tokens the policies
- * match are the ones the real classes register, only this entry point loads @pulumi/policy (an
- * optional peer), and the pack directory follows the package's version and loads its policies.
- * Running the pack through the CLI is test/e2e/policyPack.test.ts.
+ * The `./policy` entry point and the shipped pack: the type tokens the policies match are the ones
+ * the real classes register, only this entry point loads @pulumi/policy (an optional peer), and the
+ * pack, started as Pulumi starts it, registers the entry point's policies under the package's
+ * version. Running the pack through the CLI is test/e2e/policyPack.test.ts.
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
@@ -105,16 +105,49 @@ test("the ./policy entry point loads @pulumi/policy but not the alicloud SDK", (
   expect(loaded.filter((m) => ALICLOUD_SDK.test(m))).toEqual([]);
 });
 
-describe("policy-pack/", () => {
-  test("is a Node.js policy pack whose version follows the package's (PolicyPack reads it from package.json)", () => {
-    const yaml = fs.readFileSync(path.join(ROOT, "policy-pack/PulumiPolicy.yaml"), "utf8");
-    expect(yaml).toMatch(/^runtime:\s*\n\s+name: nodejs/m);
-    expect(readJson("policy-pack/package.json").version).toBe(readJson("package.json").version);
+/**
+ * What the shipped pack registers when Pulumi runs it: `policy-pack/index.js` is started in its own
+ * directory (as `pulumi preview --policy-pack` does) in a fresh Node process, its relative
+ * `../dist/policy` served from the current source, and @pulumi/policy's `serve` (which would wait
+ * for the engine) replaced by a recorder of the pack's name, version and policies.
+ */
+function servedPack(): { name: string; version: string; policies: string[]; entry: string[] } {
+  const script = `
+    const Module = require("node:module");
+    const path = require("node:path");
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, parent, ...rest) {
+      const from = parent && parent.filename ? path.dirname(parent.filename) : process.cwd();
+      if (request.startsWith(".") && path.resolve(from, request) === ${JSON.stringify(path.join(ROOT, "dist", "policy"))})
+        return ${JSON.stringify(path.join(ROOT, "lib", "policy", "index.ts"))};
+      return resolve.call(this, request, parent, ...rest);
+    };
+    let served;
+    require("@pulumi/policy/server").serve = (name, version, level, args) => {
+      served = { name, version, policies: args.policies.map((p) => p.name) };
+    };
+    require(${JSON.stringify(path.join(ROOT, "policy-pack", "index.js"))});
+    const entry = require(${JSON.stringify(path.join(ROOT, "lib", "policy"))}).imsCallbackPolicies;
+    process.stdout.write(JSON.stringify({ ...served, entry: entry.map((p) => p.name) }));
+  `;
+  const out = execFileSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "-e", script],
+    { cwd: path.join(ROOT, "policy-pack"), encoding: "utf8" },
+  );
+  return JSON.parse(out) as ReturnType<typeof servedPack>;
+}
+
+describe("policy-pack/, run as Pulumi runs it", () => {
+  const pack = servedPack();
+
+  test("registers every policy of the ./policy entry point, in its order", () => {
+    expect(pack.policies.length).toBeGreaterThan(0);
+    expect(pack.policies).toEqual(pack.entry);
   });
 
-  test("loads the compiled policies of this package, by relative path", () => {
-    const source = fs.readFileSync(path.join(ROOT, "policy-pack/index.js"), "utf8");
-    expect(source).toContain('require("../dist/policy")');
-    expect(source).toContain("imsCallbackPolicies");
+  test("is served under the package's version (PolicyPack reads it from policy-pack/package.json)", () => {
+    expect(pack.name).toBe("ims-callback");
+    expect(pack.version).toBe(readJson("package.json").version);
   });
 });

@@ -106,7 +106,8 @@ describe("ImsClient", () => {
     });
   });
 
-  it("retries a dropped connection and a malformed body", async () => {
+  it("retries a dropped connection and a malformed body, then returns the region's setting", async () => {
+    await client("cn-hangzhou").setEventCallback(setting);
     await emulator.injectFault({
       kind: "drop",
       action: "GetEventCallback",
@@ -120,7 +121,10 @@ describe("ImsClient", () => {
       count: 1,
     });
     const delays: number[] = [];
-    await expect(client("cn-hangzhou", {}, delays).getEventCallback()).resolves.toBeDefined();
+    await expect(client("cn-hangzhou", {}, delays).getEventCallback()).resolves.toEqual({
+      ...setting,
+      eventTypes: ["MediaConvertComplete", "ProduceMediaComplete"],
+    });
     expect(delays).toHaveLength(2);
   });
 
