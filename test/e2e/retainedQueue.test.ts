@@ -3,12 +3,16 @@
  * alicloud resource plugin and the emulator (IMS's delivery into queues under RAM): the setting is
  * kept after a destroy, and so are the queue and IMS's grant, so events sent after the destroy are
  * delivered, also once the queue was drained. Before, the destroy deleted the grant (events dropped,
- * AccessDenied) and, once the queue was empty, the queue (QueueNotExist), without a word.
+ * AccessDenied) and, once the queue was empty, the queue (QueueNotExist), without a word. The same
+ * through the provider plugin's `construct` (the plugin installed from its release archive).
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { REPO_ROOT, runPulumi } from "../../scripts/engine";
 import { ImsCallback } from "../../lib/program/imsCallback";
 import { consumeCallbackQueue } from "../../lib/consumer";
 import {
@@ -160,3 +164,89 @@ test('deletionPolicy "retain" with a created queue: preview says the queue and t
   expect((await stack.exportStack()).deployment.resources ?? []).toEqual([]);
   expect(transcript.join("\n")).not.toContain(E2E_SECRET_CANARY);
 }, 600_000);
+
+test("the provider plugin's ImsCallback (construct) keeps the queue and the grant the same way: events delivered after destroy", async () => {
+  // The plugin from its release archive, as plugin.test.ts installs it; the installed archive, not
+  // the launcher npm links into node_modules/.bin.
+  const version = (require("../../package.json") as { version: string }).version;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-retain-plugin-"));
+  try {
+    const pack = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    expect(pack.status).toBe(0);
+    const archive = pack.stdout.trim().split("\n").pop()!;
+    const env = { ...e2e.engine.env, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" };
+    const install = await runPulumi(
+      work,
+      ["plugin", "install", "resource", "alicloud-ims-callback", version, "--file", archive],
+      env,
+    );
+    expect(install.code).toBe(0);
+
+    const region = "cn-shanghai";
+    const stack = await e2e.openStack({
+      projectDir: project,
+      stackName: "plugin-retained",
+      env: {
+        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+        ALIBABA_CLOUD_ACCESS_KEY_ID: E2E_ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: E2E_SECRET_CANARY,
+      },
+      program: async () => {
+        const media = new pulumi.ComponentResource(
+          "alicloud-ims-callback:index:ImsCallback",
+          "plugin-kept",
+          {
+            region,
+            queue: {},
+            eventTypes: ["ProduceMediaComplete"],
+            deletionPolicy: "retain",
+            queueName: undefined,
+            policyName: undefined,
+          },
+          { version },
+          true,
+        ) as pulumi.ComponentResource & Record<string, pulumi.Output<unknown>>;
+        return { queueName: media.queueName, policyName: media.policyName };
+      },
+    });
+    await e2e.useStackCredentials(stack);
+    await pointAlicloudAtEmulator(stack, e2e, region);
+    let upText = "";
+    const up = await stack.up({ onOutput: (s) => (upText += s) });
+    record(upText);
+    const queueName = up.outputs.queueName.value as string;
+    const policyName = up.outputs.policyName.value as string;
+    expect(upText).toContain(
+      `ImsCallback "plugin-kept": deletionPolicy "retain" leaves the setting in ${region} pointing at queue "${queueName}"`,
+    );
+
+    await e2e.emulator.emitEvent({
+      region,
+      eventType: "ProduceMediaComplete",
+      accountId: E2E_ACCOUNT_ID,
+    });
+    expect((await stack.destroy({ onOutput: record })).summary.result).toBe("succeeded");
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const report = await e2e.emulator.emitEvent({
+        region,
+        eventType: "ProduceMediaComplete",
+        accountId: E2E_ACCOUNT_ID,
+      });
+      outcomes.push(`${report.outcome}:${report.target}`);
+    }
+    expect(outcomes).toEqual(Array(3).fill(`delivered:${queueName}`));
+    expect((await e2e.emulator.getQueue(region, queueName, E2E_ACCOUNT_ID))?.messages.visible).toBe(
+      4,
+    );
+    expect((await e2e.emulator.getRam(E2E_ACCOUNT_ID)).policies.map((p) => p.name)).toContain(
+      policyName,
+    );
+    expect(transcript.join("\n")).not.toContain(E2E_SECRET_CANARY);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}, 900_000);
