@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import * as provider from "@pulumi/pulumi/provider";
 import { configFromRequest } from "./config";
 import { ImsCallbackProvider } from "./provider";
-import { installSdkWorkarounds } from "./sdkWorkarounds";
+import { engineWarnings, installSdkWorkarounds } from "./sdkWorkarounds";
 
 if (process.argv[2] === "adopt") {
   // `pulumi-resource-alicloud-ims-callback adopt ...`: the adoption command, for installs without npm.
@@ -24,7 +24,8 @@ if (process.argv[2] === "adopt") {
 }
 
 function serve(): void {
-  const imsCallbackProvider = new ImsCallbackProvider();
+  const args = process.argv.slice(2);
+  const imsCallbackProvider = new ImsCallbackProvider(engineWarnings(args));
   installSdkWorkarounds((request) => {
     void imsCallbackProvider.configure(configFromRequest(request));
   });
@@ -43,5 +44,5 @@ function serve(): void {
     }) as typeof process.stdout.write;
   }
 
-  void provider.main(imsCallbackProvider, process.argv.slice(2));
+  void provider.main(imsCallbackProvider, args);
 }

@@ -25,8 +25,8 @@ import {
 import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
 import { eventCallbackRuntime, importSetting, queueGuardRuntime } from "../runtime";
-import { CALLBACK_INPUT_DEFAULTS } from "../shared/validation";
-import { takeReadInputs } from "./sdkWorkarounds";
+import { CALLBACK_INPUT_DEFAULTS, validateCallbackInputs } from "../shared/validation";
+import { takeReadInputs, type EngineWarn } from "./sdkWorkarounds";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
 
 /** The schema shipped with the package (`npm run schema` writes it from the TSDoc). */
@@ -52,7 +52,12 @@ interface CustomResourceRuntime {
    * none of them) and the refresh shows no change.
    */
   readonly defaultedInputs?: Readonly<Record<string, unknown>>;
+  /** The soft problems of checked inputs, logged as the engine's warnings on the resource. */
+  readonly softProblems?: (inputs: Record<string, unknown>) => string[];
 }
+
+/** What `check` receives for a value the engine does not know yet (at preview). */
+const UNKNOWN = pulumi.runtime.unknownValue;
 
 const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
   [PLUGIN_EVENT_CALLBACK_TYPE]: {
@@ -60,6 +65,12 @@ const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
     importById: importSetting,
     secretOutputs: SECRET_SETTING_OUTPUTS,
     defaultedInputs: CALLBACK_INPUT_DEFAULTS,
+    // The same rules and texts as the dynamic provider's program-side warnings (plain http,
+    // retired or unknown event types); no rule's warning shows an input's value.
+    softProblems: (inputs) =>
+      validateCallbackInputs(inputs, (value) => value === UNKNOWN)
+        .filter((problem) => problem.severity === "warning")
+        .map((problem) => problem.reason),
   },
   [PLUGIN_QUEUE_GUARD_TYPE]: { runtime: queueGuardRuntime, secretOutputs: [] },
 };
@@ -129,6 +140,12 @@ function withSecretPartialState(error: unknown, secretKeys: readonly string[]): 
 export class ImsCallbackProvider implements provider.Provider {
   readonly version = PLUGIN_VERSION;
 
+  /**
+   * @param warn - logs a warning of a resource in the engine (`engineWarnings` of the plugin's
+   *   arguments); by default to stderr, which the CLI does not show.
+   */
+  constructor(private readonly warn: EngineWarn = stderrWarn) {}
+
   /** Reads the schema when the engine asks for it (SDK generation, YAML programs). */
   async getSchema(): Promise<string> {
     return fs.promises.readFile(SCHEMA_PATH, "utf8");
@@ -150,6 +167,9 @@ export class ImsCallbackProvider implements provider.Provider {
     const result = served.runtime.check
       ? await served.runtime.check(unwrapSecrets(olds).value, declared.value)
       : { inputs: declared.value };
+    // Once per check, so once per resource and deployment: the CLI shows it under the resource.
+    // Hard problems are the failures, which stop the deployment; soft ones let the value through.
+    for (const reason of served.softProblems?.(declared.value) ?? []) await this.warn(urn, reason);
     return {
       inputs: wrapSecrets(result.inputs ?? declared.value, [
         ...declared.secretKeys,
@@ -268,6 +288,11 @@ export class ImsCallbackProvider implements provider.Provider {
     }
     return { urn: component.urn, state: await componentState(type, component) };
   }
+}
+
+/** Warns on stderr: the plugin's default when it is given no connection to the engine. */
+async function stderrWarn(urn: string, message: string): Promise<void> {
+  process.stderr.write(`warning: ${urn}: ${message}\n`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Two gaps of `@pulumi/pulumi/provider` (3.248.0) closed where the provider's gRPC requests are
+ * Gaps of `@pulumi/pulumi/provider` (3.248.0) closed where the provider's gRPC requests are
  * decoded, before the SDK's server sees them. Nothing else of the SDK is changed, and only this
  * plugin's process is affected. Install once, before `provider.main`.
  *
@@ -14,9 +14,18 @@
  *    sends with a refresh, so the provider cannot return inputs shaped as they were stored (an
  *    imported resource's inputs lack the defaults a program's `check` adds, and a refresh that adds
  *    them shows as a diff). The decoded inputs are kept for {@link takeReadInputs}.
+ * 4. The SDK gives the provider no way to log to the engine: `pulumi.log` reaches it only while a
+ *    `construct` or `call` is served, so a warning of `check` would go to the plugin's stderr, which
+ *    the CLI does not show. {@link engineWarnings} sends it as the engine's own `Log` RPC with the
+ *    resource's URN (what providers written in Go do through their host), at the engine address the
+ *    plugin was started with (or attached to, `PULUMI_DEBUG_PROVIDERS`).
  *
  * @packageDocumentation
  */
+import type * as grpcJs from "@grpc/grpc-js";
+import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+import type { PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import type * as grpcService from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type { ConfigureRequest, ReadRequest } from "@pulumi/pulumi/proto/provider_pb";
 import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
@@ -48,6 +57,7 @@ export function installSdkWorkarounds(onConfigure: (request: ConfigureRequest) =
   const definitions = service.ResourceProviderService as unknown as {
     read: MethodDefinition<ReadRequest>;
     configure: MethodDefinition<ConfigureRequest>;
+    attach: MethodDefinition<PluginAttach>;
   };
   if ((definitions as { patchedByImsCallback?: true }).patchedByImsCallback) return;
   (definitions as { patchedByImsCallback?: true }).patchedByImsCallback = true;
@@ -74,4 +84,52 @@ export function installSdkWorkarounds(onConfigure: (request: ConfigureRequest) =
     onConfigure(request);
     return request;
   };
+  const decodeAttach = definitions.attach.requestDeserialize;
+  definitions.attach.requestDeserialize = (bytes) => {
+    const request = decodeAttach(bytes);
+    engineAddress = request.getAddress();
+    engine = undefined;
+    return request;
+  };
+}
+
+/** The engine's address: from the plugin's arguments, or the last `Attach`. */
+let engineAddress: string | undefined;
+/** The connection to the engine at {@link engineAddress}, opened at the first warning. */
+let engine: EngineClient | undefined;
+
+/** Logs `message` as a warning of the resource `urn` in the engine (its CLI output). */
+export type EngineWarn = (urn: string, message: string) => Promise<void>;
+
+/**
+ * Warnings to the engine that started the plugin with `args` (the plugin's command-line
+ * arguments): each is shown by the CLI under the resource its URN names. The returned promise
+ * settles once the engine has it (or could not be reached: the warning then goes to stderr), so a
+ * `check` that awaits it answers after its warnings.
+ */
+export function engineWarnings(args: readonly string[]): EngineWarn {
+  // The SDK's own reading of the arguments (`provider.main` takes the address from it too); its
+  // declarations are stripped, so it is typed here.
+  const { parseArgs } = require("@pulumi/pulumi/provider/internals") as {
+    parseArgs(args: string[]): { engineAddress: string } | undefined;
+  };
+  engineAddress = parseArgs([...args])?.engineAddress;
+  // The copy of grpc-js the SDK's generated client uses (its credentials are checked by class).
+  const grpc = require(
+    require.resolve("@grpc/grpc-js", { paths: [require.resolve("@pulumi/pulumi")] }),
+  ) as typeof grpcJs;
+  return (urn, message) =>
+    new Promise<void>((resolve) => {
+      const toStderr = () => {
+        process.stderr.write(`warning: ${urn}: ${message}\n`);
+        resolve();
+      };
+      if (!engineAddress) return toStderr();
+      engine ??= new EngineClient(engineAddress, grpc.credentials.createInsecure());
+      const request = new LogRequest();
+      request.setSeverity(LogSeverity.WARNING);
+      request.setMessage(message);
+      request.setUrn(urn);
+      engine.log(request, (error) => (error ? toStderr() : resolve()));
+    });
 }

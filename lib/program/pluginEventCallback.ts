@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CallbackSetting, CallbackType } from "../shared/setting";
 import type { DeletionPolicy } from "../shared/validation";
-import { warnAboutSoftProblems, type EventCallbackArgs } from "./eventCallback";
+import type { EventCallbackArgs } from "./eventCallback";
 import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_QUEUE_GUARD_TYPE,
@@ -89,7 +89,8 @@ export class PluginEventCallback extends pulumi.CustomResource {
       },
       pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
     );
-    warnAboutSoftProblems(this, args);
+    // The soft problems (plain http, retired or unknown events) are the plugin's check warnings,
+    // shown once for every language.
   }
 }
 

@@ -1,0 +1,173 @@
+/**
+ * The runtime's soft warnings (plain http, a retired event type, an event type not in the
+ * catalogue) reach a YAML program's user as the engine's warnings, through the provider plugin's
+ * `check`, like they reach a TypeScript user of the dynamic provider: each once per resource in the
+ * CLI's diagnostics of `preview` and of `up`, under the resource's name. A `languages*` suite, so
+ * the e2e global setup provides the YAML language host; the plugin is installed from the release
+ * archive. Both ways a YAML program declares a setting: the `ImsCallback` component (constructed in
+ * the plugin) and the `EventCallback` custom resource.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO_ROOT, runPulumi, type CliRun } from "../../scripts/engine";
+import { validateCallbackInputs } from "../../lib/shared/validation";
+import { NEVER_CONFIGURED } from "../helpers/emulator";
+import { startE2E, type E2E } from "./support";
+
+const VERSION: string = require("../../package.json").version;
+const PLUGIN = "alicloud-ims-callback";
+
+/** Event types with a soft problem each (retired, not in the catalogue), beside a known one. */
+const EVENT_TYPES = ["ProduceMediaComplete", "TranscodeComplete", "ProduceMediaCompleet"];
+const COMPONENT_REGION = "cn-beijing";
+const CUSTOM_REGION = "cn-shenzhen";
+const plainHttp = (region: string) => `http://media.example.com/ims/${region}`;
+
+/** The warnings the runtime's rules find in these inputs: what the user must see. */
+const WARNINGS = validateCallbackInputs({
+  region: CUSTOM_REGION,
+  callbackType: "HTTP",
+  callbackUrl: plainHttp(CUSTOM_REGION),
+  eventTypes: EVENT_TYPES,
+})
+  .filter((p) => p.severity === "warning")
+  .map((p) => p.reason);
+
+let e2e: E2E;
+let work: string;
+let dir: string;
+
+function pulumi(args: string[]): Promise<CliRun> {
+  return runPulumi(dir, [...args, "--stack", "dev", "--non-interactive"], e2e.engine.env);
+}
+
+/**
+ * The CLI's `Diagnostics:` section as one block of lines per resource: the header line names the
+ * resource (`<type> (<name>):`), the indented lines below are its messages.
+ */
+function diagnosticsByResource(stdout: string): Map<string, string> {
+  const section = stdout.split(/^Diagnostics:$/m)[1]?.split(/^\S/m)[0] ?? "";
+  const blocks = new Map<string, string>();
+  let current = "";
+  for (const line of section.split("\n")) {
+    const header = /^ {2}(\S.*\((.+)\)):$/.exec(line);
+    if (header) {
+      current = header[2]!;
+      blocks.set(current, "");
+    } else if (current) {
+      blocks.set(current, `${blocks.get(current)!}${line}\n`);
+    }
+  }
+  return blocks;
+}
+
+/** How often `text` occurs in `within`. */
+const count = (within: string, text: string) => within.split(text).length - 1;
+
+/** Each warning once in the block of the resource `name`, and in no other block. */
+function expectEachWarningOnceUnder(stdout: string, names: readonly string[]): void {
+  const blocks = diagnosticsByResource(stdout);
+  for (const name of names) {
+    const block = blocks.get(name) ?? "";
+    for (const warning of WARNINGS) {
+      expect({ name, warning, times: count(block, warning) }).toEqual({ name, warning, times: 1 });
+    }
+  }
+  const total = [...blocks.values()].join("");
+  for (const warning of WARNINGS) {
+    expect({ warning, times: count(total, warning) }).toEqual({ warning, times: names.length });
+  }
+}
+
+beforeAll(async () => {
+  e2e = await startE2E({ credentialsIn: "env" });
+  // The installed archive, not the launcher npm links into node_modules/.bin (on jest's PATH).
+  e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-plugin-warnings-"));
+  const artifact = spawnSync(
+    "bash",
+    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+  if (artifact.status !== 0) throw new Error(artifact.stderr);
+  const archive = artifact.stdout.trim().split("\n").pop()!;
+  const install = await runPulumi(
+    work,
+    ["plugin", "install", "resource", PLUGIN, VERSION, "--file", archive, "--non-interactive"],
+    e2e.engine.env,
+  );
+  expect(install.code).toBe(0);
+
+  dir = fs.mkdtempSync(path.join(work, "warnings-"));
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: ims-warnings
+runtime: yaml
+resources:
+  component:
+    type: ${PLUGIN}:index:ImsCallback
+    properties:
+      region: ${COMPONENT_REGION}
+      http:
+        url: ${plainHttp(COMPONENT_REGION)}
+      eventTypes: ${JSON.stringify(EVENT_TYPES)}
+  custom:
+    type: ${PLUGIN}:index:EventCallback
+    properties:
+      region: ${CUSTOM_REGION}
+      callbackType: HTTP
+      callbackUrl: ${plainHttp(CUSTOM_REGION)}
+      eventTypes: ${JSON.stringify(EVENT_TYPES)}
+`,
+  );
+  const init = await runPulumi(dir, ["stack", "init", "dev", "--non-interactive"], e2e.engine.env);
+  expect(init).toMatchObject({ code: 0 });
+}, 900_000);
+
+afterAll(async () => {
+  await e2e?.dispose();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** The component's setting resource: the `EventCallback` the plugin's `ImsCallback` registers. */
+let componentSetting: string;
+
+test("the inputs have the three soft problems the test looks for", () => {
+  expect(WARNINGS).toHaveLength(3);
+  expect(WARNINGS.join("\n")).toMatch(/plain http[\s\S]*retired[\s\S]*not in the known event/);
+});
+
+test("preview: each warning once per setting, under the resource's name", async () => {
+  const preview = await pulumi(["preview"]);
+  expect(preview.code).toBe(0);
+  const names = [...diagnosticsByResource(preview.stdout).keys()];
+  componentSetting = names.find((name) => name !== "custom" && name.startsWith("component")) ?? "";
+  expect({ componentSetting, stdout: preview.stdout }).toEqual({
+    componentSetting: expect.stringMatching(/^component/),
+    stdout: preview.stdout,
+  });
+  expectEachWarningOnceUnder(preview.stdout, [componentSetting, "custom"]);
+});
+
+test("up: the same warnings, once per setting; the setting is applied as given", async () => {
+  const up = await pulumi(["up", "--yes", "--skip-preview"]);
+  expect(up.code).toBe(0);
+  expectEachWarningOnceUnder(up.stdout, [componentSetting, "custom"]);
+  expect(await e2e.live(CUSTOM_REGION)).toMatchObject({
+    CallbackURL: plainHttp(CUSTOM_REGION),
+    EventTypeList: [...EVENT_TYPES].sort().join(","),
+  });
+});
+
+test("destroy restores both regions", async () => {
+  const destroy = await pulumi(["destroy", "--yes", "--skip-preview"]);
+  expect(destroy.code).toBe(0);
+  for (const region of [COMPONENT_REGION, CUSTOM_REGION]) {
+    expect(await e2e.live(region)).toEqual(NEVER_CONFIGURED);
+  }
+});
