@@ -9,22 +9,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+// Types only: the top-level @pulumi/pulumi loads the whole SDK (TypeScript included); the plugin
+// loads the parts serving needs, and the rest with the first request that needs it.
+import type * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
+import { ComponentResource } from "@pulumi/pulumi/resource";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { ImsCallbackArgs } from "../program/imsCallback";
 import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_PACKAGE,
   PLUGIN_QUEUE_GUARD_TYPE,
   PLUGIN_VERSION,
-  PluginEventCallback,
-  PluginQueueDeletionGuard,
   SECRET_SETTING_OUTPUTS,
-} from "../program/pluginEventCallback";
+} from "../program/pluginTokens";
 import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
-import { eventCallbackRuntime, importSetting, queueGuardRuntime } from "../runtime";
+import type * as Runtime from "../runtime";
 import { CALLBACK_INPUT_DEFAULTS, validateCallbackInputs } from "../shared/validation";
 import { takeReadInputs, type EngineWarn } from "./sdkWorkarounds";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
@@ -57,12 +59,24 @@ interface CustomResourceRuntime {
 }
 
 /** What `check` receives for a value the engine does not know yet (at preview). */
-const UNKNOWN = pulumi.runtime.unknownValue;
+const UNKNOWN = rpc.unknownValue;
+
+let loadedRuntime: typeof Runtime | undefined;
+
+/**
+ * The runtime, loaded by the first request that needs it (the provider's configuration, at the
+ * latest), not at start-up: it loads the Alibaba Cloud SDK's clients.
+ */
+function runtimeModule(): typeof Runtime {
+  return (loadedRuntime ??= require("../runtime") as typeof Runtime);
+}
 
 const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
   [PLUGIN_EVENT_CALLBACK_TYPE]: {
-    runtime: eventCallbackRuntime,
-    importById: importSetting,
+    get runtime() {
+      return runtimeModule().eventCallbackRuntime;
+    },
+    importById: (id) => runtimeModule().importSetting(id),
     secretOutputs: SECRET_SETTING_OUTPUTS,
     defaultedInputs: CALLBACK_INPUT_DEFAULTS,
     // The same rules and texts as the dynamic provider's program-side warnings (plain http,
@@ -72,13 +86,12 @@ const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceRuntime>> = {
         .filter((problem) => problem.severity === "warning")
         .map((problem) => problem.reason),
   },
-  [PLUGIN_QUEUE_GUARD_TYPE]: { runtime: queueGuardRuntime, secretOutputs: [] },
-};
-
-/** The plugin's custom resources, for the plugin's own components. */
-const PLUGIN_RESOURCE_CLASSES = {
-  EventCallback: PluginEventCallback,
-  QueueDeletionGuard: PluginQueueDeletionGuard,
+  [PLUGIN_QUEUE_GUARD_TYPE]: {
+    get runtime() {
+      return runtimeModule().queueGuardRuntime;
+    },
+    secretOutputs: [],
+  },
 };
 
 /**
@@ -86,7 +99,7 @@ const PLUGIN_RESOURCE_CLASSES = {
  * ${auth}` in YAML): the engine sends a reference, which becomes this object, reading the
  * component's registered outputs.
  */
-class ImsQueueAuthorizationReference extends pulumi.ComponentResource {
+class ImsQueueAuthorizationReference extends ComponentResource {
   declare readonly roleName: pulumi.Output<string>;
   declare readonly policyName: pulumi.Output<string>;
   /** Whether IMS's role was found: the component's role name is `""` when it was not. */
@@ -103,7 +116,7 @@ class ImsQueueAuthorizationReference extends pulumi.ComponentResource {
   }
 }
 
-pulumi.runtime.registerResourceModule(PLUGIN_PACKAGE, "index", {
+rpc.registerResourceModule(PLUGIN_PACKAGE, "index", {
   version: PLUGIN_VERSION,
   construct(name, type, urn) {
     if (type !== COMPONENT_TYPES.ImsQueueAuthorization) {
@@ -265,17 +278,20 @@ export class ImsCallbackProvider implements provider.Provider {
     inputs: pulumi.Inputs,
     options: pulumi.ComponentResourceOptions,
   ): Promise<provider.ConstructResult> {
-    // Loaded here, not at start-up: the components load @pulumi/alicloud, which the custom
-    // resources never need (it is most of the plugin's start-up time).
+    // Loaded here, not at start-up: the components load @pulumi/alicloud and the top-level
+    // @pulumi/pulumi, which the custom resources never need.
     const { ImsCallback } = await import("../program/imsCallback");
     const { ImsQueueAuthorization } = await import("../program/queueAuthorization");
+    const { PluginEventCallback, PluginQueueDeletionGuard } =
+      await import("../program/pluginEventCallback");
     let component: pulumi.ComponentResource;
     if (type === COMPONENT_TYPES.ImsCallback) {
       component = new ImsCallback(
         name,
         inputs as unknown as ImsCallbackArgs,
         options,
-        PLUGIN_RESOURCE_CLASSES,
+        // The plugin's custom resources, for the plugin's own components.
+        { EventCallback: PluginEventCallback, QueueDeletionGuard: PluginQueueDeletionGuard },
       );
     } else if (type === COMPONENT_TYPES.ImsQueueAuthorization) {
       component = new ImsQueueAuthorization(
