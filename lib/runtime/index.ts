@@ -16,10 +16,15 @@ import type { QueueGuardState } from "./queueGuard";
 import * as runtime from "./runtime";
 import type { EventCallbackInputs, EventCallbackOutputs } from "./runtime";
 
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type { StackConfigReader } from "../shared/credentials";
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type { CallbackSetting, CallbackType } from "../shared/setting";
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type { DeletionPolicy } from "../shared/validation";
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type { QueueGuardState } from "./queueGuard";
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type {
   EventCallbackInputs,
   EventCallbackOutputs,
@@ -27,6 +32,7 @@ export type {
   OptionalOutput,
   STATE_VERSION,
 } from "./runtime";
+/** @internal The types the functions below use (for the API report; not shipped). */
 export type { REPLACED_SETTING, UNCONFIRMED_WRITE } from "./ownership";
 
 /**

@@ -28,6 +28,8 @@ import {
  * Set in the outputs recorded while a write of this stack is unconfirmed (sent without an answer, or
  * not sent yet after a takeover was recorded): the region holds either the setting the outputs
  * declare or the one the write replaces. The next update reads the region first; destroy knows both.
+ *
+ * @internal
  */
 export const UNCONFIRMED_WRITE = "unconfirmedWrite";
 
@@ -35,6 +37,8 @@ export const UNCONFIRMED_WRITE = "unconfirmedWrite";
  * Recorded beside {@link UNCONFIRMED_WRITE} when the unconfirmed write replaces this stack's own
  * earlier setting (an update): that setting, so that destroy and the next update recognise it as
  * the stack's. Absent after a create, whose write replaces `previousSetting`. Secret (it holds a key).
+ *
+ * @internal
  */
 export const REPLACED_SETTING = "replacedSetting";
 

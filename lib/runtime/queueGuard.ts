@@ -38,7 +38,11 @@ export const DELETE_QUEUES_WITH_MESSAGES_VARIABLE =
  */
 export const MNS_OPEN_ENDPOINT_VARIABLE = PROVIDER_SETTINGS.mnsOpenEndpoint.envVar;
 
-/** Inputs and outputs of one guard. */
+/**
+ * Inputs and outputs of one guard.
+ *
+ * @internal
+ */
 export interface QueueGuardState {
   /** The queue's region. */
   region: string;

@@ -46,13 +46,21 @@ import {
   type DeletionPolicy,
 } from "../shared/validation";
 
-/** The version of the output layout this code writes and reads (the first published layout is 1). */
+/**
+ * The version of the output layout this code writes and reads (the first published layout is 1).
+ *
+ * @internal
+ */
 export const STATE_VERSION = 1;
 
 /** The engine's marker for a value not known at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** The inputs of one EventCallback after `check`. */
+/**
+ * The inputs of one EventCallback after `check`.
+ *
+ * @internal
+ */
 export interface EventCallbackInputs {
   /** The region whose setting this is. */
   region: string;
@@ -82,6 +90,8 @@ export interface EventCallbackInputs {
  * The outputs of one EventCallback as stored in the state. Every declared property is present;
  * those that do not apply are `null` (an absent output is unknown while previewing, so anything
  * derived from it would show as changed on every preview).
+ *
+ * @internal
  */
 export interface EventCallbackOutputs extends Omit<EventCallbackInputs, OptionalOutput> {
   /** The URL, `null` for a queue. */
@@ -102,9 +112,17 @@ export interface EventCallbackOutputs extends Omit<EventCallbackInputs, Optional
   [REPLACED_SETTING]?: CallbackSetting | null;
 }
 
-/** The outputs that do not apply to every setting: `null` in the outputs when they do not. */
+/**
+ * The outputs that do not apply to every setting: `null` in the outputs when they do not.
+ *
+ * @internal
+ */
 export const OPTIONAL_OUTPUTS = ["callbackUrl", "queueName", "authKey"] as const;
-/** The names of the outputs that do not apply to every setting. */
+/**
+ * The names of the outputs that do not apply to every setting.
+ *
+ * @internal
+ */
 export type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
 
 let stackConfig: StackConfigReader | undefined;
