@@ -257,6 +257,9 @@ export class ImsCallback extends pulumi.ComponentResource {
       if ((creating || createsAuthorization) && isDeferred(args.deletionPolicy)) {
         checks.push(deletionPolicyIsPlain(name, this, args.deletionPolicy));
       }
+      const plannedPolicyName = pulumi
+        .all([region, plannedName])
+        .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }]));
       if (args.authorization) {
         this.authorization = args.authorization;
       } else if (createsAuthorization) {
@@ -267,12 +270,7 @@ export class ImsCallback extends pulumi.ComponentResource {
             accountId: args.accountId,
             // Named after the queue: a rename replaces the grant, whose old copy is deleted at
             // the end of the update, after the setting has moved (no event refused meanwhile).
-            policyName: onlyIf(
-              checks,
-              pulumi
-                .all([region, plannedName])
-                .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }])),
-            ),
+            policyName: onlyIf(checks, plannedPolicyName),
           },
           { parent: this, ...retainOpts },
         );
@@ -286,7 +284,7 @@ export class ImsCallback extends pulumi.ComponentResource {
           region,
           queueName: plannedName,
           createdQueue: creating,
-          authorization: this.authorization,
+          policyName: createsAuthorization ? plannedPolicyName : undefined,
           sharedAuthorization: args.authorization,
         });
       }
@@ -475,8 +473,8 @@ interface RetainedParts {
   readonly region: pulumi.Input<string>;
   readonly queueName: pulumi.Input<string>;
   readonly createdQueue: boolean;
-  /** The authorization in use, created or shared. */
-  readonly authorization?: ImsQueueAuthorization;
+  /** The policy name of the authorization the component creates, if any (known at preview). */
+  readonly policyName?: pulumi.Output<string>;
   /** The shared authorization given in `authorization`, if any. */
   readonly sharedAuthorization?: ImsQueueAuthorization;
 }
@@ -489,36 +487,36 @@ interface RetainedParts {
 function warnWhatIsRetained(name: string, parent: pulumi.Resource, parts: RetainedParts): void {
   const shared = parts.sharedAuthorization;
   const sharedRetained = shared instanceof ImsQueueAuthorization && shared.retainsOnDelete;
-  const policyName: pulumi.Input<string | null> =
-    parts.authorization && !shared ? parts.authorization.policyName : null;
-  void pulumi.all([parts.region, parts.queueName, policyName]).apply(([region, queue, policy]) => {
-    const kept = [
-      ...(parts.createdQueue ? [`the queue "${queue}"`] : []),
-      ...(policy
-        ? [
-            `IMS's permission to write to it (RAM policy "${policy}" and its attachment to ${IMS_SERVICE_ROLE_NAME})`,
-          ]
-        : []),
-    ];
-    const head =
-      `ImsCallback "${name}": deletionPolicy "retain" leaves the setting in ${region} pointing at queue "${queue}" ` +
-      "when the stack is destroyed or this component removed";
-    const lines: string[] = [];
-    if (kept.length > 0) {
-      lines.push(
-        `${head}, so ${kept.join(" and ")} ${kept.length > 1 ? "are" : "is"} kept too (retainOnDelete) and events keep ` +
-          "arriving. Pulumi no longer manages them then: delete them yourself once the region's setting points elsewhere.",
-      );
-    }
-    if (shared && !sharedRetained) {
-      lines.push(
-        `${head}, but the ImsQueueAuthorization given in authorization is deleted with its stack unless it was created with ` +
-          "retainOnDelete: true; IMS's events to the queue would then be refused and dropped. Create it with " +
-          '{ retainOnDelete: true } (its policy and attachment are kept), or use deletionPolicy "restore" or "clear".',
-      );
-    }
-    for (const line of lines) void pulumi.log.warn(line, parent);
-  });
+  void pulumi
+    .all([parts.region, parts.queueName, parts.policyName ?? null])
+    .apply(([region, queue, policy]) => {
+      const kept = [
+        ...(parts.createdQueue ? [`the queue "${queue}"`] : []),
+        ...(policy
+          ? [
+              `IMS's permission to write to it (RAM policy "${policy}" and its attachment to ${IMS_SERVICE_ROLE_NAME})`,
+            ]
+          : []),
+      ];
+      const head =
+        `ImsCallback "${name}": deletionPolicy "retain" leaves the setting in ${region} pointing at queue "${queue}" ` +
+        "when the stack is destroyed or this component removed";
+      const lines: string[] = [];
+      if (kept.length > 0) {
+        lines.push(
+          `${head}, so ${kept.join(" and ")} ${kept.length > 1 ? "are" : "is"} kept too (retainOnDelete) and events keep ` +
+            "arriving. Pulumi no longer manages them then: delete them yourself once the region's setting points elsewhere.",
+        );
+      }
+      if (shared && !sharedRetained) {
+        lines.push(
+          `${head}, but the ImsQueueAuthorization given in authorization is deleted with its stack unless it was created with ` +
+            "retainOnDelete: true; IMS's events to the queue would then be refused and dropped. Create it with " +
+            '{ retainOnDelete: true } (its policy and attachment are kept), or use deletionPolicy "restore" or "clear".',
+        );
+      }
+      for (const line of lines) void pulumi.log.warn(line, parent);
+    });
 }
 
 /** `value`, or `""` (an empty name, which the service refuses) when any check failed. */
