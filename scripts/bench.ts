@@ -7,14 +7,16 @@
  *     no-op dynamic resources (same run), and of 6 regions vs 1 region with 200 ms API latency;
  *   - the emulator's and the receiver helpers' own throughput (their scripts);
  *   - the load time of the receiver entry point against the root's (bench-load.js);
- *   - the time the shipped policy pack adds to a preview (same project stack, with and without);
- *   - the provider plugin: its start-up time against a bare Node.js start, and `preview --refresh`
- *     of 6 settings through the plugin against the dynamic provider and an empty program (same run).
+ *   - the time the shipped policy pack adds to a preview (same project stack, with and without),
+ *     and how much of it is the analyzer's own floor (a pack of one empty policy);
+ *   - the provider plugin: the start-up time of the self-contained executable and of the Node.js
+ *     launcher against a bare Node.js start, and `preview --refresh` of 6 settings through each
+ *     against the dynamic provider and an empty program (same run).
  *
  * `npm run bench -- --quick` runs every section once with small counts (minutes, numbers not for
  * comparison); the end-to-end suite runs it so that the bench cannot break unnoticed.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -39,6 +41,15 @@ const QUICK = process.argv.includes("--quick");
 // bench-load.js reads BENCH_REPEATS too.
 if (QUICK) process.env.BENCH_REPEATS ??= "1";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+/**
+ * `--only=plugin,policy`: only these parts (micro, engine, policy, plugin), for working on one of
+ * them; such a run does not write docs/benchmarks.md.
+ */
+const ONLY = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const runs = (part: "micro" | "engine" | "policy" | "plugin") => !ONLY || ONLY.includes(part);
 
 /**
  * The account of the one-region stack of the latency section: the six-region stack owns
@@ -92,6 +103,10 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 async function medianOf(fn: () => Promise<unknown>): Promise<number> {
@@ -200,7 +215,35 @@ async function engineNumbers(): Promise<void> {
   }
 }
 
-/** Preview of one project stack (6 compliant settings) with and without the shipped pack, interleaved. */
+/**
+ * A policy pack of one policy that checks nothing, in `dir` (inside the project, so that it finds
+ * the project's @pulumi/policy as the shipped pack does): what any pack costs a preview, the
+ * analyzer's own floor.
+ */
+function writeEmptyPolicyPack(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "PulumiPolicy.yaml"),
+    "runtime:\n  name: nodejs\n  options:\n    typescript: false\ndescription: One empty policy.\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "empty-pack", version: "0.0.1", private: true, main: "index.js" }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    `const { PolicyPack } = require("@pulumi/policy");
+new PolicyPack("empty", {
+  policies: [{ name: "empty", description: "Checks nothing.", enforcementLevel: "advisory", validateResource: () => {} }],
+});\n`,
+  );
+  return dir;
+}
+
+/**
+ * Preview of one project stack (6 compliant settings) without a pack, with a pack of one empty
+ * policy (the analyzer's floor) and with the shipped pack, interleaved.
+ */
 async function policyPackNumbers(): Promise<void> {
   const engine = await startEngine();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-policy-"));
@@ -215,36 +258,53 @@ for (const region of ${JSON.stringify(IMS_REGIONS)}) {
       program,
       stackName: "bench",
     });
+    const emptyPack = writeEmptyPolicyPack(path.join(project.dir, "empty-pack"));
     const timedPreview = async (args: string[]) => {
       const run = await project.pulumi(["preview", ...args]);
       if (run.code !== 0) throw new Error(`preview ${args.join(" ")} failed:\n${run.output}`);
       return run.ms;
     };
     await timedPreview([]); // warm-up: first start of the language host and the provider
+    await timedPreview(["--policy-pack", emptyPack]);
     const without: number[] = [];
+    const withEmpty: number[] = [];
     const withPack: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
       without.push(await timedPreview([]));
+      withEmpty.push(await timedPreview(["--policy-pack", emptyPack]));
       withPack.push(await timedPreview(["--policy-pack", project.policyPackDir]));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const [tWithout, tEmpty, tPack] = [median(without), median(withEmpty), median(withPack)];
+    const added = tPack - tWithout;
+    const own = tPack - tEmpty;
     console.log(
       `\n## Policy pack: preview of a project stack with 6 settings (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`,
     );
-    console.log(`  without the pack:  ${median(without).toFixed(0)} ms`);
-    console.log(`  with the pack:     ${median(withPack).toFixed(0)} ms`);
-    console.log(`  added by the pack: ${(median(withPack) - median(without)).toFixed(0)} ms`);
+    console.log(`  without a pack:                         ${tWithout.toFixed(0)} ms`);
+    console.log(`  with a pack of one empty policy:        ${tEmpty.toFixed(0)} ms`);
+    console.log(`  with the shipped pack:                  ${tPack.toFixed(0)} ms`);
+    console.log(`  added by the pack: ${added.toFixed(0)} ms`);
+    console.log(`    the analyzer's floor (empty pack):    ${(tEmpty - tWithout).toFixed(0)} ms`);
+    console.log(
+      `    the shipped pack's own share:         ${own.toFixed(0)} ms (${added > 0 ? ((100 * own) / added).toFixed(0) : "-"}% of what it adds; target <= 50%)`,
+    );
   } finally {
     engine.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Milliseconds from spawning `command` to the first bytes on its stdout (a plugin prints its port). */
-function startupTime(command: string, args: readonly string[]): Promise<number> {
+/**
+ * Milliseconds from spawning `command` to the first bytes on its stdout (a plugin prints its port).
+ */
+function startupTime(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "inherit"], env });
     child.on("error", reject);
     child.on("exit", (code) => reject(new Error(`${command} exited ${code} before printing`)));
     child.stdout.once("data", () => {
@@ -257,26 +317,105 @@ function startupTime(command: string, args: readonly string[]): Promise<number> 
 }
 
 /**
- * The provider plugin (the launcher in bin/, run from this checkout's dist/, found on PATH by the
- * engine like an installed plugin): start-up, then `preview --refresh` of 6 settings through the
- * plugin, through the dynamic provider, and of an empty program (the engine's floor), interleaved.
+ * The number of modules in `require.cache` when the launcher's plugin first writes to stdout (its
+ * port line), counted by a module given with `NODE_OPTIONS=--require`.
+ */
+async function modulesAtPortLine(launcher: string, dir: string): Promise<number> {
+  const reporter = path.join(dir, "count-modules.js");
+  const report = path.join(dir, "modules.txt");
+  fs.writeFileSync(
+    reporter,
+    `const fs = require("node:fs");
+const write = process.stdout.write.bind(process.stdout);
+let counted = false;
+process.stdout.write = (chunk, ...rest) => {
+  if (!counted) {
+    counted = true;
+    fs.writeFileSync(${JSON.stringify(report)}, String(Object.keys(require.cache).length - 1));
+  }
+  return write(chunk, ...rest);
+};\n`,
+  );
+  await startupTime(launcher, [], { ...process.env, NODE_OPTIONS: `--require ${reporter}` });
+  return Number(fs.readFileSync(report, "utf8"));
+}
+
+/**
+ * The self-contained plugin executable of this machine's platform for the current dist/ (from the
+ * cache of `scripts/plugin-sea.ts`, built there when missing), unpacked into `dir`; and the stock
+ * Node.js binary it embeds.
+ */
+async function selfContainedPlugin(dir: string): Promise<{ executable: string; node: string }> {
+  const sea = await import("./plugin-sea");
+  const target = sea.hostTarget();
+  const archives = await sea.ensurePluginArchives([target]);
+  fs.mkdirSync(dir, { recursive: true });
+  const untar = spawnSync("tar", ["-xzf", path.join(archives, sea.archiveName(target)), "-C", dir]);
+  if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+  return { executable: path.join(dir, sea.executableName(target)), node: sea.nodeBinary(target) };
+}
+
+/**
+ * The provider plugin, as the self-contained executable (what users of the other languages
+ * download) and as the Node.js launcher in bin/ (contributors: this checkout's dist/ run by the
+ * node on PATH), each found on PATH by the engine like an installed plugin: start-up against a bare
+ * Node.js start, then `preview --refresh` of 6 settings through each against the dynamic provider
+ * and an empty program (the engine's floor), interleaved.
  */
 async function pluginNumbers(): Promise<void> {
   const launcher = path.join(REPO_ROOT, "bin", "pulumi-resource-alicloud-ims-callback");
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const pluginStarts: number[] = [];
-  const nodeStarts: number[] = [];
-  for (let i = 0; i < (QUICK ? 1 : Math.max(REPEATS, 5)); i++) {
-    pluginStarts.push(await startupTime(launcher, []));
-    nodeStarts.push(
-      await startupTime(process.execPath, ["-e", "process.stdout.write('ready\\n')"]),
-    );
-  }
-  console.log(`\n## Provider plugin start-up (median of ${pluginStarts.length})`);
-  console.log(`  plugin, spawn to port announced: ${median(pluginStarts).toFixed(0)} ms`);
-  console.log(`  bare Node.js, spawn to output:   ${median(nodeStarts).toFixed(0)} ms`);
-
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ims-bench-plugin-"));
+  const bareNode = (node: string) => startupTime(node, ["-e", "process.stdout.write('12345\\n')"]);
+  try {
+    const sea = await selfContainedPlugin(path.join(dir, "sea"));
+    const starts = {
+      node: [] as number[],
+      launcher: [] as number[],
+      embedded: [] as number[],
+      sea: [] as number[],
+    };
+    for (let i = 0; i < (QUICK ? 1 : Math.max(REPEATS, 7)); i++) {
+      starts.node.push(await bareNode(process.execPath));
+      starts.launcher.push(await startupTime(launcher, []));
+      starts.embedded.push(await bareNode(sea.node));
+      starts.sea.push(await startupTime(sea.executable, []));
+    }
+    const modules = await modulesAtPortLine(launcher, dir);
+    const [tNode, tLauncher, tEmbedded, tSea] = [
+      median(starts.node),
+      median(starts.launcher),
+      median(starts.embedded),
+      median(starts.sea),
+    ];
+    const embeddedVersion = spawnSync(sea.node, ["--version"], { encoding: "utf8" }).stdout.trim();
+    console.log(
+      `\n## Provider plugin start-up (median of ${starts.node.length}, spawn to the port line; load average ${os.loadavg()[0].toFixed(1)})`,
+    );
+    console.log(
+      `  bare Node.js ${process.version} (node -e, prints a port-like line):  ${tNode.toFixed(0)} ms`,
+    );
+    console.log(
+      `  Node.js launcher (bin/, node on PATH):              ${tLauncher.toFixed(0)} ms   ${(tLauncher / tNode).toFixed(2)} x bare Node.js (target <= 2)`,
+    );
+    console.log(
+      `  bare Node.js ${embeddedVersion} (the one the executable embeds):  ${tEmbedded.toFixed(0)} ms`,
+    );
+    console.log(
+      `  self-contained executable:                          ${tSea.toFixed(0)} ms   ${(tSea / tNode).toFixed(2)} x bare Node.js ${process.version} (target <= 2), ${(tSea / tEmbedded).toFixed(2)} x bare Node.js ${embeddedVersion}`,
+    );
+    console.log(`  modules loaded when the launcher's plugin announces its port: ${modules}`);
+
+    await previewThroughPlugin(dir, { launcher, executable: sea.executable });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `preview --refresh` of 6 settings through each plugin, the dynamic provider and an empty program. */
+async function previewThroughPlugin(
+  dir: string,
+  plugins: { launcher: string; executable: string },
+): Promise<void> {
   const emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
   const engine = await startEngine(
     emulatorEnv(emulator.endpoints, emulator.accounts[0].accessKeys[0]),
@@ -293,12 +432,21 @@ async function pluginNumbers(): Promise<void> {
         });
       }
     };
+    const onPath = (executable: string) => ({
+      PATH: `${path.dirname(executable)}${path.delimiter}${engine.env.PATH}`,
+    });
     const stacks = {
-      plugin: await openStack(engine, {
+      executable: await openStack(engine, {
         projectDir: PROJECT,
-        stackName: "plugin",
+        stackName: "executable",
         program: settings(PluginEventCallback),
-        env: { PATH: `${path.dirname(launcher)}${path.delimiter}${engine.env.PATH}` },
+        env: onPath(plugins.executable),
+      }),
+      launcher: await openStack(engine, {
+        projectDir: PROJECT,
+        stackName: "launcher",
+        program: settings(PluginEventCallback),
+        env: onPath(plugins.launcher),
       }),
       dynamic: await openStack(engine, {
         projectDir: PROJECT,
@@ -311,10 +459,15 @@ async function pluginNumbers(): Promise<void> {
         program: async () => {},
       }),
     };
-    // The two setting stacks share the emulator's regions: each is created, measured and destroyed in turn.
-    const times = { plugin: [] as number[], dynamic: [] as number[], empty: [] as number[] };
+    // The setting stacks share the emulator's regions: each is created, measured and destroyed in turn.
+    const times = {
+      executable: [] as number[],
+      launcher: [] as number[],
+      dynamic: [] as number[],
+      empty: [] as number[],
+    };
     await stacks.empty.up();
-    for (const kind of ["plugin", "dynamic"] as const) {
+    for (const kind of ["executable", "launcher", "dynamic"] as const) {
       await stacks[kind].up();
       await stacks[kind].preview({ refresh: true }); // warm-up
       for (let i = 0; i < REPEATS; i++) {
@@ -323,25 +476,28 @@ async function pluginNumbers(): Promise<void> {
       }
       await stacks[kind].destroy();
     }
-    const [tPlugin, tDynamic, tEmpty] = [
-      median(times.plugin),
+    const [tExecutable, tLauncher, tDynamic, tEmpty] = [
+      median(times.executable),
+      median(times.launcher),
       median(times.dynamic),
       median(times.empty),
     ];
     console.log(
       `\n## preview --refresh of 6 settings: plugin vs dynamic provider vs empty program (median of ${REPEATS}, load average ${os.loadavg()[0].toFixed(1)})`,
     );
-    console.log(`  through the plugin:            ${tPlugin.toFixed(0)} ms`);
-    console.log(`  through the dynamic provider:  ${tDynamic.toFixed(0)} ms`);
-    console.log(`  empty program (engine floor):  ${tEmpty.toFixed(0)} ms`);
-    console.log(`  plugin / dynamic: ${(tPlugin / tDynamic).toFixed(2)}`);
+    console.log(`  through the plugin, self-contained executable:  ${tExecutable.toFixed(0)} ms`);
+    console.log(`  through the plugin, Node.js launcher:           ${tLauncher.toFixed(0)} ms`);
+    console.log(`  through the dynamic provider:                   ${tDynamic.toFixed(0)} ms`);
+    console.log(`  empty program (engine floor):                   ${tEmpty.toFixed(0)} ms`);
     console.log(
-      `  above the floor, plugin / dynamic: ${((tPlugin - tEmpty) / (tDynamic - tEmpty)).toFixed(2)}`,
+      `  plugin / dynamic: executable ${(tExecutable / tDynamic).toFixed(2)}, launcher ${(tLauncher / tDynamic).toFixed(2)} (target <= 1.15)`,
+    );
+    console.log(
+      `  above the floor, plugin / dynamic: executable ${((tExecutable - tEmpty) / (tDynamic - tEmpty)).toFixed(2)}, launcher ${((tLauncher - tEmpty) / (tDynamic - tEmpty)).toFixed(2)}`,
     );
   } finally {
     await emulator.close();
     engine.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -360,13 +516,13 @@ async function main(): Promise<void> {
     ["Queue consumer throughput", "./bench-consumer.js", QUICK ? { messages: 64 } : undefined],
     ["Entry point load time (fresh process)", "./bench-load.js", undefined],
   ];
-  for (const [title, file, options] of benches) {
+  for (const [title, file, options] of runs("micro") ? benches : []) {
     console.log(`\n## ${title}`);
     await (require(file) as { run(options: unknown): Promise<void> }).run(options);
   }
-  await engineNumbers();
-  await policyPackNumbers();
-  await pluginNumbers();
+  if (runs("engine")) await engineNumbers();
+  if (runs("policy")) await policyPackNumbers();
+  if (runs("plugin")) await pluginNumbers();
 }
 
 /**
@@ -383,12 +539,12 @@ async function runAndRecord(): Promise<void> {
   const [load1] = os.loadavg();
   await main();
   console.log = print;
-  if (QUICK) return;
+  if (QUICK || ONLY) return;
   const when = new Date().toISOString().slice(0, 10);
   await writeGeneratedText(
     "docs/benchmarks.md",
     "benchmarks",
-    `Last full run: ${when}, ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the start.\n\n` +
+    `Last full run: ${when}, ${os.cpus().length} cores, load average ${load1.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.\n\n` +
       "```text\n" +
       report.join("\n").trim() +
       "\n```",
