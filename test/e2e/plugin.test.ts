@@ -1,7 +1,9 @@
 /**
  * The provider plugin `alicloud-ims-callback` through the real engine, installed from the release
  * archive (scripts/plugin-artifact.sh) with `pulumi plugin install ... --file`, against the emulator:
- * `pulumi import` of a region set in the console and the clean preview after it, the adoption
+ * `pulumi import` of a region set in the console and the clean preview after it (refreshed too),
+ * what the import refuses (nothing configured, a setting that would not preview, a URL that may hold
+ * a secret) and the adoption the refusal advises instead, the adoption
  * command, a component through `construct`, and the canary rule on the plugin path (no auth key and
  * no AccessKey secret in any output, generated code, error, state file or plugin log).
  */
@@ -11,6 +13,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
+import {
+  specialSecretSig as SECRET_SIG,
+  specialSigKey as SECRET_SIG_KEY,
+} from "@pulumi/pulumi/runtime/rpc";
 import { PluginEventCallback } from "../../lib/program/pluginEventCallback";
 import { REPO_ROOT, runPulumi } from "../../scripts/engine";
 import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
@@ -18,6 +24,10 @@ import { E2E_ACCOUNT_ID, E2E_AUTH_KEY, E2E_SECRET_CANARY, startE2E, type E2E } f
 
 const VERSION = (require("../../package.json") as { version: string }).version;
 const TYPE = "alicloud-ims-callback:index:EventCallback";
+/** A token in the query of a URL set in the console: never in the import's output or the state. */
+const URL_TOKEN_CANARY = "UrlTok9Vq3Lm";
+/** A password in the user info of a URL set in the console. */
+const URL_PASSWORD_CANARY = "UrlPass7Hd2";
 /** A key from `pulumi.secret(...)`, not from secret config: the engine's config masking does not hide it. */
 const KEY_CANARY = "PluginKey5Rt8Wq2Zx";
 const CONSOLE_SETTING = {
@@ -133,6 +143,12 @@ describe("pulumi import through the plugin", () => {
     const refreshed = await stack.preview({ expectNoChanges: true, refresh: true });
     exposed.push(refreshed.stdout);
     expect(await e2e.live("cn-shanghai")).toMatchObject({ AuthKey: E2E_AUTH_KEY });
+    // The refresh returns the inputs the import stored (what the generated code declares): no diff.
+    const detailed = await stack.preview({ expectNoChanges: true, refresh: true, diff: true });
+    exposed.push(detailed.stdout);
+    expect(`${refreshed.stdout}\n${detailed.stdout}`).not.toMatch(
+      /adoptExisting|deletionPolicy|allowUndocumentedRegion|refresh\s+\[diff/,
+    );
   });
 
   test("a change of another property keeps the region's key; destroy puts the imported setting back", async () => {
@@ -157,6 +173,115 @@ describe("pulumi import through the plugin", () => {
     const destroyed = await stack.destroy();
     exposed.push(destroyed.stdout);
     expect(await e2e.live("cn-shanghai")).toMatchObject(CONSOLE_SETTING);
+  });
+});
+
+describe("what pulumi import refuses, saying why and what to do", () => {
+  const REGION = "cn-hangzhou";
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await e2e.openStack({ projectDir, stackName: "refusals", program: async () => {} });
+  });
+  afterEach(async () => {
+    await e2e.emulator.clearSetting(REGION, E2E_ACCOUNT_ID);
+  });
+
+  /** `pulumi import` of the region into the empty stack: the CLI's output and the generated code. */
+  async function importRegion(): Promise<{ code: number; output: string; generated: string }> {
+    const code = path.join(work, "refused.ts");
+    fs.rmSync(code, { force: true });
+    const imported = await runPulumi(
+      stack.workspace.workDir,
+      ["import", TYPE, "hz", REGION, "--yes", "--out", code, "--stack", "refusals"],
+      e2e.engine.env,
+    );
+    const generated = fs.existsSync(code) ? fs.readFileSync(code, "utf8") : "";
+    exposed.push(imported.stdout, imported.stderr, generated);
+    return { code: imported.code, output: `${imported.stdout}${imported.stderr}`, generated };
+  }
+
+  test("a region with nothing configured: says there is no callback setting there", async () => {
+    const imported = await importRegion();
+    expect(imported.code).not.toBe(0);
+    expect(imported.output).toContain(
+      `There is no IMS event callback setting to import in ${REGION}: nothing is configured there`,
+    );
+    expect(imported.output).not.toMatch(/does not support importing/);
+  });
+
+  test("a URL with a comma: refused, naming the problem, instead of a program that fails preview", async () => {
+    await e2e.editInConsole(REGION, {
+      ...CONSOLE_SETTING,
+      CallbackURL: "https://console.example.com/ims/a,b",
+    });
+    const imported = await importRegion();
+    expect(imported.code).not.toBe(0);
+    expect(imported.output).toMatch(/cannot be imported/);
+    expect(imported.output).toMatch(/callbackUrl: contains ","/);
+    expect(imported.output).not.toMatch(/almost certainly a bug/);
+    expect(imported.generated).toBe("");
+  });
+
+  test("a URL with user credentials: refused without showing them", async () => {
+    await e2e.editInConsole(REGION, {
+      ...CONSOLE_SETTING,
+      CallbackURL: `https://ims:${URL_PASSWORD_CANARY}@console.example.com/ims`,
+    });
+    const imported = await importRegion();
+    expect(imported.code).not.toBe(0);
+    expect(imported.output).toMatch(/cannot be imported/);
+    expect(imported.output).toMatch(/callbackUrl: holds user credentials/);
+    expect(imported.output).toContain('"https://…@console.example.com/ims"');
+    expect(imported.output).not.toContain(URL_PASSWORD_CANARY);
+    expect(imported.generated).toBe("");
+  });
+
+  test("a URL with a token: refused without showing it; the adoption it advises keeps the URL secret and writes nothing", async () => {
+    const url = `https://console.example.com/ims?token=${URL_TOKEN_CANARY}`;
+    await e2e.editInConsole(REGION, { ...CONSOLE_SETTING, CallbackURL: url });
+    const imported = await importRegion();
+    expect(imported.code).not.toBe(0);
+    expect(imported.output).toMatch(/cannot be imported/);
+    expect(imported.output).toContain('"https://console.example.com/ims?…"');
+    expect(imported.output).not.toContain(URL_TOKEN_CANARY);
+    expect(imported.output).toMatch(/pulumi config set --secret callbackUrl/);
+    expect(imported.generated).toBe("");
+
+    // The advice: the URL from secret config, adoptExisting and keepExistingAuthKey, then up.
+    const adopted = await e2e.openStack({
+      projectDir,
+      stackName: "adopted-secret-url",
+      program: async () => {
+        new PluginEventCallback("hz", {
+          region: REGION,
+          callbackType: "HTTP",
+          callbackUrl: new pulumi.Config().requireSecret("callbackUrl"),
+          eventTypes: ["ProduceMediaComplete", "FileUploadComplete"],
+          keepExistingAuthKey: true,
+          adoptExisting: true,
+        });
+      },
+    });
+    await adopted.setConfig("callbackUrl", { value: url, secret: true });
+    await e2e.resetCounters();
+    const up = await adopted.up();
+    exposed.push(up.stdout);
+    expect(up.summary.result).toBe("succeeded");
+    expect((await e2e.apiCalls()).set).toBe(0);
+    expect(await e2e.live(REGION)).toMatchObject({ CallbackURL: url, AuthKey: E2E_AUTH_KEY });
+    const preview = await adopted.preview({ expectNoChanges: true, refresh: true });
+    exposed.push(preview.stdout);
+    // The URL is a secret in the state (the canary test below reads the state files themselves).
+    const { deployment } = (await adopted.exportStack()) as {
+      deployment: { resources: { type: string; inputs: object; outputs: object }[] };
+    };
+    const resource = deployment.resources.find((r) => r.type === TYPE)!;
+    for (const bag of [resource.inputs, resource.outputs]) {
+      expect(bag).toMatchObject({ callbackUrl: { [SECRET_SIG_KEY]: SECRET_SIG } });
+    }
+    exposed.push((await adopted.destroy()).stdout);
+    expect(await e2e.live(REGION)).toMatchObject({ CallbackURL: url, AuthKey: E2E_AUTH_KEY });
   });
 });
 
@@ -402,7 +527,13 @@ describe("secrets on the plugin path", () => {
     }
     const text = exposed.join("\n");
     expect(text.length).toBeGreaterThan(1000);
-    for (const canary of [E2E_AUTH_KEY, KEY_CANARY, E2E_SECRET_CANARY]) {
+    for (const canary of [
+      E2E_AUTH_KEY,
+      KEY_CANARY,
+      E2E_SECRET_CANARY,
+      URL_TOKEN_CANARY,
+      URL_PASSWORD_CANARY,
+    ]) {
       expect(text.includes(canary) ? canary : "").toBe("");
     }
   });
