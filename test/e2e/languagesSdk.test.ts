@@ -1,11 +1,13 @@
 /**
- * The SDKs generated from schema.json (`npm run sdk`, scripts/gen-sdks.sh) compile: the Go SDK builds
- * and vets against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy, the Python SDK
- * byte-compiles, and each asks the engine for the plugin at this package's version. The SDKs are not
+ * The SDKs generated from schema.json (`npm run sdk`, scripts/gen-sdks.sh): the Go SDK builds and vets
+ * against github.com/pulumi/pulumi/sdk/v3 from the Go module proxy, the Python SDK byte-compiles, the
+ * Java SDK has its Maven build, the C# SDK is generated with its project file; each asks the engine for
+ * the plugin at this package's version and names the plugin's download URL. The SDKs are not
  * committed, so there is nothing to drift: every run generates them from the current schema.
  *
- * What it does not prove: that a Python program runs (the `pulumi` Python package cannot be installed
- * here); Go programs on the generated SDK run in test/e2e/languages.test.ts.
+ * Programs on them run in languages.test.ts (Go), languagesPython.test.ts (the Python wheel) and
+ * languagesJava.test.ts (the Java jar). What none proves: that the C# SDK compiles (no .NET SDK and no
+ * NuGet on the build machines).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,8 +18,22 @@ import { REPO_ROOT } from "../../scripts/engine";
 const VERSION: string = require("../../package.json").version;
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")) as {
   name: string;
+  license?: string;
+  pluginDownloadURL?: string;
   resources: Record<string, unknown>;
-  language: { go: { importBasePath: string }; python?: { packageName?: string } };
+  language: {
+    go: { importBasePath: string };
+    python?: { packageName?: string };
+    java?: { basePackage?: string };
+    csharp?: { rootNamespace?: string };
+  };
+};
+/** What each SDK's pulumi-plugin.json (Java: plugin.json in the jar) says. */
+const PLUGIN_JSON = {
+  resource: true,
+  name: "alicloud-ims-callback",
+  version: VERSION,
+  ...(SCHEMA.pluginDownloadURL ? { server: SCHEMA.pluginDownloadURL } : {}),
 };
 /** The Python package's name: the schema's, or the generator's default (`pulumi_<name>`). */
 const PYTHON_PACKAGE =
@@ -27,7 +43,9 @@ let out: string;
 
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "ims-sdks-"));
-  run("bash", [path.join(REPO_ROOT, "scripts", "gen-sdks.sh"), out], REPO_ROOT);
+  run("bash", [path.join(REPO_ROOT, "scripts", "gen-sdks.sh"), out], REPO_ROOT, {
+    SDK_LANGUAGES: "go python java dotnet",
+  });
 }, 1_800_000);
 
 afterAll(() => {
@@ -35,8 +53,12 @@ afterAll(() => {
 });
 
 /** Runs a command to completion; throws with its output when it fails. */
-function run(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(" ")} exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
@@ -67,7 +89,7 @@ describe("the Go SDK", () => {
     const plugin = JSON.parse(
       fs.readFileSync(path.join(packageDir(), "pulumi-plugin.json"), "utf8"),
     );
-    expect(plugin).toEqual({ resource: true, name: "alicloud-ims-callback", version: VERSION });
+    expect(plugin).toEqual(PLUGIN_JSON);
   });
 
   test("builds and vets as a module at the schema's import path", () => {
@@ -92,7 +114,7 @@ describe("the Python SDK", () => {
     const plugin = JSON.parse(
       fs.readFileSync(path.join(packageDir(), "pulumi-plugin.json"), "utf8"),
     );
-    expect(plugin.version).toBe(VERSION);
+    expect(plugin).toEqual(PLUGIN_JSON);
   });
 
   test("byte-compiles", () => {
@@ -104,5 +126,60 @@ describe("the Python SDK", () => {
     });
     expect(`${result.stdout}${result.stderr}`).toBe("");
     expect(result.status).toBe(0);
+  });
+});
+
+/** The files under `dir`, recursively, relative to it. */
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((file) =>
+    fs.statSync(path.join(dir, file)).isFile(),
+  );
+}
+
+describe("the Java SDK", () => {
+  test("has a class for every resource of the schema under the schema's base package", () => {
+    const base = (SCHEMA.language.java?.basePackage ?? "com.pulumi").replace(/\./g, "/");
+    const files = filesUnder(path.join(out, "java", "src", "main", "java"));
+    for (const name of resourceNames()) {
+      expect(
+        files.some((file) => file.startsWith(`${base}/`) && file.endsWith(`/${name}.java`)),
+      ).toBe(true);
+    }
+  });
+
+  test("has a Maven build at this package's version and the plugin.json the Java host reads", () => {
+    const javaDir = path.join(out, "java");
+    const pom = fs.readFileSync(path.join(javaDir, "pom.xml"), "utf8");
+    expect(pom).toContain(`<artifactId>${SCHEMA.name}</artifactId>`);
+    expect(pom).toContain(`<version>${VERSION}</version>`);
+    const pluginJson = filesUnder(path.join(javaDir, "src", "main", "resources")).find((file) =>
+      file.endsWith("/plugin.json"),
+    );
+    expect(pluginJson).toBeDefined();
+    expect(
+      JSON.parse(
+        fs.readFileSync(path.join(javaDir, "src", "main", "resources", pluginJson!), "utf8"),
+      ),
+    ).toEqual(PLUGIN_JSON);
+  });
+});
+
+describe("the C# SDK (generated only: no .NET SDK here to compile it)", () => {
+  test("has a class for every resource, a project file at this version and the plugin's JSON", () => {
+    const dotnetDir = path.join(out, "dotnet");
+    const files = fs.readdirSync(dotnetDir);
+    for (const name of resourceNames()) expect(files).toContain(`${name}.cs`);
+    const project = files.find((file) => file.endsWith(".csproj"));
+    expect(project).toBeDefined();
+    const csproj = fs.readFileSync(path.join(dotnetDir, project!), "utf8");
+    expect(csproj).toContain(`<Version>${VERSION}</Version>`);
+    expect(csproj).toMatch(/<PackageReference Include="Pulumi" Version="\[[\d.]+,4\)"/);
+    if (SCHEMA.license)
+      expect(csproj).toContain(
+        `<PackageLicenseExpression>${SCHEMA.license}</PackageLicenseExpression>`,
+      );
+    expect(JSON.parse(fs.readFileSync(path.join(dotnetDir, "pulumi-plugin.json"), "utf8"))).toEqual(
+      PLUGIN_JSON,
+    );
   });
 });
