@@ -449,10 +449,19 @@ export async function buildPluginArchives(
         fs.renameSync(unsigned, executable);
         signature = "none";
       }
-      await inject(executable, "NODE_SEA_BLOB", blob, {
-        sentinelFuse: SEA_FUSE,
-        ...(target.os === "darwin" ? { machoSegmentName: "NODE_SEA" } : {}),
-      });
+      // LIEF (inside postject) warns about the ELF note sections of stock Node.js; harmless.
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => {
+        if (!String(args[0]).includes("Can't find string offset for section name")) warn(...args);
+      };
+      try {
+        await inject(executable, "NODE_SEA_BLOB", blob, {
+          sentinelFuse: SEA_FUSE,
+          ...(target.os === "darwin" ? { machoSegmentName: "NODE_SEA" } : {}),
+        });
+      } finally {
+        console.warn = warn;
+      }
       if (target.os === "darwin" && rcodesign) {
         run(rcodesign, ["sign", executable]);
         signature = "ad-hoc";
@@ -538,9 +547,12 @@ export async function ensurePluginArchives(targets: readonly Target[] = TARGETS)
   fs.mkdirSync(parent, { recursive: true });
   const partial = fs.mkdtempSync(path.join(parent, `.${key}-`));
   await buildPluginArchives(partial, targets);
+  // Older builds go, except recent ones another run may still be reading.
   for (const old of fs.readdirSync(parent)) {
-    if (old !== path.basename(partial))
-      fs.rmSync(path.join(parent, old), { recursive: true, force: true });
+    const full = path.join(parent, old);
+    if (full !== partial && Date.now() - fs.statSync(full).mtimeMs > 3_600_000) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
   }
   fs.renameSync(partial, dir);
   return dir;

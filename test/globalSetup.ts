@@ -11,20 +11,26 @@
  *    from PATH or the cache, else built once, 12-20 minutes on 2 cores), here rather than inside a
  *    suite, where a test timeout would cut the first build short;
  * 4. provides the Go, Python and YAML language hosts (scripts/language-hosts.sh, minutes the first
- *    time) when the run includes a language suite (test/e2e/languages*.test.ts), for the same reason.
+ *    time) when the run includes a language suite (test/e2e/languages*.test.ts), for the same reason;
+ * 5. builds the self-contained plugin archives of the six platforms (scripts/plugin-sea.ts, cached
+ *    by the content of dist/ and the lock file) when the run includes pluginDownload.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GlobalConfig } from "jest";
 import { ensureLanguageHosts, ensurePulumiCli, REPO_ROOT } from "../scripts/engine";
+import { ensurePluginArchives } from "../scripts/plugin-sea";
 
 /** Whether this jest run selects one of the suites that run Go or YAML programs. */
-function runsLanguageSuites(globalConfig: GlobalConfig): boolean {
+function runsLanguageSuites(
+  globalConfig: GlobalConfig,
+  pattern = /^(languages.*|pluginDownload)\.test\.ts$/,
+): boolean {
   const e2eDir = path.join(REPO_ROOT, "test", "e2e");
   const suites = fs
     .readdirSync(e2eDir)
-    .filter((file) => /^languages.*\.test\.ts$/.test(file))
+    .filter((file) => pattern.test(file))
     .map((file) => path.join(e2eDir, file));
   const selection = globalConfig.testPathPatterns.toExecutor({ rootDir: globalConfig.rootDir });
   return suites.some((suite) => selection.isMatch(suite));
@@ -53,7 +59,15 @@ export default async function globalSetup(globalConfig: GlobalConfig): Promise<v
   const languageHosts = runsLanguageSuites(globalConfig)
     ? `; Go, Python and YAML language hosts in ${ensureLanguageHosts()}/bin`
     : "";
+  // The suites use the archives built here (a later rebuild of dist/ by another run must not make
+  // them build again): the test workers inherit the variable.
+  if (runsLanguageSuites(globalConfig, /^pluginDownload\.test\.ts$/)) {
+    process.env.IMS_CALLBACK_PLUGIN_ARCHIVES ??= await ensurePluginArchives();
+  }
+  const pluginArchives = process.env.IMS_CALLBACK_PLUGIN_ARCHIVES
+    ? `; self-contained plugin archives in ${process.env.IMS_CALLBACK_PLUGIN_ARCHIVES}`
+    : "";
   process.stderr.write(
-    `\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin; alicloud plugin ${plugin.stdout.trim().split("\n").pop()}${languageHosts}\n`,
+    `\n[e2e] dist/ built from the current source; Pulumi CLI at ${root}/bin; alicloud plugin ${plugin.stdout.trim().split("\n").pop()}${languageHosts}${pluginArchives}\n`,
   );
 }
