@@ -536,8 +536,8 @@ describe("automatic download of the plugin, no Node.js on PATH", () => {
       );
       expect(output).toMatch(/unexpected EOF/);
       // Left marked partial, so the CLI does not take it for installed...
-      const dir = path.dirname(installedPlugin(run.home));
-      expect(fs.existsSync(`${dir}.partial`)).toBe(true);
+      const pluginDir = path.dirname(installedPlugin(run.home));
+      expect(fs.existsSync(`${pluginDir}.partial`)).toBe(true);
       // ...and once the release is fixed, the same command simply works.
       release.mode = "archives";
       const again = await runPulumi(
@@ -547,7 +547,7 @@ describe("automatic download of the plugin, no Node.js on PATH", () => {
       );
       expect(again.stderr).not.toMatch(/error:/);
       expect(again.code).toBe(0);
-      expect(fs.existsSync(`${dir}.partial`)).toBe(false);
+      expect(fs.existsSync(`${pluginDir}.partial`)).toBe(false);
     });
 
     test("a checksum mismatch: `pulumi plugin install --checksum` names the expected and actual sha256, installs nothing", async () => {
