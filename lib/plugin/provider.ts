@@ -27,6 +27,7 @@ import {
 import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import type { StackConfigReader } from "../shared/credentials";
 import type * as Runtime from "../runtime";
+import type * as RuntimeWarnings from "../runtime/warnings";
 import { CALLBACK_INPUT_DEFAULTS, validateCallbackInputs } from "../shared/validation";
 import { takeReadInputs, type EngineWarn } from "./sdkWorkarounds";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
@@ -159,6 +160,16 @@ export class ImsCallbackProvider implements provider.Provider {
    */
   constructor(private readonly warn: EngineWarn = stderrWarn) {}
 
+  /**
+   * Runs `operation` (a call of the runtime for the resource `urn`) with the runtime's warnings
+   * logged in the engine under `urn`: `pulumi.log` has no engine in this process outside
+   * `construct`, so they would go to stderr, which the CLI does not show.
+   */
+  private underUrn<R>(urn: string, operation: () => Promise<R>): Promise<R> {
+    const { withWarner } = require("../runtime/warnings") as typeof RuntimeWarnings;
+    return withWarner((message) => this.warn(urn, message), operation);
+  }
+
   /** Reads the schema when the engine asks for it (SDK generation, YAML programs). */
   async getSchema(): Promise<string> {
     return fs.promises.readFile(SCHEMA_PATH, "utf8");
@@ -177,8 +188,9 @@ export class ImsCallbackProvider implements provider.Provider {
   ): Promise<provider.CheckResult> {
     const served = runtimeFor(urn);
     const declared = unwrapSecrets(news);
-    const result = served.runtime.check
-      ? await served.runtime.check(unwrapSecrets(olds).value, declared.value)
+    const check = served.runtime.check;
+    const result = check
+      ? await this.underUrn(urn, () => check(unwrapSecrets(olds).value, declared.value))
       : { inputs: declared.value };
     // Once per check, so once per resource and deployment: the CLI shows it under the resource.
     // Hard problems are the failures, which stop the deployment; soft ones let the value through.
@@ -200,7 +212,8 @@ export class ImsCallbackProvider implements provider.Provider {
   ): Promise<provider.DiffResult> {
     const { runtime } = runtimeFor(urn);
     if (!runtime.diff) return {};
-    return runtime.diff(id, unwrapSecrets(olds).value, unwrapSecrets(news).value);
+    const diff = runtime.diff;
+    return this.underUrn(urn, () => diff(id, unwrapSecrets(olds).value, unwrapSecrets(news).value));
   }
 
   async create(urn: pulumi.URN, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
@@ -208,7 +221,7 @@ export class ImsCallbackProvider implements provider.Provider {
     const declared = unwrapSecrets(inputs);
     const secretKeys = [...declared.secretKeys, ...served.secretOutputs];
     try {
-      const result = await served.runtime.create!(declared.value);
+      const result = await this.underUrn(urn, () => served.runtime.create!(declared.value));
       return { id: result.id, outs: wrapSecrets(result.outs ?? {}, secretKeys) };
     } catch (error) {
       throw withSecretPartialState(error, secretKeys);
@@ -227,7 +240,8 @@ export class ImsCallbackProvider implements provider.Provider {
       // `pulumi import`: no state. The inputs hold no secret (the generated code shows them all).
       // importById throws, saying why, when there is nothing to import or it cannot be imported.
       if (!served.importById) throw new Error(`${typeOf(urn)} cannot be imported.`);
-      const adopted = await served.importById(id);
+      const importById = served.importById;
+      const adopted = await this.underUrn(urn, () => importById(id));
       if (!adopted.id) return { id: "", props: {} };
       return {
         id: adopted.id,
@@ -237,7 +251,8 @@ export class ImsCallbackProvider implements provider.Provider {
     }
     const secretKeys = [...stored.secretKeys, ...served.secretOutputs];
     if (!served.runtime.read) return { id, props: wrapSecrets(stored.value, secretKeys) };
-    const result = await served.runtime.read(id, stored.value);
+    const read = served.runtime.read;
+    const result = await this.underUrn(urn, () => read(id, stored.value));
     if (!result.id) return { id: "", props: {} };
     return {
       id: result.id,
@@ -261,7 +276,8 @@ export class ImsCallbackProvider implements provider.Provider {
     const secretKeys = [...declared.secretKeys, ...previous.secretKeys, ...served.secretOutputs];
     try {
       if (!served.runtime.update) return { outs: wrapSecrets(declared.value, secretKeys) };
-      const result = await served.runtime.update(id, previous.value, declared.value);
+      const update = served.runtime.update;
+      const result = await this.underUrn(urn, () => update(id, previous.value, declared.value));
       return { outs: wrapSecrets(result.outs ?? {}, secretKeys) };
     } catch (error) {
       throw withSecretPartialState(error, secretKeys);
@@ -269,7 +285,8 @@ export class ImsCallbackProvider implements provider.Provider {
   }
 
   async delete(id: pulumi.ID, urn: pulumi.URN, props: Record<string, unknown>): Promise<void> {
-    await runtimeFor(urn).runtime.delete?.(id, unwrapSecrets(props).value);
+    const remove = runtimeFor(urn).runtime.delete;
+    if (remove) await this.underUrn(urn, () => remove(id, unwrapSecrets(props).value));
   }
 
   async construct(

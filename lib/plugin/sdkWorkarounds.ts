@@ -15,8 +15,9 @@
  *    imported resource's inputs lack the defaults a program's `check` adds, and a refresh that adds
  *    them shows as a diff). The decoded inputs are kept for {@link takeReadInputs}.
  * 4. The SDK gives the provider no way to log to the engine: `pulumi.log` reaches it only while a
- *    `construct` or `call` is served, so a warning of `check` would go to the plugin's stderr, which
- *    the CLI does not show. {@link engineWarnings} sends it as the engine's own `Log` RPC with the
+ *    `construct` or `call` is served, so a warning of `check`, or one the runtime logs in any
+ *    operation (`lib/runtime/warnings.ts`: a destroy's let-go, the queue guard's), would go to the
+ *    plugin's stderr, which the CLI does not show. {@link engineWarnings} sends it as the engine's own `Log` RPC with the
  *    resource's URN (what providers written in Go do through their host), at the engine address the
  *    plugin was started with (or attached to, `PULUMI_DEBUG_PROVIDERS`).
  *

@@ -11,13 +11,13 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import * as log from "@pulumi/pulumi/log";
 import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
 import { RuntimeOptions } from "@darabonba/typescript";
 import { resolveCredential, type StackConfigReader } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { parseEndpoint } from "./imsClient";
 import { PROVIDER_SETTINGS, readSetting } from "./settings";
+import { warn } from "./warnings";
 
 /** The engine's marker for a value not known at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -186,13 +186,13 @@ async function warnAboutReplacement(olds: QueueGuardState): Promise<void> {
   try {
     counts = await queueMessageCounts(olds.region, olds.queueName);
   } catch (error) {
-    void log.warn(
+    await warn(
       `Queue "${olds.queueName}" in ${olds.region} is replaced; its messages could not be counted (${error instanceof Error ? error.message : String(error)}).`,
     );
     return;
   }
   if (counts === undefined || total(counts) === 0) return;
-  void log.warn(
+  await warn(
     olds.deleteWithMessages
       ? `Queue "${olds.queueName}" in ${olds.region} holds ${describeCounts(counts)}: this update replaces it and deletes it with them unread (deleteWithMessages is set).`
       : `Queue "${olds.queueName}" in ${olds.region} holds ${describeCounts(counts)}. This update replaces it: the new queue and its grant come first, ` +

@@ -11,7 +11,6 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import * as log from "@pulumi/pulumi/log";
 import {
   CREDENTIAL_SECRET_VARIABLES,
   resolveCredential,
@@ -45,6 +44,7 @@ import {
   withCallbackDefaults,
   type DeletionPolicy,
 } from "../shared/validation";
+import { warn } from "./warnings";
 
 /**
  * The version of the output layout this code writes and reads (the first published layout is 1).
@@ -370,7 +370,7 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
     (!sameSetting(live, storedSetting(props)) ||
       sameSetting(live, replacedByUnconfirmedWrite(props)))
   ) {
-    void log.warn(lettingGoMessage(props.region, live));
+    await warn(lettingGoMessage(props.region, live));
     return;
   }
   const target =

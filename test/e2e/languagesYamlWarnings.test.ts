@@ -5,7 +5,9 @@
  * CLI's diagnostics of `preview` and of `up`, under the resource's name. A `languages*` suite, so
  * the e2e global setup provides the YAML language host; the plugin is installed from the release
  * archive. Both ways a YAML program declares a setting: the `ImsCallback` component (constructed in
- * the plugin) and the `EventCallback` custom resource.
+ * the plugin) and the `EventCallback` custom resource. The runtime's warnings outside `check` (a
+ * destroy that lets go of a region the stack never wrote) reach the user the same way, under the
+ * resource's name.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -171,3 +173,62 @@ test("destroy restores both regions", async () => {
     expect(await e2e.live(region)).toEqual(NEVER_CONFIGURED);
   }
 });
+
+test("destroy of a takeover that never wrote: the let-go warning under the resource's name", async () => {
+  const region = "ap-southeast-1";
+  const theirs = {
+    CallbackType: "HTTP",
+    CallbackURL: "https://theirs.example.com/ims",
+    CallbackQueueName: "",
+    EventTypeList: "FileUploadComplete",
+    AuthSwitch: "on",
+    AuthKey: "TheirOwnKey7Abcd",
+  };
+  await e2e.editInConsole(region, theirs);
+  const takeoverDir = fs.mkdtempSync(path.join(work, "letting-go-"));
+  fs.writeFileSync(
+    path.join(takeoverDir, "Pulumi.yaml"),
+    `name: ims-letting-go
+runtime: yaml
+resources:
+  taken:
+    type: ${PLUGIN}:index:EventCallback
+    properties:
+      region: ${region}
+      callbackType: HTTP
+      callbackUrl: https://own.example.com/ims
+      eventTypes: ["ProduceMediaComplete"]
+      adoptExisting: true
+`,
+  );
+  const inDir = (args: string[]) =>
+    runPulumi(takeoverDir, [...args, "--stack", "dev", "--non-interactive"], e2e.engine.env);
+  const init = await runPulumi(
+    takeoverDir,
+    ["stack", "init", "dev", "--non-interactive"],
+    e2e.engine.env,
+  );
+  expect(init).toMatchObject({ code: 0 });
+  // The first run records the takeover and writes nothing.
+  const up = await inDir(["up", "--yes", "--skip-preview"]);
+  expect(up.code).not.toBe(0);
+  expect(up.stdout + up.stderr).toContain("Took over the IMS event callback setting in");
+  expect(await e2e.live(region)).toEqual(theirs);
+
+  const destroy = await inDir(["destroy", "--yes", "--skip-preview"]);
+  expect(destroy.code).toBe(0);
+  expect(await e2e.live(region)).toEqual(theirs);
+  const block = diagnosticsByResource(destroy.stdout).get("taken") ?? "";
+  expect({ block, stdout: destroy.stdout }).toEqual({
+    block: expect.stringMatching(
+      new RegExp(
+        `This stack never wrote the IMS event callback setting in ${region} [\\s\\S]*left as it is`,
+      ),
+    ),
+    stdout: destroy.stdout,
+  });
+  // Once in the diagnostics (the progress lines repeat the resource's last message).
+  const diagnostics = [...diagnosticsByResource(destroy.stdout).values()].join("");
+  expect(count(diagnostics, "This stack never wrote")).toBe(1);
+  expect(destroy.stdout + destroy.stderr).not.toContain(theirs.AuthKey);
+}, 300_000);
