@@ -379,7 +379,7 @@ export function buildSchema(): Record<string, unknown> {
         respectSchemaVersion: true,
       },
       java: { basePackage: `io.github.${github.owner.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}` },
-      csharp: { rootNamespace: "ImsCallback", respectSchemaVersion: true },
+      csharp: { rootNamespace: "AlibabaCloudIms", respectSchemaVersion: true },
     },
     config: { variables: configProps },
     provider: {
