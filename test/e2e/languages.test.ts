@@ -1,7 +1,8 @@
 /**
  * Programs in other languages through the provider plugin, as a user without npm runs them: a YAML
- * program (`runtime: yaml`) and a Go program on the Go SDK generated from schema.json, each in a fresh
- * directory that holds only the program, with the plugin installed from the packed release artifact
+ * program (`runtime: yaml`, examples/yaml) and a Go program on the Go SDK generated from schema.json
+ * (examples/go, its go.mod's `replace` pointed at this run's SDK), each copied into a fresh directory
+ * that holds only the program, with the plugin installed from the packed release artifact
  * (`pulumi plugin install resource alicloud-ims-callback <version> --file <tarball>`) into the stack's
  * PULUMI_HOME, and the real alicloud plugin for the queue method. Each program declares `ImsCallback`
  * twice with the HTTP method (two regions) and once with the queue method (a third region); each goes
@@ -18,18 +19,16 @@ import * as path from "node:path";
 import { REPO_ROOT } from "../../scripts/engine";
 import {
   describeProgram,
-  EVENT_TYPES,
-  PLUGIN,
   runOrThrow,
-  urlOf,
   useLanguageSuite,
-  VERSION,
   type LanguageProgram,
 } from "./languageSupport";
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")) as {
   language: { go: { importBasePath: string } };
 };
+/** The examples the programs are: each copied into a fresh directory as it is. */
+const example = (language: string) => path.join(REPO_ROOT, "examples", language);
 
 const yamlProgram: LanguageProgram = {
   language: "YAML",
@@ -37,37 +36,7 @@ const yamlProgram: LanguageProgram = {
   httpRegions: ["cn-beijing", "cn-shenzhen"],
   queueRegion: "cn-hangzhou",
   write(dir) {
-    const http = this.httpRegions.map(
-      (region) => `  http-${region}:
-    type: ${PLUGIN}:index:ImsCallback
-    properties:
-      region: ${region}
-      http:
-        url: ${urlOf(region)}
-        authKey: \${authKey}
-      eventTypes: ${JSON.stringify(EVENT_TYPES)}
-`,
-    );
-    fs.writeFileSync(
-      path.join(dir, "Pulumi.yaml"),
-      `name: ims-yaml
-runtime: yaml
-config:
-  authKey:
-    type: string
-resources:
-${http.join("")}  queued:
-    type: ${PLUGIN}:index:ImsCallback
-    properties:
-      region: ${this.queueRegion}
-      queue:
-        options:
-          pollingWaitSeconds: 20
-      eventTypes: ${JSON.stringify(EVENT_TYPES)}
-outputs:
-  queueName: \${queued.queueName}
-`,
-    );
+    fs.copyFileSync(path.join(example("yaml"), "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   },
 };
 
@@ -77,60 +46,12 @@ const goProgram: LanguageProgram = {
   httpRegions: ["ap-southeast-1", "us-west-1"],
   queueRegion: "cn-shanghai",
   write(dir, sdkDir) {
+    for (const file of ["Pulumi.yaml", "go.mod", "main.go"]) {
+      fs.copyFileSync(path.join(example("go"), file), path.join(dir, file));
+    }
+    // The example's `replace` points at the repository's sdk/go; here, at the SDK of this run.
     const sdkModule = path.posix.dirname(SCHEMA.language.go.importBasePath);
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: ims-go\nruntime: go\n");
-    fs.writeFileSync(
-      path.join(dir, "go.mod"),
-      `module example.com/ims-go
-
-go 1.25
-
-require (
-\tgithub.com/pulumi/pulumi/sdk/v3 v3.248.0
-\t${sdkModule} v${VERSION}
-)
-
-replace ${sdkModule} => ${path.join(sdkDir, "go")}
-`,
-    );
-    fs.writeFileSync(
-      path.join(dir, "main.go"),
-      `package main
-
-import (
-\tims "${SCHEMA.language.go.importBasePath}"
-\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-)
-
-func main() {
-\tpulumi.Run(func(ctx *pulumi.Context) error {
-\t\tauthKey := config.RequireSecret(ctx, "ims-go:authKey")
-\t\teventTypes := pulumi.ToStringArray([]string{${EVENT_TYPES.map((e) => JSON.stringify(e)).join(", ")}})
-\t\tfor _, region := range []string{${this.httpRegions.map((r) => JSON.stringify(r)).join(", ")}} {
-\t\t\t_, err := ims.NewImsCallback(ctx, "http-"+region, &ims.ImsCallbackArgs{
-\t\t\t\tRegion:     pulumi.String(region),
-\t\t\t\tHttp:       &ims.ImsCallbackHttpTargetArgs{Url: pulumi.String(${JSON.stringify(urlOf(""))} + region), AuthKey: authKey},
-\t\t\t\tEventTypes: eventTypes,
-\t\t\t})
-\t\t\tif err != nil {
-\t\t\t\treturn err
-\t\t\t}
-\t\t}
-\t\tqueued, err := ims.NewImsCallback(ctx, "queued", &ims.ImsCallbackArgs{
-\t\t\tRegion:     pulumi.String(${JSON.stringify(this.queueRegion)}),
-\t\t\tQueue:      &ims.ImsCallbackQueueTargetArgs{Options: &ims.ImsCallbackQueueOptionsArgs{PollingWaitSeconds: pulumi.Float64(20)}},
-\t\t\tEventTypes: eventTypes,
-\t\t})
-\t\tif err != nil {
-\t\t\treturn err
-\t\t}
-\t\tctx.Export("queueName", queued.QueueName)
-\t\treturn nil
-\t})
-}
-`,
-    );
+    runOrThrow("go", ["mod", "edit", `-replace=${sdkModule}=${path.join(sdkDir, "go")}`], dir);
     // go.sum, and the first build of the program and the Pulumi Go SDK into the machine's Go build
     // cache (minutes the first time), here rather than inside the first `pulumi up`.
     runOrThrow("go", ["mod", "tidy"], dir);
