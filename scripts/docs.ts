@@ -87,6 +87,11 @@ export function renderConfiguration(
     (c) =>
       `| ${code(c.configKey)} | ${c.envVars.length > 0 ? c.envVars.map(code).join("<br>") : "—"} | ${cell(c.description)} |`,
   );
+  return configurationTables(settingRows, credentialRows);
+}
+
+/** The two configuration tables (settings, credentials) of docs/configuration.md and the Registry page. */
+function configurationTables(settingRows: string[], credentialRows: string[]): string {
   return [
     "### Provider settings",
     "",
@@ -278,19 +283,7 @@ export function renderRegistryConfiguration(
     (c) =>
       `| ${keyCell(pluginKey(c.configKey))} | ${c.envVars.length > 0 ? c.envVars.map(code).join("<br>") : "—"} | ${cell(c.description)} |`,
   );
-  return [
-    "### Provider settings",
-    "",
-    "| Stack config | Environment variable | Accepts | Default | What it does |",
-    "| --- | --- | --- | --- | --- |",
-    ...settingRows,
-    "",
-    "### Credentials",
-    "",
-    "| Stack config | Environment variables | What it gives |",
-    "| --- | --- | --- |",
-    ...credentialRows,
-  ].join("\n");
+  return configurationTables(settingRows, credentialRows);
 }
 
 /** Every generated block of docs/. */
