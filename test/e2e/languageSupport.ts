@@ -22,6 +22,7 @@ import {
   E2E_SECRET_CANARY,
   startE2E,
   type E2E,
+  installPluginArchive,
 } from "./support";
 import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
 
@@ -106,19 +107,7 @@ export function useLanguageSuite(options: {
     // links one into node_modules/.bin, which npm scripts and jest put on PATH).
     suite.e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
     suite.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ims-languages-"));
-    const tarball = lastLine(
-      runOrThrow(
-        "bash",
-        [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), suite.scratch],
-        REPO_ROOT,
-      ),
-    );
-    runOrThrow(
-      path.join(suite.e2e.engine.root, "bin", "pulumi"),
-      ["plugin", "install", "resource", PLUGIN, VERSION, "--file", tarball, "--non-interactive"],
-      suite.scratch,
-      { ...process.env, ...suite.e2e.engine.env },
-    );
+    await installPluginArchive(suite.scratch, suite.e2e.engine.env);
     installAlicloudPlugin(suite.e2e.engine);
     suite.sdkDir = lastLine(
       runOrThrow(

@@ -9,12 +9,11 @@
  *   environment variable, and the destroy run again with it set succeeds;
  * - missing credentials: the message names the plugin's own keys, and setting them makes `up` work.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, runPulumi, type CliRun } from "../../scripts/engine";
+import { runPulumi, type CliRun } from "../../scripts/engine";
 import { CREDENTIAL_SECRET_VARIABLES, CREDENTIAL_SETTINGS } from "../../lib/shared/credentials";
 import { NEVER_CONFIGURED } from "../helpers/emulator";
 import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
@@ -24,9 +23,9 @@ import {
   E2E_SECRET_CANARY,
   startE2E,
   type E2E,
+  installPluginArchive,
 } from "./support";
 
-const VERSION: string = require("../../package.json").version;
 const PLUGIN = "alicloud-ims-callback";
 
 let e2e: E2E;
@@ -64,22 +63,7 @@ beforeAll(async () => {
   // The installed archive, not the launcher npm links into node_modules/.bin (on jest's PATH).
   e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-plugin-repairs-"));
-  const artifact = spawnSync(
-    "bash",
-    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work],
-    {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    },
-  );
-  if (artifact.status !== 0) throw new Error(artifact.stderr);
-  const archive = artifact.stdout.trim().split("\n").pop()!;
-  const install = await runPulumi(
-    work,
-    ["plugin", "install", "resource", PLUGIN, VERSION, "--file", archive, "--non-interactive"],
-    e2e.engine.env,
-  );
-  expect(install.code).toBe(0);
+  await installPluginArchive(work, e2e.engine.env);
 }, 900_000);
 
 afterAll(async () => {

@@ -9,16 +9,14 @@
  * destroy that lets go of a region the stack never wrote) reach the user the same way, under the
  * resource's name.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT, runPulumi, type CliRun } from "../../scripts/engine";
+import { runPulumi, type CliRun } from "../../scripts/engine";
 import { validateCallbackInputs } from "../../lib/shared/validation";
 import { NEVER_CONFIGURED } from "../helpers/emulator";
-import { startE2E, type E2E } from "./support";
+import { startE2E, type E2E, installPluginArchive } from "./support";
 
-const VERSION: string = require("../../package.json").version;
 const PLUGIN = "alicloud-ims-callback";
 
 /** Event types with a soft problem each (retired, not in the catalogue), beside a known one. */
@@ -88,22 +86,7 @@ beforeAll(async () => {
   // The installed archive, not the launcher npm links into node_modules/.bin (on jest's PATH).
   e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-plugin-warnings-"));
-  const artifact = spawnSync(
-    "bash",
-    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work],
-    {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    },
-  );
-  if (artifact.status !== 0) throw new Error(artifact.stderr);
-  const archive = artifact.stdout.trim().split("\n").pop()!;
-  const install = await runPulumi(
-    work,
-    ["plugin", "install", "resource", PLUGIN, VERSION, "--file", archive, "--non-interactive"],
-    e2e.engine.env,
-  );
-  expect(install.code).toBe(0);
+  await installPluginArchive(work, e2e.engine.env);
 
   dir = fs.mkdtempSync(path.join(work, "warnings-"));
   fs.writeFileSync(

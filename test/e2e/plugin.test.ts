@@ -18,9 +18,16 @@ import {
   specialSigKey as SECRET_SIG_KEY,
 } from "@pulumi/pulumi/runtime/rpc";
 import { PluginEventCallback } from "../../lib/program/pluginEventCallback";
-import { REPO_ROOT, runPulumi } from "../../scripts/engine";
+import { runPulumi } from "../../scripts/engine";
 import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
-import { E2E_ACCOUNT_ID, E2E_AUTH_KEY, E2E_SECRET_CANARY, startE2E, type E2E } from "./support";
+import {
+  E2E_ACCOUNT_ID,
+  E2E_AUTH_KEY,
+  E2E_SECRET_CANARY,
+  startE2E,
+  type E2E,
+  installPluginArchive,
+} from "./support";
 
 const VERSION = (require("../../package.json") as { version: string }).version;
 const TYPE = "alicloud-ims-callback:index:EventCallback";
@@ -75,19 +82,7 @@ beforeAll(async () => {
   // The installed archive, not the launcher that npm links into node_modules/.bin (on jest's PATH).
   e2e.engine.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
   work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-plugin-e2e-"));
-  const pack = await run(
-    "bash",
-    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work],
-    REPO_ROOT,
-  );
-  expect(pack.code).toBe(0);
-  const archive = pack.output.trim().split("\n").pop()!;
-  const install = await runPulumi(
-    work,
-    ["plugin", "install", "resource", "alicloud-ims-callback", VERSION, "--file", archive],
-    e2e.engine.env,
-  );
-  expect(install.code).toBe(0);
+  await installPluginArchive(work, e2e.engine.env);
   projectDir = path.join(work, "project");
   fs.mkdirSync(projectDir);
   fs.writeFileSync(

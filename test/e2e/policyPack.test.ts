@@ -15,17 +15,17 @@
  * override points its stack group's template at IMS's role is refused at preview, while
  * ImsQueueAuthorization's send-only policy passes.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT, runPulumi, startEngine, type Engine } from "../../scripts/engine";
+import { runPulumi, startEngine, type Engine } from "../../scripts/engine";
 import {
   E2E_ACCESS_KEY_ID,
   E2E_ACCOUNT_ID,
   E2E_SECRET_CANARY,
   startE2E,
   type E2E,
+  installPluginArchive,
 } from "./support";
 import { installAlicloudPlugin } from "./queueSupport";
 import {
@@ -226,23 +226,8 @@ test("an organisation's pack composed from ./policy applies its config and the s
 
 test("the shipped pack refuses plain http on the settings the provider plugin serves: PluginEventCallback and the plugin's ImsCallback", async () => {
   const archiveDir = path.join(workDir, "plugin-archive");
-  const artifact = spawnSync(
-    "bash",
-    [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), archiveDir],
-    {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    },
-  );
-  expect(artifact.status).toBe(0);
-  const archive = artifact.stdout.trim().split("\n").pop()!;
-  const version = (require("../../package.json") as { version: string }).version;
-  const install = await runPulumi(
-    workDir,
-    ["plugin", "install", "resource", "alicloud-ims-callback", version, "--file", archive],
-    engine.env,
-  );
-  expect(install.code).toBe(0);
+  fs.mkdirSync(archiveDir, { recursive: true });
+  await installPluginArchive(archiveDir, engine.env);
   await setUrl("http://media.example.com/ims/events");
   expect((await project.pulumi(["config", "set", "plugin", "true"])).code).toBe(0);
   try {

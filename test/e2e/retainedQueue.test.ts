@@ -6,13 +6,11 @@
  * AccessDenied) and, once the queue was empty, the queue (QueueNotExist), without a word. The same
  * through the provider plugin's `construct` (the plugin installed from its release archive).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT, runPulumi } from "../../scripts/engine";
 import { ImsCallback } from "../../lib/program/imsCallback";
 import { consumeCallbackQueue } from "../../lib/consumer";
 import {
@@ -21,6 +19,7 @@ import {
   E2E_SECRET_CANARY,
   startE2E,
   type E2E,
+  installPluginArchive,
 } from "./support";
 import { installAlicloudPlugin, pointAlicloudAtEmulator } from "./queueSupport";
 
@@ -171,19 +170,8 @@ test("the provider plugin's ImsCallback (construct) keeps the queue and the gran
   const version = (require("../../package.json") as { version: string }).version;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "ims-retain-plugin-"));
   try {
-    const pack = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), work], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
-    expect(pack.status).toBe(0);
-    const archive = pack.stdout.trim().split("\n").pop()!;
     const env = { ...e2e.engine.env, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" };
-    const install = await runPulumi(
-      work,
-      ["plugin", "install", "resource", "alicloud-ims-callback", version, "--file", archive],
-      env,
-    );
-    expect(install.code).toBe(0);
+    await installPluginArchive(work, env);
 
     const region = "cn-shanghai";
     const stack = await e2e.openStack({

@@ -10,6 +10,8 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import {
   emulatorEnv,
   openStack,
+  REPO_ROOT,
+  runPulumi,
   startEngine,
   type Engine,
   type OpenStackOptions,
@@ -25,6 +27,35 @@ export const E2E_ACCESS_KEY_ID = "TESTAKe2eTestKey0000001";
 export const E2E_SECRET_CANARY = "CanarySecretQ7x9Zp2Lw4Vb";
 /** The callback auth key the suites configure: a canary as well. */
 export const E2E_AUTH_KEY = "KeyCanary8Hq3Rt5Yu";
+
+/**
+ * Packs the provider plugin's release archive (scripts/plugin-artifact.sh) into `dir` and installs it
+ * into the PULUMI_HOME of `env` with `pulumi plugin install resource ... --file`, as a user without
+ * npm does. Returns the archive's path. Suites that use it set PULUMI_IGNORE_AMBIENT_PLUGINS, so the
+ * launcher npm links into node_modules/.bin (on jest's PATH) is never used instead.
+ */
+export async function installPluginArchive(
+  dir: string,
+  env: Record<string, string>,
+): Promise<string> {
+  const pack = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "plugin-artifact.sh"), dir], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
+  expect({ status: pack.status, stderr: pack.status === 0 ? "" : pack.stderr }).toEqual({
+    status: 0,
+    stderr: "",
+  });
+  const archive = pack.stdout.trim().split("\n").pop()!;
+  const version = (require("../../package.json") as { version: string }).version;
+  const install = await runPulumi(
+    dir,
+    ["plugin", "install", "resource", "alicloud-ims-callback", version, "--file", archive],
+    env,
+  );
+  expect(install.code).toBe(0);
+  return archive;
+}
 
 /** One resource the engine planned to change. */
 export interface ChangedResource {

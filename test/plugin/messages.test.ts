@@ -7,11 +7,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
-import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
-import { configFromRequest, pluginConfigKey } from "../../lib/plugin/config";
-import { ImsCallbackProvider } from "../../lib/plugin/provider";
+import { pluginConfigKey } from "../../lib/plugin/config";
 import { credentialSourcesText } from "../../lib/shared/credentials";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
+import { pluginWith } from "../helpers/plugin";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
 const [{ id: ACCESS_KEY_ID, secret: ACCESS_KEY_SECRET }] = DEFAULT_TEST_ACCOUNT.accessKeys;
@@ -44,20 +43,6 @@ const workingConfig = (): Record<string, string> => ({
   [`${PACKAGE}:endpoints`]: JSON.stringify(harness.emulator.endpoints),
   [`${PACKAGE}:maxAttempts`]: "1",
 });
-
-/**
- * A fresh plugin configured as the engine configures the default provider from `stackConfig`: the
- * Configure request carries the plugin's own package's keys only.
- */
-async function pluginWith(stackConfig: Record<string, string>): Promise<ImsCallbackProvider> {
-  const request = new ConfigureRequest();
-  for (const [key, value] of Object.entries(stackConfig)) {
-    if (key.startsWith(`${PACKAGE}:`)) request.getVariablesMap().set(key, value);
-  }
-  const plugin = new ImsCallbackProvider();
-  await plugin.configure(configFromRequest(request));
-  return plugin;
-}
 
 /** `pulumi up` of one EventCallback: check, then create; the error message when it fails. */
 async function upWith(stackConfig: Record<string, string>, region: string): Promise<string> {

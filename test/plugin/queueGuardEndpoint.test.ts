@@ -7,14 +7,12 @@
  * still refuses a queue with messages.
  */
 import { DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
-import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
 import { callRpc, sdkClient } from "../../packages/emulator/test/helpers";
 import { mnsClient } from "../../packages/emulator/test/mnsClient";
-import { configFromRequest } from "../../lib/plugin/config";
-import { ImsCallbackProvider } from "../../lib/plugin/provider";
 import { configureQueueGuard, queueGuardDelete } from "../../lib/runtime/queueGuard";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
+import { pluginWith } from "../helpers/plugin";
 
 const REGION = "cn-hangzhou";
 const PACKAGE = "alicloud-ims-callback";
@@ -47,17 +45,6 @@ afterEach(() => {
   if (fixVariable) delete process.env[fixVariable];
   fixVariable = undefined;
 });
-
-/** The plugin, configured as the engine configures it from `stackConfig` (its own keys only). */
-async function pluginWith(stackConfig: Record<string, string>): Promise<ImsCallbackProvider> {
-  const request = new ConfigureRequest();
-  for (const [key, value] of Object.entries(stackConfig)) {
-    if (key.startsWith(`${PACKAGE}:`)) request.getVariablesMap().set(key, value);
-  }
-  const plugin = new ImsCallbackProvider();
-  await plugin.configure(configFromRequest(request));
-  return plugin;
-}
 
 /** A stack config as the issue has it: the alicloud provider pointed at the emulator, nothing else. */
 const alicloudOnly = (): Record<string, string> => ({
