@@ -6,7 +6,7 @@
  */
 import { createHmac } from "node:crypto";
 import { EmulatorHandle, startEmulator, DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import {
   CallbackQueueConsumerError,
   consumeCallbackQueue,

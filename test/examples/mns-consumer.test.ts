@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_TEST_ACCOUNT, EmulatorHandle, startEmulator } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import { main } from "../../examples/mns-consumer";
 import { callRpc, removeTempDirs, sdkClient, tempDir } from "../../packages/emulator/test/helpers";
 

@@ -7,7 +7,7 @@
  * still refuses a queue with messages.
  */
 import { DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import { callRpc, sdkClient } from "../../packages/emulator/test/helpers";
 import { mnsClient } from "../../packages/emulator/test/mnsClient";
 import { configureQueueGuard, queueGuardDelete } from "../../lib/runtime/queueGuard";

@@ -4,7 +4,7 @@
  * unless the user said so; a replacement that will meet messages warns with the count.
  */
 import { DEFAULT_TEST_ACCOUNT, startEmulator } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import type { EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtimeEntry from "../../lib/runtime";
 import {

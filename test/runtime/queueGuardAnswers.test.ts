@@ -13,7 +13,7 @@ import {
   startEmulator,
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import {
   configureQueueGuard,
   DELETE_QUEUES_WITH_MESSAGES_VARIABLE,

@@ -9,7 +9,7 @@ import {
   startEmulator,
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
-import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 
 const load = createRequire(__filename);
 const { emulatorRpc } = load("../../scripts/emulatorRpc.js") as {

@@ -7,10 +7,10 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./behaviour";
+import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./ground/behaviour";
 import type { RequestLogEntry } from "./control/state";
-import { printableText } from "./logText";
-import type { EmulatorHandle, EmulatorOptions } from "./options";
+import { printableText } from "./ground/logText";
+import type { EmulatorHandle, EmulatorOptions } from "./control/options";
 import { startEmulator } from "./server";
 
 const DEFAULT_STATE_FILE = join(".ims-emulator", "state.json");

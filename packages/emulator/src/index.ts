@@ -25,9 +25,9 @@
  * @packageDocumentation
  */
 export { startEmulator } from "./server";
-export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./options";
-export { EMULATOR_REGIONS } from "./ims/api";
-export type { EmulatorRegion } from "./ims/api";
+export type { EmulatorOptions, EmulatorHandle, EmulatorDiscovery } from "./control/options";
+export { EMULATOR_REGIONS } from "./ground/regions";
+export type { EmulatorRegion } from "./ground/regions";
 export type { SettingStore, StoredSetting } from "./ims/settings";
 export type {
   DeliveryAttempt,
@@ -35,7 +35,7 @@ export type {
   DeliveryReport,
   EmitEventRequest,
 } from "./ims/delivery";
-export type { StateFile, StateSection } from "./stateFile";
+export type { StateFile, StateSection } from "./ground/stateFile";
 export type { QueueAttributes } from "./mns/queues";
 export { countApiCalls, FAULT_KINDS } from "./control/state";
 export type {
@@ -51,12 +51,12 @@ export type {
   UnhandledCall,
 } from "./control/state";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./control/adminClient";
-export { DEFAULT_TEST_ACCOUNT, loadAccountsFile } from "./accounts";
-export type { EmulatorAccessKey, EmulatorAccount, EmulatorStsToken } from "./accounts";
-export type { EmulatorBehaviour } from "./behaviour";
-export { alicloudProviderSettings, alicloudStackConfig } from "./alicloudConfig";
+export { DEFAULT_TEST_ACCOUNT, loadAccountsFile } from "./ground/accounts";
+export type { EmulatorAccessKey, EmulatorAccount, EmulatorStsToken } from "./ground/accounts";
+export type { EmulatorBehaviour } from "./ground/behaviour";
+export { alicloudProviderSettings, alicloudStackConfig } from "./control/alicloudConfig";
 export type {
   AlicloudEndpointOverrides,
   AlicloudProviderSettings,
   EmulatorEndpoints,
-} from "./alicloudConfig";
+} from "./control/alicloudConfig";

@@ -6,25 +6,25 @@
  */
 import { promises as fs } from "node:fs";
 import type { Server } from "node:http";
-import { credentialResolver } from "./accounts";
+import { credentialResolver } from "./ground/accounts";
 import { createHandle } from "./control/handle";
 import { ControlState } from "./control/state";
-import { stop } from "./http";
-import { EMULATOR_REGIONS } from "./ims/api";
+import { stop } from "./ground/http";
+import { EMULATOR_REGIONS } from "./ground/regions";
 import { IMS_DELIVERY_POLICY } from "./ims/delivery";
 import { imsProduct } from "./ims/product";
 import { SettingStore } from "./ims/settings";
-import { openListeners, writeDiscoveryFile } from "./listeners";
+import { openListeners, writeDiscoveryFile } from "./control/listeners";
 import { mnsListener } from "./mns/listener";
 import { QueueStore } from "./mns/queues";
-import { mnsOpenProduct } from "./mnsOpen";
-import { type EmulatorHandle, type EmulatorOptions, resolveOptions } from "./options";
+import { mnsOpenProduct } from "./mnsOpen/actions";
+import { type EmulatorHandle, type EmulatorOptions, resolveOptions } from "./control/options";
 import { ramProduct } from "./ram/actions";
 import { RamState } from "./ram/state";
 import { rpcListener } from "./rpc/listener";
-import { NonceStore } from "./signatures/rpc";
-import { StateFile } from "./stateFile";
-import { stsProduct } from "./sts";
+import { NonceStore } from "./rpc/signature";
+import { StateFile } from "./ground/stateFile";
+import { stsProduct } from "./sts/actions";
 
 /**
  * Starts the emulator in this process: one listener per region in {@link EMULATOR_REGIONS} on

@@ -6,8 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_TEST_ACCOUNT, EmulatorAccount, loadAccountsFile, startEmulator } from "../src";
-import { parseAccounts } from "../src/accounts";
-import { credentialResolver } from "../src/accounts";
+import { parseAccounts } from "../src/ground/accounts";
+import { credentialResolver } from "../src/ground/accounts";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);

@@ -12,7 +12,7 @@ import {
   readDiscoveryFile,
   startEmulator,
 } from "../src";
-import { DEFAULT_BEHAVIOUR } from "../src/behaviour";
+import { DEFAULT_BEHAVIOUR } from "../src/ground/behaviour";
 import { callSdk, removeTempDirs, sdkClient, sdkError, tempDir } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -4,8 +4,8 @@
  * Does not prove: anything about signatures or transport.
  */
 import { applySet, getResponse, UNCONFIGURED_SETTING, validateSetParameters } from "../src/ims/api";
-import { DEFAULT_BEHAVIOUR } from "../src/behaviour";
-import { ApiError, errorBody, statusOf } from "../src/errors";
+import { DEFAULT_BEHAVIOUR } from "../src/ground/behaviour";
+import { ApiError, errorBody, statusOf } from "../src/ground/errors";
 import { completeSetting } from "../src/ims/settings";
 
 describe("validateSetParameters", () => {

@@ -4,7 +4,7 @@
  * Does not prove: which value the real IMS uses (unverified, see behaviour.ts).
  */
 import { EmulatorHandle, startEmulator } from "../src";
-import { DEFAULT_BEHAVIOUR, resolveBehaviour } from "../src/behaviour";
+import { DEFAULT_BEHAVIOUR, resolveBehaviour } from "../src/ground/behaviour";
 import { callSdk, sdkClient, sdkError } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -9,7 +9,7 @@
  */
 import { EmulatorHandle, startEmulator } from "../src";
 import { applySet, getResponse, validateSetParameters } from "../src/ims/api";
-import { DEFAULT_BEHAVIOUR } from "../src/behaviour";
+import { DEFAULT_BEHAVIOUR } from "../src/ground/behaviour";
 import { callSdk, removeTempDirs, sdkClient, sdkError } from "./helpers";
 
 const SH = "cn-shanghai";

@@ -4,7 +4,7 @@
  * changes the terminal's state, starts a line or reorders the line, and its escapes are unambiguous.
  * Does not prove: where the log and the CLI use them (control.test.ts, cli.test.ts).
  */
-import { cutText, MAX_PRINTED_LENGTH, printableText } from "../src/logText";
+import { cutText, MAX_PRINTED_LENGTH, printableText } from "../src/ground/logText";
 
 describe("cutText", () => {
   it("keeps short text and cuts long text with the number of characters cut", () => {

@@ -5,7 +5,7 @@
  */
 import { EmulatorHandle, startEmulator } from "../src";
 import { IMS_SERVICE_ROLE } from "../src/ram/state";
-import { MNS_OPEN_VERSION } from "../src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../src/mnsOpen/actions";
 import { RAM_VERSION } from "../src/ram/actions";
 import { callRpc, sdkClient } from "./helpers";
 import { mnsClient } from "./mnsClient";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { EmulatorHandle, startEmulator } from "../src";
-import { MNS_OPEN_VERSION } from "../src/mnsOpen";
+import { MNS_OPEN_VERSION } from "../src/mnsOpen/actions";
 import { callRpc, KEY, removeTempDirs, sdkClient, sdkError, STS, tempDir } from "./helpers";
 import { mnsClient, mnsErrorName } from "./mnsClient";
 

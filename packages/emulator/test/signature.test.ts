@@ -7,16 +7,19 @@ import { createHmac } from "node:crypto";
 import { stringify } from "node:querystring";
 import {
   claimedAccessKeyId,
-  MAX_CLOCK_SKEW_MS,
   NonceStore,
   parseParams,
-  EmulatorCredential,
   SignedRequest,
   signatureVersionOf,
   strictEncode,
   verifySignature,
-} from "../src/signatures/rpc";
-import { credentialResolver, DEFAULT_TEST_ACCOUNT } from "../src/accounts";
+} from "../src/rpc/signature";
+import {
+  credentialResolver,
+  DEFAULT_TEST_ACCOUNT,
+  type EmulatorCredential,
+  MAX_CLOCK_SKEW_MS,
+} from "../src/ground/accounts";
 import { KEY, RawRequest, signedV2, signedV3, STS } from "./helpers";
 
 const ENDPOINT = "http://127.0.0.1:4101";

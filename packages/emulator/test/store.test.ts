@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { completeSetting, SettingStore } from "../src/ims/settings";
-import { writeFileAtomic } from "../src/stateFile";
+import { writeFileAtomic } from "../src/ground/stateFile";
 import { removeTempDirs, tempDir } from "./helpers";
 
 afterAll(removeTempDirs);

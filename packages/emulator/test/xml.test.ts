@@ -4,8 +4,8 @@
  */
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
-import { mnsStringToSign } from "../src/signatures/mns";
-import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../src/xml";
+import { mnsStringToSign } from "../src/mns/signature";
+import { escapeXml, MAX_XML_DEPTH, mnsXml, parseXml, XmlSyntaxError } from "../src/ground/xml";
 
 describe("parseXml", () => {
   it("reads nested elements, decodes entities and keeps CDATA as it is", () => {

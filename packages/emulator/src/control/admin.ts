@@ -40,7 +40,7 @@
  */
 import type { EmitEventRequest } from "../ims/delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
-import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorBehaviour } from "../ground/behaviour";
 import type { EmulatorControl, FaultInjection } from "./state";
 import type { QueueAttributes } from "../mns/queues";
 import type { StoredSetting } from "../ims/settings";

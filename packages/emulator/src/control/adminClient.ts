@@ -6,7 +6,7 @@
  */
 import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
 import { readFileSync } from "node:fs";
-import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorBehaviour } from "../ground/behaviour";
 import type {
   ActiveFault,
   EmulatorControl,
@@ -19,7 +19,7 @@ import type {
   UnhandledCall,
 } from "./state";
 import type { QueueAttributes } from "../mns/queues";
-import type { EmulatorDiscovery } from "../options";
+import type { EmulatorDiscovery } from "./options";
 import type { StoredSetting } from "../ims/settings";
 
 /** An admin API call that failed. */

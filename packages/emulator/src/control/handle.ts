@@ -5,11 +5,12 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorAccount } from "../accounts";
-import { type EmulatorBehaviour, resolveBehaviour } from "../behaviour";
-import { EMULATOR_REGIONS, type EmulatorRegion, UNCONFIGURED_SETTING } from "../ims/api";
+import type { EmulatorAccount } from "../ground/accounts";
+import { type EmulatorBehaviour, resolveBehaviour } from "../ground/behaviour";
+import { EMULATOR_REGIONS, type EmulatorRegion } from "../ground/regions";
+import { UNCONFIGURED_SETTING } from "../ims/api";
 import { deliverEvent, type DeliveryPolicy, type DeliveryReport } from "../ims/delivery";
-import { imsQueueWriter } from "../ims/queueWriter";
+import { imsQueueWriter } from "./queueWriter";
 import {
   completeSetting,
   SETTING_FIELDS,
@@ -23,9 +24,9 @@ import {
   QUEUE_LIMITS,
   type QueueStore,
 } from "../mns/queues";
-import type { EmulatorHandle } from "../options";
+import type { EmulatorHandle } from "./options";
 import type { RamState } from "../ram/state";
-import { ownValue } from "../records";
+import { ownValue } from "../ground/records";
 import {
   checkLatency,
   type ControlState,

@@ -6,12 +6,12 @@
  * @packageDocumentation
  */
 import type { ServerResponse } from "node:http";
-import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorBehaviour } from "../ground/behaviour";
 import type { QueueAttributes } from "../mns/queues";
 import type { StoredSetting } from "../ims/settings";
 import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
-import { cutText } from "../logText";
-import { keyMap } from "../records";
+import { cutText } from "../ground/logText";
+import { keyMap } from "../ground/records";
 
 /**
  * A fault the emulator can inject:

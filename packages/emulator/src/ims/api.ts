@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorBehaviour } from "../behaviour";
-import { ApiError, missingParameterMessage } from "../errors";
+import type { EmulatorBehaviour } from "../ground/behaviour";
+import { ApiError, missingParameterMessage } from "../ground/errors";
 import { StoredSetting, completeSetting, SETTING_FIELDS } from "./settings";
 
 /** The API version of IMS (product "ICE") the emulator serves. */
@@ -19,26 +19,6 @@ export const ACTIONS = ["SetEventCallback", "GetEventCallback"] as const;
 
 /** An action from {@link ACTIONS}. */
 export type EmulatorAction = (typeof ACTIONS)[number];
-
-/**
- * The regions where IMS documents the callback API; the emulator serves one endpoint per region.
- *
- * @example
- * ```ts
- * EMULATOR_REGIONS[2]; // "cn-shanghai"
- * ```
- */
-export const EMULATOR_REGIONS = [
-  "cn-beijing",
-  "cn-hangzhou",
-  "cn-shanghai",
-  "cn-shenzhen",
-  "ap-southeast-1",
-  "us-west-1",
-] as const;
-
-/** A region from {@link EMULATOR_REGIONS}. */
-export type EmulatorRegion = (typeof EMULATOR_REGIONS)[number];
 
 /** Whether `name` is an action the emulator serves. */
 export function isEmulatorAction(name: string): name is EmulatorAction {

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { StateFile } from "../stateFile";
+import { StateFile } from "../ground/stateFile";
 
 /** A region's callback setting, in the wire shape of `GetEventCallback`. */
 export interface StoredSetting {

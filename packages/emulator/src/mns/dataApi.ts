@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { ServerResponse } from "node:http";
-import type { EmulatorCredential } from "../signatures/rpc";
+import type { EmulatorCredential } from "../ground/accounts";
 import { MnsError } from "./errors";
 import {
   MAX_BATCH,
@@ -22,7 +22,7 @@ import {
   QueueStore,
   QUEUE_NOT_EXIST_MESSAGE,
 } from "./queues";
-import { childText, mnsXml, parseXml, XmlElement, XmlSyntaxError } from "../xml";
+import { childText, mnsXml, parseXml, XmlElement, XmlSyntaxError } from "../ground/xml";
 
 /** The data API version clients send in `x-mns-version`. */
 export const MNS_VERSION = "2015-06-06";

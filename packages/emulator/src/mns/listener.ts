@@ -12,11 +12,11 @@ import {
   UNSERVED_ACTION,
   writeGatewayFault,
 } from "../control/state";
-import { newRequestId } from "../errors";
-import { readBodyOrRefuse, sleep } from "../http";
-import type { EmulatorRegion } from "../ims/api";
-import { keyMap } from "../records";
-import { verifyMnsRequest } from "../signatures/mns";
+import { newRequestId } from "../ground/errors";
+import { readBodyOrRefuse, sleep } from "../ground/http";
+import type { EmulatorRegion } from "../ground/regions";
+import { keyMap } from "../ground/records";
+import { verifyMnsRequest } from "./signature";
 import {
   handleMnsRequest,
   mnsActionName,

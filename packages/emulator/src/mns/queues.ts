@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 import { createHash, randomBytes } from "node:crypto";
-import { keyMap } from "../records";
-import type { StateFile } from "../stateFile";
+import { keyMap } from "../ground/records";
+import type { StateFile } from "../ground/stateFile";
 
 /** A queue's settable attributes, with MNS's names and units (seconds, bytes). */
 export interface QueueAttributes {

@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { ApiError } from "../errors";
-import { keyMap } from "../records";
+import { ApiError } from "../ground/errors";
+import { keyMap } from "../ground/records";
 import {
   booleanParam,
   isoSeconds,

@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorBehaviour } from "../behaviour";
-import { ApiError } from "../errors";
-import { keyMap } from "../records";
+import type { EmulatorBehaviour } from "../ground/behaviour";
+import { ApiError } from "../ground/errors";
+import { keyMap } from "../ground/records";
 
 /** The system policy attached to IMS's service role when IMS is activated. */
 export const IMS_SERVICE_ROLE_POLICY = "AliyunICEDefaultRolePolicy";

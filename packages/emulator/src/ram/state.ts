@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 import { randomInt } from "node:crypto";
-import type { EmulatorBehaviour } from "../behaviour";
-import { keyMap } from "../records";
-import type { StateFile } from "../stateFile";
+import type { EmulatorBehaviour } from "../ground/behaviour";
+import { keyMap } from "../ground/records";
+import type { StateFile } from "../ground/stateFile";
 import { isoSeconds } from "../rpc/product";
 import {
   checkPolicyDocument,

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorBehaviour } from "../ground/behaviour";
 import {
   type ActiveFault,
   type ControlState,
@@ -21,18 +21,18 @@ import {
   errorBody,
   missingParameterMessage,
   newRequestId,
-} from "../errors";
-import { readBodyOrRefuse, sleep } from "../http";
-import type { EmulatorRegion } from "../ims/api";
-import { keyMap } from "../records";
+} from "../ground/errors";
+import { readBodyOrRefuse, sleep } from "../ground/http";
+import type { EmulatorCredential } from "../ground/accounts";
+import type { EmulatorRegion } from "../ground/regions";
+import { keyMap } from "../ground/records";
 import {
   claimedAccessKeyId,
-  type EmulatorCredential,
   type NonceStore,
   requestParams,
   type SignedRequest,
   verifySignature,
-} from "../signatures/rpc";
+} from "./signature";
 import type { RpcProduct } from "./product";
 
 /** What the RPC listener needs from the emulator. */

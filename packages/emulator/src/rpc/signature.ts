@@ -8,11 +8,14 @@
  * @packageDocumentation
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { EmulatorErrorCode, ERROR_MESSAGES, missingParameterMessage, statusOf } from "../errors";
-import { keyMap } from "../records";
-
-/** How far a request's timestamp may be from the emulator's clock: 15 minutes, as Alibaba documents. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+import {
+  EmulatorErrorCode,
+  ERROR_MESSAGES,
+  missingParameterMessage,
+  statusOf,
+} from "../ground/errors";
+import { type EmulatorCredential, MAX_CLOCK_SKEW_MS } from "../ground/accounts";
+import { keyMap } from "../ground/records";
 
 /** The V3 algorithm the emulator verifies. */
 export const V3_ALGORITHM = "ACS3-HMAC-SHA256";
@@ -27,18 +30,6 @@ export interface SignedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The raw body (empty when none). */
   readonly body: Uint8Array;
-}
-
-/** A credential the emulator knows, found by its AccessKey id. */
-export interface EmulatorCredential {
-  /** The account (UserId) the key belongs to. */
-  readonly accountId: string;
-  /** The AccessKey id. */
-  readonly accessKeyId: string;
-  /** The AccessKey secret. */
-  readonly accessKeySecret: string;
-  /** For a temporary (STS) key: its security token and expiry (epoch ms). */
-  readonly sts?: { readonly securityToken: string; readonly expiresAt: number };
 }
 
 /** Options of {@link verifySignature}. */

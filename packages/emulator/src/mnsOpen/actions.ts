@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import { ApiError } from "./errors";
-import { keyMap } from "./records";
-import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "./mns/queues";
+import { ApiError } from "../ground/errors";
+import { keyMap } from "../ground/records";
+import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "../mns/queues";
 import {
   booleanParam,
   integerParam,
@@ -16,7 +16,7 @@ import {
   RpcCall,
   RpcProduct,
   tagsParam,
-} from "./rpc/product";
+} from "../rpc/product";
 
 /** The Mns-open API version served. */
 export const MNS_OPEN_VERSION = "2022-01-19";

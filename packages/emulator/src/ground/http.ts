@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EMULATOR_HOST } from "./options";
+
+/** The loopback address every listener binds to. */
+export const EMULATOR_HOST = "127.0.0.1";
 
 /** Largest request body accepted, bytes. */
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -6,10 +6,10 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { MnsError } from "../mns/errors";
-import type { MnsCallRecord, MnsDataContext } from "../mns/dataApi";
-import { MNS_VERSION } from "../mns/dataApi";
-import { type EmulatorCredential, MAX_CLOCK_SKEW_MS } from "./rpc";
+import { MnsError } from "./errors";
+import type { MnsCallRecord, MnsDataContext } from "./dataApi";
+import { MNS_VERSION } from "./dataApi";
+import { type EmulatorCredential, MAX_CLOCK_SKEW_MS } from "../ground/accounts";
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name];

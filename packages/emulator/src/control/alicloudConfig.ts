@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorAccount } from "./accounts";
+import type { EmulatorAccount } from "../ground/accounts";
 
 /** What the settings are derived from: a running emulator's handle or its discovery file. */
 export interface EmulatorEndpoints {

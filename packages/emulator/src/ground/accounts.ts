@@ -4,7 +4,21 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
-import type { EmulatorCredential } from "./signatures/rpc";
+
+/** How far a request's timestamp may be from the emulator's clock: 15 minutes, as Alibaba documents. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+/** A credential the emulator knows, found by its AccessKey id. */
+export interface EmulatorCredential {
+  /** The account (UserId) the key belongs to. */
+  readonly accountId: string;
+  /** The AccessKey id. */
+  readonly accessKeyId: string;
+  /** The AccessKey secret. */
+  readonly accessKeySecret: string;
+  /** For a temporary (STS) key: its security token and expiry (epoch ms). */
+  readonly sts?: { readonly securityToken: string; readonly expiresAt: number };
+}
 
 /** A long-term AccessKey pair. */
 export interface EmulatorAccessKey {

@@ -4,10 +4,10 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorBehaviour } from "../behaviour";
+import type { EmulatorBehaviour } from "../ground/behaviour";
 import { queueArn, type QueueStore } from "../mns/queues";
 import { IMS_SERVICE_ROLE, type RamState } from "../ram/state";
-import type { QueueWriter } from "./delivery";
+import type { QueueWriter } from "../ims/delivery";
 
 /** IMS's write into `accountId`'s queues in `region`, as {@link deliverEvent} calls it. */
 export const imsQueueWriter =

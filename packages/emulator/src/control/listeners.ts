@@ -8,12 +8,12 @@
 import { promises as fs } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname } from "node:path";
-import { handleAdminRequest } from "./control/admin";
-import type { MutableHandle } from "./control/handle";
-import { listen } from "./http";
-import { EMULATOR_REGIONS, type EmulatorRegion } from "./ims/api";
-import { EMULATOR_HOST, type EmulatorDiscovery, type EmulatorHandle } from "./options";
-import { writeFileAtomic } from "./stateFile";
+import { handleAdminRequest } from "./admin";
+import type { MutableHandle } from "./handle";
+import { EMULATOR_HOST, listen } from "../ground/http";
+import { EMULATOR_REGIONS, type EmulatorRegion } from "../ground/regions";
+import type { EmulatorDiscovery, EmulatorHandle } from "./options";
+import { writeFileAtomic } from "../ground/stateFile";
 
 /** A region listener's handler of one request. */
 export type RegionHandler = (

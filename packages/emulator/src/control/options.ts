@@ -9,15 +9,12 @@ import {
   type EmulatorAccount,
   loadAccountsFile,
   parseAccounts,
-} from "./accounts";
-import { type EmulatorBehaviour, resolveBehaviour } from "./behaviour";
-import { checkLatency, type EmulatorControl, type RequestLogEntry } from "./control/state";
-import { EMULATOR_REGIONS, type EmulatorRegion } from "./ims/api";
-import type { DeliveryPolicy } from "./ims/delivery";
-import type { SettingStore } from "./ims/settings";
-
-/** The loopback address every listener binds to. */
-export const EMULATOR_HOST = "127.0.0.1";
+} from "../ground/accounts";
+import { type EmulatorBehaviour, resolveBehaviour } from "../ground/behaviour";
+import { checkLatency, type EmulatorControl, type RequestLogEntry } from "./state";
+import { EMULATOR_REGIONS, type EmulatorRegion } from "../ground/regions";
+import type { DeliveryPolicy } from "../ims/delivery";
+import type { SettingStore } from "../ims/settings";
 
 /**
  * Options of {@link startEmulator}.
