@@ -14,19 +14,24 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { pluginConfigKey, SECRET_CONFIG_KEYS } from "../lib/plugin/config";
 import { credentialSourcesText } from "../lib/shared/credentials";
-import { SECRET_SETTING_OUTPUTS } from "../lib/program/eventCallback";
+import {
+  IMS_CALLBACK_TYPE,
+  IMS_QUEUE_AUTHORIZATION_TYPE,
+  PLUGIN_EVENT_CALLBACK_TYPE,
+  PLUGIN_PACKAGE,
+  SECRET_SETTING_OUTPUTS,
+} from "../lib/shared/contract";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Where the schema is written; the plugin reads it from the package root. */
 export const SCHEMA_FILE = path.join(ROOT, "schema.json");
-const PACKAGE = "alicloud-ims-callback";
 
 /** The declarations the schema is made from. */
 const SOURCES = {
   config: { file: "lib/plugin/config.ts", interface: "PluginConfig" },
   resources: [
     {
-      token: `${PACKAGE}:index:EventCallback`,
+      token: PLUGIN_EVENT_CALLBACK_TYPE,
       file: "lib/program/eventCallback.ts",
       args: "EventCallbackArgs",
       outputsOf: "EventCallback",
@@ -36,14 +41,14 @@ const SOURCES = {
       credentials: true,
     },
     {
-      token: `${PACKAGE}:index:ImsCallback`,
+      token: IMS_CALLBACK_TYPE,
       file: "lib/program/imsCallback.ts",
       args: "ImsCallbackArgs",
       outputsOf: "ImsCallback",
       isComponent: true,
     },
     {
-      token: `${PACKAGE}:index:ImsQueueAuthorization`,
+      token: IMS_QUEUE_AUTHORIZATION_TYPE,
       file: "lib/program/queueAuthorization.ts",
       args: "ImsQueueAuthorizationArgs",
       outputsOf: "ImsQueueAuthorization",
@@ -224,8 +229,8 @@ export function buildSchema(): Record<string, unknown> {
     if (!name) {
       const capitalized = property[0].toUpperCase() + property.slice(1);
       name = alias ? alias.name : capitalized;
-      if (types[`${PACKAGE}:index:${name}`]) name = `${owner}${capitalized}`;
-      const token = `${PACKAGE}:index:${name}`;
+      if (types[`${PLUGIN_PACKAGE}:index:${name}`]) name = `${owner}${capitalized}`;
+      const token = `${PLUGIN_PACKAGE}:index:${name}`;
       if (types[token]) throw new Error(`${owner}.${property}: enum name ${name} is taken`);
       types[token] = {
         type: "string",
@@ -234,7 +239,7 @@ export function buildSchema(): Record<string, unknown> {
       };
       enumNames.set(key, name);
     }
-    return { $ref: `#/types/${PACKAGE}:index:${name}` };
+    return { $ref: `#/types/${PLUGIN_PACKAGE}:index:${name}` };
   };
 
   const schemaType = (owner: string, property: string, raw: ts.Type): SchemaType => {
@@ -272,7 +277,7 @@ export function buildSchema(): Record<string, unknown> {
       return { type: "object", additionalProperties: schemaType(owner, property, index) };
     }
     if (symbol && symbol.flags & ts.SymbolFlags.Interface) {
-      const token = `${PACKAGE}:index:${symbol.name}`;
+      const token = `${PLUGIN_PACKAGE}:index:${symbol.name}`;
       if (!types[token]) {
         const objectType: ObjectType = {
           type: "object",
@@ -354,7 +359,7 @@ export function buildSchema(): Record<string, unknown> {
   }
 
   return {
-    name: PACKAGE,
+    name: PLUGIN_PACKAGE,
     displayName: "Alibaba Cloud IMS event callbacks",
     version: manifest.version,
     description: manifest.description,
@@ -383,7 +388,7 @@ export function buildSchema(): Record<string, unknown> {
     },
     config: { variables: configProps },
     provider: {
-      description: `The ${PACKAGE} provider: credentials and IMS client settings.`,
+      description: `The ${PLUGIN_PACKAGE} provider: credentials and IMS client settings.`,
       inputProperties: configProps,
     },
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),

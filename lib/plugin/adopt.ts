@@ -24,7 +24,7 @@ import { redact } from "../shared/redaction";
 import { IMS_REGIONS } from "../shared/regions";
 import { isConfigured, type CallbackSetting } from "../shared/setting";
 import { describeUrl } from "../shared/url";
-import { PLUGIN_EVENT_CALLBACK_TYPE } from "../program/pluginEventCallback";
+import { PLUGIN_EVENT_CALLBACK_TYPE } from "../shared/contract";
 
 /** One region as the command found it. */
 export interface RegionSetting {

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
-import { PLUGIN_PACKAGE } from "../program/pluginTokens";
+import { PLUGIN_PACKAGE } from "../shared/contract";
 import type { StackConfigReader } from "../shared/credentials";
 import { unwrapSecrets } from "./secrets";
 

@@ -17,14 +17,16 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { ComponentResource } from "@pulumi/pulumi/resource";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { ImsCallbackArgs } from "../program/imsCallback";
+import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
 import {
+  IMS_CALLBACK_TYPE,
+  IMS_QUEUE_AUTHORIZATION_TYPE,
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_PACKAGE,
   PLUGIN_QUEUE_GUARD_TYPE,
   PLUGIN_VERSION,
   SECRET_SETTING_OUTPUTS,
-} from "../program/pluginTokens";
-import type { ImsQueueAuthorizationArgs } from "../program/queueAuthorization";
+} from "../shared/contract";
 import type { StackConfigReader } from "../shared/credentials";
 import type * as Runtime from "../runtime";
 import type * as RuntimeWarnings from "../runtime/warnings";
@@ -37,8 +39,8 @@ export const SCHEMA_PATH = path.join(__dirname, "..", "..", "schema.json");
 
 /** The type tokens of the components. */
 export const COMPONENT_TYPES = {
-  ImsCallback: `${PLUGIN_PACKAGE}:index:ImsCallback`,
-  ImsQueueAuthorization: `${PLUGIN_PACKAGE}:index:ImsQueueAuthorization`,
+  ImsCallback: IMS_CALLBACK_TYPE,
+  ImsQueueAuthorization: IMS_QUEUE_AUTHORIZATION_TYPE,
 } as const;
 
 /** How the plugin serves one custom resource type from the runtime. */

@@ -5,15 +5,9 @@
  * @packageDocumentation
  */
 import { UnknownValueError } from "@pulumi/policy";
+import { EVENT_CALLBACK_TYPE, PLUGIN_EVENT_CALLBACK_TYPE } from "../shared/contract";
 
-/** The type token of the `EventCallback` resource (dynamic: `pulumi-nodejs:dynamic/<module>:<type>`). */
-export const EVENT_CALLBACK_TYPE = "pulumi-nodejs:dynamic/ims:EventCallback";
-
-/**
- * The type token of the same setting served by the provider plugin: `PluginEventCallback` in
- * TypeScript, and the setting the plugin's `ImsCallback` registers for YAML, Go and Python programs.
- */
-export const PLUGIN_EVENT_CALLBACK_TYPE = "alicloud-ims-callback:index:EventCallback";
+export { EVENT_CALLBACK_TYPE, PLUGIN_EVENT_CALLBACK_TYPE };
 
 /**
  * Every type token of an IMS callback setting, whichever provider serves it. The callback policies

@@ -11,7 +11,12 @@ import {
   withCallbackDefaults,
   type DeletionPolicy,
 } from "../shared/validation";
-import { SECRET_SETTING_OUTPUTS } from "./pluginTokens";
+import {
+  DYNAMIC_MODULE,
+  SECRET_SETTING_OUTPUTS,
+  SETTING_TYPE_NAME,
+  settingResourceInputs,
+} from "../shared/contract";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
 type Runtime = typeof import("../runtime");
@@ -46,8 +51,6 @@ const eventCallbackProvider: pulumi.dynamic.ResourceProvider = {
     return (require("pulumi-alicloud-ims-callback/runtime") as Runtime).remove(id, props);
   },
 };
-
-export { SECRET_SETTING_OUTPUTS } from "./pluginTokens";
 
 /** Arguments of {@link EventCallback}. */
 export interface EventCallbackArgs {
@@ -165,32 +168,17 @@ export class EventCallback extends pulumi.dynamic.Resource {
   declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
 
   constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
-    const authKey = args.authKey === undefined ? undefined : pulumi.secret(args.authKey);
     super(
       eventCallbackProvider,
       name,
-      {
-        region: args.region,
-        callbackType: args.callbackType,
-        callbackUrl: args.callbackUrl,
-        queueName: args.queueName,
-        eventTypes: args.eventTypes,
-        authKey,
-        keepExistingAuthKey: args.keepExistingAuthKey,
-        ...withCallbackDefaults({
-          adoptExisting: args.adoptExisting,
-          deletionPolicy: args.deletionPolicy,
-          allowUndocumentedRegion: args.allowUndocumentedRegion,
-        }),
-        authSwitch: undefined,
-        previousSetting: undefined,
-        stateVersion: undefined,
-      },
+      // The dynamic provider's program fills the defaults; the plugin's check does (see
+      // PluginEventCallback), so that an imported resource's stored inputs stay as imported.
+      settingResourceInputs(withCallbackDefaults(args), (key) => pulumi.secret(key)),
       pulumi.mergeOptions(opts, {
         additionalSecretOutputs: [...SECRET_SETTING_OUTPUTS],
       }),
-      "ims",
-      "EventCallback",
+      DYNAMIC_MODULE,
+      SETTING_TYPE_NAME,
     );
     warnAboutSoftProblems(this, args);
   }

@@ -16,6 +16,7 @@ import type { CallbackType } from "../shared/setting";
 import type { PluginEventCallback, PluginQueueDeletionGuard } from "./pluginEventCallback";
 import { QueueDeletionGuard } from "./queueDeletionGuard";
 import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
+import { IMS_CALLBACK_TYPE } from "../shared/contract";
 import { stackScopedName } from "../shared/names";
 import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
 import {
@@ -230,7 +231,7 @@ export class ImsCallback extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
     resourceClasses: ImsCallbackResourceClasses = DYNAMIC_RESOURCE_CLASSES,
   ) {
-    super("alicloud-ims-callback:index:ImsCallback", name, {}, opts);
+    super(IMS_CALLBACK_TYPE, name, {}, opts);
     validateComponentArgs(name, args);
 
     const region = args.region;

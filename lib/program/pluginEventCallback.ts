@@ -13,16 +13,9 @@ import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_QUEUE_GUARD_TYPE,
   PLUGIN_VERSION,
-} from "./pluginTokens";
+  settingResourceInputs,
+} from "../shared/contract";
 import type { QueueDeletionGuardArgs } from "./queueDeletionGuard";
-
-export {
-  PLUGIN_EVENT_CALLBACK_TYPE,
-  PLUGIN_PACKAGE,
-  PLUGIN_QUEUE_GUARD_TYPE,
-  PLUGIN_VERSION,
-  SECRET_SETTING_OUTPUTS,
-} from "./pluginTokens";
 
 /**
  * The IMS event callback setting of one region, like {@link EventCallback}, but served by the
@@ -72,21 +65,9 @@ export class PluginEventCallback extends pulumi.CustomResource {
     super(
       PLUGIN_EVENT_CALLBACK_TYPE,
       name,
-      {
-        region: args.region,
-        callbackType: args.callbackType,
-        callbackUrl: args.callbackUrl,
-        queueName: args.queueName,
-        eventTypes: args.eventTypes,
-        authKey: args.authKey === undefined ? undefined : pulumi.secret(args.authKey),
-        keepExistingAuthKey: args.keepExistingAuthKey,
-        adoptExisting: args.adoptExisting,
-        deletionPolicy: args.deletionPolicy,
-        allowUndocumentedRegion: args.allowUndocumentedRegion,
-        authSwitch: undefined,
-        previousSetting: undefined,
-        stateVersion: undefined,
-      },
+      // Without defaults: the plugin's check fills them, and a refresh of an imported resource
+      // leaves them out of the stored inputs.
+      settingResourceInputs(args, (key) => pulumi.secret(key)),
       pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
     );
     // The soft problems (plain http, retired or unknown events) are the plugin's check warnings,

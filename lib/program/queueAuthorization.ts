@@ -5,6 +5,7 @@
  */
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
+import { IMS_QUEUE_AUTHORIZATION_TYPE } from "../shared/contract";
 import {
   MAX_POLICY_NAME_LENGTH,
   POLICY_NAME_PREFIX,
@@ -114,7 +115,7 @@ export class ImsQueueAuthorization extends pulumi.ComponentResource {
     args: ImsQueueAuthorizationArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super("alicloud-ims-callback:index:ImsQueueAuthorization", name, {}, opts);
+    super(IMS_QUEUE_AUTHORIZATION_TYPE, name, {}, opts);
     validateAuthorizationArgs(name, args);
     // A component's retainOnDelete is not inherited by its children: it is passed on here.
     this.retainsOnDelete = opts?.retainOnDelete === true;

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_MODULE, QUEUE_GUARD_TYPE_NAME } from "../shared/contract";
 
 /** The runtime the forwarder calls; a type only, so nothing of it is serialized. */
 type Runtime = typeof import("../runtime");
@@ -83,8 +84,8 @@ export class QueueDeletionGuard extends pulumi.dynamic.Resource {
         deleteWithMessages: args.deleteWithMessages ?? false,
       },
       opts,
-      "ims",
-      "QueueDeletionGuard",
+      DYNAMIC_MODULE,
+      QUEUE_GUARD_TYPE_NAME,
     );
   }
 }

@@ -2,7 +2,7 @@
 import { ConfigureRequest } from "@pulumi/pulumi/proto/provider_pb";
 import { configFromRequest } from "../../lib/plugin/config";
 import { ImsCallbackProvider } from "../../lib/plugin/provider";
-import { PLUGIN_PACKAGE } from "../../lib/program/pluginTokens";
+import { PLUGIN_PACKAGE } from "../../lib/shared/contract";
 
 /**
  * A fresh plugin configured as the engine configures the default provider from `stackConfig`: the

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
 import { importDocument, readRegions, unimportable } from "../../lib/plugin/adopt";
-import { PLUGIN_EVENT_CALLBACK_TYPE } from "../../lib/program/pluginEventCallback";
+import { PLUGIN_EVENT_CALLBACK_TYPE } from "../../lib/shared/contract";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;

@@ -11,7 +11,7 @@ import {
 } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { EVENT_CALLBACK_TYPE } from "../../lib/policy";
-import { PLUGIN_EVENT_CALLBACK_TYPE } from "../../lib/program/pluginEventCallback";
+import { PLUGIN_EVENT_CALLBACK_TYPE } from "../../lib/shared/contract";
 
 /**
  * A value the engine does not know yet (preview), as the framework represents it: the sentinel its
