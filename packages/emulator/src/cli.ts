@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BEHAVIOUR_CHOICES, EmulatorBehaviour } from "./ground/behaviour";
-import type { RequestLogEntry } from "./control/state";
+import type { RequestLogEntry } from "./ground/requestLog";
 import { printableText } from "./ground/logText";
 import type { EmulatorHandle, EmulatorOptions } from "./control/options";
 import { startEmulator } from "./server";

@@ -37,19 +37,11 @@ export type {
 } from "./ims/delivery";
 export type { StateFile, StateSection } from "./ground/stateFile";
 export type { QueueAttributes } from "./mns/queues";
-export { countApiCalls, FAULT_KINDS } from "./control/state";
-export type {
-  ActiveFault,
-  EmulatorControl,
-  EmulatorInfo,
-  FaultKind,
-  FaultInjection,
-  QueueInfo,
-  RamInfo,
-  RequestCounters,
-  RequestLogEntry,
-  UnhandledCall,
-} from "./control/state";
+export { FAULT_KINDS } from "./ground/faults";
+export type { ActiveFault, FaultKind, FaultInjection } from "./ground/faults";
+export { countApiCalls } from "./ground/requestLog";
+export type { RequestCounters, RequestLogEntry, UnhandledCall } from "./ground/requestLog";
+export type { EmulatorControl, EmulatorInfo, QueueInfo, RamInfo } from "./control/contract";
 export { EmulatorAdminClient, EmulatorAdminError, readDiscoveryFile } from "./control/adminClient";
 export { DEFAULT_TEST_ACCOUNT, loadAccountsFile } from "./ground/accounts";
 export type { EmulatorAccessKey, EmulatorAccount, EmulatorStsToken } from "./ground/accounts";

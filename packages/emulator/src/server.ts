@@ -8,8 +8,9 @@ import { promises as fs } from "node:fs";
 import type { Server } from "node:http";
 import { credentialResolver } from "./ground/accounts";
 import { createHandle } from "./control/handle";
-import { ControlState } from "./control/state";
+import { FaultTable } from "./ground/faults";
 import { stop } from "./ground/http";
+import { RequestLog } from "./ground/requestLog";
 import { EMULATOR_REGIONS } from "./ground/regions";
 import { IMS_DELIVERY_POLICY } from "./ims/delivery";
 import { imsProduct } from "./ims/product";
@@ -40,8 +41,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { accounts, ports, now, ...settings } = resolveOptions(options);
   const behaviour = { current: settings.behaviour };
   const resolveCredential = credentialResolver(accounts);
-  const control = new ControlState(EMULATOR_REGIONS, settings.logLimit);
-  control.latencyMs = settings.latencyMs;
+  const faults = new FaultTable(EMULATOR_REGIONS);
+  faults.latencyMs = settings.latencyMs;
+  const log = new RequestLog(settings.logLimit);
   const stateFile = await StateFile.open({ file: options.stateFile });
   const store = new SettingStore(stateFile);
   const ram = RamState.attach(stateFile, () => behaviour.current);
@@ -51,8 +53,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const servers: Server[] = [];
   let closed = false;
-  const record = control.recorder(options.onRequest);
-  const common = { control, record, resolveCredential, now, closed: () => closed };
+  const record = log.recorder(options.onRequest);
+  const common = { faults, log, record, resolveCredential, now, closed: () => closed };
   const sts = stsProduct((id) => resolveCredential(id)?.sts !== undefined);
   const rpc = rpcListener({
     ...common,
@@ -62,7 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const mns = mnsListener({ ...common, queues });
   const deliveryPolicy = { ...IMS_DELIVERY_POLICY, ...(options.deliveryPolicy ?? {}) };
-  const domain = { accounts, store, ram, queues, control, behaviour, now, deliveryPolicy };
+  const domain = { accounts, store, ram, queues, faults, log, behaviour, now, deliveryPolicy };
   const handle = createHandle({
     ...domain,
     close: async () => {

@@ -7,8 +7,8 @@
  */
 import { stringify } from "node:querystring";
 import { EmulatorHandle, startEmulator } from "../src";
-import { RequestLogEntry } from "../src/control/state";
-import { redactParams } from "../src/control/state";
+import { RequestLogEntry } from "../src/ground/requestLog";
+import { redactParams } from "../src/ground/requestLog";
 import { callSdk, KEY, sdkClient, sdkError, send, signedV3 } from "./helpers";
 
 const SH = "cn-shanghai";

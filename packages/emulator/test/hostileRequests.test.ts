@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { request as httpRequest } from "node:http";
 import { EMULATOR_REGIONS, startEmulator, type EmulatorHandle } from "../src";
-import { MAX_UNHANDLED_CALLS, UNSERVED_ACTION } from "../src/control/state";
+import { MAX_UNHANDLED_CALLS, UNSERVED_ACTION } from "../src/ground/requestLog";
 import { MNS_OPEN_VERSION } from "../src/mnsOpen/actions";
 import { RAM_VERSION } from "../src/ram/actions";
 import { callRpc, KEY, sdkClient, sdkError, send } from "./helpers";

@@ -41,7 +41,8 @@
 import type { EmitEventRequest } from "../ims/delivery";
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "../ground/behaviour";
-import type { EmulatorControl, FaultInjection } from "./state";
+import type { FaultInjection } from "../ground/faults";
+import type { EmulatorControl } from "./contract";
 import type { QueueAttributes } from "../mns/queues";
 import type { StoredSetting } from "../ims/settings";
 

@@ -7,17 +7,9 @@
 import type { DeliveryReport, EmitEventRequest } from "../ims/delivery";
 import { readFileSync } from "node:fs";
 import type { EmulatorBehaviour } from "../ground/behaviour";
-import type {
-  ActiveFault,
-  EmulatorControl,
-  EmulatorInfo,
-  FaultInjection,
-  QueueInfo,
-  RamInfo,
-  RequestCounters,
-  RequestLogEntry,
-  UnhandledCall,
-} from "./state";
+import type { ActiveFault, FaultInjection } from "../ground/faults";
+import type { RequestCounters, RequestLogEntry, UnhandledCall } from "../ground/requestLog";
+import type { EmulatorControl, EmulatorInfo, QueueInfo, RamInfo } from "./contract";
 import type { QueueAttributes } from "../mns/queues";
 import type { EmulatorDiscovery } from "./options";
 import type { StoredSetting } from "../ims/settings";

@@ -27,15 +27,9 @@ import {
 import type { EmulatorHandle } from "./options";
 import type { RamState } from "../ram/state";
 import { ownValue } from "../ground/records";
-import {
-  checkLatency,
-  type ControlState,
-  type EmulatorInfo,
-  type FaultInjection,
-  type QueueInfo,
-  type RamInfo,
-  type RequestCounters,
-} from "./state";
+import { checkLatency, type FaultInjection, type FaultTable } from "../ground/faults";
+import type { RequestCounters, RequestLog } from "../ground/requestLog";
+import type { EmulatorControl, EmulatorInfo, QueueInfo, RamInfo } from "./contract";
 
 /** What the control operations act on: the products' state and the emulator's switches. */
 export interface EmulatorParts {
@@ -43,7 +37,10 @@ export interface EmulatorParts {
   readonly store: SettingStore;
   readonly ram: RamState;
   readonly queues: QueueStore;
-  readonly control: ControlState;
+  /** Injected faults and added latency. */
+  readonly faults: FaultTable;
+  /** Counters, the request log and the unhandled calls. */
+  readonly log: RequestLog;
   /** The behaviour switches in force (`setBehaviour` replaces `current`). */
   readonly behaviour: { current: EmulatorBehaviour };
   readonly deliveryPolicy: DeliveryPolicy;
@@ -140,48 +137,38 @@ const ramInfo = (ram: RamState, accountId: string): RamInfo => {
   };
 };
 
-/** The handle of a running emulator over `parts` (endpoints filled in by the caller). */
-export function createHandle(parts: EmulatorParts): MutableHandle {
-  const { accounts, store, ram, queues, control, behaviour, deliveryPolicy, now, close } = parts;
-  const defaultAccountId = accounts[0].accountId;
-  const accountOf = (accountId: string | undefined): string => {
-    const id = accountId ?? defaultAccountId;
-    if (!accounts.some((a) => a.accountId === id))
-      throw new Error(
-        `Unknown account '${id}'; configured: ${accounts.map((a) => a.accountId).join(", ")}.`,
-      );
-    return id;
-  };
-  const regionOf = (region: string): EmulatorRegion => {
-    if (!(EMULATOR_REGIONS as readonly string[]).includes(region))
-      throw new Error(`Unknown region '${region}'; served: ${EMULATOR_REGIONS.join(", ")}.`);
-    return region as EmulatorRegion;
-  };
-  const deliveries: DeliveryReport[] = [];
-  let closing: Promise<void> | undefined;
-  const handle: MutableHandle = {
-    endpoints: {} as Record<EmulatorRegion, string>,
-    adminUrl: undefined,
-    accounts,
-    defaultAccountId,
-    store,
-    async info(): Promise<EmulatorInfo> {
-      return {
-        endpoints: { ...handle.endpoints },
-        ...(handle.adminUrl ? { adminUrl: handle.adminUrl } : {}),
-        pid: process.pid,
-        behaviour: behaviour.current,
-        latencyMs: control.latencyMs,
-        accounts: accounts.map((a) => ({
-          accountId: a.accountId,
-          accessKeyIds: [
-            ...a.accessKeys.map((k) => k.id),
-            ...(a.stsTokens ?? []).map((t) => t.accessKeyId),
-          ],
-        })),
-        ...(store.file ? { stateFile: store.file } : {}),
-      };
+/** Checks the account and region a control operation names. */
+interface Scope {
+  /** The account id, the first account's when `accountId` is undefined; throws for an unknown one. */
+  readonly accountOf: (accountId: string | undefined) => string;
+  /** The region; throws for one the emulator does not serve. */
+  readonly regionOf: (region: string) => EmulatorRegion;
+}
+
+function scopeOf(accounts: readonly EmulatorAccount[]): Scope {
+  return {
+    accountOf: (accountId) => {
+      const id = accountId ?? accounts[0].accountId;
+      if (!accounts.some((a) => a.accountId === id))
+        throw new Error(
+          `Unknown account '${id}'; configured: ${accounts.map((a) => a.accountId).join(", ")}.`,
+        );
+      return id;
     },
+    regionOf: (region) => {
+      if (!(EMULATOR_REGIONS as readonly string[]).includes(region))
+        throw new Error(`Unknown region '${region}'; served: ${EMULATOR_REGIONS.join(", ")}.`);
+      return region as EmulatorRegion;
+    },
+  };
+}
+
+/** Settings "in the console". */
+function settingOperations(
+  { store }: EmulatorParts,
+  { accountOf, regionOf }: Scope,
+): Pick<EmulatorControl, "getSetting" | "putSetting" | "clearSetting"> {
+  return {
     async getSetting(region, accountId) {
       return store.get(accountOf(accountId), regionOf(region));
     },
@@ -195,28 +182,61 @@ export function createHandle(parts: EmulatorParts): MutableHandle {
     async clearSetting(region, accountId) {
       await store.clear(accountOf(accountId), regionOf(region));
     },
+  };
+}
+
+type CallOperations =
+  | "injectFault"
+  | "listFaults"
+  | "clearFaults"
+  | "setLatency"
+  | "getCounters"
+  | "getRequestLog"
+  | "reset"
+  | "getUnhandledCalls";
+
+/** Faults, latency, counters, the request log and the unhandled calls. */
+function callOperations(
+  { faults, log }: EmulatorParts,
+  deliveries: DeliveryReport[],
+): Pick<EmulatorControl, CallOperations> {
+  return {
     async injectFault(fault: FaultInjection) {
-      return control.injectFault(fault);
+      return faults.inject(fault);
     },
     async listFaults() {
-      return control.listFaults();
+      return faults.list();
     },
     async clearFaults() {
-      control.clearFaults();
+      faults.clear();
     },
     async setLatency(latencyMs: number) {
-      control.latencyMs = checkLatency(latencyMs);
+      faults.latencyMs = checkLatency(latencyMs);
     },
     async getCounters(): Promise<RequestCounters> {
-      return control.getCounters();
+      return log.getCounters();
     },
     async getRequestLog() {
-      return control.getLog();
+      return log.getLog();
     },
     async reset() {
-      control.reset();
+      log.reset();
+      faults.reset();
       deliveries.length = 0;
     },
+    async getUnhandledCalls() {
+      return log.getUnhandled();
+    },
+  };
+}
+
+/** Event emission and the behaviour switches. */
+function deliveryOperations(
+  { store, ram, queues, behaviour, deliveryPolicy }: EmulatorParts,
+  { accountOf, regionOf }: Scope,
+  deliveries: DeliveryReport[],
+): Pick<EmulatorControl, "emitEvent" | "getDeliveries" | "getBehaviour" | "setBehaviour"> {
+  return {
     async emitEvent(request) {
       if (!request || typeof request.eventType !== "string" || request.eventType === "") {
         throw new Error("eventType must be a non-empty string.");
@@ -243,6 +263,15 @@ export function createHandle(parts: EmulatorParts): MutableHandle {
       behaviour.current = resolveBehaviour(changes, behaviour.current);
       return behaviour.current;
     },
+  };
+}
+
+/** Queues as the console shows and edits them. */
+function queueOperations(
+  { queues }: EmulatorParts,
+  { accountOf, regionOf }: Scope,
+): Pick<EmulatorControl, "listQueues" | "getQueue" | "putQueueAttributes"> {
+  return {
     async listQueues(region, accountId) {
       return queues
         .list(accountOf(accountId), region === undefined ? undefined : regionOf(region))
@@ -258,6 +287,15 @@ export function createHandle(parts: EmulatorParts): MutableHandle {
       await queues.update(queue, checkQueueAttributes(attributes));
       return queueInfo(queue);
     },
+  };
+}
+
+/** RAM as the console shows and edits it, and IMS activation. */
+function ramOperations(
+  { ram, now }: EmulatorParts,
+  { accountOf }: Scope,
+): Pick<EmulatorControl, "getRam" | "putPolicyDocument" | "setImsActivated"> {
+  return {
     async getRam(accountId) {
       return ramInfo(ram, accountOf(accountId));
     },
@@ -282,9 +320,43 @@ export function createHandle(parts: EmulatorParts): MutableHandle {
       if (typeof activated !== "boolean") throw new Error("activated must be true or false.");
       await ram.setImsActivated(accountOf(accountId), activated, now());
     },
-    async getUnhandledCalls() {
-      return control.getUnhandled();
+  };
+}
+
+/** The handle of a running emulator over `parts` (endpoints filled in by the caller). */
+export function createHandle(parts: EmulatorParts): MutableHandle {
+  const { accounts, store, faults, behaviour, close } = parts;
+  const scope = scopeOf(accounts);
+  const deliveries: DeliveryReport[] = [];
+  let closing: Promise<void> | undefined;
+  const handle: MutableHandle = {
+    endpoints: {} as Record<EmulatorRegion, string>,
+    adminUrl: undefined,
+    accounts,
+    defaultAccountId: accounts[0].accountId,
+    store,
+    async info(): Promise<EmulatorInfo> {
+      return {
+        endpoints: { ...handle.endpoints },
+        ...(handle.adminUrl ? { adminUrl: handle.adminUrl } : {}),
+        pid: process.pid,
+        behaviour: behaviour.current,
+        latencyMs: faults.latencyMs,
+        accounts: accounts.map((a) => ({
+          accountId: a.accountId,
+          accessKeyIds: [
+            ...a.accessKeys.map((k) => k.id),
+            ...(a.stsTokens ?? []).map((t) => t.accessKeyId),
+          ],
+        })),
+        ...(store.file ? { stateFile: store.file } : {}),
+      };
     },
+    ...settingOperations(parts, scope),
+    ...callOperations(parts, deliveries),
+    ...deliveryOperations(parts, scope, deliveries),
+    ...queueOperations(parts, scope),
+    ...ramOperations(parts, scope),
     close: () => (closing ??= close()),
   };
   return handle;

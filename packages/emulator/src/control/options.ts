@@ -11,7 +11,9 @@ import {
   parseAccounts,
 } from "../ground/accounts";
 import { type EmulatorBehaviour, resolveBehaviour } from "../ground/behaviour";
-import { checkLatency, type EmulatorControl, type RequestLogEntry } from "./state";
+import { checkLatency } from "../ground/faults";
+import type { RequestLogEntry } from "../ground/requestLog";
+import type { EmulatorControl } from "./contract";
 import { EMULATOR_REGIONS, type EmulatorRegion } from "../ground/regions";
 import type { DeliveryPolicy } from "../ims/delivery";
 import type { SettingStore } from "../ims/settings";

@@ -6,12 +6,8 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  type ControlState,
-  type RequestLogEntry,
-  UNSERVED_ACTION,
-  writeGatewayFault,
-} from "../control/state";
+import { type FaultTable, writeGatewayFault } from "../ground/faults";
+import { type RequestLog, type RequestLogEntry, UNSERVED_ACTION } from "../ground/requestLog";
 import { newRequestId } from "../ground/errors";
 import { readBodyOrRefuse, sleep } from "../ground/http";
 import type { EmulatorRegion } from "../ground/regions";
@@ -30,7 +26,10 @@ import { MNS_ERROR_STATUS, MnsError } from "./errors";
 
 /** What the MNS listener needs from the emulator. */
 export interface MnsListenerContext extends MnsDataContext {
-  readonly control: ControlState;
+  /** Injected faults and added latency. */
+  readonly faults: FaultTable;
+  /** Counters and unhandled calls. */
+  readonly log: RequestLog;
   /** Logs a handled call. */
   readonly record: (entry: RequestLogEntry) => void;
   /** Whether the emulator is closing (calls are then dropped). */
@@ -41,7 +40,7 @@ export interface MnsListenerContext extends MnsDataContext {
 export function mnsListener(
   context: MnsListenerContext,
 ): (region: EmulatorRegion, req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { control, record, now } = context;
+  const { faults, log, record, now } = context;
   return async function handleMns(
     region: EmulatorRegion,
     req: IncomingMessage,
@@ -97,8 +96,8 @@ export function mnsListener(
         throw new MnsError("InvalidRequestURL", "The request URL is not valid.");
       }
       action = mnsActionName(method, url, body);
-      control.count(action || UNSERVED_ACTION, region);
-      const { delayMs, fault } = control.takeFaults(action, region);
+      log.count(action || UNSERVED_ACTION, region);
+      const { delayMs, fault } = faults.take(action, region);
       if (delayMs > 0) await sleep(delayMs);
       if (context.closed()) {
         req.socket.destroy();
@@ -141,7 +140,7 @@ export function mnsListener(
       const credential = verifyMnsRequest(req, context, call);
       accountId = credential.accountId;
       if (!action) {
-        control.recordUnhandled("MNS", "2015-06-06", `${method} ${url.pathname}`, time);
+        log.recordUnhandled("MNS", "2015-06-06", `${method} ${url.pathname}`, time);
         return fail(
           new MnsError(
             "InvalidRequestURL",

@@ -7,14 +7,13 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "../ground/behaviour";
+import { type ActiveFault, type FaultTable, writeGatewayFault } from "../ground/faults";
 import {
-  type ActiveFault,
-  type ControlState,
-  type RequestLogEntry,
   redactParams,
+  type RequestLog,
+  type RequestLogEntry,
   UNSERVED_ACTION,
-  writeGatewayFault,
-} from "../control/state";
+} from "../ground/requestLog";
 import {
   ApiError,
   ERROR_MESSAGES,
@@ -39,7 +38,10 @@ import type { RpcProduct } from "./product";
 export interface RpcListenerContext {
   /** The products served; the first (IMS) names the host in errors of unrouted calls. */
   readonly products: readonly RpcProduct[];
-  readonly control: ControlState;
+  /** Injected faults and added latency. */
+  readonly faults: FaultTable;
+  /** Counters and unhandled calls. */
+  readonly log: RequestLog;
   /** Logs a handled call. */
   readonly record: (entry: RequestLogEntry) => void;
   readonly resolveCredential: (accessKeyId: string) => EmulatorCredential | undefined;
@@ -57,7 +59,7 @@ const served = (product: RpcProduct | undefined, action: string): boolean =>
 export function rpcListener(
   context: RpcListenerContext,
 ): (region: EmulatorRegion, req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { products, control, record, resolveCredential, nonces, now } = context;
+  const { products, faults, log, record, resolveCredential, nonces, now } = context;
   return async function handleApi(
     region: EmulatorRegion,
     req: IncomingMessage,
@@ -124,8 +126,8 @@ export function rpcListener(
       product = products.find((p) => p.version === version);
       accessKeyId = claimedAccessKeyId(request);
 
-      control.count(products.some((p) => served(p, action)) ? action : UNSERVED_ACTION, region);
-      const { delayMs, fault } = control.takeFaults(action, region);
+      log.count(products.some((p) => served(p, action)) ? action : UNSERVED_ACTION, region);
+      const { delayMs, fault } = faults.take(action, region);
       if (delayMs > 0) await sleep(delayMs);
       if (context.closed()) return finish(0, "Dropped", undefined);
       if (fault) return answerFault(fault);
@@ -138,7 +140,7 @@ export function rpcListener(
       }
       if (!action) return fail(new ApiError("MissingParameter", missingParameterMessage("Action")));
       if (!served(product, action)) {
-        control.recordUnhandled(product?.name ?? "", version ?? "", action, time);
+        log.recordUnhandled(product?.name ?? "", version ?? "", action, time);
         const servedElsewhere = products.some((p) => served(p, action));
         if (!servedElsewhere)
           return fail(
