@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { Policy } from "@pulumi/policy";
 import { pluginConfigKey } from "../lib/plugin/config";
 import { imsCallbackPolicies } from "../lib/policy";
-import { PROVIDER_SETTINGS, type ProviderSetting } from "../lib/runtime/settings";
+import { PROVIDER_SETTINGS, type ProviderSetting } from "../lib/runtime/providerSettings";
 import { CREDENTIAL_SETTINGS, type CredentialSetting } from "../lib/shared/credentials";
 import { javaSdkCoordinates } from "./javaSdkBuild";
 
@@ -72,7 +72,7 @@ function defaultCell(setting: ProviderSetting<unknown>): string {
 }
 
 /**
- * The configuration reference: the provider's settings from their one table (lib/runtime/settings.ts),
+ * The configuration reference: the provider's settings from their one table (lib/runtime/providerSettings.ts),
  * then the credential settings from theirs (lib/shared/credentials.ts), in the order they are tried.
  */
 export function renderConfiguration(
@@ -243,7 +243,7 @@ function schemaAccepts(
 
 /**
  * The Registry page's configuration reference: the plugin's config keys (schema.json, from
- * `PluginConfig`) with what the settings table (lib/runtime/settings.ts) and the credential table
+ * `PluginConfig`) with what the settings table (lib/runtime/providerSettings.ts) and the credential table
  * (lib/shared/credentials.ts) say of the runtime key each one sets, then the settings that only the
  * environment sets.
  */

@@ -18,8 +18,7 @@
  * @packageDocumentation
  */
 import * as fs from "node:fs";
-import { importProblem } from "../runtime/importChecks";
-import { clientFor, credentialSecrets } from "../runtime/runtime";
+import { clientFor, credentialSecrets, importProblem } from "../runtime";
 import { redact } from "../shared/redaction";
 import { IMS_REGIONS } from "../shared/regions";
 import { isConfigured, type CallbackSetting } from "../shared/setting";

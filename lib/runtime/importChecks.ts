@@ -11,7 +11,7 @@ import { isDocumentedRegion } from "../shared/regions";
 import { describeSetting, isConfigured, type CallbackSetting } from "../shared/setting";
 import { urlHasHiddenParts } from "../shared/url";
 import { validateCallbackInputs } from "../shared/validation";
-import type { EventCallbackInputs } from "./runtime";
+import type { EventCallbackInputs } from "./eventCallbackOperations";
 
 /**
  * The inputs an import of the setting `live` returns, which the generated code declares: the

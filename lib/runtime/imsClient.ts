@@ -10,7 +10,7 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { CREDENTIAL_SETTINGS, CredentialsError } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
-import { MAX_ATTEMPTS_SETTING, PROVIDER_SETTINGS, TIMEOUT_SETTING } from "./settings";
+import { MAX_ATTEMPTS_SETTING, PROVIDER_SETTINGS, TIMEOUT_SETTING } from "./providerSettings";
 import {
   settingFromWire,
   settingToWire,

@@ -13,8 +13,8 @@ import type { StackConfigReader } from "../shared/credentials";
 import { authKeysIn, redact, redactError } from "../shared/redaction";
 import * as queueGuard from "./queueGuard";
 import type { QueueGuardState } from "./queueGuard";
-import * as runtime from "./runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "./runtime";
+import * as runtime from "./eventCallbackOperations";
+import type { EventCallbackInputs, EventCallbackOutputs } from "./eventCallbackOperations";
 
 /** @internal The types the functions below use (for the API report; not shipped). */
 export type { StackConfigReader } from "../shared/credentials";
@@ -31,9 +31,22 @@ export type {
   OPTIONAL_OUTPUTS,
   OptionalOutput,
   STATE_VERSION,
-} from "./runtime";
+} from "./eventCallbackOperations";
 /** @internal The types the functions below use (for the API report; not shipped). */
 export type { REPLACED_SETTING, UNCONFIRMED_WRITE } from "./ownership";
+
+/**
+ * Builds the IMS client of a region from the configuration and the environment (`ims-callback-adopt`).
+ *
+ * @internal
+ */
+export { clientFor, credentialSecrets } from "./eventCallbackOperations";
+/**
+ * Why `pulumi import` refuses a region's setting, if it does (`ims-callback-adopt`).
+ *
+ * @internal
+ */
+export { importProblem } from "./importChecks";
 
 /**
  * Keeps the stack configuration for credential and endpoint lookup; values are never logged.

@@ -16,7 +16,7 @@ import { RuntimeOptions } from "@darabonba/typescript";
 import { resolveCredential, type StackConfigReader } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { parseEndpoint } from "./imsClient";
-import { PROVIDER_SETTINGS, readSetting } from "./settings";
+import { PROVIDER_SETTINGS, readSetting } from "./providerSettings";
 import { warn } from "./warnings";
 
 /** The engine's marker for a value not known at preview. */

@@ -11,8 +11,8 @@ import {
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
 import * as provider from "../../lib/runtime";
-import * as runtime from "../../lib/runtime/runtime";
-import type { EventCallbackOutputs } from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import type { EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 
 const REGION = "cn-beijing";
 let emulator: EmulatorHandle;

@@ -5,9 +5,9 @@
  * refusal at destroy of a setting changed outside Pulumi, against the emulator.
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
 /** Out-of-range port: `new URL` throws on it, so no parser strips the secrets. */

@@ -4,8 +4,8 @@
  * appearing in the program, against the local emulator.
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 import { describeUrl } from "../../lib/shared/url";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 

@@ -7,8 +7,8 @@
  */
 import * as http from "node:http";
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 import { ConcurrentWriteError, UNCONFIRMED_WRITE } from "../../lib/runtime/ownership";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 

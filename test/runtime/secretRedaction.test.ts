@@ -19,8 +19,8 @@ import {
 import * as provider from "../../lib/runtime";
 import { ImsApiError, ImsClient } from "../../lib/runtime/imsClient";
 import { authKeysIn, redact, redactError, REDACTED } from "../../lib/shared/redaction";
-import * as runtime from "../../lib/runtime/runtime";
-import type { EventCallbackOutputs } from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import type { EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 import type { CallbackSetting } from "../../lib/shared/setting";
 
 const ACCOUNT_ID = "5555666677778888";

@@ -2,7 +2,7 @@
  * Validation rules about the auth key (a secret: its problems must be reportable without showing
  * it; its length counted in characters) and the queue-name rename hint.
  */
-import * as runtime from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
 import {
   authKeyProblem,
   queueNameProblems,

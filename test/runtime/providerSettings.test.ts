@@ -11,14 +11,14 @@ import {
   startEmulator,
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
 import {
   MAX_ATTEMPTS_SETTING,
   parseSetting,
   PROVIDER_SETTINGS,
   readSetting,
   TIMEOUT_SETTING,
-} from "../../lib/runtime/settings";
+} from "../../lib/runtime/providerSettings";
 import { countCalls } from "../helpers/emulator";
 
 describe("parseSetting", () => {

@@ -19,7 +19,7 @@ import {
 } from "../shared/credentials";
 import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
 import { importedInputs, importProblem } from "./importChecks";
-import { PROVIDER_SETTINGS, readSetting } from "./settings";
+import { PROVIDER_SETTINGS, readSetting } from "./providerSettings";
 import {
   partialStateError,
   REPLACED_SETTING,

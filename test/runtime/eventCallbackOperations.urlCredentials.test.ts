@@ -2,7 +2,7 @@
  * The provider's `check` reports a callback URL holding a password without the password and without
  * naming a property (the engine prints a named property's value beside the message).
  */
-import * as runtime from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
 
 const PASSWORD = "Pa55wordCanary";
 

@@ -3,8 +3,8 @@
  * signatures). The same code runs inside the engine in test/e2e; here each rule is pinned down.
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/runtime";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/runtime";
+import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
