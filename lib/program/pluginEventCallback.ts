@@ -6,9 +6,7 @@
  * @packageDocumentation
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CallbackSetting, CallbackType } from "../shared/setting";
-import type { DeletionPolicy } from "../shared/validation";
-import type { EventCallbackArgs } from "./eventCallback";
+import type { EventCallback, EventCallbackArgs } from "./eventCallback";
 import {
   PLUGIN_EVENT_CALLBACK_TYPE,
   PLUGIN_QUEUE_GUARD_TYPE,
@@ -37,30 +35,8 @@ import type { QueueDeletionGuardArgs } from "./queueDeletionGuard";
  * }, { protect: true });
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- outputs: set by the engine
 export class PluginEventCallback extends pulumi.CustomResource {
-  /** {@inheritDoc EventCallback.region} */
-  declare readonly region: pulumi.Output<string>;
-  /** {@inheritDoc EventCallback.callbackType} */
-  declare readonly callbackType: pulumi.Output<CallbackType>;
-  /** {@inheritDoc EventCallback.callbackUrl} */
-  declare readonly callbackUrl: pulumi.Output<string | null>;
-  /** {@inheritDoc EventCallback.queueName} */
-  declare readonly queueName: pulumi.Output<string | null>;
-  /** {@inheritDoc EventCallback.eventTypes} */
-  declare readonly eventTypes: pulumi.Output<string[]>;
-  /** {@inheritDoc EventCallback.authKey} */
-  declare readonly authKey: pulumi.Output<string | null>;
-  /** {@inheritDoc EventCallback.authSwitch} */
-  declare readonly authSwitch: pulumi.Output<"on" | "off">;
-  /** {@inheritDoc EventCallback.keepExistingAuthKey} */
-  declare readonly keepExistingAuthKey: pulumi.Output<boolean | undefined>;
-  /** {@inheritDoc EventCallback.adoptExisting} */
-  declare readonly adoptExisting: pulumi.Output<boolean>;
-  /** {@inheritDoc EventCallback.deletionPolicy} */
-  declare readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
-  /** {@inheritDoc EventCallback.previousSetting} */
-  declare readonly previousSetting: pulumi.Output<CallbackSetting | null>;
-
   constructor(name: string, args: EventCallbackArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       PLUGIN_EVENT_CALLBACK_TYPE,
@@ -74,6 +50,10 @@ export class PluginEventCallback extends pulumi.CustomResource {
     // shown once for every language.
   }
 }
+
+/** The outputs of the class `PluginEventCallback`: those of {@link EventCallback}, declared there once. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the members are EventCallback's
+export interface PluginEventCallback extends Omit<EventCallback, keyof pulumi.CustomResource> {}
 
 /**
  * {@link QueueDeletionGuard} served by the provider plugin: what the plugin's `ImsCallback`
