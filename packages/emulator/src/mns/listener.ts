@@ -1,15 +1,14 @@
 /**
- * The MNS queue data API on a region's listener: reads the request, counts it, applies injected
- * faults, verifies the MNS signature (signatures/mns.ts), runs the operation (dataApi.ts) and answers
- * XML in MNS's error format.
+ * The MNS queue data API on a region's listener: inside the request envelope (ground/envelope.ts:
+ * counting, faults, the log), verifies the MNS signature (signature.ts), runs the operation
+ * (dataApi.ts) and answers XML in MNS's error format.
  *
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type FaultTable, writeGatewayFault } from "../ground/faults";
-import { type RequestLog, type RequestLogEntry, UNSERVED_ACTION } from "../ground/requestLog";
-import { newRequestId } from "../ground/errors";
-import { readBodyOrRefuse, sleep } from "../ground/http";
+import { type EnvelopeContext, type FaultAnswers, openEnvelope } from "../ground/envelope";
+import { UNSERVED_ACTION } from "../ground/requestLog";
+import { readBodyOrRefuse } from "../ground/http";
 import type { EmulatorRegion } from "../ground/regions";
 import { keyMap } from "../ground/records";
 import { verifyMnsRequest } from "./signature";
@@ -25,52 +24,74 @@ import {
 import { MNS_ERROR_STATUS, MnsError } from "./errors";
 
 /** What the MNS listener needs from the emulator. */
-export interface MnsListenerContext extends MnsDataContext {
-  /** Injected faults and added latency. */
-  readonly faults: FaultTable;
-  /** Counters and unhandled calls. */
-  readonly log: RequestLog;
-  /** Logs a handled call. */
-  readonly record: (entry: RequestLogEntry) => void;
-  /** Whether the emulator is closing (calls are then dropped). */
-  readonly closed: () => boolean;
+export type MnsListenerContext = MnsDataContext & EnvelopeContext;
+
+/** The MNS answers of the faults that look like the service's own. */
+const mnsFaultAnswers = (
+  fail: (error: MnsError) => void,
+  res: ServerResponse,
+  finish: (status: number, code: string) => void,
+  requestId: string,
+): FaultAnswers => ({
+  throttle: () =>
+    fail(
+      new MnsError(
+        "QpsLimitExceeded",
+        "The request was denied because the QPS limit was exceeded.",
+      ),
+    ),
+  serverError: (status) =>
+    fail(
+      status === 500
+        ? new MnsError("InternalError", "Internal error.")
+        : new MnsError("ServiceUnavailable", "The service is temporarily unavailable."),
+    ),
+  malformed: () => {
+    res.writeHead(200, {
+      "Content-Type": "text/xml;charset=utf-8",
+      "x-mns-request-id": requestId,
+    });
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>',
+    );
+    finish(200, "Malformed");
+  },
+});
+
+/** The request URL, or the MNS error for one that is not valid. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? "/", "http://mns.invalid");
+  } catch {
+    throw new MnsError("InvalidRequestURL", "The request URL is not valid.");
+  }
 }
 
 /** The handler of MNS data API requests to a region's listener. */
 export function mnsListener(
   context: MnsListenerContext,
 ): (region: EmulatorRegion, req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { faults, log, record, now } = context;
+  const { log } = context;
   return async function handleMns(
     region: EmulatorRegion,
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const startedAt = performance.now();
-    const time = new Date(now()).toISOString();
-    const requestId = newRequestId();
     const method = req.method ?? "GET";
     const call: MnsCallRecord = { params: keyMap() };
     let action = "";
     let accountId: string | undefined;
+    const envelope = openEnvelope(context, region, req, res, () => ({
+      product: "MNS",
+      action,
+      accessKeyId: call.accessKeyId,
+      params: call.params,
+    }));
+    const { requestId, time, finish } = envelope;
     const aborted = new AbortController();
-    res.on("error", () => undefined);
     res.on("close", () => {
       if (!res.writableEnded) aborted.abort();
     });
-    const finish = (status: number, code: string): void =>
-      record({
-        time,
-        region,
-        product: "MNS",
-        action,
-        ...(call.accessKeyId ? { accessKeyId: call.accessKeyId } : {}),
-        status,
-        code,
-        requestId,
-        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-        params: call.params,
-      });
     const fail = (error: MnsError): void => {
       const status = MNS_ERROR_STATUS[error.code];
       const host = `http://${accountId ?? "<accountId>"}.mns.${region}.aliyuncs.com`;
@@ -89,54 +110,10 @@ export function mnsListener(
         fail(new MnsError("InvalidArgument", message)),
       );
       if (!body) return;
-      let url: URL;
-      try {
-        url = new URL(req.url ?? "/", "http://mns.invalid");
-      } catch {
-        throw new MnsError("InvalidRequestURL", "The request URL is not valid.");
-      }
+      const url = requestUrl(req);
       action = mnsActionName(method, url, body);
-      log.count(action || UNSERVED_ACTION, region);
-      const { delayMs, fault } = faults.take(action, region);
-      if (delayMs > 0) await sleep(delayMs);
-      if (context.closed()) {
-        req.socket.destroy();
-        return finish(0, "Dropped");
-      }
-      if (fault) {
-        switch (fault.kind) {
-          case "throttle":
-            return fail(
-              new MnsError(
-                "QpsLimitExceeded",
-                "The request was denied because the QPS limit was exceeded.",
-              ),
-            );
-          case "server-error":
-            return fail(
-              fault.status === 500
-                ? new MnsError("InternalError", "Internal error.")
-                : new MnsError("ServiceUnavailable", "The service is temporarily unavailable."),
-            );
-          case "drop":
-            req.socket.destroy();
-            return finish(0, "Dropped");
-          case "gateway-html":
-          case "gateway-empty": {
-            const { status, code } = writeGatewayFault(res, fault.kind);
-            return finish(status, code);
-          }
-          default:
-            res.writeHead(200, {
-              "Content-Type": "text/xml;charset=utf-8",
-              "x-mns-request-id": requestId,
-            });
-            res.end(
-              '<?xml version="1.0" encoding="UTF-8"?>\n<Message xmlns="http://mns.aliyuncs.com/doc/v1/"><MessageId>',
-            );
-            return finish(200, "Malformed");
-        }
-      }
+      const answers = mnsFaultAnswers(fail, res, finish, requestId);
+      if (!(await envelope.admit(action || UNSERVED_ACTION, action, answers))) return;
       const credential = verifyMnsRequest(req, context, call);
       accountId = credential.accountId;
       if (!action) {
@@ -148,16 +125,8 @@ export function mnsListener(
           ),
         );
       }
-      const answer = await handleMnsRequest(
-        context,
-        region,
-        credential,
-        method,
-        url,
-        body,
-        call,
-        aborted.signal,
-      );
+      const request = { action, region, credential, method, url, body, record: call };
+      const answer = await handleMnsRequest(context, request, aborted.signal);
       if (res.destroyed) return finish(0, "ClientGone");
       writeMnsAnswer(res, requestId, answer);
       return finish(answer.status, answer.status < 300 ? "OK" : "PartialFailure");

@@ -1,27 +1,16 @@
 /**
- * The RPC listener of a region: reads the request, counts it, applies injected faults, routes it by
- * `Action` and `Version` to a product, verifies the signature (signatures/rpc.ts) and answers JSON
- * in the RPC error format.
+ * The RPC listener of a region: inside the request envelope (ground/envelope.ts: counting, faults,
+ * the log), reads the request, routes it by `Action` and `Version` to a product, verifies the
+ * signature (signature.ts) and answers JSON in the RPC error format.
  *
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorBehaviour } from "../ground/behaviour";
-import { type ActiveFault, type FaultTable, writeGatewayFault } from "../ground/faults";
-import {
-  redactParams,
-  type RequestLog,
-  type RequestLogEntry,
-  UNSERVED_ACTION,
-} from "../ground/requestLog";
-import {
-  ApiError,
-  ERROR_MESSAGES,
-  errorBody,
-  missingParameterMessage,
-  newRequestId,
-} from "../ground/errors";
-import { readBodyOrRefuse, sleep } from "../ground/http";
+import { type EnvelopeContext, type FaultAnswers, openEnvelope } from "../ground/envelope";
+import { redactParams, type RequestLog, UNSERVED_ACTION } from "../ground/requestLog";
+import { ApiError, ERROR_MESSAGES, errorBody, missingParameterMessage } from "../ground/errors";
+import { readBodyOrRefuse } from "../ground/http";
 import type { EmulatorCredential } from "../ground/accounts";
 import type { EmulatorRegion } from "../ground/regions";
 import { keyMap } from "../ground/records";
@@ -35,70 +24,118 @@ import {
 import type { RpcProduct } from "./product";
 
 /** What the RPC listener needs from the emulator. */
-export interface RpcListenerContext {
+export interface RpcListenerContext extends EnvelopeContext {
   /** The products served; the first (IMS) names the host in errors of unrouted calls. */
   readonly products: readonly RpcProduct[];
-  /** Injected faults and added latency. */
-  readonly faults: FaultTable;
-  /** Counters and unhandled calls. */
-  readonly log: RequestLog;
-  /** Logs a handled call. */
-  readonly record: (entry: RequestLogEntry) => void;
   readonly resolveCredential: (accessKeyId: string) => EmulatorCredential | undefined;
   readonly nonces: NonceStore;
-  readonly now: () => number;
   readonly behaviour: () => EmulatorBehaviour;
-  /** Whether the emulator is closing (calls are then dropped). */
-  readonly closed: () => boolean;
 }
 
 const served = (product: RpcProduct | undefined, action: string): boolean =>
   product !== undefined && Object.hasOwn(product.actions, action);
 
+/** What a request names: the action, the version and its product, the claimed AccessKey. */
+interface RpcCall {
+  readonly request: SignedRequest;
+  readonly params: Record<string, string>;
+  readonly action: string;
+  readonly version: string | undefined;
+  readonly product: RpcProduct | undefined;
+  readonly accessKeyId: string | undefined;
+}
+
+function readCall(req: IncomingMessage, body: Buffer, products: readonly RpcProduct[]): RpcCall {
+  const request: SignedRequest = {
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: req.headers,
+    body,
+  };
+  const params = requestParams(request);
+  const header = (name: string): string | undefined => {
+    const value = req.headers[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const version = params.Version ?? header("x-acs-version");
+  return {
+    request,
+    params,
+    action: params.Action ?? header("x-acs-action") ?? "",
+    version,
+    product: products.find((p) => p.version === version),
+    accessKeyId: claimedAccessKeyId(request),
+  };
+}
+
+/**
+ * The error of a call no product serves as sent (recorded as unhandled when it names an action),
+ * or `undefined` when its product serves it.
+ */
+function routeError(
+  call: RpcCall,
+  products: readonly RpcProduct[],
+  log: RequestLog,
+  time: string,
+): ApiError | undefined {
+  const { request, action, version, product } = call;
+  const notFound = () =>
+    new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]);
+  const path = request.url.split("?")[0];
+  if ((request.method !== "POST" && request.method !== "GET") || path !== "/") return notFound();
+  if (!action) return new ApiError("MissingParameter", missingParameterMessage("Action"));
+  if (served(product, action)) return undefined;
+  log.recordUnhandled(product?.name ?? "", version ?? "", action, time);
+  if (!products.some((p) => served(p, action))) return notFound();
+  if (!version) return new ApiError("MissingParameter", missingParameterMessage("Version"));
+  return new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion);
+}
+
+/** The RPC answers of the faults that look like the service's own. */
+const rpcFaultAnswers = (
+  fail: (error: ApiError) => void,
+  reply: (status: number, code: string, body: string) => void,
+  requestId: string,
+): FaultAnswers => ({
+  throttle: () => fail(new ApiError("Throttling.User", ERROR_MESSAGES["Throttling.User"])),
+  serverError: (status) =>
+    status === 500
+      ? fail(new ApiError("InternalError", ERROR_MESSAGES.InternalError))
+      : fail(new ApiError("ServiceUnavailable", ERROR_MESSAGES.ServiceUnavailable)),
+  malformed: () => reply(200, "Malformed", `{"RequestId":"${requestId}","CallbackType":`),
+});
+
 /** The handler of RPC requests to a region's listener. */
 export function rpcListener(
   context: RpcListenerContext,
 ): (region: EmulatorRegion, req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { products, faults, log, record, resolveCredential, nonces, now } = context;
+  const { products, log, resolveCredential, nonces, now } = context;
   return async function handleApi(
     region: EmulatorRegion,
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const startedAt = performance.now();
-    const time = new Date(now()).toISOString();
-    const requestId = newRequestId();
-    let product: RpcProduct | undefined;
-    let action = "";
-    let accessKeyId: string | undefined;
-    let params: Record<string, string> = keyMap();
-    res.on("error", () => undefined);
-
-    const finish = (status: number, code: string, body: string | undefined): void => {
-      if (body === undefined) req.socket.destroy();
-      else if (!res.headersSent && !res.destroyed) {
+    let call: RpcCall | undefined;
+    const envelope = openEnvelope(context, region, req, res, () => ({
+      product: call?.product?.name ?? "",
+      action: call?.action ?? "",
+      accessKeyId: call?.accessKeyId,
+      params: redactParams(call?.params ?? keyMap()),
+    }));
+    const { requestId, time } = envelope;
+    const reply = (status: number, code: string, body: string): void => {
+      if (!res.headersSent && !res.destroyed) {
         res.writeHead(status, {
           "Content-Type": "application/json;charset=utf-8",
           "x-acs-request-id": requestId,
         });
         res.end(body);
       }
-      record({
-        time,
-        region,
-        product: product?.name ?? "",
-        action,
-        ...(accessKeyId ? { accessKeyId } : {}),
-        status: body === undefined ? 0 : status,
-        code,
-        requestId,
-        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-        params: redactParams(params),
-      });
+      envelope.finish(status, code);
     };
     const fail = (error: ApiError): void => {
-      const errorProduct = product ?? products[0];
-      finish(
+      const errorProduct = call?.product ?? products[0];
+      reply(
         error.status,
         error.code,
         JSON.stringify(errorBody(error, requestId, errorProduct.host(region), errorProduct.name)),
@@ -110,85 +147,31 @@ export function rpcListener(
         fail(new ApiError("InvalidParameter", message)),
       );
       if (!body) return;
-      const request: SignedRequest = {
-        method: req.method ?? "GET",
-        url: req.url ?? "/",
-        headers: req.headers,
-        body,
-      };
-      params = requestParams(request);
-      const header = (name: string): string | undefined => {
-        const value = req.headers[name];
-        return typeof value === "string" ? value : undefined;
-      };
-      action = params.Action ?? header("x-acs-action") ?? "";
-      const version = params.Version ?? header("x-acs-version");
-      product = products.find((p) => p.version === version);
-      accessKeyId = claimedAccessKeyId(request);
+      call = readCall(req, body, products);
+      const { action, product } = call;
+      const counted = products.some((p) => served(p, action)) ? action : UNSERVED_ACTION;
+      if (!(await envelope.admit(counted, action, rpcFaultAnswers(fail, reply, requestId)))) return;
+      const unrouted = routeError(call, products, log, time);
+      if (unrouted) return fail(unrouted);
 
-      log.count(products.some((p) => served(p, action)) ? action : UNSERVED_ACTION, region);
-      const { delayMs, fault } = faults.take(action, region);
-      if (delayMs > 0) await sleep(delayMs);
-      if (context.closed()) return finish(0, "Dropped", undefined);
-      if (fault) return answerFault(fault);
-
-      const path = request.url.split("?")[0];
-      if ((request.method !== "POST" && request.method !== "GET") || path !== "/") {
-        return fail(
-          new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]),
-        );
-      }
-      if (!action) return fail(new ApiError("MissingParameter", missingParameterMessage("Action")));
-      if (!served(product, action)) {
-        log.recordUnhandled(product?.name ?? "", version ?? "", action, time);
-        const servedElsewhere = products.some((p) => served(p, action));
-        if (!servedElsewhere)
-          return fail(
-            new ApiError("InvalidAction.NotFound", ERROR_MESSAGES["InvalidAction.NotFound"]),
-          );
-        if (!version)
-          return fail(new ApiError("MissingParameter", missingParameterMessage("Version")));
-        return fail(new ApiError("InvalidVersion", ERROR_MESSAGES.InvalidVersion));
-      }
-
-      const verified = verifySignature(request, { resolveCredential, nonces, now: now() });
+      const verified = verifySignature(call.request, { resolveCredential, nonces, now: now() });
       if (!verified.ok) return fail(new ApiError(verified.code, verified.message));
       const answer = await product!.actions[action]({
         accountId: verified.accountId,
         accessKeyId: verified.accessKeyId,
         region,
         requestId,
-        params,
+        params: call.params,
         now: now(),
         behaviour: context.behaviour(),
       });
-      return finish(200, "OK", JSON.stringify({ RequestId: requestId, ...answer }));
+      return reply(200, "OK", JSON.stringify({ RequestId: requestId, ...answer }));
     } catch (error) {
       return fail(
         error instanceof ApiError
           ? error
           : new ApiError("InternalError", ERROR_MESSAGES.InternalError),
       );
-    }
-
-    function answerFault(fault: ActiveFault): void {
-      switch (fault.kind) {
-        case "throttle":
-          return fail(new ApiError("Throttling.User", ERROR_MESSAGES["Throttling.User"]));
-        case "server-error":
-          return fault.status === 500
-            ? fail(new ApiError("InternalError", ERROR_MESSAGES.InternalError))
-            : fail(new ApiError("ServiceUnavailable", ERROR_MESSAGES.ServiceUnavailable));
-        case "drop":
-          return finish(0, "Dropped", undefined);
-        case "gateway-html":
-        case "gateway-empty": {
-          const { status, code } = writeGatewayFault(res, fault.kind);
-          return finish(status, code, "");
-        }
-        default:
-          return finish(200, "Malformed", `{"RequestId":"${requestId}","CallbackType":`);
-      }
     }
   };
 }
