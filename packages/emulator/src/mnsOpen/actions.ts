@@ -1,6 +1,7 @@
 /**
  * The Mns-open 2022-01-19 queue operations (what `alicloud.message.ServiceQueue` calls): queue
- * create, read, update, delete, list and tags, over the {@link QueueStore} of the endpoint's region.
+ * create, read, update, delete, list and tags, one small handler per action in a table, over the
+ * {@link QueueStore} of the endpoint's region (the MNS queues, shared with the data API).
  *
  * @packageDocumentation
  */
@@ -8,13 +9,15 @@ import { ApiError } from "../ground/errors";
 import { keyMap } from "../ground/records";
 import { Queue, QUEUE_LIMITS, QueueAttributes, queueNameProblem, QueueStore } from "../mns/queues";
 import {
+  bindActions,
   booleanParam,
   integerParam,
   invalidParameter,
   listParam,
   required,
-  RpcCall,
-  RpcProduct,
+  type RpcCall,
+  type RpcProduct,
+  type StateAction,
   tagsParam,
 } from "../rpc/product";
 
@@ -88,131 +91,141 @@ export function queueView(queue: Queue, now: number): Record<string, unknown> {
   };
 }
 
+const queueOf = (queues: QueueStore, call: RpcCall, name: string): Queue => {
+  const queue = queues.get(call.accountId, call.region, name);
+  if (!queue) throw new ApiError("QueueNotExist", QUEUE_NOT_EXIST);
+  return queue;
+};
+
+/** The queue the `QueueName` parameter names; `QueueNotExist` when there is none. */
+const namedQueue = (queues: QueueStore, call: RpcCall): Queue =>
+  queueOf(queues, call, required(call.params, "QueueName"));
+
+/** A new queue's name, checked. */
+const queueName = (call: RpcCall): string => {
+  const name = required(call.params, "QueueName");
+  const problem = queueNameProblem(name);
+  if (problem)
+    throw new ApiError("InvalidQueueName", `The queue name you provided is invalid: ${problem}.`);
+  return name;
+};
+
+/** `ResourceType` of a tag operation: queues only. */
+const checkResourceType = (call: RpcCall): void => {
+  const type = required(call.params, "ResourceType");
+  if (type.toLowerCase() !== "queue")
+    throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
+};
+
+/** The queues a tag operation names (`ResourceId.N`, at least one). */
+const taggedQueues = (queues: QueueStore, call: RpcCall): Queue[] => {
+  checkResourceType(call);
+  const ids = listParam(call.params, "ResourceId");
+  if (ids.length === 0)
+    throw new ApiError(
+      "MissingParameter",
+      'The input parameter "ResourceId" that is mandatory for processing this request is not supplied.',
+    );
+  return ids.map((id) => queueOf(queues, call, id));
+};
+
+/** One Mns-open action: reads its parameters, changes or reads `queues`, returns the answer. */
+type MnsOpenAction = StateAction<QueueStore>;
+
+const ACTIONS: Readonly<Record<string, MnsOpenAction>> = keyMap({
+  CreateQueue: async (queues, call) => {
+    const name = queueName(call);
+    const attributes = attributesOf(call);
+    const tags = tagsParam(call.params);
+    const existing = queues.get(call.accountId, call.region, name);
+    if (existing) {
+      const differs = (Object.keys(attributes) as (keyof QueueAttributes)[]).some(
+        (key) => JSON.stringify(attributes[key]) !== JSON.stringify(existing.attributes[key]),
+      );
+      if (differs)
+        throw new ApiError("QueueAlreadyExist", "The queue you want to create is already exist.");
+      return envelope(DONE);
+    }
+    await queues.create(call.accountId, call.region, name, attributes, tags);
+    return envelope(DONE);
+  },
+  GetQueueAttributes: (queues, call) => envelope(queueView(namedQueue(queues, call), call.now)),
+  SetQueueAttributes: async (queues, call) => {
+    const queue = namedQueue(queues, call);
+    const attributes = attributesOf(call);
+    if (attributes.QueueType !== undefined && attributes.QueueType !== queue.attributes.QueueType) {
+      throw invalidParameter("QueueType", "the type of an existing queue cannot change.");
+    }
+    await queues.update(queue, attributes);
+    return envelope(DONE);
+  },
+  DeleteQueue: async (queues, call) => {
+    await queues.delete(namedQueue(queues, call));
+    return envelope(DONE);
+  },
+  ListQueue: (queues, call) => {
+    const pageNum = integerParam(call.params, "PageNum", 1, 1_000_000) ?? 1;
+    const pageSize = integerParam(call.params, "PageSize", 1, 50) ?? 20;
+    const prefix = call.params.QueueName ?? "";
+    const all = queues
+      .list(call.accountId, call.region)
+      .filter((q) => q.QueueName.startsWith(prefix))
+      .sort((a, b) => a.QueueName.localeCompare(b.QueueName));
+    return envelope({
+      PageNum: pageNum,
+      PageSize: pageSize,
+      Total: all.length,
+      Pages: Math.ceil(all.length / pageSize),
+      PageData: all
+        .slice((pageNum - 1) * pageSize, pageNum * pageSize)
+        .map((q) => queueView(q, call.now)),
+    });
+  },
+  TagResources: async (queues, call) => {
+    const tags = tagsParam(call.params);
+    for (const queue of taggedQueues(queues, call)) {
+      Object.assign(queue.tags, tags);
+      await queues.touched(queue);
+    }
+    return envelope(DONE);
+  },
+  UntagResources: async (queues, call) => {
+    const keys = listParam(call.params, "TagKey");
+    const all = booleanParam(call.params, "All") ?? false;
+    for (const queue of taggedQueues(queues, call)) {
+      if (all) queue.tags = keyMap();
+      else for (const key of keys) delete queue.tags[key];
+      await queues.touched(queue);
+    }
+    return envelope(DONE);
+  },
+  ListTagResources: (queues, call) => {
+    const ids = listParam(call.params, "ResourceId");
+    checkResourceType(call);
+    const selected =
+      ids.length > 0
+        ? ids.map((id) => queueOf(queues, call, id))
+        : queues.list(call.accountId, call.region);
+    return {
+      ...envelope(),
+      TagResources: selected.flatMap((q) =>
+        Object.entries(q.tags).map(([TagKey, TagValue]) => ({
+          ResourceId: q.QueueName,
+          ResourceType: "queue",
+          TagKey,
+          TagValue,
+        })),
+      ),
+    };
+  },
+});
+
 /** The Mns-open product, over `queues`. */
 export function mnsOpenProduct(queues: QueueStore): RpcProduct {
-  const queueOf = (call: RpcCall, name: string): Queue => {
-    const queue = queues.get(call.accountId, call.region, name);
-    if (!queue) throw new ApiError("QueueNotExist", QUEUE_NOT_EXIST);
-    return queue;
-  };
-  const queueName = (call: RpcCall): string => {
-    const name = required(call.params, "QueueName");
-    const problem = queueNameProblem(name);
-    if (problem)
-      throw new ApiError("InvalidQueueName", `The queue name you provided is invalid: ${problem}.`);
-    return name;
-  };
-  const taggedQueues = (call: RpcCall): Queue[] => {
-    const type = required(call.params, "ResourceType");
-    if (type.toLowerCase() !== "queue")
-      throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
-    const ids = listParam(call.params, "ResourceId");
-    if (ids.length === 0)
-      throw new ApiError(
-        "MissingParameter",
-        'The input parameter "ResourceId" that is mandatory for processing this request is not supplied.',
-      );
-    return ids.map((id) => queueOf(call, id));
-  };
   return {
     name: "Mns-open",
     version: MNS_OPEN_VERSION,
     host: (region) => `mns-open.${region}.aliyuncs.com`,
-    actions: {
-      CreateQueue: async (call) => {
-        const name = queueName(call);
-        const attributes = attributesOf(call);
-        const tags = tagsParam(call.params);
-        const existing = queues.get(call.accountId, call.region, name);
-        if (existing) {
-          const differs = (Object.keys(attributes) as (keyof QueueAttributes)[]).some(
-            (key) => JSON.stringify(attributes[key]) !== JSON.stringify(existing.attributes[key]),
-          );
-          if (differs)
-            throw new ApiError(
-              "QueueAlreadyExist",
-              "The queue you want to create is already exist.",
-            );
-          return envelope(DONE);
-        }
-        await queues.create(call.accountId, call.region, name, attributes, tags);
-        return envelope(DONE);
-      },
-      GetQueueAttributes: (call) =>
-        envelope(queueView(queueOf(call, required(call.params, "QueueName")), call.now)),
-      SetQueueAttributes: async (call) => {
-        const queue = queueOf(call, required(call.params, "QueueName"));
-        const attributes = attributesOf(call);
-        if (
-          attributes.QueueType !== undefined &&
-          attributes.QueueType !== queue.attributes.QueueType
-        ) {
-          throw invalidParameter("QueueType", "the type of an existing queue cannot change.");
-        }
-        await queues.update(queue, attributes);
-        return envelope(DONE);
-      },
-      DeleteQueue: async (call) => {
-        await queues.delete(queueOf(call, required(call.params, "QueueName")));
-        return envelope(DONE);
-      },
-      ListQueue: (call) => {
-        const pageNum = integerParam(call.params, "PageNum", 1, 1_000_000) ?? 1;
-        const pageSize = integerParam(call.params, "PageSize", 1, 50) ?? 20;
-        const prefix = call.params.QueueName ?? "";
-        const all = queues
-          .list(call.accountId, call.region)
-          .filter((q) => q.QueueName.startsWith(prefix))
-          .sort((a, b) => a.QueueName.localeCompare(b.QueueName));
-        return envelope({
-          PageNum: pageNum,
-          PageSize: pageSize,
-          Total: all.length,
-          Pages: Math.ceil(all.length / pageSize),
-          PageData: all
-            .slice((pageNum - 1) * pageSize, pageNum * pageSize)
-            .map((q) => queueView(q, call.now)),
-        });
-      },
-      TagResources: async (call) => {
-        const tags = tagsParam(call.params);
-        for (const queue of taggedQueues(call)) {
-          Object.assign(queue.tags, tags);
-          await queues.touched(queue);
-        }
-        return envelope(DONE);
-      },
-      UntagResources: async (call) => {
-        const keys = listParam(call.params, "TagKey");
-        const all = booleanParam(call.params, "All") ?? false;
-        for (const queue of taggedQueues(call)) {
-          if (all) queue.tags = keyMap();
-          else for (const key of keys) delete queue.tags[key];
-          await queues.touched(queue);
-        }
-        return envelope(DONE);
-      },
-      ListTagResources: (call) => {
-        const ids = listParam(call.params, "ResourceId");
-        const type = required(call.params, "ResourceType");
-        if (type.toLowerCase() !== "queue")
-          throw invalidParameter("ResourceType", "the emulator serves tags of queues only.");
-        const selected =
-          ids.length > 0
-            ? ids.map((id) => queueOf(call, id))
-            : queues.list(call.accountId, call.region);
-        return {
-          ...envelope(),
-          TagResources: selected.flatMap((q) =>
-            Object.entries(q.tags).map(([TagKey, TagValue]) => ({
-              ResourceId: q.QueueName,
-              ResourceType: "queue",
-              TagKey,
-              TagValue,
-            })),
-          ),
-        };
-      },
-    },
+    actions: bindActions(queues, ACTIONS),
   };
 }

@@ -7,13 +7,14 @@
 import { ApiError } from "../ground/errors";
 import { keyMap } from "../ground/records";
 import {
+  bindActions,
   booleanParam,
   isoSeconds,
   listParam,
   required,
   type RpcCall,
-  type RpcHandler,
   type RpcProduct,
+  type StateAction,
   tagsParam,
 } from "../rpc/product";
 import { checkPolicyDocument, ramError, SYSTEM_POLICIES } from "./policy";
@@ -139,10 +140,7 @@ const tagged = (
 };
 
 /** One RAM action: reads its parameters, changes or reads `ram`, returns the answer's fields. */
-type RamAction = (
-  ram: RamState,
-  call: RpcCall,
-) => Promise<Record<string, unknown>> | Record<string, unknown>;
+type RamAction = StateAction<RamState>;
 
 const ACTIONS: Readonly<Record<string, RamAction>> = keyMap({
   CreatePolicy: (ram, call) => {
@@ -472,11 +470,6 @@ export function ramProduct(ram: RamState): RpcProduct {
     name: "Ram",
     version: RAM_VERSION,
     host: () => "ram.aliyuncs.com",
-    actions: keyMap(
-      Object.entries(ACTIONS).map(([name, action]): [string, RpcHandler] => [
-        name,
-        (call) => action(ram, call),
-      ]),
-    ),
+    actions: bindActions(ram, ACTIONS),
   };
 }

@@ -44,6 +44,25 @@ export interface RpcProduct {
   readonly actions: Readonly<Record<string, RpcHandler>>;
 }
 
+/** An action handler over a product's state `S`: `state` is the product's, bound by {@link bindActions}. */
+export type StateAction<S> = (
+  state: S,
+  call: RpcCall,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** The handlers of a product's action table, each bound to the product's `state`. */
+export function bindActions<S>(
+  state: S,
+  actions: Readonly<Record<string, StateAction<S>>>,
+): Readonly<Record<string, RpcHandler>> {
+  return keyMap(
+    Object.entries(actions).map(([name, action]): [string, RpcHandler] => [
+      name,
+      (call) => action(state, call),
+    ]),
+  );
+}
+
 /** A required string parameter; `MissingParameter` when absent or empty. */
 export function required(params: Readonly<Record<string, string>>, name: string): string {
   const value = params[name];
