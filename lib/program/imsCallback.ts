@@ -233,123 +233,17 @@ export class ImsCallback extends pulumi.ComponentResource {
   ) {
     super(IMS_CALLBACK_TYPE, name, {}, opts);
     validateComponentArgs(name, args);
-
-    const region = args.region;
-    const dependsOn: pulumi.Resource[] = [];
-    let queueName: pulumi.Input<string> | undefined;
-
-    if (args.queue) {
-      const creating = args.queue.existingQueueName === undefined;
-      const plannedName: pulumi.Input<string> = creating
-        ? (args.queue.name ?? defaultQueueName(name))
-        : args.queue.existingQueueName!;
-      // Checks at preview: a failed one logs its error and turns the names below into "", which the
-      // service refuses, so that nothing is created, not even by an up without preview.
-      const checks: pulumi.Output<boolean>[] = [];
-      const inherited = creating
-        ? this.getProvider("alicloud:message/serviceQueue:ServiceQueue")
-        : undefined;
-      if (inherited) checks.push(providerRegionMatches(name, this, inherited, region));
-      const createsAuthorization = !args.authorization && args.skipAuthorization !== true;
-      // A setting kept after the stack needs the queue and IMS's grant kept too: deleted, every
-      // later event would be dropped (AccessDenied, then QueueNotExist).
-      const retained = args.deletionPolicy === "retain";
-      const retainOpts = retained ? { retainOnDelete: true } : {};
-      if ((creating || createsAuthorization) && isDeferred(args.deletionPolicy)) {
-        checks.push(deletionPolicyIsPlain(name, this, args.deletionPolicy));
-      }
-      const plannedPolicyName = pulumi
-        .all([region, plannedName])
-        .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }]));
-      if (args.authorization) {
-        this.authorization = args.authorization;
-      } else if (createsAuthorization) {
-        this.authorization = new ImsQueueAuthorization(
-          `${name}-authorization`,
-          {
-            queues: [{ region, queueName: plannedName }],
-            accountId: args.accountId,
-            // Named after the queue: a rename replaces the grant, whose old copy is deleted at
-            // the end of the update, after the setting has moved (no event refused meanwhile).
-            policyName: onlyIf(checks, plannedPolicyName),
-          },
-          { parent: this, ...retainOpts },
-        );
-      }
-      if (this.authorization) {
-        checks.push(this.authorization.serviceRoleFound);
-        dependsOn.push(this.authorization);
-      }
-      if (retained) {
-        warnWhatIsRetained(name, this, {
-          region,
-          queueName: plannedName,
-          createdQueue: creating,
-          policyName: createsAuthorization ? plannedPolicyName : undefined,
-          sharedAuthorization: args.authorization,
-        });
-      }
-      if (creating) {
-        const provider =
-          inherited ??
-          new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent: this });
-        const checkedName = onlyIf(checks, plannedName);
-        this.queue = new alicloud.message.ServiceQueue(
-          `${name}-queue`,
-          { ...(args.queue.options ?? {}), queueName: checkedName },
-          { parent: this, provider, ...retainOpts },
-        );
-        queueName = this.queue.queueName;
-        // The setting depends on the guard: a destroy moves the setting away first, then the
-        // guard checks that the queue is empty before the engine reaches the queue's delete. It
-        // takes the planned name, known at preview also while a rename replaces the queue, so that
-        // the preview can count the old queue's messages.
-        this.queueGuard = new resourceClasses.QueueDeletionGuard(
-          `${name}-queue-guard`,
-          {
-            region,
-            queueName: checkedName,
-            deleteWithMessages: args.queue.deleteWithMessages,
-          },
-          { parent: this, dependsOn: [this.queue], ...retainOpts },
-        );
-        dependsOn.push(this.queue, this.queueGuard);
-      } else {
-        queueName = plannedName;
-      }
-    }
-
-    // The dynamic resource gets the region as an input and never an alicloud provider.
-    this.callback = new resourceClasses.EventCallback(
-      `${name}-setting`,
-      {
-        region,
-        callbackType: args.http ? "HTTP" : "MNS",
-        callbackUrl: args.http?.url,
-        authKey: args.http?.authKey,
-        queueName,
-        eventTypes: args.eventTypes,
-        adoptExisting: args.adoptExisting,
-        deletionPolicy: args.deletionPolicy,
-        allowUndocumentedRegion: args.allowUndocumentedRegion,
-      },
-      { parent: this, dependsOn },
-    );
-
-    const c = this.callback;
-    this.setting = pulumi
-      .all([c.region, c.callbackType, c.callbackUrl, c.queueName, c.eventTypes, c.authSwitch])
-      .apply(([r, callbackType, callbackUrl, q, eventTypes, authSwitch]) => ({
-        region: r,
-        callbackType,
-        ...(callbackUrl ? { callbackUrl } : {}),
-        ...(q ? { queueName: q } : {}),
-        eventTypes,
-        authSwitch,
-      }));
+    const parts = args.queue
+      ? queueParts(name, this, args, args.queue, resourceClasses.QueueDeletionGuard)
+      : undefined;
+    this.authorization = parts?.authorization;
+    this.queue = parts?.queue;
+    this.queueGuard = parts?.queueGuard;
+    this.callback = registerSetting(name, this, args, parts, resourceClasses.EventCallback);
+    this.setting = appliedSetting(this.callback);
     // Outputs that do not apply are null: an undefined stack output is dropped with a warning.
-    this.authKey = c.authKey;
-    this.queueName = queueName === undefined ? pulumi.output(null) : pulumi.output(queueName);
+    this.authKey = this.callback.authKey;
+    this.queueName = pulumi.output(parts?.queueName ?? null);
     this.roleName = this.authorization ? this.authorization.roleName : pulumi.output(null);
     this.policyName = this.authorization ? this.authorization.policyName : pulumi.output(null);
     this.registerOutputs({
@@ -360,6 +254,221 @@ export class ImsCallback extends pulumi.ComponentResource {
       policyName: this.policyName,
     });
   }
+}
+
+/** What the queue method registers before the setting, which waits for all of it. */
+interface QueueParts {
+  /** The queue the setting names: the created queue's name, or the existing queue's. */
+  readonly queueName: pulumi.Input<string>;
+  /** The authorization in use (created or shared), if any. */
+  readonly authorization?: ImsQueueAuthorization;
+  /** The created queue, if any. */
+  readonly queue?: alicloud.message.ServiceQueue;
+  /** The guard of the created queue, if any. */
+  readonly queueGuard?: QueueDeletionGuard | PluginQueueDeletionGuard;
+  /** What the setting depends on. */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/** What the queue method decided from the arguments, before registering anything. */
+interface QueuePlan {
+  /** The component's name, the prefix of its children's names. */
+  readonly name: string;
+  /** The component: the parent of what the queue method registers. */
+  readonly parent: pulumi.ComponentResource;
+  /** The region of the setting and of the queue. */
+  readonly region: pulumi.Input<string>;
+  /** The component's `queue` argument. */
+  readonly target: ImsCallbackQueueTarget;
+  /** Whether the component creates the queue (no `existingQueueName`). */
+  readonly creating: boolean;
+  /** The queue's name, known at preview (also while a rename replaces the queue). */
+  readonly plannedName: pulumi.Input<string>;
+  /** The alicloud provider the component was given for the queue, if any. */
+  readonly inherited?: pulumi.ProviderResource;
+  /** Whether the component creates IMS's authorization (neither shared nor skipped). */
+  readonly createsAuthorization: boolean;
+  /** The name of the policy the component's authorization gets. */
+  readonly plannedPolicyName: pulumi.Output<string>;
+  /** `deletionPolicy: "retain"`: the queue and the grant are kept with the setting. */
+  readonly retained: boolean;
+  /**
+   * Checks at preview: a failed one logs its error and turns the names of what the component
+   * creates into "", which the service refuses, so that nothing is created, not even by an up
+   * without preview.
+   */
+  readonly checks: pulumi.Output<boolean>[];
+}
+
+/** The queue method's parts, in order: the authorization, then the queue and its guard. */
+function queueParts(
+  name: string,
+  parent: pulumi.ComponentResource,
+  args: ImsCallbackArgs,
+  target: ImsCallbackQueueTarget,
+  Guard: ImsCallbackResourceClasses["QueueDeletionGuard"],
+): QueueParts {
+  const plan = planQueue(name, parent, args, target);
+  const authorization =
+    args.authorization ?? (plan.createsAuthorization ? authorize(plan, args) : undefined);
+  if (plan.retained) {
+    warnWhatIsRetained(name, parent, {
+      region: plan.region,
+      queueName: plan.plannedName,
+      createdQueue: plan.creating,
+      policyName: plan.createsAuthorization ? plan.plannedPolicyName : undefined,
+      sharedAuthorization: args.authorization,
+    });
+  }
+  // The queue waits for IMS's role too: without it the authorization is not created.
+  const checks = [...plan.checks, ...(authorization ? [authorization.serviceRoleFound] : [])];
+  const created = plan.creating ? createQueue(plan, checks, Guard) : undefined;
+  return {
+    queueName: created ? created.queue.queueName : plan.plannedName,
+    authorization,
+    queue: created?.queue,
+    queueGuard: created?.queueGuard,
+    dependsOn: [
+      ...(authorization ? [authorization] : []),
+      ...(created ? [created.queue, created.queueGuard] : []),
+    ],
+  };
+}
+
+/** Reads the queue method's arguments and starts the checks at preview; registers nothing. */
+function planQueue(
+  name: string,
+  parent: pulumi.ComponentResource,
+  args: ImsCallbackArgs,
+  target: ImsCallbackQueueTarget,
+): QueuePlan {
+  const region = args.region;
+  const creating = target.existingQueueName === undefined;
+  const plannedName: pulumi.Input<string> = creating
+    ? (target.name ?? defaultQueueName(name))
+    : target.existingQueueName!;
+  const checks: pulumi.Output<boolean>[] = [];
+  const inherited = creating
+    ? parent.getProvider("alicloud:message/serviceQueue:ServiceQueue")
+    : undefined;
+  if (inherited) checks.push(providerRegionMatches(name, parent, inherited, region));
+  const createsAuthorization = !args.authorization && args.skipAuthorization !== true;
+  if ((creating || createsAuthorization) && isDeferred(args.deletionPolicy)) {
+    checks.push(deletionPolicyIsPlain(name, parent, args.deletionPolicy));
+  }
+  const plannedPolicyName = pulumi
+    .all([region, plannedName])
+    .apply(([r, q]) => defaultPolicyName(name, [{ region: r, queueName: q }]));
+  return {
+    name,
+    parent,
+    region,
+    target,
+    creating,
+    plannedName,
+    inherited,
+    createsAuthorization,
+    plannedPolicyName,
+    // A setting kept after the stack needs the queue and IMS's grant kept too: deleted, every
+    // later event would be dropped (AccessDenied, then QueueNotExist).
+    retained: args.deletionPolicy === "retain",
+    checks,
+  };
+}
+
+/** `retainOnDelete` for what the plan creates, when the setting is kept. */
+function retainOpts(plan: QueuePlan): { retainOnDelete?: boolean } {
+  return plan.retained ? { retainOnDelete: true } : {};
+}
+
+/** The least-privilege authorization for this queue alone. */
+function authorize(plan: QueuePlan, args: ImsCallbackArgs): ImsQueueAuthorization {
+  return new ImsQueueAuthorization(
+    `${plan.name}-authorization`,
+    {
+      queues: [{ region: plan.region, queueName: plan.plannedName }],
+      accountId: args.accountId,
+      // Named after the queue: a rename replaces the grant, whose old copy is deleted at the end
+      // of the update, after the setting has moved (no event refused meanwhile).
+      policyName: onlyIf(plan.checks, plan.plannedPolicyName),
+    },
+    { parent: plan.parent, ...retainOpts(plan) },
+  );
+}
+
+/** The created queue (with a provider for its region unless one was given) and its guard. */
+function createQueue(
+  plan: QueuePlan,
+  checks: pulumi.Output<boolean>[],
+  Guard: ImsCallbackResourceClasses["QueueDeletionGuard"],
+): {
+  queue: alicloud.message.ServiceQueue;
+  queueGuard: QueueDeletionGuard | PluginQueueDeletionGuard;
+} {
+  const { name, parent, region, target } = plan;
+  const provider =
+    plan.inherited ??
+    new alicloud.Provider(`${name}-provider`, regionalProviderArgs(region), { parent });
+  const checkedName = onlyIf(checks, plan.plannedName);
+  const queue = new alicloud.message.ServiceQueue(
+    `${name}-queue`,
+    { ...(target.options ?? {}), queueName: checkedName },
+    { parent, provider, ...retainOpts(plan) },
+  );
+  // The setting depends on the guard: a destroy moves the setting away first, then the guard
+  // checks that the queue is empty before the engine reaches the queue's delete. It takes the
+  // planned name, known at preview also while a rename replaces the queue, so that the preview
+  // can count the old queue's messages.
+  const queueGuard = new Guard(
+    `${name}-queue-guard`,
+    { region, queueName: checkedName, deleteWithMessages: target.deleteWithMessages },
+    { parent, dependsOn: [queue], ...retainOpts(plan) },
+  );
+  return { queue, queueGuard };
+}
+
+/**
+ * The setting, after what the queue method registered. The dynamic resource gets the region as an
+ * input and never an alicloud provider.
+ */
+function registerSetting(
+  name: string,
+  parent: pulumi.ComponentResource,
+  args: ImsCallbackArgs,
+  parts: QueueParts | undefined,
+  Setting: ImsCallbackResourceClasses["EventCallback"],
+): EventCallback | PluginEventCallback {
+  return new Setting(
+    `${name}-setting`,
+    {
+      region: args.region,
+      callbackType: args.http ? "HTTP" : "MNS",
+      callbackUrl: args.http?.url,
+      authKey: args.http?.authKey,
+      queueName: parts?.queueName,
+      eventTypes: args.eventTypes,
+      adoptExisting: args.adoptExisting,
+      deletionPolicy: args.deletionPolicy,
+      allowUndocumentedRegion: args.allowUndocumentedRegion,
+    },
+    { parent, dependsOn: parts?.dependsOn ?? [] },
+  );
+}
+
+/** The key-free view of the setting's outputs. */
+function appliedSetting(
+  c: EventCallback | PluginEventCallback,
+): pulumi.Output<AppliedCallbackSetting> {
+  return pulumi
+    .all([c.region, c.callbackType, c.callbackUrl, c.queueName, c.eventTypes, c.authSwitch])
+    .apply(([region, callbackType, callbackUrl, queueName, eventTypes, authSwitch]) => ({
+      region,
+      callbackType,
+      ...(callbackUrl ? { callbackUrl } : {}),
+      ...(queueName ? { queueName } : {}),
+      eventTypes,
+      authSwitch,
+    }));
 }
 
 /**
