@@ -39,6 +39,46 @@ function importsOnly(folder, allowed, packages = []) {
   };
 }
 
+// The emulator (packages/emulator/src) is laid out the way moto lays out its services: ground/ is
+// what every product uses and imports no other folder; each product (ims, ram, mns, mnsOpen, sts)
+// and rpc/ (the RPC listener and signatures) import only ground/; control/ builds on the products;
+// server.ts, index.ts and cli.ts at the root compose them. No import runs back up.
+const EMULATOR_FOLDERS = ["ground", "rpc", "ims", "ram", "mns", "mnsOpen", "sts", "control"];
+const EMULATOR_FIX =
+  "move what both need into ground/, or wire them together in control/ or server.ts.";
+/**
+ * The no-restricted-imports rule for packages/emulator/src/<folder>: no root file (server, index,
+ * cli), no folder but ground/ and those in `allowed`; `extra` adds patterns (one file of an allowed
+ * folder, say).
+ */
+function emulatorImportsOnly(folder, allowed, extra = []) {
+  const forbidden = EMULATOR_FOLDERS.filter(
+    (f) => f !== folder && f !== "ground" && !allowed.includes(f),
+  );
+  const may = ["ground", ...allowed].map((f) => `${f}/`).join(", ");
+  return {
+    files: [`packages/emulator/src/${folder}/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...forbidden.map((f) => ({
+              group: [`../${f}`, `../${f}/*`],
+              message: `emulator ${folder}/ imports only ${folder === "ground" ? "ground/ itself" : may}, not ${f}/: ${folder === "ground" ? "move what ground/ needs into ground/." : EMULATOR_FIX}`,
+            })),
+            {
+              group: ["../server", "../index", "../cli"],
+              message: `emulator ${folder}/ must not import server.ts, index.ts or cli.ts: the root composes the folders, never the other way.`,
+            },
+            ...extra,
+          ],
+        },
+      ],
+    },
+  };
+}
+
 module.exports = tseslint.config(
   {
     ignores: [
@@ -82,6 +122,24 @@ module.exports = tseslint.config(
   importsOnly("program", []),
   importsOnly("policy", []),
   importsOnly("plugin", ["program", "runtime"]),
+  emulatorImportsOnly("ground", []),
+  emulatorImportsOnly("rpc", []),
+  emulatorImportsOnly("ims", []),
+  emulatorImportsOnly("ram", []),
+  emulatorImportsOnly("mns", []),
+  emulatorImportsOnly("sts", []),
+  // Mns-open manages the queues the MNS data API serves: it may use their store, nothing else of mns/.
+  emulatorImportsOnly(
+    "mnsOpen",
+    ["mns"],
+    [
+      {
+        regex: "^\\.\\./mns(/(?!queues$).*)?$",
+        message: `emulator mnsOpen/ imports only mns/queues of mns/ (the queue store it manages): ${EMULATOR_FIX}`,
+      },
+    ],
+  ),
+  emulatorImportsOnly("control", ["rpc", "ims", "ram", "mns", "mnsOpen", "sts"]),
   // Formatting is Prettier's job (npm run format); eslint-config-prettier turns off rules that clash.
   prettier,
 );

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { RpcProduct } from "../rpc/product";
+import type { RpcProduct } from "../ground/rpcProduct";
 import { API_VERSION, applySet, getResponse, validateSetParameters } from "./api";
 import type { SettingStore } from "./settings";
 

@@ -19,7 +19,7 @@ import {
   type RpcProduct,
   type StateAction,
   tagsParam,
-} from "../rpc/product";
+} from "../ground/rpcProduct";
 
 /** The Mns-open API version served. */
 export const MNS_OPEN_VERSION = "2022-01-19";

@@ -16,7 +16,7 @@ import {
   type RpcProduct,
   type StateAction,
   tagsParam,
-} from "../rpc/product";
+} from "../ground/rpcProduct";
 import { checkPolicyDocument, ramError, SYSTEM_POLICIES } from "./policy";
 import type { PolicyRecord, PolicyVersionRecord, RamState, RoleRecord } from "./state";
 

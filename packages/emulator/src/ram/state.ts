@@ -9,7 +9,7 @@ import { randomInt } from "node:crypto";
 import type { EmulatorBehaviour } from "../ground/behaviour";
 import { keyMap } from "../ground/records";
 import type { StateFile } from "../ground/stateFile";
-import { isoSeconds } from "../rpc/product";
+import { isoSeconds } from "../ground/rpcProduct";
 import {
   checkPolicyDocument,
   evaluatePolicies,

@@ -21,7 +21,7 @@ import {
   type SignedRequest,
   verifySignature,
 } from "./signature";
-import type { RpcProduct } from "./product";
+import type { RpcProduct } from "../ground/rpcProduct";
 
 /** What the RPC listener needs from the emulator. */
 export interface RpcListenerContext extends EnvelopeContext {

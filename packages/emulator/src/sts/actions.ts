@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { RpcProduct } from "../rpc/product";
+import type { RpcProduct } from "../ground/rpcProduct";
 
 /** The STS API version served. */
 export const STS_VERSION = "2015-04-01";

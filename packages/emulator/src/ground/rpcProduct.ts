@@ -5,9 +5,9 @@
  *
  * @packageDocumentation
  */
-import type { EmulatorBehaviour } from "../ground/behaviour";
-import { ApiError, missingParameterMessage } from "../ground/errors";
-import { keyMap } from "../ground/records";
+import type { EmulatorBehaviour } from "./behaviour";
+import { ApiError, missingParameterMessage } from "./errors";
+import { keyMap } from "./records";
 
 /** What an RPC action handler gets. */
 export interface RpcCall {
