@@ -18,11 +18,12 @@ import { QueueDeletionGuard } from "./queueDeletionGuard";
 import { providerRegionMatches, regionalProviderArgs } from "./regionalProvider";
 import { IMS_CALLBACK_TYPE } from "../shared/contract";
 import { stackScopedName } from "../shared/names";
-import { isDocumentedRegion, IMS_REGIONS } from "../shared/regions";
 import {
+  eventListProblem,
   MAX_QUEUE_NAME_LENGTH,
   queueNameProblems,
   QUEUE_NAME_PREFIX,
+  regionProblem,
   type DeletionPolicy,
 } from "../shared/validation";
 
@@ -477,74 +478,72 @@ function appliedSetting(
  * the provider, at preview.
  */
 export function validateComponentArgs(name: string, args: ImsCallbackArgs): void {
-  const problems: string[] = [];
   if (!args) {
     throw new Error(`Invalid ImsCallback "${name}":\n  - args: required.`);
   }
-  if (!!args.http === !!args.queue) {
-    problems.push(
-      "http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.",
-    );
-  }
-  if (args.region === undefined || args.region === "") {
-    problems.push(
-      'region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".',
-    );
-  }
-  if (
-    typeof args.region === "string" &&
-    !isDocumentedRegion(args.region) &&
-    args.allowUndocumentedRegion !== true
-  ) {
-    problems.push(
-      `region: "${args.region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). Use one of them, or set allowUndocumentedRegion: true.`,
-    );
-  }
-  if (args.queue) {
-    if (args.queue.name !== undefined && args.queue.existingQueueName !== undefined) {
-      problems.push(
-        "queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.",
-      );
-    }
-    const names: Array<[string, unknown]> = [
-      ["queue.name", args.queue.name],
-      ["queue.existingQueueName", args.queue.existingQueueName],
-    ];
-    for (const [property, value] of names) {
-      if (typeof value === "string") {
-        for (const reason of queueNameProblems(value)) problems.push(`${property}: ${reason}`);
-      }
-    }
-    if (args.queue.existingQueueName !== undefined && args.queue.options !== undefined) {
-      problems.push(
-        "queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.",
-      );
-    }
-    if (args.queue.existingQueueName !== undefined && args.queue.deleteWithMessages !== undefined) {
-      problems.push(
-        "queue.deleteWithMessages: only applies to a queue this component creates (an existing queue is never deleted); remove it.",
-      );
-    }
-    if (args.authorization !== undefined && args.skipAuthorization === true) {
-      problems.push(
-        "authorization / skipAuthorization: give one: authorization shares an authorization, skipAuthorization creates none.",
-      );
-    }
-  } else {
-    for (const property of ["authorization", "skipAuthorization", "accountId"] as const) {
-      if (args[property] !== undefined) {
-        problems.push(`${property}: only used with the queue method; remove it.`);
-      }
-    }
-  }
-  if (Array.isArray(args.eventTypes) && args.eventTypes.length === 0) {
-    problems.push('eventTypes: must list at least one event type, e.g. ["ProduceMediaComplete"].');
-  }
+  // The setting's own rules (lib/shared/validation.ts) for the plain values the component passes
+  // on; the provider checks Outputs at preview, with the same texts.
+  const plainRegion = args.region === undefined || typeof args.region === "string";
+  const region = plainRegion && regionProblem(args.region, args.allowUndocumentedRegion);
+  const eventList = Array.isArray(args.eventTypes) && eventListProblem(args.eventTypes);
+  const problems = [
+    ...(!!args.http === !!args.queue
+      ? [
+          "http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.",
+        ]
+      : []),
+    ...(region ? [`region: ${region}`] : []),
+    ...(args.queue ? queueArgProblems(args, args.queue) : queueOnlyArgsGiven(args)),
+    ...(eventList ? [`eventTypes: ${eventList}`] : []),
+  ];
   if (problems.length > 0) {
     throw new Error(
       `Invalid ImsCallback "${name}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
   }
+}
+
+/** The problems of the queue method's arguments. */
+function queueArgProblems(args: ImsCallbackArgs, queue: ImsCallbackQueueTarget): string[] {
+  const problems: string[] = [];
+  const existing = queue.existingQueueName !== undefined;
+  if (queue.name !== undefined && existing) {
+    problems.push(
+      "queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.",
+    );
+  }
+  const names: Array<[string, unknown]> = [
+    ["queue.name", queue.name],
+    ["queue.existingQueueName", queue.existingQueueName],
+  ];
+  for (const [property, value] of names) {
+    if (typeof value === "string") {
+      for (const reason of queueNameProblems(value)) problems.push(`${property}: ${reason}`);
+    }
+  }
+  if (existing && queue.options !== undefined) {
+    problems.push(
+      "queue.options: only apply to a queue this component creates; remove them or drop existingQueueName.",
+    );
+  }
+  if (existing && queue.deleteWithMessages !== undefined) {
+    problems.push(
+      "queue.deleteWithMessages: only applies to a queue this component creates (an existing queue is never deleted); remove it.",
+    );
+  }
+  if (args.authorization !== undefined && args.skipAuthorization === true) {
+    problems.push(
+      "authorization / skipAuthorization: give one: authorization shares an authorization, skipAuthorization creates none.",
+    );
+  }
+  return problems;
+}
+
+/** The queue method's arguments given to the HTTP method, each a problem. */
+function queueOnlyArgsGiven(args: ImsCallbackArgs): string[] {
+  return (["authorization", "skipAuthorization", "accountId"] as const)
+    .filter((property) => args[property] !== undefined)
+    .map((property) => `${property}: only used with the queue method; remove it.`);
 }
 
 /** Whether a deletion policy is given as an Output or a promise (its value not known at construction). */

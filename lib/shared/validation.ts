@@ -168,18 +168,8 @@ const booleanRule: FieldRule = (value) =>
 /** One rule per field, in the order problems are reported. */
 const FIELD_RULES: Readonly<Record<keyof CallbackInputsToValidate, FieldRule>> = {
   region: (region, { inputs }) => {
-    if (typeof region !== "string" || region === "") {
-      return [error('required. Set it to the IMS region of this setting, e.g. "cn-shanghai".')];
-    }
-    if (!isDocumentedRegion(region) && inputs.allowUndocumentedRegion !== true) {
-      return [
-        error(
-          `"${region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). ` +
-            "Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since.",
-        ),
-      ];
-    }
-    return [];
+    const reason = regionProblem(region, inputs.allowUndocumentedRegion);
+    return reason ? [error(reason)] : [];
   },
 
   callbackType: (callbackType) =>
@@ -277,6 +267,36 @@ const FIELD_RULES: Readonly<Record<keyof CallbackInputsToValidate, FieldRule>> =
       ? []
       : [error(`must be "restore", "clear" or "retain", got ${JSON.stringify(deletionPolicy)}.`)],
 };
+
+/**
+ * The rule of `region`, on its own (the components check plain arguments with it): why the region
+ * cannot be used, or `undefined` when it can. Without the property name, like every rule's reason.
+ */
+export function regionProblem(
+  region: unknown,
+  allowUndocumentedRegion: unknown,
+): string | undefined {
+  if (typeof region !== "string" || region === "") {
+    return 'required. Set it to the IMS region of this setting, e.g. "cn-shanghai".';
+  }
+  if (!isDocumentedRegion(region) && allowUndocumentedRegion !== true) {
+    return (
+      `"${region}" is not a documented IMS region (${IMS_REGIONS.join(", ")}). ` +
+      "Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since."
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The rule of `eventTypes` as a whole, on its own: why the value is no list of event types to
+ * send, or `undefined` when it is one (each entry is checked apart).
+ */
+export function eventListProblem(eventTypes: unknown): string | undefined {
+  return Array.isArray(eventTypes) && eventTypes.length > 0
+    ? undefined
+    : 'must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.';
+}
 
 /**
  * Why a queue name cannot be used for IMS callbacks (empty when it can).
@@ -395,14 +415,9 @@ function urlFindings(url: string): Finding[] {
 }
 
 function eventTypeFindings(eventTypes: unknown, isUnknown: (value: unknown) => boolean): Finding[] {
-  if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
-    return [
-      error(
-        'must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.',
-      ),
-    ];
-  }
-  return eventTypes.flatMap((name: unknown) => {
+  const emptyList = eventListProblem(eventTypes);
+  if (emptyList !== undefined) return [error(emptyList)];
+  return (eventTypes as unknown[]).flatMap((name) => {
     if (isUnknown(name)) return [];
     const finding = eventTypeFinding(name);
     return finding ? [finding] : [];

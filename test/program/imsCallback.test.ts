@@ -843,12 +843,34 @@ describe("ImsCallback", () => {
       [
         'Invalid ImsCallback "bad":',
         "  - http / queue: give exactly one of them: http: { url } for HTTP(S) delivery, or queue: {} for a queue.",
-        '  - region: "mars-1" is not a documented IMS region (cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1). Use one of them, or set allowUndocumentedRegion: true.',
+        '  - region: "mars-1" is not a documented IMS region (cn-beijing, cn-hangzhou, cn-shanghai, cn-shenzhen, ap-southeast-1, us-west-1). Use one of them, or set allowUndocumentedRegion: true if IMS has launched there since.',
         "  - queue.name / queue.existingQueueName: give one: name creates a queue, existingQueueName uses one.",
         '  - queue.name: "orders" must start with "ice-callback-" (IMS writes only to such queues). Rename it, e.g. "ice-callback-orders".',
-        '  - eventTypes: must list at least one event type, e.g. ["ProduceMediaComplete"].',
+        '  - eventTypes: must list at least one event type, e.g. ["ProduceMediaComplete"]. To stop callbacks in a region, delete the resource (see deletionPolicy) instead of sending an empty list.',
       ].join("\n"),
     );
+  });
+
+  it("says what the shared rules say for the region and the event list (one text per rule)", async () => {
+    const { ImsCallback } = await import("../../lib/program/imsCallback");
+    const { validateCallbackInputs } = await import("../../lib/shared/validation");
+    const shared = (inputs: Record<string, unknown>, property: string) =>
+      validateCallbackInputs(inputs)
+        .filter((p) => p.property === property && p.severity === "error")
+        .map((p) => `  - ${p.reason}`);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ region: "mars-1", eventTypes: ["ProduceMediaComplete"] }, "region"],
+      [{ region: "", eventTypes: ["ProduceMediaComplete"] }, "region"],
+      [{ eventTypes: ["ProduceMediaComplete"] }, "region"],
+      [{ region: "cn-shanghai", eventTypes: [] }, "eventTypes"],
+    ];
+    for (const [inputs, property] of cases) {
+      const expected = shared(inputs, property);
+      expect(expected).toHaveLength(1);
+      expect(
+        () => new ImsCallback("c", { ...inputs, http: { url: "https://x.example.com" } } as never),
+      ).toThrow(expected[0]);
+    }
   });
 
   it("rejects a missing region, queue-only arguments on the HTTP method and a queue name beyond MNS's rules", async () => {
@@ -860,7 +882,7 @@ describe("ImsCallback", () => {
           eventTypes: ["A"],
         } as never),
     ).toThrow(
-      '  - region: required: the IMS region of the setting and the queue, e.g. region: "cn-shanghai".',
+      '  - region: required. Set it to the IMS region of this setting, e.g. "cn-shanghai".',
     );
     expect(
       () =>
