@@ -7,18 +7,11 @@
  * the engine and the alicloud plugin).
  */
 import * as alicloud from "@pulumi/alicloud";
-import {
-  imsRoleLeastPrivilege,
-  queueSendGrantProblems,
-  RAM_POLICY_TYPE,
-  RAM_ROLE_POLICY_ATTACHMENT_TYPE,
-  RAM_ROLE_TYPE,
-  RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE,
-  RESOURCE_MANAGER_POLICY_TYPE,
-  RESOURCE_MANAGER_POLICY_VERSION_TYPE,
-  RESOURCE_MANAGER_ROLE_TYPE,
-} from "../../lib/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+import { imsCallbackPolicies, queueSendGrantProblems } from "../../lib/policy";
 import { createImsRoleLeastPrivilege } from "../../lib/policy/imsRole";
+import { ImsQueueAuthorization } from "../../lib/program/queueAuthorization";
 import { queueMessagesArn } from "../../lib/shared/ram";
 import {
   asTheEngineSends,
@@ -30,6 +23,13 @@ import {
 
 /** The type token a resource class registers (so the tokens the policy matches are checked too). */
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType: string }).__pulumiType;
+const RAM_POLICY_TYPE = typeOf(alicloud.ram.Policy);
+const RAM_ROLE_POLICY_ATTACHMENT_TYPE = typeOf(alicloud.ram.RolePolicyAttachment);
+const RAM_ROLE_TYPE = typeOf(alicloud.ram.Role);
+const RESOURCE_MANAGER_POLICY_TYPE = typeOf(alicloud.resourcemanager.Policy);
+const RESOURCE_MANAGER_POLICY_VERSION_TYPE = typeOf(alicloud.resourcemanager.PolicyVersion);
+const RESOURCE_MANAGER_POLICY_ATTACHMENT_TYPE = typeOf(alicloud.resourcemanager.PolicyAttachment);
+const RESOURCE_MANAGER_ROLE_TYPE = typeOf(alicloud.resourcemanager.Role);
 
 const SEND_ONLY = JSON.stringify({
   Version: "1",
@@ -73,22 +73,63 @@ const attachment = (name: string, props: Record<string, unknown>): FakeResource 
   props: { roleName: "AliyunICEDefaultRole", policyType: "Custom", ...props },
 });
 
-test("is a mandatory resource policy (judged before each resource is created, not after the stack)", () => {
-  expect(imsRoleLeastPrivilege.enforcementLevel).toBe("mandatory");
-  expect("validateResource" in imsRoleLeastPrivilege).toBe(true);
-  expect("validateStack" in imsRoleLeastPrivilege).toBe(false);
-});
+/**
+ * What `ImsQueueAuthorization` registers (types and inputs as the engine receives them), under
+ * Pulumi's mocks: IMS's role exists, the account is given.
+ */
+async function registeredByImsQueueAuthorization(): Promise<FakeResource[]> {
+  const registered: FakeResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, props: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => {
+        if (args.token !== "alicloud:ram/getRolePolicyAttachments:getRolePolicyAttachments") {
+          throw new Error(`unexpected call ${args.token}`);
+        }
+        return { id: "AliyunICEDefaultRole", roleName: "AliyunICEDefaultRole", attachments: [] };
+      },
+    },
+    "shop",
+    "prod",
+    false,
+  );
+  const authorization = new ImsQueueAuthorization("ims", {
+    queues: [{ region: "cn-shanghai", queueName: "ice-callback-orders" }],
+    accountId: "1234567890",
+  });
+  await new Promise((resolve) => authorization.attachment.urn.apply(resolve));
+  return registered.filter((r) => r.type !== "alicloud-ims-callback:index:ImsQueueAuthorization");
+}
 
-test("accepts what ImsQueueAuthorization creates: a send-only policy, then its attachment by name", async () => {
+test("through the pack's own list: nothing for what ImsQueueAuthorization registers, a violation for a broad policy on IMS's role", async () => {
+  // The policy as the shipped pack and a composed pack run it (./policy's imsCallbackPolicies).
+  const policy = imsCallbackPolicies.find((p) => p.name === "ims-callback-ram-least-privilege");
+  const reported = async (resources: FakeResource[]) => {
+    const messages: string[] = [];
+    for (const resource of resources) {
+      messages.push(...(await runResourcePolicy(policy as ResourceValidationPolicy, resource)));
+    }
+    return messages;
+  };
+  const compliant = await registeredByImsQueueAuthorization();
+  expect(compliant.map((r) => r.type)).toEqual([
+    typeOf(alicloud.ram.Policy),
+    typeOf(alicloud.ram.RolePolicyAttachment),
+  ]);
+  expect(await reported(compliant)).toEqual([]);
   expect(
-    await run([
-      ramPolicy("send", {
-        policyDocument: SEND_ONLY,
-        rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
-      }),
-      attachment("send-attachment", { policyName: "send-name" }),
+    await reported([
+      ramPolicy("broad", { policyDocument: BROAD }),
+      attachment("att", { policyName: "broad-name" }),
     ]),
-  ).toEqual({});
+  ).toEqual([
+    'ram.RolePolicyAttachment "att": attaches custom policy "broad-name" to IMS\'s role "AliyunICEDefaultRole", and the policy grants more than sending to ice-callback- queues: ' +
+      'policyDocument Statement[0] Action "mns:*" is a wildcard; policyDocument Statement[0] Resource "*" is a wildcard. ' +
+      FIX_SEND_ONLY,
+  ]);
 });
 
 describe("refuses at the attachment", () => {
@@ -351,16 +392,6 @@ describe("ROS: templates are parsed and each role a template resource names is r
       parameters: [{ parameterKey: "RoleName", parameterValue: "Deployers" }],
     },
   };
-
-  test("the resource types are the ones @pulumi/alicloud registers", () => {
-    expect([STACK, GROUP, CHANGE_SET, INSTANCE, INSTANCES]).toEqual([
-      "alicloud:ros/stack:Stack",
-      "alicloud:ros/stackGroup:StackGroup",
-      "alicloud:ros/changeSet:ChangeSet",
-      "alicloud:ros/stackInstance:StackInstance",
-      "alicloud:ros/stackInstances:StackInstances",
-    ]);
-  });
 
   test("a stack instance (and stack instances) overriding a harmless stack group's RoleName with IMS's role", async () => {
     for (const type of [INSTANCE, INSTANCES]) {
