@@ -3,7 +3,7 @@
  * `https://<accountId>.mns.<region>.aliyuncs.com`: receive (with long polling), batch receive,
  * peek, send, batch send, delete, batch delete, change visibility, and the queue's attributes —
  * XML bodies and MNS's XML errors (the request signature, `Authorization: MNS <AccessKeyId>:<signature>`,
- * is checked in signatures/mns.ts). Alibaba's `@alicloud/mns` client talks to it with `endpoint: "http://127.0.0.1:<port>"`.
+ * is checked in signature.ts). Alibaba's `@alicloud/mns` client talks to it with `endpoint: "http://127.0.0.1:<port>"`.
  *
  * @packageDocumentation
  */

@@ -210,18 +210,26 @@ async function deleteQueue(call: QueueCall): Promise<MnsAnswer> {
 const batchCount = (call: QueueCall): number | undefined =>
   integerArgument(query(call, "numOfMessages"), "numOfMessages", 1, MAX_BATCH);
 
+/** The answer of a peek or receive: one message, or a list for the batch operations. */
+function messagesAnswer(
+  messages: readonly QueueMessage[],
+  view: (m: QueueMessage) => Record<string, string | number>,
+  batch: boolean,
+): MnsAnswer {
+  if (messages.length === 0) throw new MnsError("MessageNotExist", "Message not exist.");
+  return {
+    status: 200,
+    xml: batch
+      ? mnsXml("Messages", messages.map(view), "Message")
+      : mnsXml("Message", view(messages[0])),
+  };
+}
+
 async function peekMessages(call: QueueCall): Promise<MnsAnswer> {
   const queue = existing(call);
   const count = batchCount(call);
   const peeked = call.queues.peek(queue, count ?? 1);
-  if (peeked.length === 0) throw new MnsError("MessageNotExist", "Message not exist.");
-  return {
-    status: 200,
-    xml:
-      count !== undefined
-        ? mnsXml("Messages", peeked.map(peekedView), "Message")
-        : mnsXml("Message", peekedView(peeked[0])),
-  };
+  return messagesAnswer(peeked, peekedView, count !== undefined);
 }
 
 async function receiveMessages(call: QueueCall): Promise<MnsAnswer> {
@@ -234,14 +242,7 @@ async function receiveMessages(call: QueueCall): Promise<MnsAnswer> {
       ...QUEUE_LIMITS.PollingWaitSeconds,
     ) ?? queue.attributes.PollingWaitSeconds;
   const received = await call.queues.receive(queue, count ?? 1, wait, call.signal);
-  if (received.length === 0) throw new MnsError("MessageNotExist", "Message not exist.");
-  return {
-    status: 200,
-    xml:
-      count !== undefined
-        ? mnsXml("Messages", received.map(receivedView), "Message")
-        : mnsXml("Message", receivedView(received[0])),
-  };
+  return messagesAnswer(received, receivedView, count !== undefined);
 }
 
 async function sendMessage(call: QueueCall): Promise<MnsAnswer> {
