@@ -18,7 +18,7 @@
  * @packageDocumentation
  */
 import * as fs from "node:fs";
-import { clientFor, credentialSecrets, importProblem } from "../runtime";
+import { configuredCredentialSecrets, importProblem, readCallbackSetting } from "../runtime";
 import { redact } from "../shared/redaction";
 import { IMS_REGIONS } from "../shared/regions";
 import { isConfigured, type CallbackSetting } from "../shared/setting";
@@ -43,10 +43,10 @@ export async function readRegions(regions: readonly string[]): Promise<RegionSet
   return Promise.all(
     regions.map(async (region) => {
       try {
-        return { region, setting: await clientFor(region).getEventCallback() };
+        return { region, setting: await readCallbackSetting(region) };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { region, error: redact(message, credentialSecrets()) };
+        return { region, error: redact(message, configuredCredentialSecrets()) };
       }
     }),
   );
@@ -136,7 +136,7 @@ if (require.main === module) {
     (code) => (process.exitCode = code),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`${redact(message, credentialSecrets())}\n`);
+      process.stderr.write(`${redact(message, configuredCredentialSecrets())}\n`);
       process.exitCode = 1;
     },
   );

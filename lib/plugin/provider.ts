@@ -29,7 +29,6 @@ import {
 } from "../shared/contract";
 import type { StackConfigReader } from "../shared/credentials";
 import type * as Runtime from "../runtime";
-import type * as RuntimeWarnings from "../runtime/warnings";
 import { CALLBACK_INPUT_DEFAULTS, validateCallbackInputs } from "../shared/validation";
 import { takeReadInputs, type EngineWarn } from "./sdkWorkarounds";
 import { unwrapSecrets, wrapSecrets } from "./secrets";
@@ -168,8 +167,7 @@ export class ImsCallbackProvider implements provider.Provider {
    * `construct`, so they would go to stderr, which the CLI does not show.
    */
   private underUrn<R>(urn: string, operation: () => Promise<R>): Promise<R> {
-    const { withWarner } = require("../runtime/warnings") as typeof RuntimeWarnings;
-    return withWarner((message) => this.warn(urn, message), operation);
+    return runtimeModule().withWarner((message) => this.warn(urn, message), operation);
   }
 
   /** Reads the schema when the engine asks for it (SDK generation, YAML programs). */

@@ -11,15 +11,11 @@
  * @packageDocumentation
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import {
-  CREDENTIAL_SECRET_VARIABLES,
-  resolveCredential,
-  userConfigKey,
-  type StackConfigReader,
-} from "../shared/credentials";
-import { DEFAULT_RETRY_POLICY, ImsClient } from "./imsClient";
+import { SETTING_INPUTS, type SettingInput } from "../shared/contract";
+import { runtimeContext } from "./context";
+import type { ImsClient } from "./imsClient";
 import { importedInputs, importProblem } from "./importChecks";
-import { PROVIDER_SETTINGS, readSetting } from "./providerSettings";
+import { PROVIDER_SETTINGS } from "./providerSettings";
 import {
   partialStateError,
   REPLACED_SETTING,
@@ -125,18 +121,6 @@ export const OPTIONAL_OUTPUTS = ["callbackUrl", "queueName", "authKey"] as const
  */
 export type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
 
-let stackConfig: StackConfigReader | undefined;
-
-/** Keeps the stack configuration for credential and endpoint lookup; values are never logged. */
-export function configure(config: StackConfigReader): void {
-  stackConfig = config;
-}
-
-/** Forgets the configuration given to {@link configure} (for tests). */
-export function resetConfiguration(): void {
-  stackConfig = undefined;
-}
-
 /** Validates the inputs; no API call. */
 export async function check(
   _olds: Record<string, unknown>,
@@ -208,17 +192,10 @@ function inputChanged(
   return raw(olds[field as InputField]) !== raw(news[field as InputField]);
 }
 
-const INPUT_FIELDS = [
-  "callbackType",
-  "callbackUrl",
-  "queueName",
-  "eventTypes",
-  "authKey",
-  "keepExistingAuthKey",
-  "adoptExisting",
-  "deletionPolicy",
-  "allowUndocumentedRegion",
-] as const;
+/** The inputs a diff compares as declared: every setting input but the region (which replaces). */
+const INPUT_FIELDS = SETTING_INPUTS.filter(
+  (field): field is Exclude<SettingInput, "region"> => field !== "region",
+);
 type InputField = (typeof INPUT_FIELDS)[number];
 
 /**
@@ -231,7 +208,7 @@ type InputField = (typeof INPUT_FIELDS)[number];
  */
 export async function create(declared: EventCallbackInputs): Promise<dynamic.CreateResult> {
   const delayMs = configuredRaceCheckDelay();
-  const client = clientFor(declared.region);
+  const client = runtimeContext().imsClient(declared.region);
   const live = await client.getEventCallback();
   const previous = isConfigured(live) ? live : null;
   const inputs = withKeptAuthKey(declared, live.authSwitch === "on" ? live.authKey : undefined);
@@ -257,7 +234,7 @@ export async function create(declared: EventCallbackInputs): Promise<dynamic.Cre
  */
 export async function read(id: string, props: EventCallbackOutputs): Promise<dynamic.ReadResult> {
   const region = props.region ?? id;
-  const live = await clientFor(region).getEventCallback();
+  const live = await runtimeContext().imsClient(region).getEventCallback();
   const stored = storedSetting(props);
   const differences = new Set(settingDifferences(stored, live));
   const liveInputs: EventCallbackInputs = {
@@ -322,7 +299,7 @@ export async function update(
   const changed = settingDifferences(storedSetting(olds), desired).length > 0;
   const unconfirmed = olds[UNCONFIRMED_WRITE] === true;
   if (!changed && !unconfirmed) return { outs: outputsFor(news, previous) };
-  const client = clientFor(news.region);
+  const client = runtimeContext().imsClient(news.region);
   // The stack's own setting this write replaces, for the record if it goes unconfirmed.
   let replacedOwn: CallbackSetting | undefined = storedSetting(olds);
   let delayMs = 0;
@@ -361,7 +338,7 @@ export async function remove(_id: string, props: EventCallbackOutputs): Promise<
   if (policy === "retain") {
     return;
   }
-  const client = clientFor(props.region);
+  const client = runtimeContext().imsClient(props.region);
   const live = await client.getEventCallback();
   if (
     neverWrote(props) &&
@@ -436,7 +413,7 @@ function replacedByUnconfirmedWrite(outs: EventCallbackOutputs): CallbackSetting
 }
 
 function configuredRaceCheckDelay(): number {
-  return readSetting(PROVIDER_SETTINGS.raceCheckDelayMs, stackConfig);
+  return runtimeContext().setting(PROVIDER_SETTINGS.raceCheckDelayMs);
 }
 
 /**
@@ -449,7 +426,7 @@ function configuredRaceCheckDelay(): number {
  * URL that may hold a secret (see ./importChecks).
  */
 export async function importSetting(region: string): Promise<dynamic.ReadResult> {
-  const live = await clientFor(region).getEventCallback();
+  const live = await runtimeContext().imsClient(region).getEventCallback();
   const problem = importProblem(region, live);
   if (problem) throw new Error(problem);
   const inputs: EventCallbackInputs = importedInputs(region, live);
@@ -552,33 +529,6 @@ async function writeOwned(
     };
     throw partialStateError(inputs.region, recorded, unconfirmedWriteMessage(error));
   }
-}
-
-/** Builds the client for a region from the stack config and the environment, at call time. */
-export function clientFor(region: string, env: NodeJS.ProcessEnv = process.env): ImsClient {
-  const { credential } = resolveCredential(stackConfig, env);
-  return new ImsClient({
-    configKeys: (key) => userConfigKey(stackConfig, key),
-    region,
-    credential,
-    endpoint: readSetting(PROVIDER_SETTINGS.endpoints, stackConfig, env).get(region),
-    endpointType: readSetting(PROVIDER_SETTINGS.endpointType, stackConfig, env),
-    timeoutMs: readSetting(PROVIDER_SETTINGS.timeoutMs, stackConfig, env),
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      maxAttempts: readSetting(PROVIDER_SETTINGS.maxAttempts, stackConfig, env),
-    },
-  });
-}
-
-/** The configured credential secrets and tokens (stack config and environment): never in a message. */
-export function credentialSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
-  const values = [
-    stackConfig?.get("alicloud:secretKey"),
-    stackConfig?.get("alicloud:securityToken"),
-    ...CREDENTIAL_SECRET_VARIABLES.map((name) => env[name]),
-  ];
-  return values.filter((v): v is string => typeof v === "string" && v !== "");
 }
 
 function withoutUndefined<T extends object>(value: T): T {

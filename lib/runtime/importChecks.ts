@@ -34,6 +34,8 @@ export function importedInputs(region: string, live: CallbackSetting): EventCall
  * Why the setting `live` of `region` cannot be imported (nothing configured, code that would fail
  * validation, a URL that may hold a secret), with what to do instead; `undefined` when it can.
  * Never shows a secret: the URL appears only in its safe form, the key never.
+ *
+ * @internal
  */
 export function importProblem(region: string, live: CallbackSetting): string | undefined {
   if (!isConfigured(live)) return nothingToImportMessage(region);

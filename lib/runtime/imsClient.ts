@@ -1,16 +1,22 @@
 /**
- * A small client for the two IMS callback operations, over Alibaba's generic OpenAPI runtime
- * (`@alicloud/openapi-core`) with its real request signing, plus retries and readable errors.
+ * A small client for the two IMS callback operations over the runtime's RPC client (./rpcClient),
+ * with readable errors: which failures are retried, and what to do about each.
  *
  * @packageDocumentation
  */
 import type Credential from "@alicloud/credentials";
-import OpenApi, { $OpenApiUtil } from "@alicloud/openapi-core";
-import { RuntimeOptions } from "@darabonba/typescript";
 import { CREDENTIAL_SETTINGS, CredentialsError } from "../shared/credentials";
 import { redact } from "../shared/redaction";
 import { imsEndpointHost, type ImsEndpointType } from "../shared/regions";
 import { MAX_ATTEMPTS_SETTING, PROVIDER_SETTINGS, TIMEOUT_SETTING } from "./providerSettings";
+import {
+  parseEndpoint,
+  RpcClient,
+  withoutStringToSign,
+  type RetryPolicy,
+  type RpcOutcome,
+  type RpcVerdict,
+} from "./rpcClient";
 import {
   settingFromWire,
   settingToWire,
@@ -20,28 +26,6 @@ import {
 
 /** The IMS API version that serves SetEventCallback / GetEventCallback. */
 export const IMS_API_VERSION = "2020-11-09";
-
-/** Retry behaviour of {@link ImsClient}. */
-export interface RetryPolicy {
-  /**
-   * Total attempts, the first included.
-   *
-   * @default 5
-   */
-  readonly maxAttempts: number;
-  /**
-   * Delay before the first retry; doubles each time.
-   *
-   * @default 200 (ms)
-   */
-  readonly baseDelayMs: number;
-  /**
-   * Upper bound of one delay.
-   *
-   * @default 3000 (ms)
-   */
-  readonly maxDelayMs: number;
-}
 
 /** The default {@link RetryPolicy}: 5 attempts, 200 ms doubling, at most 3 s, each delay drawn between half the cap and the cap ("equal jitter"). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -305,38 +289,24 @@ export function imsErrorClass(code: string): ImsErrorClass {
 /** Reads and writes the callback setting of one region. */
 export class ImsClient {
   private readonly region: string;
-  private readonly retry: RetryPolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly timeoutMs: number;
-  private readonly credential: Credential;
-  /** `host[:port]` as messages show it (no user info, no path). */
-  private readonly host: string;
-  private readonly api: OpenApi;
+  private readonly rpc: RpcClient;
   private readonly configKeys: ConfigKeyNamer;
 
   constructor(options: ImsClientOptions) {
     this.region = options.region;
-    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.timeoutMs = options.timeoutMs ?? TIMEOUT_SETTING.default;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.credential = options.credential;
     this.configKeys = options.configKeys ?? RUNTIME_KEY_NAMES;
-    const { endpoint, protocol } = parseEndpoint(
-      options.endpoint ?? imsEndpointHost(options.region, options.endpointType),
-    );
-    this.host = endpoint.replace(/^.*@/, "");
-    this.api = new OpenApi(
-      new $OpenApiUtil.Config({
-        credential: options.credential,
-        endpoint,
-        protocol,
-        regionId: options.region,
-        readTimeout: this.timeoutMs,
-        connectTimeout: this.timeoutMs,
-        signatureAlgorithm: options.signatureVersion === "v2" ? "v2" : undefined,
-        userAgent: "pulumi-alicloud-ims-callback",
-      }),
-    );
+    this.rpc = new RpcClient({
+      region: options.region,
+      apiVersion: IMS_API_VERSION,
+      credential: options.credential,
+      endpoint: parseEndpoint(
+        options.endpoint ?? imsEndpointHost(options.region, options.endpointType),
+      ),
+      timeoutMs: options.timeoutMs ?? TIMEOUT_SETTING.default,
+      retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      signatureVersion: options.signatureVersion,
+      sleep: options.sleep,
+    });
   }
 
   /** GetEventCallback: the region's current setting (the auth key included, in clear text). */
@@ -373,42 +343,31 @@ export class ImsClient {
     query: Record<string, string>,
     secrets: string[] = [],
   ): Promise<Record<string, unknown>> {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: IMS_API_VERSION,
-      protocol: "HTTPS",
-      pathname: "/",
-      method: "POST",
-      authType: "AK",
-      style: "RPC",
-      reqBodyType: "formData",
-      bodyType: "json",
-    });
     const credentialSecrets = await this.credentialSecrets(action);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const request = new $OpenApiUtil.OpenApiRequest({ query: { ...query } });
-        const runtime = new RuntimeOptions({
-          readTimeout: this.timeoutMs,
-          connectTimeout: this.timeoutMs,
-          autoretry: false,
-        });
-        const response = (await this.api.callApi(params, request, runtime)) as { body?: unknown };
-        if (!response.body || typeof response.body !== "object") {
-          throw Object.assign(new Error("the response body is not a JSON object"), {
+    const noSecrets = [...secrets, ...credentialSecrets];
+    return this.rpc.call(action, query, (outcome, attempt) =>
+      this.judge(action, outcome, attempt, noSecrets),
+    );
+  }
+
+  /** An answer's JSON object, or the {@link ImsApiError} of the attempt. */
+  private judge(
+    action: string,
+    outcome: RpcOutcome,
+    attempt: number,
+    secrets: readonly string[],
+  ): RpcVerdict<Record<string, unknown>> {
+    if ("body" in outcome && outcome.body && typeof outcome.body === "object") {
+      return { value: outcome.body as Record<string, unknown> };
+    }
+    const thrown =
+      "error" in outcome
+        ? outcome.error
+        : Object.assign(new Error("the response body is not a JSON object"), {
             code: "MalformedResponse",
           });
-        }
-        return response.body as Record<string, unknown>;
-      } catch (e) {
-        const error = this.toApiError(action, e, attempt, [...secrets, ...credentialSecrets]);
-        if (!error.retryable || attempt >= this.retry.maxAttempts) {
-          throw error;
-        }
-        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.sleep(cap / 2 + Math.random() * (cap / 2));
-      }
-    }
+    const failure = this.toApiError(action, thrown, attempt, secrets);
+    return { failure, retryable: failure.retryable };
   }
 
   /**
@@ -417,10 +376,7 @@ export class ImsClient {
    */
   private async credentialSecrets(action: string): Promise<string[]> {
     try {
-      const { accessKeySecret, securityToken } = await this.credential.getCredential();
-      return [accessKeySecret, securityToken].filter(
-        (v): v is string => typeof v === "string" && v !== "",
-      );
+      return await this.rpc.credentialSecrets();
     } catch (e) {
       if (e instanceof CredentialsError) throw e;
       const reason = e instanceof Error ? firstClause(e.message) : String(e);
@@ -447,8 +403,8 @@ export class ImsClient {
     else if (answered) message = serviceMessage(failure.serviceMessage);
     else
       message =
-        kind.transport?.(this.host, this.timeoutMs) ??
-        `the request to ${this.host} failed before IMS answered`;
+        kind.transport?.(this.rpc.host, this.rpc.timeoutMs) ??
+        `the request to ${this.rpc.host} failed before IMS answered`;
     const retryable =
       kind.retry === "always" ||
       (kind.retry === "unanswered" && !answered) ||
@@ -543,24 +499,13 @@ function refusedEmptyList(e: unknown, setting: CallbackSetting): ImsApiError | u
   return new ImsApiError({ ...e, advice: EMPTY_EVENT_LIST_ADVICE });
 }
 
-/** Splits an endpoint override into the runtime's `endpoint` and `protocol`. */
-export function parseEndpoint(value: string): { endpoint: string; protocol: "http" | "https" } {
-  const match = /^(https?):\/\/([^/]+)\/?$/i.exec(value.trim());
-  if (match) {
-    return { endpoint: match[2], protocol: match[1].toLowerCase() as "http" | "https" };
-  }
-  return { endpoint: value.trim().replace(/\/$/, ""), protocol: "https" };
-}
-
 function asString(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
 /** The service's message without anything that can echo the request (a URL, a string to sign). */
 function serviceMessage(message: string): string {
-  return redact(
-    message.replace(/\s*(?:server )?string ?to ?sign(?: is)?\s*:.*$/is, "").trim(),
-  ).slice(0, 500);
+  return redact(withoutStringToSign(message)).slice(0, 500);
 }
 
 /** A credential provider's message up to its first detail (which may quote a file or a response body). */

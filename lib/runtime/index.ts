@@ -10,7 +10,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { StackConfigReader } from "../shared/credentials";
+import type { CallbackSetting } from "../shared/setting";
 import { authKeysIn, redact, redactError } from "../shared/redaction";
+import { configure as configureContext, runtimeContext } from "./context";
 import * as queueGuard from "./queueGuard";
 import type { QueueGuardState } from "./queueGuard";
 import * as runtime from "./eventCallbackOperations";
@@ -36,11 +38,22 @@ export type {
 export type { REPLACED_SETTING, UNCONFIRMED_WRITE } from "./ownership";
 
 /**
- * Builds the IMS client of a region from the configuration and the environment (`ims-callback-adopt`).
+ * The region's current callback setting, read with the configured client (`ims-callback-adopt`).
  *
  * @internal
  */
-export { clientFor, credentialSecrets } from "./eventCallbackOperations";
+export async function readCallbackSetting(region: string): Promise<CallbackSetting> {
+  return runtimeContext().imsClient(region).getEventCallback();
+}
+
+/**
+ * The configured credential secrets and tokens, which no message may hold (`ims-callback-adopt`).
+ *
+ * @internal
+ */
+export function configuredCredentialSecrets(): string[] {
+  return runtimeContext().credentialSecrets();
+}
 /**
  * Why `pulumi import` refuses a region's setting, if it does (`ims-callback-adopt`).
  *
@@ -49,12 +62,21 @@ export { clientFor, credentialSecrets } from "./eventCallbackOperations";
 export { importProblem } from "./importChecks";
 
 /**
+ * Runs an operation with its warnings sent to the given warner (the provider plugin's engine log).
+ *
+ * @internal
+ */
+export { withWarner } from "./warnings";
+/** @internal The types the functions below use (for the API report; not shipped). */
+export type { Warner } from "./warnings";
+
+/**
  * Keeps the stack configuration for credential and endpoint lookup; values are never logged.
  *
  * @internal
  */
 export function configure(config: StackConfigReader): void {
-  runtime.configure(config);
+  configureContext(config);
 }
 
 /**
@@ -69,7 +91,7 @@ function redacting<A extends unknown[], R>(
     try {
       return await fn(...args);
     } catch (e) {
-      throw redactError(e, [...authKeysIn(args), ...runtime.credentialSecrets()]);
+      throw redactError(e, [...authKeysIn(args), ...runtimeContext().credentialSecrets()]);
     }
   };
 }
@@ -88,7 +110,7 @@ export const check: (
     news: Record<string, unknown>,
   ): Promise<dynamic.CheckResult> => {
     const result = await runtime.check(olds, news);
-    const secrets = [...authKeysIn([olds, news]), ...runtime.credentialSecrets()];
+    const secrets = [...authKeysIn([olds, news]), ...runtimeContext().credentialSecrets()];
     return {
       ...result,
       failures: result.failures?.map((f) => ({ ...f, reason: redact(f.reason, secrets) })),
@@ -149,13 +171,13 @@ export const importSetting: (region: string) => Promise<dynamic.ReadResult> = re
 
 /**
  * Keeps the stack configuration for the queue guard (credential chain, Mns-open endpoint) and for
- * the redaction of configured credential secrets from its errors.
+ * the redaction of configured credential secrets from its errors: the same context as
+ * {@link configure} (both names stay: stored forwarders call them).
  *
  * @internal
  */
 export function configureQueueGuard(config: StackConfigReader): void {
-  runtime.configure(config);
-  queueGuard.configureQueueGuard(config);
+  configureContext(config);
 }
 /**
  * The queue guard's `queueGuardCheck`, with secrets removed from errors.
@@ -209,7 +231,7 @@ export const queueGuardDelete: (id: string, props: QueueGuardState) => Promise<v
  * @internal
  */
 export const eventCallbackRuntime = {
-  configure: async (req: dynamic.ConfigureRequest) => runtime.configure(req.config),
+  configure: async (req: dynamic.ConfigureRequest) => configure(req.config),
   check,
   diff,
   create,

@@ -10,7 +10,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as log from "@pulumi/pulumi/log";
 
-/** Shows `message` to the user as a warning; settles once it was delivered. */
+/**
+ * Shows `message` to the user as a warning; settles once it was delivered.
+ *
+ * @internal
+ */
 export type Warner = (message: string) => Promise<void>;
 
 /** The warner of the resource operation being served, for concurrent operations apart. */

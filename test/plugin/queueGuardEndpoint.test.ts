@@ -10,7 +10,8 @@ import { DEFAULT_TEST_ACCOUNT } from "pulumi-alicloud-ims-emulator";
 import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import { callRpc, sdkClient } from "../../packages/emulator/test/helpers";
 import { mnsClient } from "../../packages/emulator/test/mnsClient";
-import { configureQueueGuard, queueGuardDelete } from "../../lib/runtime/queueGuard";
+import { queueGuardDelete } from "../../lib/runtime/queueGuard";
+import { configure } from "../../lib/runtime/context";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
 import { pluginWith } from "../helpers/plugin";
 
@@ -117,7 +118,7 @@ it("dynamic provider: the same variable repairs a wrong alicloud:endpoints mnsOp
     "alicloud:endpoints": JSON.stringify([{ mnsOpen: "127.0.0.1:1" }]),
     "alicloud:protocol": "HTTP",
   };
-  configureQueueGuard({ get: (key) => config[key] });
+  configure({ get: (key) => config[key] });
   const message = await failureOf(queueGuardDelete("id", guardState("ice-callback-dynamic")));
   fixVariable = FIX.exec(message)?.[1];
   expect(fixVariable).toBe("IMS_CALLBACK_MNS_OPEN_ENDPOINT");

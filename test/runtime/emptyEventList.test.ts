@@ -12,6 +12,7 @@ import {
 } from "pulumi-alicloud-ims-emulator";
 import * as provider from "../../lib/runtime";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
 import type { EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 
 const REGION = "cn-beijing";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEFAULT_TEST_ACCOUNT.accessKeys[0].secret;
   delete process.env.ALICLOUD_ACCESS_KEY;
   delete process.env.ALICLOUD_SECRET_KEY;
-  runtime.resetConfiguration();
+  context.resetConfiguration();
 });
 afterAll(async () => {
   process.env = savedEnv;

@@ -4,7 +4,11 @@
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
+import type {
+  EventCallbackInputs,
+  EventCallbackOutputs,
+} from "../../lib/runtime/eventCallbackOperations";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -16,7 +20,7 @@ beforeAll(() => {
   emulator = harness.emulator;
 });
 beforeEach(async () => {
-  runtime.resetConfiguration();
+  context.resetConfiguration();
   await emulator.reset();
 });
 
@@ -285,7 +289,7 @@ describe("create / read / update / remove against the emulator", () => {
 
   it("takes credentials and endpoints from stack config when configured", async () => {
     const key = DEFAULT_TEST_ACCOUNT.accessKeys[0];
-    runtime.configure({
+    context.configure({
       get: (k: string) =>
         ({
           "alicloud:accessKey": key.id,

@@ -6,8 +6,12 @@
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
 import { useRuntimeTestEmulator } from "../helpers/emulator";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
+import type {
+  EventCallbackInputs,
+  EventCallbackOutputs,
+} from "../../lib/runtime/eventCallbackOperations";
 
 const ACCOUNT = DEFAULT_TEST_ACCOUNT.accountId;
 /** Out-of-range port: `new URL` throws on it, so no parser strips the secrets. */
@@ -20,7 +24,7 @@ let emulator: EmulatorHandle;
 
 beforeAll(() => {
   emulator = harness.emulator;
-  runtime.resetConfiguration();
+  context.resetConfiguration();
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
 });
 

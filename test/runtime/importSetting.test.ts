@@ -5,7 +5,11 @@
  */
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
+import type {
+  EventCallbackInputs,
+  EventCallbackOutputs,
+} from "../../lib/runtime/eventCallbackOperations";
 import { describeUrl } from "../../lib/shared/url";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
@@ -26,7 +30,7 @@ beforeAll(() => {
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
 });
 beforeEach(async () => {
-  runtime.resetConfiguration();
+  context.resetConfiguration();
   await emulator.reset();
 });
 

@@ -15,9 +15,9 @@ import {
   ImsApiError,
   ImsClient,
   imsErrorClass,
-  parseEndpoint,
   type ImsClientOptions,
 } from "../../lib/runtime/imsClient";
+import { parseEndpoint } from "../../lib/runtime/rpcClient";
 import { EMPTY_SETTING, type CallbackSetting } from "../../lib/shared/setting";
 
 const account = DEFAULT_TEST_ACCOUNT;

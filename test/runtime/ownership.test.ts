@@ -8,7 +8,11 @@
 import * as http from "node:http";
 import { DEFAULT_TEST_ACCOUNT, type EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
-import type { EventCallbackInputs, EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
+import type {
+  EventCallbackInputs,
+  EventCallbackOutputs,
+} from "../../lib/runtime/eventCallbackOperations";
 import { ConcurrentWriteError, UNCONFIRMED_WRITE } from "../../lib/runtime/ownership";
 import { countCalls, useRuntimeTestEmulator } from "../helpers/emulator";
 
@@ -20,7 +24,7 @@ beforeAll(() => {
   emulator = harness.emulator;
 });
 beforeEach(async () => {
-  runtime.resetConfiguration();
+  context.resetConfiguration();
   process.env.IMS_CALLBACK_ENDPOINTS = JSON.stringify(emulator.endpoints);
   process.env.IMS_CALLBACK_RACE_CHECK_DELAY_MS = "0";
   await emulator.reset();

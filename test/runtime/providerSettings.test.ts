@@ -11,7 +11,7 @@ import {
   startEmulator,
   type EmulatorHandle,
 } from "pulumi-alicloud-ims-emulator";
-import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
 import {
   MAX_ATTEMPTS_SETTING,
   parseSetting,
@@ -127,7 +127,7 @@ describe("ims-callback:maxAttempts", () => {
     emulator = await startEmulator({ stateFile: path.join(dir, "state.json") });
   });
   afterAll(async () => {
-    runtime.resetConfiguration();
+    context.resetConfiguration();
     await emulator.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -135,7 +135,7 @@ describe("ims-callback:maxAttempts", () => {
   it.each([1, 3])("makes %i attempts of a throttled call, then fails", async (attempts) => {
     await emulator.reset();
     await emulator.injectFault({ kind: "throttle", count: 10, region: REGION });
-    runtime.configure({
+    context.configure({
       get: (key) =>
         ({
           "alicloud:accessKey": DEFAULT_TEST_ACCOUNT.accessKeys[0].id,
@@ -144,13 +144,15 @@ describe("ims-callback:maxAttempts", () => {
           "ims-callback:maxAttempts": String(attempts),
         })[key],
     });
-    await expect(runtime.clientFor(REGION).getEventCallback()).rejects.toThrow(/Throttling/);
+    await expect(context.runtimeContext().imsClient(REGION).getEventCallback()).rejects.toThrow(
+      /Throttling/,
+    );
     expect(countCalls(await emulator.getCounters()).get).toBe(attempts);
   });
 });
 
 describe("ims-callback:endpointType", () => {
-  afterEach(() => runtime.resetConfiguration());
+  afterEach(() => context.resetConfiguration());
 
   it.each([
     [
@@ -166,9 +168,9 @@ describe("ims-callback:endpointType", () => {
   ])(
     "refuses an unknown type instead of falling back to public (%j %j)",
     (config, env, message) => {
-      runtime.configure({ get: (key) => (config as Record<string, string>)[key] });
+      context.configure({ get: (key) => (config as Record<string, string>)[key] });
       expect(() =>
-        runtime.clientFor("cn-shanghai", {
+        context.runtimeContext().imsClient("cn-shanghai", {
           ...env,
           ALIBABA_CLOUD_ACCESS_KEY_ID: "id",
           ALIBABA_CLOUD_ACCESS_KEY_SECRET: "s",

@@ -8,12 +8,12 @@ import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import type { EmulatorHandle } from "pulumi-alicloud-ims-emulator";
 import * as runtimeEntry from "../../lib/runtime";
 import {
-  configureQueueGuard,
   DELETE_QUEUES_WITH_MESSAGES_VARIABLE,
   queueGuardDelete,
   queueGuardDiff,
   type QueueGuardState,
 } from "../../lib/runtime/queueGuard";
+import { configure } from "../../lib/runtime/context";
 import { callRpc, removeTempDirs, sdkClient } from "../../packages/emulator/test/helpers";
 import { mnsClient } from "../../packages/emulator/test/mnsClient";
 
@@ -65,7 +65,7 @@ beforeEach(async () => {
     "alicloud:endpoints": JSON.stringify([{ mnsOpen: new URL(endpoint()).host }]),
     "alicloud:protocol": "HTTP",
   };
-  configureQueueGuard({ get: (key: string) => config[key] });
+  configure({ get: (key: string) => config[key] });
 });
 
 describe("queue guard delete", () => {

@@ -15,12 +15,12 @@ import {
 } from "pulumi-alicloud-ims-emulator";
 import { MNS_OPEN_VERSION } from "../../packages/emulator/src/mnsOpen/actions";
 import {
-  configureQueueGuard,
   DELETE_QUEUES_WITH_MESSAGES_VARIABLE,
   queueGuardDelete,
   queueGuardDiff,
   type QueueGuardState,
 } from "../../lib/runtime/queueGuard";
+import { configure } from "../../lib/runtime/context";
 import { callRpc, sdkClient } from "../../packages/emulator/test/helpers";
 import { mnsClient } from "../../packages/emulator/test/mnsClient";
 
@@ -47,7 +47,7 @@ function useMnsOpenEndpoint(host: string): void {
     "alicloud:endpoints": JSON.stringify([{ mnsOpen: host }]),
     "alicloud:protocol": "HTTP",
   };
-  configureQueueGuard({ get: (key: string) => config[key] });
+  configure({ get: (key: string) => config[key] });
 }
 
 /** Forwards a request to the emulator as it came (signature and all), then rewrites the answer. */

@@ -20,6 +20,7 @@ import * as provider from "../../lib/runtime";
 import { ImsApiError, ImsClient } from "../../lib/runtime/imsClient";
 import { authKeysIn, redact, redactError, REDACTED } from "../../lib/shared/redaction";
 import * as runtime from "../../lib/runtime/eventCallbackOperations";
+import * as context from "../../lib/runtime/context";
 import type { EventCallbackOutputs } from "../../lib/runtime/eventCallbackOperations";
 import type { CallbackSetting } from "../../lib/shared/setting";
 
@@ -82,7 +83,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await emulator.reset();
-  runtime.resetConfiguration();
+  context.resetConfiguration();
 });
 
 /** Points at the endpoint for `kind` and arms the fault for every call after the first `skip`. */
