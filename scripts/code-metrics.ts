@@ -29,10 +29,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 function functionName(node: ts.Node): string {
-  if (
-    (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) &&
-    node.name !== undefined
-  ) {
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name !== undefined) {
     return node.name.getText();
   }
   if (ts.isConstructorDeclaration(node)) {
