@@ -14,8 +14,11 @@ const RUNTIME_FOLDERS = [
   "plugin",
   "events",
 ];
-/** The no-restricted-imports rule for lib/<folder>: only lib/shared and the folders in `allowed`. */
-function importsOnly(folder, allowed, packages = []) {
+/**
+ * The no-restricted-imports rule for lib/<folder>: only lib/shared and the folders in `allowed`;
+ * of those in `throughIndex`, only their index (their facade), never a file behind it.
+ */
+function importsOnly(folder, allowed, packages = [], throughIndex = []) {
   const forbidden = RUNTIME_FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
   return {
     files: [`lib/${folder}/**/*.ts`],
@@ -27,6 +30,10 @@ function importsOnly(folder, allowed, packages = []) {
             ...forbidden.map((f) => ({
               group: [`../${f}`, `../${f}/*`, `../../lib/${f}`, `../../lib/${f}/*`],
               message: `lib/${folder} runs elsewhere than lib/${f}: move what both need to lib/shared.`,
+            })),
+            ...throughIndex.map((f) => ({
+              group: [`../${f}/*`],
+              message: `lib/${folder} reaches lib/${f} through its index ("../${f}"): export what is needed there.`,
             })),
             ...packages.map((p) => ({
               group: [p],
@@ -121,7 +128,7 @@ module.exports = tseslint.config(
   importsOnly("runtime", []),
   importsOnly("program", []),
   importsOnly("policy", []),
-  importsOnly("plugin", ["program", "runtime"]),
+  importsOnly("plugin", ["program", "runtime"], [], ["runtime"]),
   emulatorImportsOnly("ground", []),
   emulatorImportsOnly("rpc", []),
   emulatorImportsOnly("ims", []),
