@@ -46,10 +46,6 @@ export type ParsedTemplate =
   | { readonly ok: true; readonly template: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly why: string };
 
-/** The intrinsic functions {@link evaluate} knows, for messages. */
-export const EVALUATED_FUNCTIONS =
-  "Ref, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::Replace, Fn::If, Fn::FindInMap, Fn::Base64Decode";
-
 /** More alternatives than this (Fn::If in Fn::Join...) are not enumerated: the value is unknown. */
 const MAX_ALTERNATIVES = 256;
 /** Deeper expressions (or `Ref` chains through roles) than this are not evaluated. */
@@ -321,101 +317,115 @@ function evaluate(scope: Scope, node: unknown, depth: number): Value {
   if (keys.length !== 1 || (keys[0] !== "Ref" && !keys[0].startsWith("Fn::")))
     return { t: "map", entries: node };
   const fn = keys[0];
+  const intrinsic = Object.hasOwn(INTRINSICS, fn) ? INTRINSICS[fn] : undefined;
+  if (!intrinsic) return unknownValue(`${fn} is not evaluated by the pack`);
   const arg = node[fn];
-  const args = Array.isArray(arg) ? arg : undefined;
-  const sub = (n: unknown) => evaluate(scope, n, depth + 1);
-  switch (fn) {
-    case "Ref":
-      return typeof arg === "string" ? ref(scope, arg, depth) : unknownValue("Ref of a non-name");
-    case "Fn::Join": {
-      if (!args || args.length !== 2) return unknownValue("Fn::Join with unexpected arguments");
-      const separator = singleLiteral(sub(args[0]));
-      if (separator === undefined) return unknownValue("Fn::Join with an unknown separator");
-      const lists = asLists(sub(args[1]));
-      if (!Array.isArray(lists)) return unknownValue(lists.unknown);
-      const joined: Value[] = lists.map((items) =>
-        fromPatterns(product(items.map(asStrings), separator)),
-      );
-      return oneOf(joined);
-    }
-    case "Fn::Sub":
-      return substitute(scope, arg, depth);
-    case "Fn::Select": {
-      if (!args || args.length !== 2) return unknownValue("Fn::Select with unexpected arguments");
-      const index = singleLiteral(sub(args[0]));
-      if (index === undefined) return unknownValue("Fn::Select with an unknown index");
-      const from = sub(args[1]);
-      if (from.t === "map") return sub(property(from.entries, index));
-      const lists = asLists(from);
-      if (!Array.isArray(lists)) return unknownValue(lists.unknown);
-      if (!/^\d+$/.test(index)) return unknownValue("Fn::Select with a non-numeric index");
-      return oneOf(lists.map((items) => items[Number(index)] ?? NEVER));
-    }
-    case "Fn::Split": {
-      if (!args || args.length !== 2) return unknownValue("Fn::Split with unexpected arguments");
-      const separator = singleLiteral(sub(args[0]));
-      if (separator === undefined) return unknownValue("Fn::Split with an unknown separator");
-      return mapLiterals(
-        sub(args[1]),
-        (text) => ({ t: "list", items: text.split(separator).map(literal) }),
-        "Fn::Split of a value not known at preview",
-      );
-    }
-    case "Fn::Replace": {
-      if (!args || args.length !== 2 || !isPlainObject(args[0]))
-        return unknownValue("Fn::Replace with unexpected arguments");
-      const replacements: Array<[string, string]> = [];
-      for (const [from, to] of Object.entries(args[0])) {
-        const text = singleLiteral(sub(to));
-        if (text === undefined) return unknownValue("Fn::Replace with a replacement not known");
-        replacements.push([from, text]);
-      }
-      return mapLiterals(
-        sub(args[1]),
-        (text) => literal(replacements.reduce((s, [from, to]) => s.split(from).join(to), text)),
-        "Fn::Replace of a value not known at preview",
-      );
-    }
-    case "Fn::If":
-      if (!args || args.length !== 3) return unknownValue("Fn::If with unexpected arguments");
-      return oneOf([sub(args[1]), sub(args[2])]);
-    case "Fn::FindInMap": {
-      if (!args || args.length !== 3)
-        return unknownValue("Fn::FindInMap with unexpected arguments");
-      const keys = args.map((a) => singleLiteral(sub(a)));
-      if (keys.some((k) => k === undefined)) return unknownValue("Fn::FindInMap with unknown keys");
-      const [map, first, second] = keys as string[];
-      const level1 = own(scope.mappings, map);
-      const level2 = isPlainObject(level1) ? own(level1, first) : undefined;
-      return isPlainObject(level2) && Object.hasOwn(level2, second) ? sub(level2[second]) : NEVER;
-    }
-    case "Fn::Base64Decode":
-      return mapLiterals(
-        sub(arg),
-        (text) => literal(Buffer.from(text, "base64").toString("utf8")),
-        "Fn::Base64Decode of a value not known at preview",
-      );
-    case "Fn::Base64Encode":
-      return mapLiterals(
-        sub(arg),
-        (text) => literal(Buffer.from(text, "utf8").toString("base64")),
-        "Fn::Base64Encode of a value not known at preview",
-      );
-    case "Fn::Str":
-      return mapLiterals(sub(arg), literal, "Fn::Str of a value not known at preview");
-    case "Fn::GetAtt": {
-      const target = typeof arg === "string" ? arg.split(/\.(.*)/s).slice(0, 2) : args;
-      if (!target || target.length !== 2)
-        return unknownValue("Fn::GetAtt with unexpected arguments");
-      const [resourceName, attribute] = target.map((a) => singleLiteral(sub(a)));
-      if (resourceName === undefined || attribute === undefined)
-        return unknownValue("Fn::GetAtt with unknown arguments");
-      return getAtt(scope, resourceName, attribute, depth);
-    }
-    default:
-      return unknownValue(`${fn} is not evaluated by the pack`);
-  }
+  return intrinsic({
+    scope,
+    arg,
+    args: Array.isArray(arg) ? arg : undefined,
+    depth,
+    sub: (n) => evaluate(scope, n, depth + 1),
+  });
 }
+
+/** One call of an intrinsic function: its argument, and how to evaluate a part of it. */
+interface IntrinsicCall {
+  readonly scope: Scope;
+  readonly arg: unknown;
+  /** The argument when it is a list. */
+  readonly args: readonly unknown[] | undefined;
+  readonly depth: number;
+  readonly sub: (node: unknown) => Value;
+}
+
+/** A function whose one argument is a string known at preview, applied to each alternative. */
+const onLiteral =
+  (name: string, f: (text: string) => Value) =>
+  ({ arg, sub }: IntrinsicCall): Value =>
+    mapLiterals(sub(arg), f, `${name} of a value not known at preview`);
+
+/** The intrinsic functions the pack evaluates without the cloud, each by name. */
+const INTRINSICS: Readonly<Record<string, (call: IntrinsicCall) => Value>> = {
+  Ref: ({ scope, arg, depth }) =>
+    typeof arg === "string" ? ref(scope, arg, depth) : unknownValue("Ref of a non-name"),
+  "Fn::Join": ({ args, sub }) => {
+    if (!args || args.length !== 2) return unknownValue("Fn::Join with unexpected arguments");
+    const separator = singleLiteral(sub(args[0]));
+    if (separator === undefined) return unknownValue("Fn::Join with an unknown separator");
+    const lists = asLists(sub(args[1]));
+    if (!Array.isArray(lists)) return unknownValue(lists.unknown);
+    return oneOf(lists.map((items) => fromPatterns(product(items.map(asStrings), separator))));
+  },
+  "Fn::Sub": ({ scope, arg, depth }) => substitute(scope, arg, depth),
+  "Fn::Select": ({ args, sub }) => {
+    if (!args || args.length !== 2) return unknownValue("Fn::Select with unexpected arguments");
+    const index = singleLiteral(sub(args[0]));
+    if (index === undefined) return unknownValue("Fn::Select with an unknown index");
+    const from = sub(args[1]);
+    if (from.t === "map") return sub(property(from.entries, index));
+    const lists = asLists(from);
+    if (!Array.isArray(lists)) return unknownValue(lists.unknown);
+    if (!/^\d+$/.test(index)) return unknownValue("Fn::Select with a non-numeric index");
+    return oneOf(lists.map((items) => items[Number(index)] ?? NEVER));
+  },
+  "Fn::Split": ({ args, sub }) => {
+    if (!args || args.length !== 2) return unknownValue("Fn::Split with unexpected arguments");
+    const separator = singleLiteral(sub(args[0]));
+    if (separator === undefined) return unknownValue("Fn::Split with an unknown separator");
+    return mapLiterals(
+      sub(args[1]),
+      (text) => ({ t: "list", items: text.split(separator).map(literal) }),
+      "Fn::Split of a value not known at preview",
+    );
+  },
+  "Fn::Replace": ({ args, sub }) => {
+    if (!args || args.length !== 2 || !isPlainObject(args[0]))
+      return unknownValue("Fn::Replace with unexpected arguments");
+    const replacements: Array<[string, string]> = [];
+    for (const [from, to] of Object.entries(args[0])) {
+      const text = singleLiteral(sub(to));
+      if (text === undefined) return unknownValue("Fn::Replace with a replacement not known");
+      replacements.push([from, text]);
+    }
+    return mapLiterals(
+      sub(args[1]),
+      (text) => literal(replacements.reduce((s, [from, to]) => s.split(from).join(to), text)),
+      "Fn::Replace of a value not known at preview",
+    );
+  },
+  "Fn::If": ({ args, sub }) =>
+    !args || args.length !== 3
+      ? unknownValue("Fn::If with unexpected arguments")
+      : oneOf([sub(args[1]), sub(args[2])]),
+  "Fn::FindInMap": ({ scope, args, sub }) => {
+    if (!args || args.length !== 3) return unknownValue("Fn::FindInMap with unexpected arguments");
+    const keys = args.map((a) => singleLiteral(sub(a)));
+    if (keys.some((k) => k === undefined)) return unknownValue("Fn::FindInMap with unknown keys");
+    const [map, first, second] = keys as string[];
+    const level1 = own(scope.mappings, map);
+    const level2 = isPlainObject(level1) ? own(level1, first) : undefined;
+    return isPlainObject(level2) && Object.hasOwn(level2, second) ? sub(level2[second]) : NEVER;
+  },
+  "Fn::Base64Decode": onLiteral("Fn::Base64Decode", (text) =>
+    literal(Buffer.from(text, "base64").toString("utf8")),
+  ),
+  "Fn::Base64Encode": onLiteral("Fn::Base64Encode", (text) =>
+    literal(Buffer.from(text, "utf8").toString("base64")),
+  ),
+  "Fn::Str": onLiteral("Fn::Str", literal),
+  "Fn::GetAtt": ({ scope, arg, args, depth, sub }) => {
+    const target = typeof arg === "string" ? arg.split(/\.(.*)/s).slice(0, 2) : args;
+    if (!target || target.length !== 2) return unknownValue("Fn::GetAtt with unexpected arguments");
+    const [resourceName, attribute] = target.map((a) => singleLiteral(sub(a)));
+    if (resourceName === undefined || attribute === undefined)
+      return unknownValue("Fn::GetAtt with unknown arguments");
+    return getAtt(scope, resourceName, attribute, depth);
+  },
+};
+
+/** The intrinsic functions {@link evaluate} knows, for messages. */
+export const EVALUATED_FUNCTIONS = Object.keys(INTRINSICS).join(", ");
 
 /** `Fn::Sub`: `${Name}` (a parameter, a pseudo parameter, or a variable), `${Res.Attr}`, `${!Literal}`. */
 function substitute(scope: Scope, arg: unknown, depth: number): Value {

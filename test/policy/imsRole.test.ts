@@ -670,7 +670,7 @@ describe("ROS: templates are parsed and each role a template resource names is r
     expect(Object.keys(out)).toEqual(["pseudo", "unknown-parameter", "function", "prefix"]);
     expect(out.pseudo).toEqual([
       'ros.Stack "pseudo": template resource "Attach" (ALIYUN::RAM::AttachPolicyToRole) RoleName cannot be resolved at preview (Ref "ALIYUN::StackName"), so it cannot be told whether it reaches IMS\'s role ("aliyunicedefaultrole"). ' +
-        "Fix: build the role name from literals and parameters known at preview (Ref, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::Replace, Fn::If, Fn::FindInMap, Fn::Base64Decode are evaluated), " +
+        "Fix: build the role name from literals and parameters known at preview (Ref, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::Replace, Fn::If, Fn::FindInMap, Fn::Base64Decode, Fn::Base64Encode, Fn::Str, Fn::GetAtt are evaluated), " +
         ALLOW_FIX("pseudo-stack"),
     ]);
     expect(out["unknown-parameter"][0]).toContain('(parameter "Role" is not known at preview)');
