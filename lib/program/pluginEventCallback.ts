@@ -13,7 +13,8 @@ import {
   PLUGIN_VERSION,
   settingResourceInputs,
 } from "../shared/contract";
-import type { QueueDeletionGuardArgs } from "./queueDeletionGuard";
+import { queueGuardInputs } from "./queueDeletionGuard";
+import type { QueueDeletionGuard, QueueDeletionGuardArgs } from "./queueDeletionGuard";
 
 /**
  * The IMS event callback setting of one region, like {@link EventCallback}, but served by the
@@ -61,24 +62,25 @@ export interface PluginEventCallback extends Omit<EventCallback, keyof pulumi.Cu
  *
  * @internal
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- outputs: set by the engine
 export class PluginQueueDeletionGuard extends pulumi.CustomResource {
-  /** The queue's region. */
-  declare readonly region: pulumi.Output<string>;
-  /** The guarded queue. */
-  declare readonly queueName: pulumi.Output<string>;
-  /** Whether the queue may be deleted with messages. */
-  declare readonly deleteWithMessages: pulumi.Output<boolean>;
-
   constructor(name: string, args: QueueDeletionGuardArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       PLUGIN_QUEUE_GUARD_TYPE,
       name,
-      {
-        region: args.region,
-        queueName: args.queueName,
-        deleteWithMessages: args.deleteWithMessages ?? false,
-      },
+      queueGuardInputs(args),
       pulumi.mergeOptions({ version: PLUGIN_VERSION }, opts),
     );
   }
 }
+
+/**
+ * The outputs of the class `PluginQueueDeletionGuard`: those of {@link QueueDeletionGuard}.
+ *
+ * @internal
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the members are QueueDeletionGuard's
+export interface PluginQueueDeletionGuard extends Omit<
+  QueueDeletionGuard,
+  keyof pulumi.CustomResource
+> {}

@@ -58,6 +58,17 @@ export interface QueueDeletionGuardArgs {
 }
 
 /**
+ * The guard's inputs, the same for the dynamic resource and the plugin's.
+ *
+ * @internal
+ */
+export const queueGuardInputs = (args: QueueDeletionGuardArgs): pulumi.Inputs => ({
+  region: args.region,
+  queueName: args.queueName,
+  deleteWithMessages: args.deleteWithMessages ?? false,
+});
+
+/**
  * Depends on a queue and refuses its own delete while the queue holds messages (Mns-open
  * GetQueueAttributes), so that the engine, which deletes dependents first, never reaches the
  * queue's delete. A replacement of the queue (a rename) creates a new guard; the old one is deleted
@@ -78,11 +89,7 @@ export class QueueDeletionGuard extends pulumi.dynamic.Resource {
     super(
       queueDeletionGuardProvider,
       name,
-      {
-        region: args.region,
-        queueName: args.queueName,
-        deleteWithMessages: args.deleteWithMessages ?? false,
-      },
+      queueGuardInputs(args),
       opts,
       DYNAMIC_MODULE,
       QUEUE_GUARD_TYPE_NAME,
