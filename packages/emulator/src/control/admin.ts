@@ -101,6 +101,128 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return body;
 }
 
+/** What a route's handler gets: the control, the path's parameters, the account and the body. */
+interface AdminCall {
+  readonly control: EmulatorControl;
+  /** The path's parameters, URL-decoded, in order. */
+  readonly params: readonly string[];
+  readonly accountId: string | undefined;
+  readonly url: URL;
+  /** The request's JSON body (read when a handler asks). */
+  readonly body: <T>() => Promise<T>;
+}
+
+/** One route: method, path (anchored, a group per parameter) and handler. */
+type AdminRoute = readonly [method: string, path: RegExp, handle: (call: AdminCall) => unknown];
+
+const done = () => ({});
+
+const ADMIN_ROUTES: readonly AdminRoute[] = [
+  ["GET", /^\/info$/, ({ control }) => control.info()],
+  [
+    "GET",
+    /^\/settings\/([^/]+)$/,
+    async ({ control, params: [region], accountId }) => ({
+      setting: (await control.getSetting(region, accountId)) ?? null,
+    }),
+  ],
+  [
+    "PUT",
+    /^\/settings\/([^/]+)$/,
+    async ({ control, params: [region], accountId, body }) => ({
+      setting: await control.putSetting(region, await body<Partial<StoredSetting>>(), accountId),
+    }),
+  ],
+  [
+    "DELETE",
+    /^\/settings\/([^/]+)$/,
+    ({ control, params: [region], accountId }) =>
+      control.clearSetting(region, accountId).then(done),
+  ],
+  ["GET", /^\/faults$/, async ({ control }) => ({ faults: await control.listFaults() })],
+  [
+    "POST",
+    /^\/faults$/,
+    async ({ control, body }) => ({
+      fault: await control.injectFault(await body<FaultInjection>()),
+    }),
+  ],
+  ["DELETE", /^\/faults$/, ({ control }) => control.clearFaults().then(done)],
+  [
+    "PUT",
+    /^\/latency$/,
+    async ({ control, body }) =>
+      control.setLatency((await body<{ latencyMs: number }>()).latencyMs).then(done),
+  ],
+  ["GET", /^\/counters$/, async ({ control }) => ({ counters: await control.getCounters() })],
+  ["GET", /^\/log$/, async ({ control }) => ({ entries: await control.getRequestLog() })],
+  ["POST", /^\/reset$/, ({ control }) => control.reset().then(done)],
+  ["GET", /^\/behaviour$/, async ({ control }) => ({ behaviour: await control.getBehaviour() })],
+  [
+    "PUT",
+    /^\/behaviour$/,
+    async ({ control, body }) => ({
+      behaviour: await control.setBehaviour(await body<Partial<EmulatorBehaviour>>()),
+    }),
+  ],
+  [
+    "POST",
+    /^\/events$/,
+    async ({ control, body }) => ({
+      delivery: await control.emitEvent(await body<EmitEventRequest>()),
+    }),
+  ],
+  ["GET", /^\/deliveries$/, async ({ control }) => ({ deliveries: await control.getDeliveries() })],
+  [
+    "GET",
+    /^\/queues$/,
+    async ({ control, url, accountId }) => ({
+      queues: await control.listQueues(url.searchParams.get("region") ?? undefined, accountId),
+    }),
+  ],
+  [
+    "GET",
+    /^\/queues\/([^/]+)\/([^/]+)$/,
+    async ({ control, params: [region, name], accountId }) => ({
+      queue: (await control.getQueue(region, name, accountId)) ?? null,
+    }),
+  ],
+  [
+    "PUT",
+    /^\/queues\/([^/]+)\/([^/]+)$/,
+    async ({ control, params: [region, name], accountId, body }) => ({
+      queue: await control.putQueueAttributes(
+        region,
+        name,
+        await body<Partial<QueueAttributes>>(),
+        accountId,
+      ),
+    }),
+  ],
+  ["GET", /^\/ram$/, async ({ control, accountId }) => ({ ram: await control.getRam(accountId) })],
+  [
+    "PUT",
+    /^\/ram\/policies\/([^/]+)$/,
+    async ({ control, params: [name], accountId, body }) => ({
+      policy: await control.putPolicyDocument(
+        name,
+        (await body<{ document: string }>()).document,
+        accountId,
+      ),
+    }),
+  ],
+  [
+    "PUT",
+    /^\/ims-activation$/,
+    async ({ control, accountId, body }) =>
+      control
+        .setImsActivated((await body<{ activated: boolean }>()).activated, accountId)
+        .then(done),
+  ],
+  ["GET", /^\/unhandled$/, async ({ control }) => ({ calls: await control.getUnhandledCalls() })],
+];
+
+/** Runs the route `method` and the URL's path name, or throws {@link RouteNotFound}. */
 async function route(
   control: EmulatorControl,
   method: string,
@@ -108,92 +230,18 @@ async function route(
   req: IncomingMessage,
 ): Promise<unknown> {
   const path = url.pathname.replace(/\/+$/, "") || "/";
-  const accountId = url.searchParams.get("accountId") ?? undefined;
-  const settings = /^\/settings\/([^/]+)$/.exec(path);
-  if (settings) {
-    const region = decodeURIComponent(settings[1]);
-    if (method === "GET") return { setting: (await control.getSetting(region, accountId)) ?? null };
-    if (method === "PUT")
-      return {
-        setting: await control.putSetting(
-          region,
-          (await readJson(req)) as Partial<StoredSetting>,
-          accountId,
-        ),
-      };
-    if (method === "DELETE") return control.clearSetting(region, accountId).then(() => ({}));
-    throw new RouteNotFound();
+  for (const [routeMethod, pattern, handle] of ADMIN_ROUTES) {
+    const match = routeMethod === method ? pattern.exec(path) : null;
+    if (!match) continue;
+    return await handle({
+      control,
+      params: match.slice(1).map(decodeURIComponent),
+      accountId: url.searchParams.get("accountId") ?? undefined,
+      url,
+      body: async <T>() => (await readJson(req)) as T,
+    });
   }
-  const queue = /^\/queues\/([^/]+)\/([^/]+)$/.exec(path);
-  if (queue) {
-    const [region, name] = [decodeURIComponent(queue[1]), decodeURIComponent(queue[2])];
-    if (method === "GET")
-      return { queue: (await control.getQueue(region, name, accountId)) ?? null };
-    if (method === "PUT")
-      return {
-        queue: await control.putQueueAttributes(
-          region,
-          name,
-          (await readJson(req)) as Partial<QueueAttributes>,
-          accountId,
-        ),
-      };
-    throw new RouteNotFound();
-  }
-  const policy = /^\/ram\/policies\/([^/]+)$/.exec(path);
-  if (policy && method === "PUT") {
-    return {
-      policy: await control.putPolicyDocument(
-        decodeURIComponent(policy[1]),
-        ((await readJson(req)) as { document: string }).document,
-        accountId,
-      ),
-    };
-  }
-  switch (`${method} ${path}`) {
-    case "GET /queues":
-      return {
-        queues: await control.listQueues(url.searchParams.get("region") ?? undefined, accountId),
-      };
-    case "GET /ram":
-      return { ram: await control.getRam(accountId) };
-    case "PUT /ims-activation":
-      return control
-        .setImsActivated(((await readJson(req)) as { activated: boolean }).activated, accountId)
-        .then(() => ({}));
-    case "GET /unhandled":
-      return { calls: await control.getUnhandledCalls() };
-    case "GET /info":
-      return control.info();
-    case "GET /faults":
-      return { faults: await control.listFaults() };
-    case "POST /faults":
-      return { fault: await control.injectFault((await readJson(req)) as FaultInjection) };
-    case "DELETE /faults":
-      return control.clearFaults().then(() => ({}));
-    case "PUT /latency":
-      return control
-        .setLatency(((await readJson(req)) as { latencyMs: number }).latencyMs)
-        .then(() => ({}));
-    case "GET /counters":
-      return { counters: await control.getCounters() };
-    case "GET /log":
-      return { entries: await control.getRequestLog() };
-    case "POST /events":
-      return { delivery: await control.emitEvent((await readJson(req)) as EmitEventRequest) };
-    case "GET /deliveries":
-      return { deliveries: await control.getDeliveries() };
-    case "POST /reset":
-      return control.reset().then(() => ({}));
-    case "GET /behaviour":
-      return { behaviour: await control.getBehaviour() };
-    case "PUT /behaviour":
-      return {
-        behaviour: await control.setBehaviour((await readJson(req)) as Partial<EmulatorBehaviour>),
-      };
-    default:
-      throw new RouteNotFound();
-  }
+  throw new RouteNotFound();
 }
 
 /**

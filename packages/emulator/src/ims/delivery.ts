@@ -130,6 +130,69 @@ export function iceSignatureHeaders(
   };
 }
 
+/** How one attempt ended: delivered (with the queue's message id), or failed and why. */
+type AttemptResult =
+  | { readonly delivered: true; readonly status?: number; readonly messageId?: string }
+  | { readonly delivered: false; readonly status?: number; readonly error: string };
+
+/** The event's JSON body, with `UserId` written as a JSON number when it is one, as IMS does. */
+function eventBody(request: EmitEventRequest & { accountId: string }, eventTime: Date): string {
+  const userId = /^\d+$/.test(request.accountId)
+    ? request.accountId
+    : JSON.stringify(request.accountId);
+  return (
+    `{"EventType":${JSON.stringify(request.eventType)},"UserId":${userId},` +
+    `"EventTime":${JSON.stringify(imsEventTime(eventTime))},"MessageBody":${JSON.stringify(request.messageBody ?? { Status: "Success" })}}`
+  );
+}
+
+async function writeAttempt(
+  writeToQueue: QueueWriter | undefined,
+  queueName: string,
+  body: string,
+): Promise<AttemptResult> {
+  try {
+    if (!writeToQueue) throw new Error("queue delivery is not available here");
+    return { delivered: true, messageId: await writeToQueue(queueName, body) };
+  } catch (error) {
+    return { delivered: false, error: (error as Error).message };
+  }
+}
+
+/** One POST; `authKey` signs it with the attempt's start time. */
+async function postAttempt(
+  url: string,
+  body: string,
+  authKey: string | undefined,
+  startedMs: number,
+  timeoutMs: number,
+): Promise<AttemptResult> {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "User-Agent": "ims-emulator-callback",
+    ...(authKey === undefined
+      ? {}
+      : iceSignatureHeaders(url, authKey, Math.floor(startedMs / 1000))),
+  };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.status === 200
+      ? { delivered: true, status: 200 }
+      : { delivered: false, status: response.status, error: `HTTP ${response.status}` };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    const reason =
+      e.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    return { delivered: false, error: reason };
+  }
+}
+
 /**
  * Delivers one event according to `setting`. The body's `UserId` is the account id written as a
  * JSON number, as IMS writes it.
@@ -153,78 +216,48 @@ export async function deliverEvent(
   const events = setting.EventTypeList.split(",").map((e) => e.trim());
   if (!events.includes(request.eventType)) return { ...base, outcome: "not-subscribed" };
 
-  const eventTime = request.eventTime === undefined ? new Date(now()) : new Date(request.eventTime);
-  const body =
-    `{"EventType":${JSON.stringify(request.eventType)},"UserId":${/^\d+$/.test(request.accountId) ? request.accountId : JSON.stringify(request.accountId)},` +
-    `"EventTime":${JSON.stringify(imsEventTime(eventTime))},"MessageBody":${JSON.stringify(request.messageBody ?? { Status: "Success" })}}`;
+  const body = eventBody(
+    request,
+    request.eventTime === undefined ? new Date(now()) : new Date(request.eventTime),
+  );
   const toQueue =
     setting.CallbackType === "MNS" || (setting.CallbackType === "" && setting.CallbackURL === "");
+  const method = toQueue ? "MNS" : "HTTP";
   const target = toQueue ? setting.CallbackQueueName : setting.CallbackURL;
   const signed = !toQueue && setting.AuthSwitch === "on" && setting.AuthKey !== "";
   const attempts: DeliveryAttempt[] = [];
   for (let attempt = 1; attempt <= 1 + policy.retries; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, policy.retryDelayMs));
     const started = now();
-    const record = { attempt, startedAt: new Date(started).toISOString() };
-    if (toQueue) {
-      try {
-        if (!writeToQueue) throw new Error("queue delivery is not available here");
-        const messageId = await writeToQueue(target, body);
-        attempts.push({ ...record, durationMs: now() - started });
-        return {
-          ...base,
-          outcome: "delivered",
-          method: "MNS",
+    const result = toQueue
+      ? await writeAttempt(writeToQueue, target, body)
+      : await postAttempt(
           target,
-          messageId,
-          signed,
-          attempts,
           body,
-        };
-      } catch (error) {
-        attempts.push({ ...record, durationMs: now() - started, error: (error as Error).message });
-      }
-      continue;
-    }
-    const headers: Record<string, string> = {
-      "Content-Type": "application/json",
-      "User-Agent": "ims-emulator-callback",
-    };
-    if (signed)
-      Object.assign(
-        headers,
-        iceSignatureHeaders(target, setting.AuthKey, Math.floor(started / 1000)),
-      );
-    try {
-      const response = await fetch(target, {
-        method: "POST",
-        headers,
+          signed ? setting.AuthKey : undefined,
+          started,
+          policy.timeoutMs,
+        );
+    attempts.push({
+      attempt,
+      startedAt: new Date(started).toISOString(),
+      durationMs: now() - started,
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.delivered ? {} : { error: result.error }),
+    });
+    if (result.delivered) {
+      const messageId = result.messageId === undefined ? {} : { messageId: result.messageId };
+      return {
+        ...base,
+        outcome: "delivered",
+        method,
+        target,
+        ...messageId,
+        signed,
+        attempts,
         body,
-        signal: AbortSignal.timeout(policy.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      const answered = { ...record, durationMs: now() - started, status: response.status };
-      if (response.status === 200) {
-        attempts.push(answered);
-        return { ...base, outcome: "delivered", method: "HTTP", target, signed, attempts, body };
-      }
-      attempts.push({ ...answered, error: `HTTP ${response.status}` });
-    } catch (error) {
-      const e = error as Error & { cause?: { code?: string } };
-      const reason =
-        e.name === "TimeoutError"
-          ? `no answer within ${policy.timeoutMs} ms`
-          : (e.cause?.code ?? e.message);
-      attempts.push({ ...record, durationMs: now() - started, error: reason });
+      };
     }
   }
-  return {
-    ...base,
-    outcome: "dropped",
-    method: toQueue ? "MNS" : "HTTP",
-    target,
-    signed,
-    attempts,
-    body,
-  };
+  return { ...base, outcome: "dropped", method, target, signed, attempts, body };
 }

@@ -483,24 +483,26 @@ const V3_REQUIRED_HEADERS = [
   "x-acs-content-sha256",
 ] as const;
 
-function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVerification {
+/** A V3 request's Authorization parts and signed header names, once its form is complete. */
+interface V3Authorization {
+  readonly parts: Readonly<Record<string, string>>;
+  readonly signedHeaders: readonly string[];
+}
+
+/** Reads a V3 request's Authorization header, or rejects the request that is not complete. */
+function readV3Authorization(request: SignedRequest): V3Authorization | SignatureRejected {
   const header = headerValue(request, "authorization");
-  if (header === undefined) {
-    return reject(
+  const incomplete = (what: string, accessKeyId?: string) =>
+    reject(
       "v3",
       "IncompleteSignature",
-      "The request signature does not conform to Aliyun standards: the Authorization header is missing.",
+      `The request signature does not conform to Aliyun standards: ${what}`,
+      accessKeyId,
     );
-  }
+  if (header === undefined) return incomplete("the Authorization header is missing.");
   const authorization = parseAuthorization(header);
-  const accessKeyId = authorization?.parts.Credential || undefined;
-  if (!authorization) {
-    return reject(
-      "v3",
-      "IncompleteSignature",
-      "The request signature does not conform to Aliyun standards: the Authorization header is empty.",
-    );
-  }
+  if (!authorization) return incomplete("the Authorization header is empty.");
+  const accessKeyId = authorization.parts.Credential || undefined;
   if (authorization.algorithm !== V3_ALGORITHM) {
     return reject(
       "v3",
@@ -509,47 +511,37 @@ function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVeri
       accessKeyId,
     );
   }
-  for (const part of ["Credential", "SignedHeaders", "Signature"]) {
-    if (!authorization.parts[part]) {
-      return reject(
-        "v3",
-        "IncompleteSignature",
-        `The request signature does not conform to Aliyun standards: the Authorization header has no ${part}.`,
-        accessKeyId,
-      );
-    }
-  }
-  for (const name of V3_REQUIRED_HEADERS) {
-    if (!headerValue(request, name))
-      return reject("v3", "MissingParameter", missingParameterMessage(name), accessKeyId);
-  }
+  const absent = ["Credential", "SignedHeaders", "Signature"].find((p) => !authorization.parts[p]);
+  if (absent) return incomplete(`the Authorization header has no ${absent}.`, accessKeyId);
+  const missing = V3_REQUIRED_HEADERS.find((name) => !headerValue(request, name));
+  if (missing)
+    return reject("v3", "MissingParameter", missingParameterMessage(missing), accessKeyId);
 
   const signedHeaders = authorization.parts.SignedHeaders.split(";").map((h) =>
     h.trim().toLowerCase(),
   );
-  const mustBeSigned = Object.keys(request.headers).filter(
-    (h) => h === "host" || h.startsWith("x-acs-"),
-  );
-  const unsigned = mustBeSigned.find((h) => !signedHeaders.includes(h));
-  if (unsigned !== undefined) {
-    return reject(
-      "v3",
-      "IncompleteSignature",
-      `The request signature does not conform to Aliyun standards: header "${unsigned}" must be in SignedHeaders.`,
-      accessKeyId,
-    );
-  }
+  const unsigned = Object.keys(request.headers)
+    .filter((h) => h === "host" || h.startsWith("x-acs-"))
+    .find((h) => !signedHeaders.includes(h));
+  if (unsigned !== undefined)
+    return incomplete(`header "${unsigned}" must be in SignedHeaders.`, accessKeyId);
+  return { parts: authorization.parts, signedHeaders };
+}
 
+function verifyV3(request: SignedRequest, options: VerifyOptions): SignatureVerification {
+  const authorization = readV3Authorization(request);
+  if ("ok" in authorization) return authorization;
+  const { parts, signedHeaders } = authorization;
   const bodyHash = sha256Hex(request.body);
   const sentHash = headerValue(request, "x-acs-content-sha256") ?? "";
   return verifyParts(
     {
       version: "v3",
-      accessKeyId: authorization.parts.Credential,
+      accessKeyId: parts.Credential,
       timestamp: headerValue(request, "x-acs-date") ?? "",
       nonce: headerValue(request, "x-acs-signature-nonce") ?? "",
       securityToken: headerValue(request, "x-acs-security-token") || undefined,
-      provided: authorization.parts.Signature.toLowerCase(),
+      provided: parts.Signature.toLowerCase(),
       expected: (secret) => {
         const canonical = v3CanonicalRequest(request, [...signedHeaders].sort(), bodyHash);
         const stringToSign = `${V3_ALGORITHM}\n${sha256Hex(canonical)}`;
