@@ -323,85 +323,100 @@ class ConfiguredSourcesChain {
   }
 
   /** The configured sources, in the default chain's order; `looked` collects what was checked. */
-  private candidates(looked: string[]): { label: string; provider: CredentialsProvider }[] {
-    const env = this.env;
-    const out: { label: string; provider: CredentialsProvider }[] = [];
-    const set = (names: readonly string[]) => names.filter((n) => env[n]);
-    const [roleArn, oidcProviderArn, oidcTokenFile] = OIDC_VARIABLES;
-    const [cliProfileDisabled] = CREDENTIAL_SETTINGS.cliProfileDisabled.envVars;
-    const [credentialsFileVariable] = CREDENTIAL_SETTINGS.credentialsFile.envVars;
-    const { configKey, envVars: ecsRoleVariables } = CREDENTIAL_SETTINGS.ecsRoleName;
-    // The key the path reads, if any (the provider plugin has none: only the variable).
-    const ecsRoleKey = userConfigKey(this.config, configKey);
-    const [ecsMetadataDisabled] = CREDENTIAL_SETTINGS.ecsMetadataDisabled.envVars;
-    const [credentialsUri] = CREDENTIAL_SETTINGS.credentialsUri.envVars;
-
-    const oidc = set(OIDC_VARIABLES);
-    looked.push(
-      `OIDC role (${OIDC_VARIABLES.join(", ")}: ${oidc.length === 0 ? "not set" : `only ${oidc.join(", ")} set`})`,
-    );
-    if (oidc.length === OIDC_VARIABLES.length) {
-      looked.pop();
-      out.push({
-        label: "OIDC role",
-        provider: OIDCRoleArnCredentialsProvider.builder()
-          .withRoleArn(env[roleArn] as string)
-          .withOIDCProviderArn(env[oidcProviderArn] as string)
-          .withOIDCTokenFilePath(env[oidcTokenFile] as string)
-          .build(),
-      });
-    }
-
-    // The library's own providers read these files from the home directory it sees.
-    const home = os.homedir();
-    const cliConfig = path.join(home, ".aliyun", "config.json");
-    if (env[cliProfileDisabled]?.toLowerCase() === "true") {
-      looked.push(`Alibaba Cloud CLI config (disabled by ${cliProfileDisabled})`);
-    } else if (fs.existsSync(cliConfig)) {
-      out.push({
-        label: `Alibaba Cloud CLI config ${cliConfig}`,
-        provider: CLIProfileCredentialsProvider.builder().build(),
-      });
-    } else {
-      looked.push(`Alibaba Cloud CLI config ${cliConfig} (absent)`);
-    }
-
-    const credentialsFile =
-      env[credentialsFileVariable] || path.join(home, ".alibabacloud", "credentials");
-    if (fs.existsSync(credentialsFile)) {
-      out.push({
-        label: `credentials file ${credentialsFile}`,
-        provider: ProfileCredentialsProvider.builder().build(),
-      });
-    } else {
-      looked.push(`credentials file ${credentialsFile} (absent)`);
-    }
-
-    const roleName = this.config?.get(configKey) || env[ecsRoleVariables[0]];
-    if (roleName && env[ecsMetadataDisabled]?.toLowerCase() !== "true") {
-      out.push({
-        label: `ECS RAM role ${roleName}`,
-        provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build(),
-      });
-    } else {
-      looked.push(
-        `ECS RAM role (${[ecsRoleKey, ecsRoleVariables[0]].filter(Boolean).join(" / ")}: not set; the metadata service is not asked otherwise)`,
-      );
-    }
-
-    if (env[credentialsUri]) {
-      out.push({
-        label: "credentials URI",
-        provider: URICredentialsProvider.builder()
-          .withCredentialsURI(env[credentialsUri] as string)
-          .build(),
-      });
-    } else {
-      looked.push(`credentials URI (${credentialsUri}: not set)`);
+  private candidates(looked: string[]): CredentialCandidate[] {
+    const out: CredentialCandidate[] = [];
+    for (const source of CHAIN_SOURCES) {
+      const found = source(this.env, this.config);
+      if (typeof found === "string") looked.push(found);
+      else out.push(found);
     }
     return out;
   }
 }
+
+/** A configured source of credentials, and its name in messages. */
+interface CredentialCandidate {
+  readonly label: string;
+  readonly provider: CredentialsProvider;
+}
+
+/** One source of the default chain: its provider when configured, or what was looked at. */
+type ChainSource = (
+  env: NodeJS.ProcessEnv,
+  config: StackConfigReader | undefined,
+) => CredentialCandidate | string;
+
+const oidcRoleSource: ChainSource = (env) => {
+  const set = OIDC_VARIABLES.filter((name) => env[name]);
+  if (set.length < OIDC_VARIABLES.length)
+    return `OIDC role (${OIDC_VARIABLES.join(", ")}: ${set.length === 0 ? "not set" : `only ${set.join(", ")} set`})`;
+  const [roleArn, oidcProviderArn, oidcTokenFile] = OIDC_VARIABLES;
+  return {
+    label: "OIDC role",
+    provider: OIDCRoleArnCredentialsProvider.builder()
+      .withRoleArn(env[roleArn] as string)
+      .withOIDCProviderArn(env[oidcProviderArn] as string)
+      .withOIDCTokenFilePath(env[oidcTokenFile] as string)
+      .build(),
+  };
+};
+
+// The library's own providers read the two files from the home directory it sees.
+const cliConfigSource: ChainSource = (env) => {
+  const [disabledBy] = CREDENTIAL_SETTINGS.cliProfileDisabled.envVars;
+  const cliConfig = path.join(os.homedir(), ".aliyun", "config.json");
+  if (env[disabledBy]?.toLowerCase() === "true")
+    return `Alibaba Cloud CLI config (disabled by ${disabledBy})`;
+  if (!fs.existsSync(cliConfig)) return `Alibaba Cloud CLI config ${cliConfig} (absent)`;
+  return {
+    label: `Alibaba Cloud CLI config ${cliConfig}`,
+    provider: CLIProfileCredentialsProvider.builder().build(),
+  };
+};
+
+const credentialsFileSource: ChainSource = (env) => {
+  const [movedBy] = CREDENTIAL_SETTINGS.credentialsFile.envVars;
+  const file = env[movedBy] || path.join(os.homedir(), ".alibabacloud", "credentials");
+  if (!fs.existsSync(file)) return `credentials file ${file} (absent)`;
+  return {
+    label: `credentials file ${file}`,
+    provider: ProfileCredentialsProvider.builder().build(),
+  };
+};
+
+const ecsRoleSource: ChainSource = (env, config) => {
+  const { configKey, envVars } = CREDENTIAL_SETTINGS.ecsRoleName;
+  const [metadataDisabledBy] = CREDENTIAL_SETTINGS.ecsMetadataDisabled.envVars;
+  const roleName = config?.get(configKey) || env[envVars[0]];
+  if (roleName && env[metadataDisabledBy]?.toLowerCase() !== "true") {
+    return {
+      label: `ECS RAM role ${roleName}`,
+      provider: ECSRAMRoleCredentialsProvider.builder().withRoleName(roleName).build(),
+    };
+  }
+  // The key the path reads, if any (the provider plugin has none: only the variable).
+  const names = [userConfigKey(config, configKey), envVars[0]].filter(Boolean);
+  return `ECS RAM role (${names.join(" / ")}: not set; the metadata service is not asked otherwise)`;
+};
+
+const credentialsUriSource: ChainSource = (env) => {
+  const [variable] = CREDENTIAL_SETTINGS.credentialsUri.envVars;
+  const uri = env[variable];
+  if (!uri) return `credentials URI (${variable}: not set)`;
+  return {
+    label: "credentials URI",
+    provider: URICredentialsProvider.builder().withCredentialsURI(uri).build(),
+  };
+};
+
+/** The sources after the static keys, in the `@alicloud/credentials` default chain's order. */
+const CHAIN_SOURCES: readonly ChainSource[] = [
+  oidcRoleSource,
+  cliConfigSource,
+  credentialsFileSource,
+  ecsRoleSource,
+  credentialsUriSource,
+];
 
 /** A source's failure without the details that may quote a file's or a response's content. */
 function safeReason(e: unknown): string {
