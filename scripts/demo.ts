@@ -38,7 +38,8 @@ const say = (text: string) => console.log(`   ${text}`);
 const stream = (s: string) => process.stdout.write(s);
 
 const STACK = "dev";
-const AUTH_KEY = "DemoKey2024abcXYZ";
+/** The auth key the demo configures (its output never shows it). */
+export const DEMO_AUTH_KEY = "DemoKey2024abcXYZ";
 const account = DEFAULT_TEST_ACCOUNT.accountId;
 
 async function main(): Promise<void> {
@@ -87,7 +88,7 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
   say(`Project directory: ${project} (local file backend beside it)`);
   const pulumi = async (...args: string[]) => {
     // The command as typed, with the key masked: the demo prints no secret either.
-    const shown = args.map((a) => (a === AUTH_KEY ? "<your key>" : a)).join(" ");
+    const shown = args.map((a) => (a === DEMO_AUTH_KEY ? "<your key>" : a)).join(" ");
     console.log(`\n$ pulumi ${shown}`);
     const run = await runPulumi(project, args, env, stream);
     if (run.code !== 0 && !args.includes("--expect-no-changes"))
@@ -97,7 +98,7 @@ async function throughTheCli(emulator: EmulatorHandle, root: string, dir: string
 
   step(2, "pulumi up  (stack dev: HTTP callbacks in cn-shanghai and cn-hangzhou)");
   await pulumi("stack", "init", STACK);
-  await pulumi("config", "set", "--secret", "ims:authKey", AUTH_KEY);
+  await pulumi("config", "set", "--secret", "ims:authKey", DEMO_AUTH_KEY);
   await pulumi("up", "--yes");
   say(
     `Applied. IMS in cn-shanghai now holds: ${JSON.stringify(redact(await emulator.getSetting("cn-shanghai", account)))}`,
@@ -143,7 +144,7 @@ async function inline(emulator: EmulatorHandle): Promise<void> {
       stackName: STACK,
       program: undefined,
     });
-    await stack.setConfig("ims:authKey", { value: AUTH_KEY, secret: true });
+    await stack.setConfig("ims:authKey", { value: DEMO_AUTH_KEY, secret: true });
 
     step(2, "pulumi up  (stack dev: HTTP callbacks in cn-shanghai and cn-hangzhou)");
     const up = await stack.up({ onOutput: stream, color: "always" });
@@ -209,7 +210,9 @@ function redact(setting: object | undefined): Record<string, unknown> {
   return { ...s, AuthKey: s.AuthKey ? "***" : "" };
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

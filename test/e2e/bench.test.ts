@@ -5,28 +5,14 @@
  *
  * The global setup has built dist/, so the script runs as `npm run bench` runs it, without the build.
  */
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { BENCH_SECTIONS, sectionsIn } from "../../scripts/benchSections";
-import { REPO_ROOT } from "../../scripts/engine";
-
-function runQuickBench(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join("scripts", "bench.ts"), "--quick"],
-      { cwd: REPO_ROOT, env: { ...process.env, BENCH_REPEATS: "1" } },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+import { runRepoScript } from "./repoScript";
 
 test("the quick bench runs every section to the end, the 200 ms latency section included", async () => {
-  const { code, output } = await runQuickBench();
+  const { code, output } = await runRepoScript("bench.ts", ["--quick"], {
+    ...process.env,
+    BENCH_REPEATS: "1",
+  });
   expect({ code, tail: code === 0 ? "" : output.slice(-4000) }).toEqual({ code: 0, tail: "" });
 
   expect(sectionsIn(output)).toEqual(BENCH_SECTIONS);

@@ -7,27 +7,8 @@
  * The global setup has built dist/ and provided the CLI with its language host, so the script runs
  * as `npm run demo` runs it, without the build.
  */
-import { spawn } from "node:child_process";
-import * as path from "node:path";
-import { REPO_ROOT } from "../../scripts/engine";
-
-/** The key the demo configures (scripts/demo.ts): the output must never carry it. */
-const DEMO_AUTH_KEY = "DemoKey2024abcXYZ";
-
-function runDemo(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join("scripts", "demo.ts")],
-      { cwd: REPO_ROOT, env: process.env },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+import { DEMO_AUTH_KEY } from "../../scripts/demo";
+import { runRepoScript } from "./repoScript";
 
 /** The text of step `n` of the demo's output, up to the next step. */
 function stepText(output: string, n: number): string {
@@ -37,7 +18,7 @@ function stepText(output: string, n: number): string {
 }
 
 test("npm run demo runs through the CLI and shows the drift, its repair and the restore", async () => {
-  const { code, output } = await runDemo();
+  const { code, output } = await runRepoScript("demo.ts");
   expect({ code, tail: code === 0 ? "" : output.slice(-4000) }).toEqual({ code: 0, tail: "" });
   expect(output).toContain("Running the project with the CLI, as you would.");
 
